@@ -1,0 +1,15 @@
+// PLACEHOLDER until its issue lands: replace this whole file.
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { UserError } from '../context.js';
+
+export function registerData(program: Command, _ctx: CliContext): void {
+  program
+    .command('data')
+    .description('(not built yet)')
+    .allowUnknownOption()
+    .argument('[args...]')
+    .action(() => {
+      throw new UserError('`mfx data` is not built yet.');
+    });
+}

@@ -1,0 +1,161 @@
+// The Plan: the compiler's output and the runtime's only input.
+// Plain JSON data (no classes, no functions), schema-versioned, validated when read back
+// (see plan-io.ts), hashed without source layout or comments (see plan-hash.ts).
+
+export const PLAN_SCHEMA = 'mfx.plan';
+export const PLAN_VERSION = 1;
+
+/** A tensor shape without the batch dimension: [H, W, C] for images and feature maps, [N] after flatten. */
+export type Shape = number[];
+
+/** A source position carried into the Plan so runtime messages can point at the line. */
+export interface SourceRef {
+  line: number; // 1-based
+  column: number; // 1-based
+}
+
+/** One learnable tensor of the model, e.g. `conv1.weight`. */
+export interface ParamSpec {
+  name: string; // `<layer>.weight` | `<layer>.bias`
+  layer: string;
+  role: 'weight' | 'bias';
+  /** NHWC / tfjs layout: conv weight [kh, kw, inC, outC]; dense weight [in, out]; bias [out]. */
+  shape: number[];
+  size: number; // product of shape
+  /** PyTorch default init: uniform(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weight and bias alike. */
+  fanIn: number;
+}
+
+export type Activation = 'relu' | 'relu6' | 'sigmoid' | 'tanh';
+
+/** A layer with its inferred shapes. Named layers (conv, dense) own parameters. */
+export type LayerSpec =
+  | { kind: 'conv'; name: string; filters: number; kernel: [number, number]; stride: number; padding: 'valid' | 'same'; inShape: Shape; outShape: Shape; params: string[] }
+  | { kind: 'dense'; name: string; units: number; inShape: Shape; outShape: Shape; params: string[] }
+  | { kind: 'pool'; size: number; inShape: Shape; outShape: Shape } // max-pool, window = stride = size
+  | { kind: 'activation'; activation: Activation; inShape: Shape; outShape: Shape }
+  | { kind: 'dropout'; rate: number; inShape: Shape; outShape: Shape }
+  | { kind: 'dropout2d'; rate: number; inShape: Shape; outShape: Shape } // drops whole channels
+  | { kind: 'flatten'; inShape: Shape; outShape: Shape };
+
+export interface ModelSpec {
+  /** `reference` or a user name / `custom` for a `model { }` block. */
+  name: string;
+  inputShape: Shape; // e.g. [28, 28, 1]
+  classes: number; // output units of the last layer
+  layers: LayerSpec[];
+  params: ParamSpec[]; // in layer order, weight before bias
+  totalParams: number; // reference net: 21,840
+  /** Index in `layers` of the flatten layer: the feature boundary. */
+  featureBoundary: number;
+  /**
+   * Index in `layers` of the model's own feature activation (the last activation before the
+   * feature boundary, with only shape-preserving layers between), or -1 when there is none.
+   * `invert ACT` replaces this activation by ACT and complements it; z is its input.
+   */
+  featureActivation: number;
+}
+
+export type DatasetSpec =
+  | { kind: 'mnist' }
+  | { kind: 'fashion-mnist'; dir: string }
+  | { kind: 'idx'; dir: string };
+
+export type OptimizerSpec =
+  | { kind: 'sgd'; lr: number; momentum: number }
+  | { kind: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number };
+
+/** What sits at the feature boundary during a train step or an eval. */
+export type FeatureTransform =
+  | { kind: 'model' } // the model's own activation, not complemented
+  | { kind: 'inverted'; activation: Activation }; // relu6: 6 - min(max(z,0),6); sigmoid: 1 - sigmoid(z); tanh: -tanh(z); relu: 1 - max(z,0)
+
+/**
+ * One step of an arm's schedule, with selectors already resolved to parameter names.
+ * State-changing steps (freeze, unfreeze, reset, invert, lr, load) are executed in order;
+ * `train` additionally carries the resolved state it runs under, so the runtime and
+ * `mfx plan` need no bookkeeping of their own.
+ */
+export type StepSpec = (
+  | {
+      kind: 'train';
+      epochs: number;
+      /** `pretrain N`: normal training that ends in the pretrained snapshot. */
+      pretrain: boolean;
+      /** `train N alternate`: inverted features on odd epochs (1st, 3rd, ...), the model's own on even. */
+      alternate: boolean;
+      /** The inversion in force (for alternate: the one used on inverted epochs). */
+      feature: FeatureTransform;
+      trainable: string[];
+      frozen: string[];
+      trainableCount: number; // number of scalar parameters updated
+      lr: number;
+    }
+  | { kind: 'freeze'; params: string[] }
+  | { kind: 'unfreeze'; params: string[] }
+  | { kind: 'reset'; params: string[] }
+  | { kind: 'invert'; feature: FeatureTransform }
+  | { kind: 'lr'; lr: number }
+  | {
+      kind: 'eval';
+      testSets: string[]; // concrete names, e.g. pmnist.hcut
+      /** Unique within the arm: the `as` label, `pretrained` for the snapshot, `final` for the last eval. */
+      label: string;
+      /** Inserted by the compiler right after the last `pretrain` to evaluate the pretrained snapshot. */
+      snapshot: boolean;
+      feature: FeatureTransform;
+    }
+  | { kind: 'save'; path: string } // relative to the run folder
+  | { kind: 'load'; path: string } // absolute (resolved against the .mfx file's folder)
+) & {
+  /** Where this step was written; absent for compiler-inserted steps. */
+  source?: SourceRef;
+  /**
+   * Hash of everything that determines the network state after this step (dataset, model,
+   * optimiser, batch, and all steps up to here), excluding the seed. Equal keys across arms
+   * mean identical computations (shared prefixes), so the runtime may reuse or cache them.
+   */
+  stateKey: string;
+};
+
+/** Which result an arm's Delta columns compare against. */
+export interface BaselineRef {
+  arm: string;
+  label: string; // eval label within that arm, e.g. `final` or `pretrained`
+  /** Why this baseline: `named` by `baseline NAME`, the arm called `baseline`, or the arm's own `snapshot`. */
+  reason: 'named' | 'baseline-arm' | 'snapshot';
+}
+
+export interface ArmSpec {
+  name: string; // `main` for a file without arms
+  steps: StepSpec[];
+  /** The eval label that the results table reports for this arm (normally `final`); null if the arm never evaluates. */
+  reportLabel: string | null;
+  /** Null when nothing to compare against (e.g. the baseline arm itself). */
+  baseline: BaselineRef | null;
+  /** Number of leading steps identical (same stateKey) to an earlier arm's: computed once. */
+  sharedPrefix: number;
+  source?: SourceRef;
+}
+
+export interface Plan {
+  schema: typeof PLAN_SCHEMA;
+  version: typeof PLAN_VERSION;
+  /** Path of the .mfx file as given (not hashed). */
+  file: string;
+  title: string;
+  dataset: DatasetSpec;
+  model: ModelSpec;
+  optimizer: OptimizerSpec;
+  batch: number;
+  seed: number;
+  repeat: number;
+  /** The seeds every arm runs with: seed .. seed+repeat-1. */
+  seeds: number[];
+  /** Every concrete test set evaluated anywhere, in catalogue order. */
+  testSets: string[];
+  arms: ArmSpec[];
+  warnings: string[];
+  /** sha256 (hex) of the canonical JSON of everything above except `file`, `warnings` and `hash`, and without `source` fields. */
+  hash: string;
+}

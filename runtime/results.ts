@@ -1,0 +1,64 @@
+// results.json: every evaluation of a run, and the summary table (talk's Table 1 layout:
+// rows = test sets, one column group per arm: accuracy and Delta against its baseline).
+import type { BaselineRef } from '../compiler/plan.js';
+import type { Subset } from './events.js';
+
+export const RESULTS_SCHEMA = 'mfx.results';
+export const RESULTS_VERSION = 1;
+
+/** One evaluation of one network state on one test set. */
+export interface EvalRecord {
+  arm: string;
+  seed: number;
+  label: string;
+  testSet: string;
+  accuracy: number; // 0..1
+  loss: number;
+  n: number;
+}
+
+/** Summary over seeds. With one seed: std = 0, min = max = mean. */
+export interface Stat {
+  mean: number;
+  std: number; // sample standard deviation (n - 1), 0 when n = 1
+  min: number;
+  max: number;
+  n: number;
+  values: number[]; // in seed order
+}
+
+export interface TableCell {
+  accuracy: Stat;
+  /** Paired by seed: accuracy(arm, seed) - accuracy(baseline, seed); null without baseline. */
+  delta: Stat | null;
+}
+
+export interface ArmColumn {
+  arm: string;
+  label: string; // the eval label reported (normally `final`)
+  baseline: BaselineRef | null;
+  /** Per seed: `done`, or why this arm has no numbers for that seed (e.g. diverged at epoch 3 batch 17). */
+  status: Record<string, string>;
+  cells: Record<string, TableCell>; // keyed by test set
+}
+
+export interface ResultsTable {
+  testSets: string[];
+  columns: ArmColumn[];
+}
+
+export interface Results {
+  schema: typeof RESULTS_SCHEMA;
+  version: typeof RESULTS_VERSION;
+  title: string;
+  file: string;
+  planHash: string;
+  backend: string;
+  subset: Subset;
+  seeds: number[];
+  startedAt: string;
+  seconds: number;
+  status: 'done' | 'stopped' | 'failed';
+  evals: EvalRecord[];
+  table: ResultsTable;
+}
