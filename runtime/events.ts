@@ -38,6 +38,13 @@ export type RunEvent =
       /** Training images to process in the whole run (all arms, seeds, epochs), for ETA. */
       totalTrainImages: number;
       resumed: boolean;
+      /**
+       * Optional (added for the live results table): per arm, the result its Delta compares
+       * against (null: none). Without it the UI shows Delta only at run-end, from results.table.
+       */
+      baselines?: Record<string, { arm: string; label: string } | null>;
+      /** Optional: per arm, the eval label the results table reports (normally `final`); null if none. */
+      reportLabels?: Record<string, string | null>;
     }
   | { type: 'arm-start'; arm: string; seed: number }
   | {

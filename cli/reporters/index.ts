@@ -12,6 +12,8 @@ export interface Reporter {
 
 export interface ReporterOptions {
   kind: ReporterKind;
+  /** Called when the user asks the live UI to stop (`q`): the same graceful stop as the first Ctrl-C. */
+  onStopRequest?: () => void;
 }
 
 /** Creates the reporter for a run; `ink` is the default only when stdout is a TTY (decided by the caller). */
