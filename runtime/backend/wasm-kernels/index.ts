@@ -1,0 +1,30 @@
+// Kernels that make tfjs 4.22's wasm backend able to train conv nets, and fast.
+// See ../../../../shared/notes/wasm-perf-study.md for the measurements behind them.
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { makeConv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+
+const ours = new WeakSet<KernelConfig>();
+
+function install(config: KernelConfig): void {
+  const current = getKernel(config.kernelName, 'wasm');
+  if (current !== undefined && ours.has(current)) return;
+  if (current !== undefined) unregisterKernel(config.kernelName, 'wasm');
+  ours.add(config);
+  registerKernel(config);
+}
+
+/**
+ * Registers, for backend 'wasm': Conv2DBackpropFilter (missing in tfjs 4.22),
+ * a faster Conv2DBackpropInput (stride 1; other cases use the original kernel)
+ * and a faster, cpu-exact MaxPoolGrad. Idempotent; call before or after the wasm
+ * backend is initialised.
+ */
+export function registerWasmTrainingKernels(): void {
+  install(conv2dBackpropFilterConfig);
+  const input = getKernel('Conv2DBackpropInput', 'wasm');
+  if (input === undefined || !ours.has(input)) install(makeConv2dBackpropInputConfig(input));
+  install(maxPoolGradConfig);
+}

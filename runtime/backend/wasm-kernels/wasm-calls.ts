@@ -1,0 +1,56 @@
+// Direct calls into the wasm backend's own kernels, for composing new kernels
+// inside a kernel function. Going through the kernel registry (not tf ops) keeps
+// the intermediates off the engine's books: the caller frees each one with
+// `backend.disposeData`, which also drops XNNPACK operators cached for its id.
+import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export function callWasmKernel(
+  kernelName: string,
+  backend: BackendWasm,
+  inputs: Record<string, TensorInfo>,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
+  const config = getKernel(kernelName, 'wasm');
+  if (config === undefined) {
+    throw new Error(`wasm kernel ${kernelName} is not registered`);
+  }
+  return config.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
+}
+
+export function transpose(backend: BackendWasm, x: TensorInfo, perm: number[]): TensorInfo {
+  return callWasmKernel('Transpose', backend, { x }, { perm });
+}
+
+export function reverse(backend: BackendWasm, x: TensorInfo, dims: number[]): TensorInfo {
+  return callWasmKernel('Reverse', backend, { x }, { dims });
+}
+
+export function slice(backend: BackendWasm, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  return callWasmKernel('Slice', backend, { x }, { begin, size });
+}
+
+/** Pads per side, NHWC: [[top, bottom], [left, right]]. All must be >= 0. */
+export type SpatialPadding = [[number, number], [number, number]];
+
+/** XNNPACK convolution, stride 1, with explicit padding and the given dilation. */
+export function conv2dExplicit(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  padding: SpatialPadding,
+  dilations: [number, number],
+): TensorInfo {
+  const pad = [[0, 0], padding[0], padding[1], [0, 0]] as unknown as NamedAttrMap[string];
+  return callWasmKernel('Conv2D', backend, { x, filter }, {
+    strides: [1, 1],
+    pad,
+    dataFormat: 'NHWC',
+    dilations,
+    dimRoundingMode: undefined as unknown as string,
+  });
+}
+
+export function free(backend: BackendWasm, ...infos: TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}

@@ -1,0 +1,162 @@
+// The wasm training kernels must agree with the cpu backend's kernels, which are
+// the slow reference implementation shipped with tfjs. Tolerances are relative to
+// the largest reference magnitude: 1e-5 for the convolution gradients (float32
+// sums of up to ~10^5 products accumulated in a different order), 1e-6 for
+// MaxPoolGrad (which only routes values, never rounds).
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../../../runtime/backend/wasm-kernels/index.js';
+
+type Inputs = Record<string, { values: Float32Array; shape: number[] }>;
+
+function runKernel(backend: 'cpu' | 'wasm', kernel: string, inputs: Inputs, attrs: object) {
+  tf.setBackend(backend);
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [name, { values, shape }] of Object.entries(inputs)) tensors[name] = tf.tensor(values, shape);
+  const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
+  tf.dispose([out, ...Object.values(tensors)]);
+  return result;
+}
+
+/** Deterministic uniform values in [-1, 1) (a small LCG: tests must be reproducible). */
+function randomValues(shape: number[], seed: number): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function relativeError(reference: Float32Array, actual: Float32Array): number {
+  let maxDiff = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(reference[i] - actual[i]));
+    scale = Math.max(scale, Math.abs(reference[i]));
+  }
+  return maxDiff / Math.max(scale, 1e-30);
+}
+
+function compare(kernel: string, inputs: Inputs, attrs: object) {
+  const reference = runKernel('cpu', kernel, inputs, attrs);
+  const actual = runKernel('wasm', kernel, inputs, attrs);
+  return { reference, actual, error: relativeError(reference.values, actual.values) };
+}
+
+type ConvCase = { name: string; x: number[]; filter: number[]; strides: number; pad: 'valid' | 'same' };
+
+const convCases: ConvCase[] = [
+  { name: 'reference conv1 (batch 8)', x: [8, 28, 28, 1], filter: [5, 5, 1, 10], strides: 1, pad: 'valid' },
+  { name: 'reference conv2 (batch 8)', x: [8, 12, 12, 10], filter: [5, 5, 10, 20], strides: 1, pad: 'valid' },
+  { name: '3x3 same', x: [4, 9, 9, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { name: 'stride 2 valid', x: [4, 9, 9, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'valid' },
+  { name: 'stride 2 same', x: [4, 10, 10, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
+  { name: 'stride 3, uncovered tail, non-square filter', x: [3, 10, 11, 2], filter: [4, 2, 2, 5], strides: 3, pad: 'valid' },
+  { name: 'even filter same', x: [2, 7, 8, 3], filter: [4, 4, 3, 2], strides: 1, pad: 'same' },
+];
+
+beforeAll(async () => {
+  registerWasmTrainingKernels();
+  registerWasmTrainingKernels(); // idempotent
+  await tf.setBackend('wasm');
+  await tf.ready();
+});
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  it.each(convCases)('matches cpu: $name', ({ x, filter, strides, pad }) => {
+    const info = tf.backend_util.computeConv2DInfo(x as never, filter as never, strides, 1, pad);
+    const inputs = {
+      x: { values: randomValues(x, 1), shape: x },
+      dy: { values: randomValues(info.outShape, 2), shape: info.outShape },
+    };
+    const { actual, error } = compare('Conv2DBackpropFilter', inputs, {
+      strides, pad, dataFormat: 'NHWC', filterShape: filter,
+    });
+    expect(actual.shape).toEqual(filter);
+    expect(error).toBeLessThan(1e-5);
+  });
+});
+
+describe('Conv2DBackpropInput on wasm', () => {
+  it.each(convCases)('matches cpu: $name', ({ x, filter, strides, pad }) => {
+    const info = tf.backend_util.computeConv2DInfo(x as never, filter as never, strides, 1, pad);
+    const inputs = {
+      dy: { values: randomValues(info.outShape, 3), shape: info.outShape },
+      filter: { values: randomValues(filter, 4), shape: filter },
+    };
+    const { actual, error } = compare('Conv2DBackpropInput', inputs, {
+      strides, pad, dataFormat: 'NHWC', inputShape: x,
+    });
+    expect(actual.shape).toEqual(x);
+    expect(error).toBeLessThan(1e-5);
+  });
+});
+
+function maxPoolInputs(x: Float32Array, shape: number[], filterSize: number | [number, number],
+  strides: number | [number, number], pad: 'valid' | 'same' | number, dySeed: number): Inputs {
+  tf.setBackend('cpu');
+  const y = tf.tidy(() => tf.maxPool(tf.tensor4d(x, shape as [number, number, number, number]), filterSize, strides, pad));
+  const output = { values: y.dataSync() as Float32Array, shape: y.shape };
+  y.dispose();
+  return {
+    dy: { values: randomValues(output.shape, dySeed), shape: output.shape },
+    input: { values: x, shape },
+    output,
+  };
+}
+
+describe('MaxPoolGrad on wasm', () => {
+  const poolCases = [
+    { name: 'reference pool1 2x2/2 (batch 8)', shape: [8, 24, 24, 10], filterSize: 2, strides: 2, pad: 'valid' as const },
+    { name: 'reference pool2 2x2/2 (batch 8)', shape: [8, 8, 8, 20], filterSize: 2, strides: 2, pad: 'valid' as const },
+    { name: 'overlapping 3x3/2 same', shape: [2, 9, 9, 3], filterSize: 3, strides: 2, pad: 'same' as const },
+    { name: 'overlapping 3x3/1 valid', shape: [2, 7, 6, 2], filterSize: 3, strides: 1, pad: 'valid' as const },
+    { name: 'non-tiling 2x2/2 on odd size', shape: [2, 7, 7, 3], filterSize: 2, strides: 2, pad: 'valid' as const },
+  ];
+  it.each(poolCases)('matches cpu: $name', ({ shape, filterSize, strides, pad }) => {
+    const inputs = maxPoolInputs(randomValues(shape, 5), shape, filterSize, strides, pad, 6);
+    const { actual, error } = compare('MaxPoolGrad', inputs, { filterSize, strides, pad });
+    expect(actual.shape).toEqual(shape);
+    expect(error).toBeLessThan(1e-6);
+  });
+
+  it('routes the gradient of an all-negative window to its maximum (stock wasm kernel does not)', () => {
+    // 4x4 input, 2x2/2 pooling; the top-left window is all negative with its max at
+    // flat index 5 (row 1, col 1). The cpu backend routes dy there.
+    const x = new Float32Array([
+      -4, -3, 1, 2,
+      -2, -1, 3, 4,
+      5, 6, -8, -7,
+      7, 8, -6, -5,
+    ]);
+    const inputs = maxPoolInputs(x, [1, 4, 4, 1], 2, 2, 'valid', 7);
+    const dy = inputs.dy.values;
+    const { reference, actual } = compare('MaxPoolGrad', inputs, { filterSize: 2, strides: 2, pad: 'valid' });
+    expect(Array.from(actual.values)).toEqual(Array.from(reference.values));
+    expect(actual.values[5]).toBe(dy[0]);
+    expect(actual.values[15]).toBe(dy[3]);
+  });
+});
+
+describe('intermediates', () => {
+  it('frees every wasm buffer it allocates', () => {
+    tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const before = backend.numDataIds();
+    const { x, filter, strides, pad } = convCases[4];
+    const info = tf.backend_util.computeConv2DInfo(x as never, filter as never, strides, 1, pad);
+    const xs = tf.tensor(randomValues(x, 8), x);
+    const dy = tf.tensor(randomValues(info.outShape, 9), info.outShape);
+    const w = tf.tensor(randomValues(filter, 10), filter);
+    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: filter } as never) as tf.Tensor;
+    const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: info.outShape } as never) as tf.Tensor;
+    tf.dispose([xs, dy, w, dW, dx]);
+    expect(backend.numDataIds()).toBe(before);
+  });
+});
