@@ -1,15 +1,178 @@
-// PLACEHOLDER until its issue lands: replace this whole file.
+// `mfx data list` and `mfx data show SET`: what data mfx has, and what a test set looks like.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { DatasetSpec } from '../../compiler/plan.js';
+import { parseTestSetName, testSetCatalogue } from '../../compiler/test-sets.js';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
+import { DataError } from '../../runtime/data/errors.js';
+import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../../runtime/data/datasets.js';
+import type { DatasetSummary } from '../../runtime/data/datasets.js';
+import { describeTestSet, makeTestSet } from '../../runtime/data/test-sets.js';
+import { renderTerminalPreview, sampleGridPng } from '../../runtime/data/preview.js';
+import { occlusionMask } from '../../runtime/data/occlusions.js';
 
-export function registerData(program: Command, _ctx: CliContext): void {
-  program
-    .command('data')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      throw new UserError('`mfx data` is not built yet.');
-    });
+const DATASET_KINDS = ['mnist', 'fashion-mnist', 'idx'] as const;
+type DatasetKind = (typeof DATASET_KINDS)[number];
+const FAMILY_TO_KIND: Record<string, DatasetKind> = { pmnist: 'mnist', pfashion: 'fashion-mnist', pidx: 'idx' };
+
+interface DatasetOptions {
+  dataset?: DatasetKind;
+  dir?: string;
+}
+
+function parseKind(value: string): DatasetKind {
+  if ((DATASET_KINDS as readonly string[]).includes(value)) return value as DatasetKind;
+  throw new InvalidArgumentError(`expected one of ${DATASET_KINDS.join(', ')}.`);
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number, at least 1.');
+  return n;
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more.');
+  return n;
+}
+
+function specFor(kind: DatasetKind, dir: string | undefined): DatasetSpec {
+  switch (kind) {
+    case 'mnist':
+      return { kind: 'mnist' };
+    case 'fashion-mnist':
+      return { kind: 'fashion-mnist', dir: dir ?? FASHION_MNIST_DEFAULT_DIR };
+    case 'idx':
+      if (!dir) throw new UserError('`--dataset idx` needs the folder of the IDX files: add `--dir FOLDER`.', 2);
+      return { kind: 'idx', dir };
+  }
+}
+
+/** Data problems are the user's to fix, so they print as one paragraph, exit 1. */
+async function userFacing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DataError) throw new UserError(err.message, 1);
+    throw err;
+  }
+}
+
+function summaryLine(s: DatasetSummary): string {
+  return `${s.trainCount} train, ${s.testCount} test, ${s.height}x${s.width}x${s.channels}, 10 classes   ${s.source}`;
+}
+
+async function listData(ctx: CliContext, opts: DatasetOptions): Promise<void> {
+  const out = (line = ''): void => void ctx.stdout.write(`${line}\n`);
+  const chosen: DatasetSpec = specFor(opts.dataset ?? 'mnist', opts.dir);
+  out('Datasets');
+  const rows: [string, () => Promise<string>][] = [
+    ['mnist', async () => summaryLine(await describeDataset({ kind: 'mnist' }))],
+    [
+      'fashion-mnist',
+      async () => summaryLine(await describeDataset(chosen.kind === 'fashion-mnist' ? chosen : { kind: 'fashion-mnist', dir: FASHION_MNIST_DEFAULT_DIR })),
+    ],
+    ['idx "DIR"', async () => (chosen.kind === 'idx' ? summaryLine(await describeDataset(chosen)) : 'any folder with the four standard IDX files (plain or .gz)')],
+  ];
+  for (const [name, describe] of rows) {
+    let text: string;
+    try {
+      text = await describe();
+    } catch (err) {
+      // The chosen dataset must be usable; the others are only reported.
+      if (!(err instanceof DataError) || name.startsWith(chosen.kind)) throw err;
+      text = `not available: ${err.message}`;
+    }
+    out(`  ${name.padEnd(14)} ${text}`);
+  }
+  const summary = await describeDataset(chosen);
+  const names = testSetCatalogue(chosen);
+  out();
+  out(`Test sets for ${chosen.kind} (${summary.testCount} images each; the -fill sets depend on --seed)`);
+  const width = Math.max(...names.map((n) => n.length));
+  for (const name of names) out(`  ${name.padEnd(width)}  ${String(summary.testCount).padStart(6)}  ${describeTestSet(name, summary.height, summary.width)}`);
+}
+
+interface ShowOptions extends DatasetOptions {
+  png?: string;
+  seed: number;
+  count: number;
+  grid: number;
+  outline: boolean;
+}
+
+/** The replaced region drawn in dim red, so black squares show on MNIST's black background. */
+function outlineFor(setName: string, height: number, width: number): { mask: Uint8Array; color: [number, number, number] } | undefined {
+  const parsed = parseTestSetName(setName);
+  if (!parsed) return undefined;
+  const occlusion = parsed.variant.kind === 'occlusion' ? parsed.variant.occlusion : 'tcut';
+  if (occlusion === 'unmodified') return undefined;
+  return { mask: occlusionMask(occlusion, height, width), color: [160, 40, 40] };
+}
+
+async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions): Promise<void> {
+  const parsed = parseTestSetName(setName);
+  const familyKind = parsed ? FAMILY_TO_KIND[parsed.family] : undefined;
+  if (!parsed || !familyKind) {
+    const examples = testSetCatalogue({ kind: 'mnist' }).join(', ');
+    throw new UserError(
+      `There is no test set called ${setName}. Test sets are FAMILY.VARIANT, e.g. ${examples}; ` +
+        'use pfashion.* for fashion-mnist and pidx.* (with --dir) for an IDX folder. `mfx data list` shows them all.',
+      2,
+    );
+  }
+  const kind = opts.dataset ?? familyKind;
+  if (kind !== familyKind) {
+    throw new UserError(`${setName} belongs to the ${familyKind} dataset, but --dataset says ${kind}. Drop --dataset, or use the ${kind} test set of the same name.`, 2);
+  }
+  const spec = specFor(kind, opts.dir);
+  const shown = Math.max(opts.count, opts.png ? opts.grid * opts.grid : 0);
+  // Only the first images are generated; the fillings still draw donors from the whole test split.
+  const ds = await loadDataset(spec, { trainSubset: 1, testSubset: null });
+  const testSubset = Math.min(shown, ds.subset.testTotal);
+  const view = { ...ds, test: { images: ds.test.images.subarray(0, testSubset * ds.height * ds.width), labels: ds.test.labels.subarray(0, testSubset), n: testSubset } };
+  const set = makeTestSet(setName, view, opts.seed);
+
+  ctx.stdout.write(`${setName}: ${describeTestSet(setName, ds.height, ds.width)} (${ds.name}, ${ds.subset.testTotal} test images, seed ${opts.seed})\n\n`);
+  const color = Boolean(ctx.stdout.isTTY) && !process.env.NO_COLOR;
+  const indices = Array.from({ length: Math.min(opts.count, set.n) }, (_, i) => i);
+  ctx.stdout.write(`${renderTerminalPreview(set, { indices, columns: ctx.stdout.columns ?? 80, color })}\n`);
+  if (opts.png) {
+    const k = opts.grid;
+    const file = path.resolve(opts.png);
+    try {
+      await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? outlineFor(setName, ds.height, ds.width) : undefined }));
+    } catch (err) {
+      throw new UserError(`Cannot write ${file}: ${(err as Error).message}. Check that the folder exists and is writable.`, 1);
+    }
+    ctx.stdout.write(`Wrote ${file}: the first ${Math.min(k * k, set.n)} images of ${setName} in a ${k}x${k} grid, labels underneath${opts.outline && outlineFor(setName, ds.height, ds.width) ? ', the replaced region outlined in red' : ''}.\n`);
+  }
+}
+
+export function registerData(program: Command, ctx: CliContext): void {
+  const data = program.command('data').description('List the datasets and test sets, or look at a test set');
+  const datasetOptions = (cmd: Command): Command =>
+    cmd
+      .option('--dataset <kind>', `dataset: ${DATASET_KINDS.join(', ')}`, parseKind)
+      .option('--dir <folder>', `folder of the IDX files (fashion-mnist default: ${FASHION_MNIST_DEFAULT_DIR}; required for idx)`);
+
+  datasetOptions(data.command('list').description('List datasets and the test sets of one of them (default mnist), with sizes')).action(
+    async (opts: DatasetOptions) => userFacing(() => listData(ctx, opts)),
+  );
+
+  datasetOptions(
+    data
+      .command('show')
+      .description('Show sample images of a test set in the terminal, and optionally as a PNG grid')
+      .argument('<set>', 'test set name, e.g. pmnist.tcut (see `mfx data list`)')
+      .option('--png <file>', 'also write a grid of samples with labels to this PNG file')
+      .option('--seed <n>', 'seed for the generated fillings', parseSeed, 1)
+      .option('--count <n>', 'images shown in the terminal', parseCount, 6)
+      .option('--grid <k>', 'the PNG shows k x k images', parseCount, 8)
+      .option('--no-outline', 'do not outline the replaced region in the PNG'),
+  ).action(async (setName: string, opts: ShowOptions) => userFacing(() => showTestSet(ctx, setName, opts)));
 }

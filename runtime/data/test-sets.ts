@@ -191,3 +191,29 @@ function blurredPixel(
   }
   return Math.min(255, Math.floor(acc + 1e-9));
 }
+
+/** One line saying what a test set is, with the number of pixels it replaces per image. */
+export function describeTestSet(name: string, height: number, width: number): string {
+  const parsed = parseTestSetName(name);
+  if (!parsed) return 'not a test set';
+  const tcut = occlusionMask('tcut', height, width).reduce((a, b) => a + b, 0);
+  const v = parsed.variant;
+  if (v.kind === 'occlusion') {
+    const removed = occlusionMask(v.occlusion, height, width).reduce((a, b) => a + b, 0);
+    const what = {
+      unmodified: 'the test images as they are',
+      hcut: 'top half set to black (r < 14)',
+      vcut: 'left half set to black (c < 14)',
+      dcut: 'top-right and bottom-left quarters set to black',
+      tcut: 'three 9x9 squares set to black',
+    }[v.occlusion];
+    return v.occlusion === 'unmodified' ? what : `${what}: ${removed} of ${height * width} pixels`;
+  }
+  const fill = {
+    noise: 'random noise 0..255',
+    blur: "a 5x5 Gaussian blur of the image itself",
+    digit: 'the pixels of one other test image of a different class',
+    digits3: 'the pixels of three other test images of other classes, one per square',
+  }[v.fill];
+  return `the ${tcut} triple-cut pixels filled with ${fill}`;
+}
