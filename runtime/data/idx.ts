@@ -105,7 +105,7 @@ export function parseIdxImages(bytes: Uint8Array, file: string, remedy = DEFAULT
   }
   const expected = IMAGES_HEADER_BYTES + count * height * width;
   checkLength(bytes.length, expected, file, `${count} images of ${height}x${width} pixels`, remedy);
-  return { file, count, height, width, pixels: bytes.subarray(IMAGES_HEADER_BYTES) };
+  return { file, count, height, width, pixels: plainView(bytes, IMAGES_HEADER_BYTES, count * height * width) };
 }
 
 /** Validates a label file's bytes (already decompressed); every label must be below `classes`. */
@@ -129,7 +129,7 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, classes: number,
   const count = view.getUint32(4);
   if (count === 0) throw new DataError(`${file} says it holds 0 labels; a dataset needs at least one. ${remedy}`, file);
   checkLength(bytes.length, LABELS_HEADER_BYTES + count, file, `${count} labels`, remedy);
-  const labels = bytes.subarray(LABELS_HEADER_BYTES);
+  const labels = plainView(bytes, LABELS_HEADER_BYTES, count);
   for (let i = 0; i < count; i++) {
     if (labels[i] >= classes) {
       throw new DataError(
@@ -139,6 +139,15 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, classes: number,
     }
   }
   return { file, count, labels };
+}
+
+/**
+ * A plain Uint8Array view (no copy) of part of `bytes`. `bytes` is often a Node Buffer, whose
+ * `slice` shares memory instead of copying; handing out plain views keeps `slice` a copy for
+ * every caller.
+ */
+function plainView(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + offset, length);
 }
 
 function checkLength(actual: number, expected: number, file: string, what: string, remedy: string): void {

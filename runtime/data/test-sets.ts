@@ -44,8 +44,9 @@ export function makeRawTestSet(name: string, ds: Dataset, seed: number): RawImag
   const { variant } = parsed;
   const pixels = ds.height * ds.width;
   const channels = ds.channels;
-  const images = ds.test.images.slice(); // the copy we occlude
-  const labels = ds.test.labels.slice();
+  // Copies we occlude (Uint8Array.from, not slice: a Buffer's slice would share memory).
+  const images = Uint8Array.from(ds.test.images);
+  const labels = Uint8Array.from(ds.test.labels);
   const n = ds.test.n;
 
   if (variant.kind === 'occlusion') {
