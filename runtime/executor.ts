@@ -1,0 +1,380 @@
+// Executes a Plan: every arm for every seed, steps in order, emitting the event stream and
+// keeping the run folder (checkpoints, weights, results) up to date so that a crash loses at
+// most the epoch in progress and `resume` continues from the last completed epoch.
+import type { ArmSpec, FeatureTransform, Plan, StepSpec } from '../compiler/plan.js';
+import type { RunEvent, Subset } from './events.js';
+import { RESULTS_SCHEMA, RESULTS_VERSION, type EvalRecord, type Results } from './results.js';
+import { initBackend, type BackendChoice } from './backend/select.js';
+import { createNetwork, disposeNetwork, type Network } from './model/network.js';
+import { initialValues, resetPurpose } from './model/init.js';
+import { invertedActivation } from './model/feature-transform.js';
+import { Optimizer } from './training/optimizer.js';
+import { trainEpoch } from './training/train-epoch.js';
+import { evaluate } from './evaluate.js';
+import { buildTable } from './results-table.js';
+import { RunFolder, RunFolderError } from './run-folder.js';
+import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { loadWeights, saveWeights } from './weights-file.js';
+import { TensorFileError } from './tensor-file.js';
+import { describeStep, outlineArm } from './step-text.js';
+import { loadRunData, type LoadRunData, type RunData } from './run-data.js';
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface ExecuteOptions {
+  backend: BackendChoice;
+  runDir: string;
+  /** Training/test subset; on resume it defaults to the one the run started with (a different one is refused). */
+  subset?: Subset;
+  /** Aborting abandons the epoch in progress; everything completed stays in the run folder. */
+  signal?: AbortSignal;
+  onEvent: (event: RunEvent) => void;
+  resume?: boolean;
+  /** Milliseconds, monotonic; injectable for tests. */
+  now?: () => number;
+  /** Where the images come from; tests inject small synthetic sets. */
+  loadData?: LoadRunData;
+  /** Minimum milliseconds between batch events (default 100: at most 10 a second). */
+  batchEventIntervalMs?: number;
+}
+
+/** Why an arm stopped for one seed, when it did not finish. */
+type ArmOutcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'diverged'; message: string };
+
+const MODEL_FEATURES: FeatureTransform = { kind: 'model' };
+
+/** Feature transform for epoch `epoch` (1-based) of a train step: alternate = inverted on odd epochs. */
+export function epochFeature(step: Extract<StepSpec, { kind: 'train' }>, epoch: number): FeatureTransform {
+  if (!step.alternate) return step.feature;
+  return epoch % 2 === 1 ? step.feature : MODEL_FEATURES;
+}
+
+function trainImagesPerArm(arm: ArmSpec, n: number): number {
+  return arm.steps.reduce((sum, s) => sum + (s.kind === 'train' ? s.epochs * n : 0), 0);
+}
+
+function sameSubset(a: Subset, b: Subset): boolean {
+  return a.train === b.train && a.test === b.test;
+}
+
+function describeSubset(s: Subset): string {
+  const part = (flag: string, v: number | null) => (v === null ? `no ${flag}` : `${flag} ${v}`);
+  return `${part('--train-subset', s.train)}, ${part('--test-subset', s.test)}`;
+}
+
+/** Runs the plan and resolves to its results (status `stopped` when aborted). */
+export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<Results> {
+  const now = options.now ?? (() => performance.now());
+  const runStart = now();
+  const active = await initBackend(options.backend);
+
+  let folder: RunFolder;
+  let subset: Subset;
+  if (options.resume) {
+    folder = RunFolder.open(options.runDir, plan);
+    subset = folder.info.subset;
+    if (options.subset && !sameSubset(options.subset, subset)) {
+      throw new RunFolderError(
+        `Cannot resume ${options.runDir} with a different data subset: it was started with ${describeSubset(subset)}, this command asks for ${describeSubset(options.subset)}. Repeat the original flags or leave them out.`,
+      );
+    }
+  } else {
+    subset = options.subset ?? { train: null, test: null };
+  }
+  const data = await (options.loadData ?? loadRunData)(plan.dataset, subset);
+  const startedAt = new Date().toISOString();
+  if (!options.resume) folder = RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
+
+  const emit = (event: RunEvent): void => {
+    folder.appendEvent(event);
+    options.onEvent(event);
+  };
+
+  emit({
+    type: 'run-start',
+    time: startedAt,
+    title: plan.title,
+    file: plan.file,
+    planHash: plan.hash,
+    backend: active.name,
+    runDir: folder!.dir,
+    seeds: plan.seeds,
+    arms: plan.arms.map(outlineArm),
+    testSets: plan.testSets,
+    subset,
+    totalTrainImages: plan.seeds.length * plan.arms.reduce((sum, a) => sum + trainImagesPerArm(a, data.train.n), 0),
+    resumed: options.resume ?? false,
+    baselines: Object.fromEntries(plan.arms.map((a) => [a.name, a.baseline ? { arm: a.baseline.arm, label: a.baseline.label } : null])),
+    reportLabels: Object.fromEntries(plan.arms.map((a) => [a.name, a.reportLabel])),
+  });
+  for (const notice of active.notices) emit({ type: 'warning', message: notice });
+  if (options.resume && folder!.info.backend !== active.name) {
+    emit({
+      type: 'warning',
+      message: `this run started on the ${folder!.info.backend} backend and continues on ${active.name}; results may differ slightly from an uninterrupted run`,
+    });
+  }
+
+  const evals: EvalRecord[] = [];
+  const status: Record<string, Record<string, string>> = {};
+  const setStatus = (arm: string, seed: number, s: string) => {
+    (status[arm] ??= {})[String(seed)] = s;
+  };
+  const results = (runStatus: Results['status']): Results => ({
+    schema: RESULTS_SCHEMA,
+    version: RESULTS_VERSION,
+    title: plan.title,
+    file: plan.file,
+    planHash: plan.hash,
+    backend: active.name,
+    subset,
+    seeds: plan.seeds,
+    startedAt,
+    seconds: (now() - runStart) / 1000,
+    status: runStatus,
+    evals: [...evals],
+    table: buildTable(plan, evals, status),
+  });
+
+  const ctx: ArmContext = { plan, data, folder: folder!, emit, now, signal: options.signal, resume: options.resume ?? false, batchEventIntervalMs: options.batchEventIntervalMs ?? 100 };
+  let stopped = false;
+  try {
+    for (const seed of plan.seeds) {
+      for (const arm of plan.arms) {
+        if (options.signal?.aborted) {
+          stopped = true;
+          break;
+        }
+        const { outcome, armEvals } = await runArm(ctx, arm, seed);
+        evals.push(...armEvals);
+        setStatus(arm.name, seed, outcome.kind === 'done' ? 'done' : outcome.kind === 'stopped' ? 'stopped' : outcome.message);
+        if (outcome.kind === 'stopped') {
+          stopped = true;
+          break;
+        }
+        folder!.writeResults(results('stopped'));
+      }
+      if (stopped) break;
+    }
+  } catch (err) {
+    const failed = results('failed');
+    folder!.writeResults(failed);
+    emit({ type: 'run-end', status: 'failed', seconds: failed.seconds, results: failed });
+    throw err;
+  }
+  const final = results(stopped ? 'stopped' : 'done');
+  folder!.writeResults(final);
+  emit({ type: 'run-end', status: final.status, seconds: final.seconds, results: final });
+  return final;
+}
+
+interface ArmContext {
+  plan: Plan;
+  data: RunData;
+  folder: RunFolder;
+  emit: (event: RunEvent) => void;
+  now: () => number;
+  signal?: AbortSignal;
+  resume: boolean;
+  batchEventIntervalMs: number;
+}
+
+function loadCheckpoint(ctx: ArmContext, arm: string, seed: number): Checkpoint | null {
+  if (!ctx.resume) return null;
+  const file = ctx.folder.checkpointFile(arm, seed);
+  try {
+    return readCheckpoint(file);
+  } catch (err) {
+    if (err instanceof TensorFileError) {
+      throw new RunFolderError(
+        `Cannot resume: the checkpoint ${file} ${err.reason}. Delete that file to rerun arm ${arm} (seed ${seed}) from its start, or start a new run without --resume.`,
+      );
+    }
+    throw err;
+  }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs (or continues) one arm for one seed. */
+async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ outcome: ArmOutcome; armEvals: EvalRecord[] }> {
+  const { plan, data, folder, emit, now } = ctx;
+  const ckpt = loadCheckpoint(ctx, arm.name, seed);
+  if (ckpt && ckpt.meta.status !== 'running') {
+    // Finished before the interruption: its numbers are in the checkpoint.
+    emit({ type: 'arm-start', arm: arm.name, seed });
+    const done = ckpt.meta.status === 'done';
+    emit({ type: 'arm-end', arm: arm.name, seed, status: done ? 'done' : 'diverged', message: done ? undefined : ckpt.meta.status });
+    return { outcome: done ? { kind: 'done' } : { kind: 'diverged', message: ckpt.meta.status }, armEvals: ckpt.meta.evals };
+  }
+
+  const net = createNetwork(plan.model, seed);
+  const optimizer = new Optimizer(plan.optimizer);
+  const armEvals: EvalRecord[] = [];
+  let startStep = 0;
+  let epochsDone = 0;
+  const ckptFile = folder.checkpointFile(arm.name, seed);
+  if (ckpt) {
+    restoreCheckpoint(ckpt, net, optimizer, ckptFile);
+    startStep = ckpt.meta.nextStep;
+    epochsDone = ckpt.meta.epochsDone;
+    armEvals.push(...ckpt.meta.evals);
+  }
+  const checkpoint = (nextStep: number, epochs: number, status: string) =>
+    writeCheckpoint(ckptFile, { planHash: plan.hash, arm: arm.name, seed, nextStep, epochsDone: epochs, status, evals: armEvals }, net, optimizer);
+
+  emit({ type: 'arm-start', arm: arm.name, seed });
+  try {
+    for (let i = startStep; i < arm.steps.length; i++) {
+      if (ctx.signal?.aborted) {
+        emit({ type: 'arm-end', arm: arm.name, seed, status: 'stopped' });
+        return { outcome: { kind: 'stopped' }, armEvals };
+      }
+      const step = arm.steps[i];
+      const stepStart = now();
+      emit({
+        type: 'step-start',
+        arm: arm.name,
+        seed,
+        step: i,
+        kind: step.kind,
+        text: describeStep(step),
+        frozen: step.kind === 'train' ? step.frozen : [],
+        inverted: step.kind === 'train' || step.kind === 'eval' || step.kind === 'invert' ? invertedActivation(step.feature) : null,
+        epochs: step.kind === 'train' ? step.epochs : 0,
+      });
+      let changesWeights = false;
+      switch (step.kind) {
+        case 'train': {
+          const firstEpoch = i === startStep ? epochsDone + 1 : 1;
+          for (let epoch = firstEpoch; epoch <= step.epochs; epoch++) {
+            const outcome = await runEpoch(ctx, net, optimizer, arm.name, seed, i, step, epoch);
+            if (outcome.kind === 'aborted') {
+              emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: (now() - stepStart) / 1000, status: 'stopped' });
+              emit({ type: 'arm-end', arm: arm.name, seed, status: 'stopped' });
+              return { outcome: { kind: 'stopped' }, armEvals };
+            }
+            if (outcome.kind === 'diverged') {
+              const message = `diverged at epoch ${epoch} batch ${outcome.batch} (loss ${outcome.loss})`;
+              checkpoint(i, epoch - 1, message);
+              emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: (now() - stepStart) / 1000, status: 'diverged' });
+              emit({ type: 'arm-end', arm: arm.name, seed, status: 'diverged', message });
+              return { outcome: { kind: 'diverged', message }, armEvals };
+            }
+            if (epoch < step.epochs) checkpoint(i, epoch, 'running');
+          }
+          changesWeights = true;
+          break;
+        }
+        case 'reset':
+          for (const name of step.params) {
+            const spec = plan.model.params.find((p) => p.name === name);
+            if (!spec) throw new Error(`reset names unknown parameter ${name}`);
+            const values = initialValues(spec, seed, resetPurpose(i));
+            tf.tidy(() => net.params.get(name)!.assign(tf.tensor(values, spec.shape, 'float32')));
+            optimizer.clear(name);
+          }
+          changesWeights = true;
+          break;
+        case 'eval':
+          for (const testSet of step.testSets) {
+            const r = evaluate(net, data.testSet(testSet, seed), step.feature);
+            const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n };
+            armEvals.push(record);
+            emit({ type: 'eval-result', ...record });
+            await yieldToEventLoop();
+          }
+          break;
+        case 'save':
+          saveWeights(net, folder.savePath(step.path), { arm: arm.name, seed, step: i });
+          break;
+        case 'load':
+          loadWeights(net, step.path);
+          changesWeights = true;
+          break;
+        case 'freeze':
+        case 'unfreeze':
+        case 'invert':
+        case 'lr':
+          // Their effect is carried by the later train and eval steps (trainable, feature, lr).
+          break;
+      }
+      if (changesWeights) saveWeights(net, folder.weightsFile(arm.name, seed, i, step.kind), { arm: arm.name, seed, step: i });
+      const last = i === arm.steps.length - 1;
+      checkpoint(i + 1, 0, last ? 'done' : 'running');
+      emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: (now() - stepStart) / 1000, status: 'done' });
+    }
+    if (arm.steps.length === 0) checkpoint(0, 0, 'done');
+    emit({ type: 'arm-end', arm: arm.name, seed, status: 'done' });
+    return { outcome: { kind: 'done' }, armEvals };
+  } finally {
+    disposeNetwork(net);
+    optimizer.dispose();
+  }
+}
+
+async function runEpoch(
+  ctx: ArmContext,
+  net: Network,
+  optimizer: Optimizer,
+  arm: string,
+  seed: number,
+  stepIndex: number,
+  step: Extract<StepSpec, { kind: 'train' }>,
+  epoch: number,
+) {
+  const { emit, now, data } = ctx;
+  const feature = epochFeature(step, epoch);
+  const epochStart = now();
+  let lastEvent = -Infinity;
+  const outcome = await trainEpoch({
+    net,
+    optimizer,
+    data: data.train,
+    batchSize: ctx.plan.batch,
+    trainable: step.trainable,
+    feature,
+    lr: step.lr,
+    seed,
+    stepIndex,
+    epoch,
+    signal: ctx.signal,
+    onBatch: async (batch, batches, loss) => {
+      const t = now();
+      if (t - lastEvent >= ctx.batchEventIntervalMs) {
+        lastEvent = t;
+        const elapsedSec = (t - epochStart) / 1000;
+        const images = Math.min(batch * ctx.plan.batch, data.train.n);
+        emit({
+          type: 'batch',
+          arm,
+          seed,
+          step: stepIndex,
+          epoch,
+          epochs: step.epochs,
+          batch,
+          batches,
+          loss,
+          imagesPerSec: elapsedSec > 0 ? images / elapsedSec : 0,
+          elapsedSec,
+        });
+      }
+      await yieldToEventLoop();
+    },
+  });
+  if (outcome.kind === 'done') {
+    const seconds = (now() - epochStart) / 1000;
+    emit({
+      type: 'epoch-end',
+      arm,
+      seed,
+      step: stepIndex,
+      epoch,
+      epochs: step.epochs,
+      loss: outcome.meanLoss,
+      seconds,
+      imagesPerSec: seconds > 0 ? outcome.images / seconds : 0,
+      inverted: feature.kind === 'inverted',
+    });
+  }
+  return outcome;
+}

@@ -1,0 +1,97 @@
+// A network built from the Plan's ModelSpec: one tf.Variable per ParamSpec, NHWC, plus the
+// forward pass in plain tfjs-core ops (not tfjs-layers: see shared/notes/wasm-perf-study.md).
+import * as tf from '@tensorflow/tfjs-core';
+import type { FeatureTransform, LayerSpec, ModelSpec } from '../../compiler/plan.js';
+import { INIT_PURPOSE, initialValues } from './init.js';
+import { applyFeatureActivation } from './feature-transform.js';
+import type { DropoutMasks } from './dropout.js';
+
+export interface Network {
+  spec: ModelSpec;
+  /** Keyed by ParamSpec.name, e.g. `conv1.weight`. */
+  params: Map<string, tf.Variable>;
+}
+
+/** Creates the network's variables with the seeded default initialisation. */
+export function createNetwork(spec: ModelSpec, seed: number): Network {
+  const params = new Map<string, tf.Variable>();
+  for (const p of spec.params) {
+    params.set(p.name, tf.tidy(() => tf.variable(tf.tensor(initialValues(p, seed, INIT_PURPOSE), p.shape, 'float32'), true)));
+  }
+  return { spec, params };
+}
+
+/** Frees the network's variables. */
+export function disposeNetwork(net: Network): void {
+  for (const v of net.params.values()) v.dispose();
+  net.params.clear();
+}
+
+export interface ForwardOptions {
+  feature: FeatureTransform;
+  /** Dropout masks for training; null in evaluation (dropout off). */
+  dropout: DropoutMasks | null;
+}
+
+function param(net: Network, layer: { name: string }, role: 'weight' | 'bias'): tf.Variable {
+  const v = net.params.get(`${layer.name}.${role}`);
+  if (!v) throw new Error(`network has no parameter ${layer.name}.${role}`);
+  return v;
+}
+
+function applyLayer(net: Network, layer: LayerSpec, index: number, x: tf.Tensor, options: ForwardOptions): tf.Tensor {
+  switch (layer.kind) {
+    case 'conv': {
+      const y = tf.conv2d(x as tf.Tensor4D, param(net, layer, 'weight') as tf.Tensor4D, layer.stride, layer.padding);
+      return tf.add(y, param(net, layer, 'bias'));
+    }
+    case 'dense':
+      return tf.add(tf.matMul(x as tf.Tensor2D, param(net, layer, 'weight') as tf.Tensor2D), param(net, layer, 'bias'));
+    case 'pool':
+      return tf.maxPool(x as tf.Tensor4D, layer.size, layer.size, 'valid');
+    case 'activation':
+      return activate(layer.activation, x);
+    case 'dropout':
+    case 'dropout2d': {
+      if (!options.dropout || layer.rate === 0) return x;
+      return tf.mul(x, options.dropout.maskFor(index, layer, x.shape[0]));
+    }
+    case 'flatten':
+      return tf.reshape(x, [x.shape[0], layer.outShape.reduce((a, b) => a * b, 1)]);
+  }
+}
+
+/** The model's own activation functions. */
+export function activate(activation: string, x: tf.Tensor): tf.Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'tanh':
+      return tf.tanh(x);
+    default:
+      throw new Error(`unknown activation ${activation}`);
+  }
+}
+
+/**
+ * The logits (before log-softmax) for a batch of NHWC images. The FeatureTransform acts at the
+ * model's feature activation (or, for a model without one, on the tensor entering flatten).
+ */
+export function forward(net: Network, images: tf.Tensor4D, options: ForwardOptions): tf.Tensor2D {
+  const { layers, featureActivation, featureBoundary } = net.spec;
+  const transformAt = featureActivation >= 0 ? featureActivation : featureBoundary;
+  let x: tf.Tensor = images;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    if (i === transformAt && options.feature.kind === 'inverted') {
+      x = applyFeatureActivation(options.feature, x);
+      if (layer.kind === 'activation') continue; // replaced, not applied on top
+    }
+    x = applyLayer(net, layer, i, x, options);
+  }
+  return x as tf.Tensor2D;
+}

@@ -1,0 +1,68 @@
+// One epoch of the explicit training loop: shuffled mini-batches, gradients for the trainable
+// parameters only (frozen ones are not even differentiated), one optimiser update per batch.
+import * as tf from '@tensorflow/tfjs-core';
+import type { FeatureTransform } from '../../compiler/plan.js';
+import { forward, type Network } from '../model/network.js';
+import { seededDropout } from '../model/dropout.js';
+import type { Optimizer } from './optimizer.js';
+import { gatherBatch, type Images } from './image-batch.js';
+import { nllLoss } from './loss.js';
+import { epochPrng, permutation } from './shuffle.js';
+
+export interface EpochRequest {
+  net: Network;
+  optimizer: Optimizer;
+  data: Images;
+  batchSize: number;
+  trainable: string[];
+  feature: FeatureTransform;
+  lr: number;
+  seed: number;
+  stepIndex: number;
+  epoch: number; // 1-based within the step
+  signal?: AbortSignal;
+  /** Called after every batch with its mean loss; may be async (lets the event loop breathe). */
+  onBatch?: (batch: number, batches: number, loss: number) => void | Promise<void>;
+}
+
+export type EpochOutcome =
+  | { kind: 'done'; meanLoss: number; images: number }
+  | { kind: 'diverged'; batch: number; loss: number }
+  | { kind: 'aborted' };
+
+/** Trains one epoch; the network and optimiser are left as after the last completed batch. */
+export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
+  const { net, data, batchSize } = req;
+  const order = permutation(data.n, epochPrng(req.seed, req.stepIndex, req.epoch, 'shuffle'));
+  const dropout = seededDropout(epochPrng(req.seed, req.stepIndex, req.epoch, 'dropout'));
+  const vars = req.trainable.map((name) => {
+    const v = net.params.get(name);
+    if (!v) throw new Error(`train step names unknown parameter ${name}`);
+    return v;
+  });
+  const nameOf = new Map(vars.map((v, i) => [v.name, req.trainable[i]]));
+  const batches = Math.ceil(data.n / batchSize);
+  let lossSum = 0;
+  for (let b = 0; b < batches; b++) {
+    if (req.signal?.aborted) return { kind: 'aborted' };
+    const start = b * batchSize;
+    const end = Math.min(start + batchSize, data.n);
+    const lossValue = tf.tidy(() => {
+      const { x, y } = gatherBatch(data, order.subarray(start, end));
+      const { value, grads } = tf.variableGrads(
+        () => nllLoss(forward(net, x, { feature: req.feature, dropout }), y, net.spec.classes),
+        vars,
+      );
+      const loss = value.dataSync()[0];
+      if (!Number.isFinite(loss)) return loss;
+      const named: Record<string, tf.Tensor> = {};
+      for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
+      req.optimizer.apply(net.params, named, req.lr);
+      return loss;
+    });
+    if (!Number.isFinite(lossValue)) return { kind: 'diverged', batch: b + 1, loss: lossValue };
+    lossSum += lossValue * (end - start);
+    await req.onBatch?.(b + 1, batches, lossValue);
+  }
+  return { kind: 'done', meanLoss: lossSum / data.n, images: data.n };
+}
