@@ -1,6 +1,12 @@
-// PLACEHOLDER (issue "live terminal UI" replaces this file): picks how a run is shown.
+// Picks how a run is shown: the live Ink UI on a terminal, plain lines in a pipe or CI,
+// JSON lines for tools, or only the final table.
 import type { RunEvent } from '../../runtime/events.js';
+import { paint, shouldUseColor } from '../format/color.js';
 import type { CliContext } from '../context.js';
+import { createInkReporter } from './ink-reporter.js';
+import { createJsonReporter } from './json-reporter.js';
+import { createPlainReporter } from './plain-reporter.js';
+import { createQuietReporter } from './quiet-reporter.js';
 
 export type ReporterKind = 'ink' | 'plain' | 'json' | 'quiet';
 
@@ -16,13 +22,27 @@ export interface ReporterOptions {
   onStopRequest?: () => void;
 }
 
+/** Terminal width for tables: the stream's columns, else COLUMNS, else 80. */
+function widthOf(stream: { columns?: number }): number {
+  const env = Number(process.env.COLUMNS);
+  return stream.columns || (Number.isFinite(env) && env > 0 ? env : 80);
+}
+
 /** Creates the reporter for a run; `ink` is the default only when stdout is a TTY (decided by the caller). */
 export function createReporter(options: ReporterOptions, ctx: CliContext): Reporter {
-  return {
-    onEvent(event) {
-      if (options.kind === 'json') ctx.stdout.write(`${JSON.stringify(event)}\n`);
-      else if (options.kind !== 'quiet' && event.type !== 'batch') ctx.stdout.write(`${event.type} ${JSON.stringify(event).slice(0, 200)}\n`);
-    },
-    async close() {},
-  };
+  const color = shouldUseColor(ctx.stdout);
+  switch (options.kind) {
+    case 'ink':
+      return createInkReporter({ stdout: ctx.stdout, stderr: ctx.stderr, color, onStopRequest: options.onStopRequest });
+    case 'plain':
+      return createPlainReporter({ out: ctx.stdout, paint: paint(color), width: widthOf(ctx.stdout) });
+    case 'json':
+      return createJsonReporter(ctx.stdout);
+    case 'quiet':
+      return createQuietReporter({ out: ctx.stdout, err: ctx.stderr, paint: paint(color), width: widthOf(ctx.stdout) });
+    default: {
+      const never: never = options.kind;
+      return never;
+    }
+  }
 }

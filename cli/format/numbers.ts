@@ -1,0 +1,46 @@
+// How numbers read in the terminal: accuracies as percentages, Delta as signed points,
+// durations as clock time, rates with thousands separators.
+
+/** Accuracy fraction 0..1 as a percentage with two decimals: `98.55`. */
+export function formatPercent(fraction: number): string {
+  return Number.isFinite(fraction) ? (fraction * 100).toFixed(2) : 'n/a';
+}
+
+/** Difference of two accuracy fractions in percentage points, always signed: `+0.31`, `-1.20`. */
+export function formatPoints(fraction: number): string {
+  if (!Number.isFinite(fraction)) return 'n/a';
+  const points = fraction * 100;
+  const text = Math.abs(points).toFixed(2);
+  // -0.001 rounds to 0.00: show it unsigned-positive rather than "-0.00".
+  return (points < 0 && text !== '0.00' ? '-' : '+') + text;
+}
+
+/** Seconds as `12.3s`, `4m05s` or `1h02m`; `--` when unknown. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '--';
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  return `${m}m${String(s).padStart(2, '0')}s`;
+}
+
+/** Integer with thousands separators: `12,345`. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return 'n/a';
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** Images per second, rounded: `1,234 img/s`. */
+export function formatRate(imagesPerSec: number): string {
+  return `${formatCount(imagesPerSec)} img/s`;
+}
+
+/** A training loss: four significant decimals, or `NaN`/`Inf` spelled out. */
+export function formatLoss(loss: number): string {
+  if (Number.isNaN(loss)) return 'NaN';
+  if (!Number.isFinite(loss)) return loss > 0 ? 'Inf' : '-Inf';
+  return loss >= 100 ? loss.toFixed(1) : loss.toFixed(4);
+}

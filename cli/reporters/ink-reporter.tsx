@@ -1,0 +1,69 @@
+// The live terminal UI as a Reporter: events go into a RunStore, Ink draws it at most ~10
+// times a second, and close() leaves the final frame (results table, run folder) on screen.
+import { render, type Instance } from 'ink';
+import { RunApp } from '../ui/run-app.js';
+import { RunStore } from '../ui/run-store.js';
+import type { Reporter } from './index.js';
+
+export interface InkReporterOptions {
+  stdout: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  stdin?: NodeJS.ReadableStream;
+  color: boolean;
+  /** Graceful stop, wired to the command's abort (same as the first Ctrl-C). */
+  onStopRequest?: () => void;
+  /** What Ctrl-C does while the UI holds the keyboard in raw mode; default: SIGINT to this process. */
+  onInterrupt?: () => void;
+  store?: RunStore;
+}
+
+/** SIGINT to ourselves so the command's own handler (first: graceful, second: at once) decides. */
+function raiseSigint(): void {
+  process.kill(process.pid, 'SIGINT');
+}
+
+export function createInkReporter(options: InkReporterOptions): Reporter {
+  const store = options.store ?? new RunStore();
+  const stdin = (options.stdin ?? process.stdin) as NodeJS.ReadStream;
+  const stop = () => {
+    store.requestStop();
+    options.onStopRequest?.();
+  };
+  const interrupt = () => {
+    store.requestStop();
+    (options.onInterrupt ?? raiseSigint)();
+  };
+  // Ink restores raw mode and the cursor on unmount; this covers a process.exit() that skips it.
+  const restoreTerminal = () => {
+    if (stdin.isTTY && typeof stdin.setRawMode === 'function') stdin.setRawMode(false);
+    if ((options.stdout as NodeJS.WriteStream).isTTY) options.stdout.write('\u001b[?25h');
+  };
+  process.once('exit', restoreTerminal);
+
+  const instance: Instance = render(<RunApp store={store} color={options.color} onStop={stop} onInterrupt={interrupt} />, {
+    stdout: options.stdout as NodeJS.WriteStream,
+    stderr: (options.stderr ?? process.stderr) as NodeJS.WriteStream,
+    stdin,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 10,
+  });
+
+  let closed = false;
+  return {
+    onEvent(event) {
+      store.dispatch(event);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      store.flush();
+      // Let React commit the last snapshot before unmounting, so the final frame stays.
+      await new Promise((resolve) => setImmediate(resolve));
+      instance.unmount();
+      await instance.waitUntilExit().catch(() => undefined);
+      store.dispose();
+      process.off('exit', restoreTerminal);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// The arms and their steps: one line per arm, the running arm expanded with a mark per step
+// and the current step's conditions (what is frozen, whether features are inverted).
+import { Box, Text } from 'ink';
+import { stepConditions } from '../../format/event-lines.js';
+import type { ArmView, CurrentStep } from '../run-state.js';
+import { ARM_MARK, STATUS_COLOR, STEP_MARK } from './step-marks.js';
+
+export interface ArmListProps {
+  arms: readonly ArmView[];
+  current: CurrentStep | null;
+  seedCount: number;
+  color: boolean;
+  /** Expand this arm (normally the running one); null keeps every arm on one line. */
+  expanded: string | null;
+}
+
+function armSummary(arm: ArmView, seedCount: number): string {
+  const seeds = seedCount > 1 ? ` ${arm.seedsEnded}/${seedCount} seeds` : '';
+  switch (arm.status) {
+    case 'pending':
+      return 'pending';
+    case 'running':
+      return seedCount > 1 && arm.seed !== null ? `running seed ${arm.seed}${seeds ? ` (${arm.seedsEnded}/${seedCount} ended)` : ''}` : 'running';
+    case 'done':
+      return `done${seeds}`;
+    default:
+      if (!arm.message) return `${arm.status}${seeds}`;
+      return `${arm.message.startsWith(arm.status) ? arm.message : `${arm.status}: ${arm.message}`}${seeds}`;
+  }
+}
+
+export function ArmList({ arms, current, seedCount, color, expanded }: ArmListProps) {
+  const c = (status: keyof typeof STATUS_COLOR) => (color ? STATUS_COLOR[status] : undefined);
+  const nameWidth = Math.min(16, Math.max(...arms.map((a) => a.name.length)));
+  return (
+    <Box flexDirection="column">
+      {arms.map((arm) => {
+        const marks = arm.steps.map((s, i) => (
+          <Text key={i} color={c(s.status)}>
+            {STEP_MARK[s.status]}
+          </Text>
+        ));
+        const isExpanded = arm.name === expanded;
+        return (
+          <Box key={arm.name} flexDirection="column">
+            <Text wrap="truncate-end">
+              <Text color={c(arm.status)}>{ARM_MARK[arm.status]} </Text>
+              <Text bold={isExpanded}>{arm.name.padEnd(nameWidth)}</Text> {isExpanded ? null : <>{marks} </>}
+              <Text dimColor={arm.status === 'pending'}>{armSummary(arm, seedCount)}</Text>
+            </Text>
+            {isExpanded
+              ? arm.steps.map((s) => {
+                  const isCurrent = current !== null && current.arm === arm.name && current.step === s.index;
+                  return (
+                    <Box key={s.index} flexDirection="column" paddingLeft={2}>
+                      <Text wrap="truncate-end">
+                        <Text color={c(s.status)}>{STEP_MARK[s.status]} </Text>
+                        <Text bold={isCurrent} color={isCurrent && color ? 'cyan' : undefined} dimColor={s.status === 'pending'}>
+                          {s.text}
+                        </Text>
+                        {isCurrent ? <Text color={color ? 'cyan' : undefined}>{'  ◀ now'}</Text> : null}
+                      </Text>
+                      {isCurrent && current.epochs > 0 ? (
+                        <Box paddingLeft={2}>
+                          <Text wrap="truncate-end" dimColor>
+                            {stepConditions(current.frozen, current.inverted)}
+                          </Text>
+                        </Box>
+                      ) : null}
+                    </Box>
+                  );
+                })
+              : null}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,142 @@
+// The whole live screen, pure over its props: finished lines (header, epochs, step ends,
+// warnings) go to <Static> and scroll up once; the live part below is redrawn in place.
+import { Box, Static, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { paint as makePaint } from '../../format/color.js';
+import { armEndLine, epochLine, headerLines, stepEndLine, warningLine, whoTag } from '../../format/event-lines.js';
+import { finalSummaryLines } from '../../format/final-summary.js';
+import { formatResultsTable } from '../../format/results-table.js';
+import { liveResultsTable } from '../live-table.js';
+import { runFigures } from '../run-figures.js';
+import type { LogEntry, RunState } from '../run-state.js';
+import { ArmList } from './ArmList.js';
+import { ProgressPanel } from './ProgressPanel.js';
+
+export interface RunViewProps {
+  state: RunState;
+  nowMs: number;
+  columns: number;
+  color: boolean;
+  stopRequested: boolean;
+  /** Whether keys work (stdin is a terminal): decides the key hint. */
+  interactive: boolean;
+}
+
+type StaticItem = { id: string; lines: string[] };
+
+/** Log entries worth a permanent line in the terminal; the rest is shown live. */
+function logLines(entry: LogEntry, state: RunState, p: ReturnType<typeof makePaint>): string[] | null {
+  const e = entry.event;
+  const seeds = state.header?.seeds.length ?? 1;
+  switch (e.type) {
+    case 'epoch-end':
+      return [`${whoTag(e.arm, e.seed, seeds)} ${epochLine(e)}`];
+    case 'step-end': {
+      const step = state.arms.find((a) => a.name === e.arm)?.steps.find((s) => s.index === e.step);
+      if (e.status === 'done' && step && step.epochs === 0 && step.kind !== 'eval') return null;
+      return [`${whoTag(e.arm, e.seed, seeds)} ${stepEndLine(e, step?.text ?? null, p)}`];
+    }
+    case 'warning':
+      return [warningLine(e, p, seeds)];
+    case 'arm-end':
+      return [`${whoTag(e.arm, e.seed, seeds)} ${armEndLine(e, p)}`];
+    default:
+      return null;
+  }
+}
+
+function staticItems(state: RunState, p: ReturnType<typeof makePaint>): StaticItem[] {
+  if (!state.header) return [];
+  const items: StaticItem[] = [{ id: 'header', lines: [...headerLines(state.header, p), ''] }];
+  for (const entry of state.log) {
+    const lines = logLines(entry, state, p);
+    if (lines) items.push({ id: `log-${entry.id}`, lines });
+  }
+  return items;
+}
+
+export function RunView({ state, nowMs, columns, color, stopRequested, interactive }: RunViewProps) {
+  const p = makePaint(color);
+  const width = Math.max(40, columns);
+  const seeds = state.header?.seeds.length ?? 1;
+  const items = staticItems(state, p);
+  const figures = runFigures(state, nowMs);
+
+  let live: ReactNode;
+  if (!state.header) {
+    live = <Text dimColor>starting…</Text>;
+  } else if (state.end) {
+    const end = { type: 'run-end' as const, ...state.end };
+    live = (
+      <Box flexDirection="column">
+        <ArmList arms={state.arms} current={null} seedCount={seeds} color={color} expanded={null} />
+        <Text> </Text>
+        {finalSummaryLines(end, state.header.runDir, { width, paint: p }).map((line, i) => (
+          <Text key={i}>{line === '' ? ' ' : line}</Text>
+        ))}
+      </Box>
+    );
+  } else {
+    const table = liveResultsTable({
+      arms: state.arms.map((a) => a.name),
+      testSets: state.testSets,
+      seeds: state.header.seeds,
+      evals: state.evals,
+      baselines: state.baselines,
+      reportLabels: state.reportLabels,
+      armStatus: state.armOutcomes,
+    });
+    const hasResults = table.columns.some((c) => Object.keys(c.cells).length > 0);
+    const running = state.current?.arm ?? state.arms.find((a) => a.status === 'running')?.name ?? null;
+    const lastWarning = state.warnings[state.warnings.length - 1];
+    live = (
+      <Box flexDirection="column">
+        <ArmList arms={state.arms} current={state.current} seedCount={seeds} color={color} expanded={running} />
+        <Text> </Text>
+        <ProgressPanel progress={state.progress} figures={figures} losses={state.losses} columns={width} color={color} />
+        {hasResults ? (
+          <Box flexDirection="column" marginTop={1}>
+            <Text bold>results so far{state.baselines ? '' : ' (delta at the end)'}</Text>
+            {formatResultsTable(table, { width, paint: p }).map((line, i) => (
+              <Text key={i}>{line === '' ? ' ' : line}</Text>
+            ))}
+          </Box>
+        ) : null}
+        {lastWarning ? (
+          <Text wrap="truncate-end" color={color ? 'yellow' : undefined}>
+            warning: {lastWarning}
+            {state.warnings.length > 1 ? ` (+${state.warnings.length - 1} more above)` : ''}
+          </Text>
+        ) : null}
+        <Box marginTop={1}>
+          {stopRequested ? (
+            <Text color={color ? 'yellow' : undefined} wrap="truncate-end">
+              stopping: the epoch in progress is abandoned, completed steps are kept. Ctrl-C again quits at once.
+            </Text>
+          ) : interactive ? (
+            <Text dimColor>q or Ctrl-C: stop (completed steps are kept, resume later)</Text>
+          ) : null}
+        </Box>
+      </Box>
+    );
+  }
+
+  return (
+    <>
+      <Static items={items}>
+        {(item) => (
+          <Box key={item.id} flexDirection="column">
+            {item.lines.map((line, i) => (
+              <Text key={i} wrap="truncate-end">
+                {line === '' ? ' ' : line}
+              </Text>
+            ))}
+          </Box>
+        )}
+      </Static>
+      <Box flexDirection="column" width={width} marginTop={items.length > 0 ? 1 : 0}>
+        {live}
+      </Box>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+// The mounted UI: subscribes to the store and maps keys to stop requests. `q` asks for a
+// graceful stop; Ctrl-C arrives as a key in raw mode, so it is handed to `onInterrupt`
+// (by default a real SIGINT to this process, the same path as Ctrl-C without the UI).
+import { useInput, useStdin, useStdout } from 'ink';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { RunView } from './components/RunView.js';
+import type { RunStore } from './run-store.js';
+
+export interface RunAppProps {
+  store: RunStore;
+  color: boolean;
+  onStop: () => void;
+  onInterrupt: () => void;
+}
+
+function useColumns(): number {
+  const { stdout } = useStdout();
+  const [columns, setColumns] = useState(stdout.columns || 80);
+  useEffect(() => {
+    const onResize = () => setColumns(stdout.columns || 80);
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return columns;
+}
+
+export function RunApp({ store, color, onStop, onInterrupt }: RunAppProps) {
+  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const columns = useColumns();
+  const { isRawModeSupported } = useStdin();
+  const interactive = isRawModeSupported === true;
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') onInterrupt();
+      else if (input === 'q' || input === 'Q') onStop();
+    },
+    { isActive: interactive },
+  );
+  return (
+    <RunView
+      state={snapshot.state}
+      nowMs={snapshot.nowMs}
+      columns={columns}
+      color={color}
+      stopRequested={snapshot.stopRequested}
+      interactive={interactive}
+    />
+  );
+}

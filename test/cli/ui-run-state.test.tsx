@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { liveResultsTable } from '../../cli/ui/live-table.js';
+import { runFigures } from '../../cli/ui/run-figures.js';
+import { initialRunState, reduceRunState, type RunState } from '../../cli/ui/run-state.js';
+import type { RunEvent } from '../../runtime/events.js';
+import { scriptedRun, START_MS } from './ui-scripted-run.js';
+
+const fold = (events: RunEvent[]): RunState => events.reduce(reduceRunState, initialRunState);
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+describe('reduceRunState', () => {
+  const { events, marks } = scriptedRun({ baselines: true });
+
+  it('reads the header, the arms and the planned epochs from run-start', () => {
+    const s = fold(events.slice(0, marks.header));
+    expect(s.header).toMatchObject({ title: 'missing features, scripted', backend: 'cpu', runDir: 'runs/scripted-20261128-120000' });
+    expect(s.arms.map((a) => [a.name, a.status, a.steps.length])).toEqual([
+      ['baseline', 'pending', 2],
+      ['hybrid', 'pending', 7],
+      ['alt', 'pending', 4],
+    ]);
+    expect(s.plannedEpochs).toBe(7);
+  });
+
+  it('tracks the running step, batch progress and recent losses mid-epoch', () => {
+    const s = fold(events.slice(0, marks.midEpoch));
+    expect(s.current).toMatchObject({ arm: 'baseline', step: 0, frozen: [], inverted: null });
+    expect(s.progress).toMatchObject({ epoch: 1, epochs: 2, batch: 2, batches: 4, finished: false });
+    expect(s.losses).toEqual([2.3, 1.15]);
+    expect(s.arms[0].steps.map((x) => x.status)).toEqual(['running', 'pending']);
+  });
+
+  it('computes epoch and run progress from the batch and totalTrainImages', () => {
+    const f = runFigures(fold(events.slice(0, marks.midEpoch)), START_MS + 10_000);
+    expect(f.epochFraction).toBe(0.5);
+    expect(f.imagesDone).toBe(128); // half an epoch of 256 images
+    expect(f.imagesTotal).toBe(1792);
+    expect(f.epochEtaSec).toBeCloseTo(0.128);
+    expect(f.runEtaSec).toBeCloseTo((1792 - 128) / 1000);
+    expect(f.runElapsedSec).toBe(10);
+  });
+
+  it('counts a reused step as done and marks a diverged step and arm', () => {
+    const s = fold(events.slice(0, marks.diverged));
+    const alt = s.arms.find((a) => a.name === 'alt')!;
+    expect(alt.steps.map((x) => x.status)).toEqual(['reused', 'done', 'diverged', 'pending']);
+    expect(alt.status).toBe('diverged');
+    expect(s.armOutcomes.alt).toEqual({ '1': 'diverged at epoch 1 batch 3 (loss NaN)' });
+    // 2 baseline + 1 hybrid pretrain + 1 hybrid train + 1 reused; alt's diverged epoch never ended.
+    expect(s.epochsDone).toBe(5);
+    expect(s.current).toBeNull();
+  });
+
+  it('keeps the results at run-end', () => {
+    const s = fold(events);
+    expect(s.end?.status).toBe('done');
+    expect(s.end?.results.table.columns.map((c) => c.arm)).toEqual(['baseline', 'hybrid', 'alt']);
+  });
+
+  it('never mutates the state it is given', () => {
+    let s = deepFreeze(initialRunState);
+    for (const e of events) s = deepFreeze(reduceRunState(s, e));
+    expect(s.log.length).toBeGreaterThan(10);
+  });
+
+  it('resets the step marks when an arm starts its next seed', () => {
+    const twoSeeds: RunEvent[] = [
+      { ...(events[0] as Extract<RunEvent, { type: 'run-start' }>), seeds: [1, 2] },
+      { type: 'arm-start', arm: 'baseline', seed: 1 },
+      { type: 'step-start', arm: 'baseline', seed: 1, step: 0, kind: 'train', text: 'train 2', frozen: [], inverted: null, epochs: 2 },
+      { type: 'step-end', arm: 'baseline', seed: 1, step: 0, seconds: 1, status: 'done' },
+      { type: 'arm-end', arm: 'baseline', seed: 1, status: 'done' },
+      { type: 'arm-start', arm: 'baseline', seed: 2 },
+    ];
+    const s = fold(twoSeeds);
+    expect(s.plannedEpochs).toBe(14);
+    expect(s.arms[0]).toMatchObject({ status: 'running', seed: 2, seedsEnded: 1 });
+    expect(s.arms[0].steps.map((x) => x.status)).toEqual(['pending', 'pending']);
+  });
+});
+
+describe('liveResultsTable', () => {
+  const base = { arms: ['baseline', 'hybrid'], testSets: ['t'], seeds: [1, 2, 3], armStatus: {} };
+  const ev = (arm: string, label: string, seed: number, accuracy: number) => ({ arm, label, seed, accuracy, testSet: 't', loss: 0, n: 10 });
+
+  it('reports mean ± sample std over seeds and pairs Delta by seed', () => {
+    const table = liveResultsTable({
+      ...base,
+      evals: [ev('baseline', 'final', 1, 0.5), ev('baseline', 'final', 2, 0.6), ev('hybrid', 'final', 1, 0.7), ev('hybrid', 'final', 2, 0.7)],
+      baselines: { baseline: null, hybrid: { arm: 'baseline', label: 'final' } },
+    });
+    const hybrid = table.columns[1].cells.t;
+    expect(hybrid.accuracy).toMatchObject({ mean: 0.7, std: 0, n: 2 });
+    expect(hybrid.delta!.mean).toBeCloseTo(0.15);
+    expect(hybrid.delta!.std).toBeCloseTo(Math.sqrt(((0.2 - 0.15) ** 2 + (0.1 - 0.15) ** 2) / 1));
+    expect(table.columns[0].cells.t.delta).toBeNull();
+  });
+
+  it('shows no Delta without baselines, and prefers the final eval over earlier labels', () => {
+    const table = liveResultsTable({ ...base, evals: [ev('hybrid', 'pretrained', 1, 0.4), ev('hybrid', 'final', 1, 0.8)] });
+    expect(table.columns.map((c) => c.arm)).toEqual(['hybrid']);
+    expect(table.columns[0]).toMatchObject({ label: 'final', baseline: null });
+    expect(table.columns[0].cells.t).toMatchObject({ accuracy: { mean: 0.8, n: 1 }, delta: null });
+  });
+});
