@@ -1,0 +1,52 @@
+// The one diagnostic catalogue: the syntax band (MFX1xxx, from the grammar) and the semantic
+// band (MFX2xxx) below. Codes are stable: never renumber, only add.
+import { defineDiagnostic as d, SyntaxDiagnostics } from '../grammar/index.js';
+
+export const SemanticDiagnostics = {
+  // settings
+  duplicateSetting: d('MFX2001', 'error', 'A setting given twice', (name: string) => `\`${name}\` is already set`),
+  settingAfterStep: d('MFX2002', 'error', 'A setting after the first step or arm', (name: string) => `\`${name}\` must come before the first step or arm`),
+  settingInArm: d('MFX2003', 'error', 'A setting inside an arm', (name: string) => `\`${name}\` is a setting for the whole file and cannot go inside an arm`),
+  unknownDataset: d('MFX2004', 'error', 'A dataset that mfx does not know', (name: string) => `unknown dataset \`${name}\``),
+  datasetNeedsDir: d('MFX2005', 'error', 'A dataset that needs a folder', (name: string) => `\`dataset ${name}\` needs a folder: \`dataset ${name} "dir"\``),
+  unknownModel: d('MFX2006', 'error', 'A model name that mfx does not know', (name: string) => `unknown model \`${name}\``),
+  unknownOptimizer: d('MFX2007', 'error', 'An optimizer that mfx does not know', (name: string) => `unknown optimizer \`${name}\``),
+  unknownOptimizerOption: d('MFX2008', 'error', 'An option the optimizer does not take', (opt: string, optimizer: string) => `\`${optimizer}\` has no option \`${opt}\``),
+  badNumber: d('MFX2009', 'error', 'A number out of range or not whole', (what: string, rule: string, found: string) => `${what} must be ${rule}, found \`${found}\``),
+  unknownBaseline: d('MFX2010', 'error', 'A `baseline` that names no arm', (name: string) => `\`baseline ${name}\` names no arm`),
+  baselineNeverEvaluates: d('MFX2011', 'error', 'A baseline arm without an eval', (name: string) => `the baseline arm \`${name}\` never evaluates, so there is nothing to compare against`),
+  // arms
+  duplicateArm: d('MFX2020', 'error', 'Two arms with the same name', (name: string) => `arm \`${name}\` is defined twice`),
+  stepAfterArms: d('MFX2021', 'error', 'A step after the arms that is not an eval', (step: string) => `\`${step}\` after the arms: only \`eval\` may follow them (it applies to every arm)`),
+  // steps
+  pretrainAfterInvert: d('MFX2030', 'error', '`pretrain` after an `invert`', () => '`pretrain` cannot follow `invert`: pretraining is normal training that produces the snapshot'),
+  allFrozen: d('MFX2031', 'error', 'A train step with every parameter frozen', (step: string) => `every parameter is frozen, so \`${step}\` would train nothing`),
+  selectorMatchesNothing: d('MFX2032', 'error', 'A selector that matches no parameter', (sel: string) => `selector \`${sel}\` matches no parameter`),
+  testSetMatchesNothing: d('MFX2033', 'error', 'A test-set glob that matches no test set', (glob: string) => `test set \`${glob}\` matches nothing`),
+  unknownActivation: d('MFX2034', 'error', 'An activation that mfx does not know', (name: string) => `unknown activation \`${name}\``),
+  alternateWithoutInvert: d('MFX2035', 'error', '`train N alternate` with no inversion in force', () => '`train ... alternate` alternates inverted and normal features, but no `invert` is in force'),
+  noFeatureActivation: d('MFX2036', 'error', 'An `invert` on a model without a feature activation', () => '`invert` needs an activation right before `flatten` (the feature boundary), and this model has none'),
+  duplicateLabel: d('MFX2037', 'error', 'Two evals with the same label in one arm', (label: string) => `eval label \`${label}\` is used twice in this arm`),
+  reservedLabel: d('MFX2038', 'error', 'An eval label that the compiler reserves', (label: string) => `the label \`${label}\` is reserved for the pretrained snapshot`),
+  notSupportedYet: d('MFX2039', 'error', 'A form the grammar knows but mfx cannot run yet', (what: string) => `${what} is not supported yet`),
+  noSteps: d('MFX2040', 'error', 'An arm with no training step', (arm: string) => `arm \`${arm}\` has no \`train\` or \`pretrain\` step`),
+  // model blocks
+  modelNoFlatten: d('MFX2050', 'error', 'A model block without `flatten`', () => 'a model needs one `flatten` layer: it marks the feature boundary'),
+  modelTwoFlatten: d('MFX2051', 'error', 'A model block with more than one `flatten`', () => 'a model has exactly one `flatten` layer (the feature boundary)'),
+  shapeMismatch: d('MFX2052', 'error', 'A layer that does not fit its input shape', (layer: string, why: string) => `${layer}: ${why}`),
+  duplicateLayer: d('MFX2053', 'error', 'Two layers with the same name', (name: string) => `layer \`${name}\` is defined twice`),
+  unnamedLayer: d('MFX2054', 'error', 'A conv or dense layer without a name', (kind: string) => `a \`${kind}\` layer needs a name so selectors can refer to it`),
+  namedLayerWithoutParams: d('MFX2055', 'error', 'A name on a layer that has no parameters', (kind: string) => `only \`conv\` and \`dense\` layers take a name, not \`${kind}\``),
+  badOutput: d('MFX2056', 'error', 'A model whose output is not one score per class', (shape: string, classes: number) => `the model's output has shape [${shape}], but the dataset has ${classes} classes`),
+  badPadding: d('MFX2057', 'error', 'A padding mode that mfx does not know', (found: string) => `unknown padding \`${found}\``),
+  // warnings
+  invertReluUnbounded: d('MFX2100', 'warning', '`invert relu` is unbounded', () => '`invert relu` complements an unbounded activation (1 - max(z, 0)); the talk recommends relu6'),
+  evalBeforeTraining: d('MFX2101', 'warning', 'An eval before any training', () => 'this `eval` runs before any training: it measures the untrained network'),
+  resetFrozen: d('MFX2102', 'warning', 'A reset of frozen parameters', (names: string) => `resetting frozen parameters (${names}): they will stay at their fresh initial values`),
+  emptyArm: d('MFX2103', 'warning', 'An arm that never evaluates', (arm: string) => `arm \`${arm}\` never evaluates, so it reports nothing`),
+} as const;
+
+export { SyntaxDiagnostics };
+
+/** Every diagnostic mfx can report, by symbol. */
+export const DIAGNOSTIC_CATALOGUE = { ...SyntaxDiagnostics, ...SemanticDiagnostics } as const;

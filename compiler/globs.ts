@@ -1,0 +1,19 @@
+// Globs over names: `*` matches any run of characters within one dot-separated part, `?` one
+// character. `conv*` matches conv1 and conv2 but not conv1.weight; `*.*` matches everything.
+
+/** The regular expression for a glob, anchored at both ends. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (const ch of glob) {
+    if (ch === '*') re += '[^.]*';
+    else if (ch === '?') re += '[^.]';
+    else re += ch.replace(/[.+^${}()|[\]\\-]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** The names the glob matches, in the order given. */
+export function matchGlob(glob: string, names: readonly string[]): string[] {
+  const re = globToRegExp(glob);
+  return names.filter((n) => re.test(n));
+}

@@ -1,0 +1,238 @@
+// Phase 4, schedule: lowers each arm's written steps to StepSpecs by simulating the state the
+// runtime will be in (frozen set, feature transform, learning rate), resolving every selector
+// and test-set glob on the way. Then it labels the evals and inserts the pretrained-snapshot
+// eval. Guarantees: every train step has at least one trainable parameter and never lists a
+// frozen one as trainable; `pretrain` never follows `invert`; eval labels are unique per arm.
+import { dirname, resolve } from 'node:path';
+import type { Diagnostic, EvalStep, Glob, Span, Step } from '../grammar/index.js';
+import { assertNever, didYouMean, makeDiagnostic } from '../grammar/index.js';
+import type { ArmSource } from './arms.js';
+import { SemanticDiagnostics as D } from './diagnostics.js';
+import { matchGlob } from './globs.js';
+import { checkNumber } from './numbers.js';
+import type { Activation, FeatureTransform, ModelSpec, SourceRef, StepSpec } from './plan.js';
+import { inModelOrder, parameterLayers, resolveSelector } from './selectors.js';
+
+/** A StepSpec before state keys are attached. */
+export type DraftStep = Omit<StepSpec, 'stateKey'> & { stateKey?: string };
+
+export interface ScheduleContext {
+  model: ModelSpec;
+  lr: number;
+  testSets: string[];
+  file: string;
+  sourceRef: (span: Span) => SourceRef;
+}
+
+const ACTIVATIONS: Activation[] = ['relu6', 'sigmoid', 'tanh', 'relu'];
+
+/** Lowers one arm; diagnostics may repeat across arms for shared steps (the caller dedupes). */
+export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diagnostic[]): DraftStep[] {
+  const { model } = ctx;
+  const frozen = new Set<string>();
+  let feature: FeatureTransform = { kind: 'model' };
+  let lr = ctx.lr;
+  let inverted = false;
+  let trained = false;
+  let epochs = 0;
+  const steps: DraftStep[] = [];
+  /** Per lowered eval: its AST node and the epoch count when it runs (for automatic labels). */
+  const evals: { step: DraftStep & { kind: 'eval' }; node: EvalStep; epochs: number }[] = [];
+
+  const select = (selectors: Glob[]): string[] | null => {
+    const picked = new Set<string>();
+    let ok = true;
+    for (const g of selectors) {
+      const names = resolveSelector(g.text, model);
+      if (names.length === 0) {
+        ok = false;
+        const layers = parameterLayers(model);
+        const suggestion = didYouMean(g.text.split('.')[0], layers);
+        diagnostics.push(
+          makeDiagnostic(D.selectorMatchesNothing, g.span, [g.text], {
+            hint: `${suggestion ? `${suggestion} ` : ''}layers here: ${layers.join(', ')}; narrow with \`.weight\` or \`.bias\``,
+          }),
+        );
+      }
+      for (const n of names) picked.add(n);
+    }
+    return ok ? inModelOrder(picked, model) : null;
+  };
+
+  for (const s of arm.steps) {
+    const source = ctx.sourceRef(s.span);
+    switch (s.kind) {
+      case 'train': {
+        const word = s.pretrain ? 'pretrain' : 'train';
+        const n = checkNumber(s.epochs, 'the number of epochs', 'positive-int', diagnostics);
+        if (s.pretrain && inverted) {
+          diagnostics.push(makeDiagnostic(D.pretrainAfterInvert, headOf(s.span, word), [], { hint: 'put `pretrain` before the first `invert`, or use `train`' }));
+        }
+        if (s.alternate && feature.kind === 'model') {
+          diagnostics.push(makeDiagnostic(D.alternateWithoutInvert, s.span, [], { hint: 'add `invert relu6` (or another activation) before it' }));
+        }
+        const trainable = model.params.filter((p) => !frozen.has(p.name));
+        if (trainable.length === 0) {
+          diagnostics.push(makeDiagnostic(D.allFrozen, headOf(s.span, word), [word], { hint: 'unfreeze something first, e.g. `unfreeze fc*`' }));
+        }
+        if (n === null) break;
+        steps.push({
+          kind: 'train',
+          epochs: n,
+          pretrain: s.pretrain,
+          alternate: s.alternate,
+          feature,
+          trainable: trainable.map((p) => p.name),
+          frozen: inModelOrder(frozen, model),
+          trainableCount: trainable.reduce((a, p) => a + p.size, 0),
+          lr,
+          source,
+        });
+        trained = true;
+        epochs += n;
+        break;
+      }
+      case 'freeze':
+      case 'unfreeze':
+      case 'reset': {
+        const params = select(s.selectors);
+        if (!params) break;
+        if (s.kind === 'freeze') params.forEach((p) => frozen.add(p));
+        if (s.kind === 'unfreeze') params.forEach((p) => frozen.delete(p));
+        if (s.kind === 'reset') {
+          const frozenReset = params.filter((p) => frozen.has(p));
+          if (frozenReset.length > 0) diagnostics.push(makeDiagnostic(D.resetFrozen, s.span, [frozenReset.join(', ')], { hint: 'reset before freezing, or unfreeze them' }));
+        }
+        steps.push({ kind: s.kind, params, source });
+        break;
+      }
+      case 'invert': {
+        inverted = true;
+        const act = s.activation.text;
+        if (act === 'off') {
+          feature = { kind: 'model' };
+        } else if ((ACTIVATIONS as string[]).includes(act)) {
+          if (model.featureActivation < 0) {
+            diagnostics.push(makeDiagnostic(D.noFeatureActivation, s.span, [], { hint: 'add e.g. `relu` right before `flatten` in the model block' }));
+            break;
+          }
+          feature = { kind: 'inverted', activation: act as Activation };
+          if (act === 'relu') diagnostics.push(makeDiagnostic(D.invertReluUnbounded, s.activation.span, [], { hint: 'use `invert relu6` for a bounded complement (6 - x)' }));
+        } else {
+          diagnostics.push(
+            makeDiagnostic(D.unknownActivation, s.activation.span, [act], { hint: didYouMean(act, [...ACTIVATIONS, 'off']) ?? `activations: ${ACTIVATIONS.join(', ')}, or \`off\`` }),
+          );
+          break;
+        }
+        steps.push({ kind: 'invert', feature, source });
+        break;
+      }
+      case 'lr': {
+        if (s.selectors.length > 0) {
+          const from = s.selectors[0].span;
+          const last = s.selectors[s.selectors.length - 1].span;
+          diagnostics.push(
+            makeDiagnostic(D.notSupportedYet, { offset: from.offset, length: last.offset + last.length - from.offset }, ['a per-parameter learning rate (`lr X for SEL`)'], {
+              hint: 'write `lr X` to change the rate of every parameter',
+            }),
+          );
+          break;
+        }
+        const v = checkNumber(s.value, 'the learning rate', 'positive', diagnostics);
+        if (v === null) break;
+        lr = v;
+        steps.push({ kind: 'lr', lr, source });
+        break;
+      }
+      case 'eval': {
+        const testSets = resolveTestSets(s.testSets, ctx.testSets, diagnostics);
+        if (!trained) diagnostics.push(makeDiagnostic(D.evalBeforeTraining, headOf(s.span, 'eval'), [], { hint: 'put a `train` or `pretrain` step before it' }));
+        if (!testSets) break;
+        if (s.label?.text === 'pretrained') {
+          diagnostics.push(makeDiagnostic(D.reservedLabel, s.label.span, ['pretrained'], { hint: 'choose another label' }));
+          break;
+        }
+        const step = { kind: 'eval' as const, testSets, label: s.label?.text ?? '', snapshot: false, feature, source };
+        steps.push(step);
+        evals.push({ step, node: s, epochs });
+        break;
+      }
+      case 'save':
+        steps.push({ kind: 'save', path: s.path.value, source });
+        break;
+      case 'load':
+        steps.push({ kind: 'load', path: resolve(dirname(ctx.file), s.path.value), source });
+        break;
+      default:
+        assertNever(s);
+    }
+  }
+  labelEvals(evals, diagnostics);
+  insertSnapshot(steps, ctx.testSets);
+  return steps;
+}
+
+function headOf(span: Span, word: string): { offset: number; length: number } {
+  return { offset: span.offset, length: Math.min(span.length, word.length) };
+}
+
+/** Every glob resolved to catalogue names, in catalogue order; null after reporting a miss. */
+function resolveTestSets(globs: Glob[], catalogue: string[], diagnostics: Diagnostic[]): string[] | null {
+  const picked = new Set<string>();
+  let ok = true;
+  for (const g of globs) {
+    const names = matchGlob(g.text, catalogue);
+    if (names.length === 0) {
+      ok = false;
+      const families = [...new Set(catalogue.map((n) => `${n.split('.')[0]}.*`))];
+      const suggestion = didYouMean(g.text, [...families, ...catalogue]);
+      diagnostics.push(
+        makeDiagnostic(D.testSetMatchesNothing, g.span, [g.text], {
+          hint: `${suggestion ? `${suggestion} ` : ''}test sets here: ${families.join(', ')} (${catalogue.join(', ')})`,
+        }),
+      );
+    }
+    for (const n of names) picked.add(n);
+  }
+  return ok ? catalogue.filter((n) => picked.has(n)) : null;
+}
+
+/**
+ * `as LABEL` where written; `final` for the arm's last eval; `after-epoch-N` for the others.
+ * Automatic labels never collide with written ones (a `-2`, `-3`, ... suffix is added).
+ */
+function labelEvals(evals: { step: { label: string }; node: EvalStep; epochs: number }[], diagnostics: Diagnostic[]): void {
+  const used = new Map<string, Span>();
+  for (const e of evals) {
+    const label = e.node.label;
+    if (!label) continue;
+    const first = used.get(label.text);
+    if (first) {
+      diagnostics.push(makeDiagnostic(D.duplicateLabel, label.span, [label.text], { related: [{ message: 'first used here', offset: first.offset, length: first.length }] }));
+    } else used.set(label.text, label.span);
+  }
+  const taken = new Set(used.keys());
+  evals.forEach((e, i) => {
+    if (e.node.label) return;
+    const base = i === evals.length - 1 ? 'final' : `after-epoch-${e.epochs}`;
+    let label = base;
+    for (let k = 2; taken.has(label); k++) label = `${base}-${k}`;
+    taken.add(label);
+    e.step.label = label;
+  });
+}
+
+/** After the arm's last `pretrain`, evaluate the snapshot on every test set evaluated later. */
+function insertSnapshot(steps: DraftStep[], catalogue: string[]): void {
+  let at = -1;
+  steps.forEach((s, i) => {
+    if (s.kind === 'train' && s.pretrain) at = i;
+  });
+  if (at < 0) return;
+  const later = new Set<string>();
+  for (const s of steps.slice(at + 1)) if (s.kind === 'eval') s.testSets.forEach((t) => later.add(t));
+  const order = catalogue.filter((t) => later.has(t));
+  if (order.length === 0) return;
+  const pre = steps[at] as DraftStep & { kind: 'train' };
+  steps.splice(at + 1, 0, { kind: 'eval', testSets: order, label: 'pretrained', snapshot: true, feature: pre.feature });
+}

@@ -1,0 +1,458 @@
+// The statement forms: what each head word means and which arguments it takes. Each builder
+// reads the raw arguments with an ArgReader and returns a typed AST node, or null after
+// reporting the first problem with the statement (one error per statement avoids cascades).
+import type { IToken } from 'chevrotain';
+import type {
+  ArmDecl,
+  Glob,
+  LayerDecl,
+  Name,
+  NumberLit,
+  SizeLit,
+  Span,
+  Statement,
+  StringLit,
+} from './ast.js';
+import type { Diagnostic } from './diagnostic.js';
+import { makeDiagnostic } from './diagnostic.js';
+import { ACTIVATION_LAYERS, LAYER_KEYWORDS, STATEMENT_KEYWORDS } from './keywords.js';
+import type { RawBlock, RawItem, RawStatement } from './raw.js';
+import { joinSpans, statementSpan, tokenSpan } from './raw.js';
+import { didYouMean } from './suggest.js';
+import { SyntaxDiagnostics as S } from './syntax-diagnostics.js';
+
+/** Reads a statement's arguments left to right; the first problem is reported and sticks. */
+class ArgReader {
+  private i = 0;
+  failed = false;
+
+  constructor(
+    private readonly stmt: RawStatement,
+    private readonly start: number,
+    private readonly usage: string,
+    private readonly diags: Diagnostic[],
+  ) {
+    this.i = start;
+  }
+
+  private get args(): IToken[] {
+    return this.stmt.args;
+  }
+
+  private get label(): string {
+    return this.stmt.head.image;
+  }
+
+  peek(): IToken | undefined {
+    return this.failed ? undefined : this.args[this.i];
+  }
+
+  private hint(): string {
+    return `usage: ${this.usage}`;
+  }
+
+  private missing(what: string): null {
+    if (this.failed) return null;
+    this.failed = true;
+    const last = this.args[this.i - 1] ?? this.stmt.head;
+    const span = tokenSpan(last);
+    // Point just past the last token: that is where the missing argument belongs.
+    this.diags.push(
+      makeDiagnostic(S.missingArgument, { offset: span.offset + span.length, length: 1 }, [this.label, what], { hint: this.hint() }),
+    );
+    return null;
+  }
+
+  private wrong(what: string, token: IToken): null {
+    if (this.failed) return null;
+    this.failed = true;
+    this.diags.push(makeDiagnostic(S.wrongArgument, tokenSpan(token), [this.label, what, token.image], { hint: this.hint() }));
+    return null;
+  }
+
+  private take(tokenType: string, what: string): IToken | null {
+    if (this.failed) return null;
+    const t = this.args[this.i];
+    if (!t) return this.missing(what);
+    if (t.tokenType.name !== tokenType) return this.wrong(what, t);
+    this.i++;
+    return t;
+  }
+
+  number(what: string): NumberLit | null {
+    const t = this.take('NumberLit', what);
+    return t && { kind: 'number', value: Number(t.image), raw: t.image, span: tokenSpan(t) };
+  }
+
+  name(what: string): Name | null {
+    const t = this.take('Word', what);
+    return t && { kind: 'name', text: t.image, span: tokenSpan(t) };
+  }
+
+  glob(what: string): Glob | null {
+    const t = this.take('Word', what);
+    return t && { kind: 'glob', text: t.image, span: tokenSpan(t) };
+  }
+
+  string(what: string): StringLit | null {
+    const t = this.take('StringLit', what);
+    return t && { kind: 'string', value: unquote(t.image), span: tokenSpan(t) };
+  }
+
+  /** `5x5`, or a single number `5` for a square. */
+  size(what: string): SizeLit | NumberLit | null {
+    if (this.failed) return null;
+    const t = this.args[this.i];
+    if (t?.tokenType.name === 'NumberLit') return this.number(what);
+    const s = this.take('SizeLit', what);
+    if (!s) return null;
+    const [h, w] = s.image.split('x').map(Number);
+    return { kind: 'size', height: h, width: w, span: tokenSpan(s) };
+  }
+
+  /** Consumes the word `text` if it comes next. */
+  keyword(text: string): IToken | null {
+    const t = this.peek();
+    if (t && t.tokenType.name === 'Word' && t.image === text) {
+      this.i++;
+      return t;
+    }
+    return null;
+  }
+
+  /** Consumes a comma if it comes next. */
+  comma(): boolean {
+    const t = this.peek();
+    if (t && t.tokenType.name === 'Comma') {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  /** `a, b, c`: at least one glob. */
+  globList(what: string): Glob[] | null {
+    const first = this.glob(what);
+    if (!first) return null;
+    const list = [first];
+    while (this.comma()) {
+      const g = this.glob(what);
+      if (!g) return null;
+      list.push(g);
+    }
+    return list;
+  }
+
+  /** Reports anything left over; true when the statement was read cleanly. */
+  end(): boolean {
+    if (this.failed) return false;
+    const rest = this.args.slice(this.i);
+    if (rest.length > 0) {
+      this.failed = true;
+      const span = joinSpans(tokenSpan(rest[0]), tokenSpan(rest[rest.length - 1]));
+      this.diags.push(
+        makeDiagnostic(S.unexpectedArgument, span, [rest[0].image, this.label], {
+          hint: `${this.hint()}; end a statement with \`;\` or a new line`,
+        }),
+      );
+      return false;
+    }
+    return true;
+  }
+}
+
+function unquote(image: string): string {
+  return image.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
+export type BlockContext = 'top' | 'arm' | 'model';
+
+/** Builds the statements of a block (or the file), reporting strays and unknown heads. */
+export function buildStatements(items: RawItem[], context: 'top' | 'arm', diags: Diagnostic[]): Statement[] {
+  const out: Statement[] = [];
+  for (const item of items) {
+    if (item.kind === 'stray') {
+      reportStray(item.token, diags);
+      continue;
+    }
+    const s = buildStatement(item, context, diags);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+function reportStray(token: IToken, diags: Diagnostic[]): void {
+  if (token.tokenType.name === 'RBrace') {
+    diags.push(makeDiagnostic(S.unexpectedCloseBrace, tokenSpan(token), []));
+  } else if (token.tokenType.name === 'UnterminatedString') {
+    diags.push(makeDiagnostic(S.unterminatedString, tokenSpan(token), []));
+  } else {
+    diags.push(
+      makeDiagnostic(S.strayToken, tokenSpan(token), [token.image], {
+        hint: 'statements start with a keyword such as `train`, `freeze` or `eval`',
+      }),
+    );
+  }
+}
+
+/** Unterminated strings anywhere in the arguments get their own, clearer error. */
+function reportUnterminated(stmt: RawStatement, diags: Diagnostic[]): boolean {
+  const bad = stmt.args.find((t) => t.tokenType.name === 'UnterminatedString');
+  if (!bad) return false;
+  diags.push(makeDiagnostic(S.unterminatedString, tokenSpan(bad), []));
+  return true;
+}
+
+function checkNoBlock(stmt: RawStatement, diags: Diagnostic[]): boolean {
+  if (!stmt.block) return true;
+  diags.push(makeDiagnostic(S.unexpectedBlock, tokenSpan(stmt.block.open), [stmt.head.image]));
+  return false;
+}
+
+function reportMissingClose(block: RawBlock, diags: Diagnostic[]): void {
+  if (block.close === null) diags.push(makeDiagnostic(S.missingCloseBrace, tokenSpan(block.open), []));
+}
+
+const USAGE: Record<string, string> = {
+  experiment: 'experiment "title"',
+  dataset: 'dataset mnist | dataset fashion-mnist ["dir"] | dataset idx "dir"',
+  model: 'model reference | model NAME | model { ... }',
+  optimizer: 'optimizer sgd lr 0.01 momentum 0.5 | optimizer adam lr 0.001',
+  batch: 'batch N',
+  seed: 'seed N',
+  repeat: 'repeat N',
+  baseline: 'baseline ARM',
+  arm: 'arm NAME { steps }',
+  pretrain: 'pretrain N',
+  train: 'train N [alternate]',
+  freeze: 'freeze SEL[, SEL...]',
+  unfreeze: 'unfreeze SEL[, SEL...]',
+  reset: 'reset SEL[, SEL...]',
+  invert: 'invert relu6 | sigmoid | tanh | relu | off',
+  lr: 'lr X',
+  eval: 'eval SET[, SET...] [as LABEL]',
+  save: 'save "path"',
+  load: 'load "path"',
+};
+
+function buildStatement(stmt: RawStatement, context: 'top' | 'arm', diags: Diagnostic[]): Statement | null {
+  const head = stmt.head.image;
+  const span = statementSpan(stmt);
+  if (!(head in USAGE)) {
+    const layerHint = LAYER_KEYWORDS.includes(head) ? 'layers go inside a `model { ... }` block' : undefined;
+    diags.push(
+      makeDiagnostic(S.unknownStatement, tokenSpan(stmt.head), [head], {
+        hint: didYouMean(head, STATEMENT_KEYWORDS) ?? layerHint ?? `statements: ${STATEMENT_KEYWORDS.join(', ')}`,
+      }),
+    );
+    if (stmt.block) reportMissingClose(stmt.block, diags);
+    return null;
+  }
+  if (reportUnterminated(stmt, diags)) return null;
+  const r = new ArgReader(stmt, 0, USAGE[head], diags);
+
+  if (head === 'arm') return buildArm(stmt, r, span, context, diags);
+  if (head === 'model' && stmt.block) {
+    reportMissingClose(stmt.block, diags);
+    if (!r.end()) return null;
+    const layers = buildLayers(stmt.block.items, diags);
+    return { kind: 'model-block', layers, span };
+  }
+  if (!checkNoBlock(stmt, diags)) return null;
+
+  const node = buildSimple(head, r, span);
+  return r.end() ? node : null;
+}
+
+function buildArm(stmt: RawStatement, r: ArgReader, span: Span, context: 'top' | 'arm', diags: Diagnostic[]): ArmDecl | null {
+  const name = r.name('an arm name');
+  if (!stmt.block) {
+    if (r.end()) diags.push(makeDiagnostic(S.missingBlock, tokenSpan(stmt.head), ['arm'], { hint: `usage: ${USAGE.arm}` }));
+    return null;
+  }
+  reportMissingClose(stmt.block, diags);
+  if (!r.end() || !name) return null;
+  if (context === 'arm') {
+    diags.push(makeDiagnostic(S.nestedBlock, tokenSpan(stmt.head), ['arm', 'an arm'], { hint: 'arms cannot be nested; write them one after another' }));
+    return null;
+  }
+  return { kind: 'arm', name, body: buildStatements(stmt.block.items, 'arm', diags), span };
+}
+
+function buildSimple(head: string, r: ArgReader, span: Span): Statement | null {
+  switch (head) {
+    case 'experiment': {
+      const title = r.string('a quoted title');
+      return title && { kind: 'experiment', title, span };
+    }
+    case 'dataset': {
+      const name = r.name('a dataset (mnist, fashion-mnist, idx)');
+      if (!name) return null;
+      const next = r.peek();
+      const dir = next && next.tokenType.name === 'StringLit' ? r.string('a folder') : null;
+      return { kind: 'dataset', name, dir, span };
+    }
+    case 'model': {
+      const name = r.name('a model name or a `{ ... }` block');
+      return name && { kind: 'model-ref', name, span };
+    }
+    case 'optimizer': {
+      const name = r.name('an optimizer (sgd, adam)');
+      if (!name) return null;
+      const options = [];
+      while (r.peek()) {
+        const key = r.name('an option name such as `lr`');
+        const value = r.number(`a number after \`${key?.text ?? 'the option'}\``);
+        if (!key || !value) return null;
+        options.push({ name: key, value });
+      }
+      return { kind: 'optimizer', name, options, span };
+    }
+    case 'batch':
+    case 'seed':
+    case 'repeat': {
+      const value = r.number('a number');
+      return value && { kind: head, value, span };
+    }
+    case 'baseline': {
+      const arm = r.name('an arm name');
+      return arm && { kind: 'baseline', arm, span };
+    }
+    case 'pretrain':
+    case 'train': {
+      const epochs = r.number('a number of epochs');
+      if (!epochs) return null;
+      const alternate = head === 'train' && r.keyword('alternate') !== null;
+      return { kind: 'train', pretrain: head === 'pretrain', epochs, alternate, span };
+    }
+    case 'freeze':
+    case 'unfreeze':
+    case 'reset': {
+      const selectors = r.globList('a parameter selector such as `conv*` or `fc1.bias`');
+      return selectors && { kind: head, selectors, span };
+    }
+    case 'invert': {
+      const activation = r.name('an activation (relu6, sigmoid, tanh, relu) or `off`');
+      return activation && { kind: 'invert', activation, span };
+    }
+    case 'lr': {
+      const value = r.number('a learning rate');
+      if (!value) return null;
+      const selectors = r.keyword('for') ? r.globList('a parameter selector after `for`') : [];
+      return selectors && { kind: 'lr', value, selectors, span };
+    }
+    case 'eval': {
+      const testSets = r.globList('a test set such as `pmnist.*`');
+      if (!testSets) return null;
+      const label = r.keyword('as') ? r.name('a label after `as`') : null;
+      if (r.failed) return null;
+      return { kind: 'eval', testSets, label, span };
+    }
+    case 'save':
+    case 'load': {
+      const path = r.string('a quoted path');
+      return path && { kind: head, path, span };
+    }
+    default:
+      return null;
+  }
+}
+
+const LAYER_USAGE: Record<string, string> = {
+  conv: 'NAME: conv FILTERS KxK [stride N] [padding valid|same]',
+  dense: 'NAME: dense UNITS',
+  pool: 'pool N',
+  dropout: 'dropout RATE',
+  dropout2d: 'dropout2d RATE',
+  flatten: 'flatten',
+  relu: 'relu',
+  relu6: 'relu6',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+};
+
+/** The lines of a `model { ... }` block: `[NAME:] KIND ARGS`. */
+function buildLayers(items: RawItem[], diags: Diagnostic[]): LayerDecl[] {
+  const layers: LayerDecl[] = [];
+  for (const item of items) {
+    if (item.kind === 'stray') {
+      reportStray(item.token, diags);
+      continue;
+    }
+    const layer = buildLayer(item, diags);
+    if (layer) layers.push(layer);
+  }
+  return layers;
+}
+
+function buildLayer(stmt: RawStatement, diags: Diagnostic[]): LayerDecl | null {
+  if (!checkNoBlock(stmt, diags)) return null;
+  if (reportUnterminated(stmt, diags)) return null;
+  const span = statementSpan(stmt);
+  let name: Name | null = null;
+  let kindToken = stmt.head;
+  let start = 0;
+  if (stmt.args[0]?.tokenType.name === 'Colon') {
+    name = { kind: 'name', text: stmt.head.image, span: tokenSpan(stmt.head) };
+    const k = stmt.args[1];
+    if (!k || k.tokenType.name !== 'Word') {
+      const at = k ? tokenSpan(k) : { offset: tokenSpan(stmt.args[0]).offset + 1, length: 1 };
+      diags.push(makeDiagnostic(S.missingArgument, at, [`${stmt.head.image}:`, 'a layer kind such as `conv` or `dense`'], { hint: `usage: ${LAYER_USAGE.conv}` }));
+      return null;
+    }
+    kindToken = k;
+    start = 2;
+  }
+  const kind = kindToken.image;
+  if (!(kind in LAYER_USAGE)) {
+    diags.push(
+      makeDiagnostic(S.unknownLayer, tokenSpan(kindToken), [kind], {
+        hint: didYouMean(kind, LAYER_KEYWORDS) ?? `layers: ${LAYER_KEYWORDS.join(', ')}`,
+      }),
+    );
+    return null;
+  }
+  const r = new ArgReader({ ...stmt, head: kindToken }, start, LAYER_USAGE[kind], diags);
+  const node = buildLayerKind(kind, name, r, span, tokenSpan(kindToken));
+  return r.end() ? node : null;
+}
+
+function buildLayerKind(kind: string, name: Name | null, r: ArgReader, span: Span, kindSpan: Span): LayerDecl | null {
+  switch (kind) {
+    case 'conv': {
+      const filters = r.number('a number of filters');
+      const kernel = r.size('a kernel size such as `5x5`');
+      if (!filters || !kernel) return null;
+      let stride: NumberLit | null = null;
+      let padding: Name | null = null;
+      for (;;) {
+        if (r.keyword('stride')) stride = r.number('a stride');
+        else if (r.keyword('padding')) padding = r.name('`valid` or `same`');
+        else break;
+        if (r.failed) return null;
+      }
+      return { kind: 'conv', name, filters, kernel, stride, padding, span };
+    }
+    case 'dense': {
+      const units = r.number('a number of units');
+      return units && { kind: 'dense', name, units, span };
+    }
+    case 'pool': {
+      const size = r.number('a pool size');
+      return size && { kind: 'pool', name, size, span };
+    }
+    case 'dropout':
+    case 'dropout2d': {
+      const rate = r.number('a rate between 0 and 1');
+      return rate && { kind, name, rate, span };
+    }
+    case 'flatten':
+      return { kind: 'flatten', name, span };
+    default: {
+      const activation = (ACTIVATION_LAYERS as readonly string[]).includes(kind) ? kind : null;
+      if (!activation) return null;
+      // Activation layers take no arguments; the caller's r.end() reports any.
+      return { kind: 'activation', name, activation: { kind: 'name', text: activation, span: kindSpan }, span };
+    }
+  }
+}

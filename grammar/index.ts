@@ -1,0 +1,68 @@
+// The grammar's public face: `parse(text, file)` returns the AST and the syntax diagnostics,
+// and never throws on any input.
+import type { IRecognitionException } from 'chevrotain';
+import type { Comment, Program, Span } from './ast.js';
+import { buildStatements } from './forms.js';
+import { cstToRawItems } from './cst-to-ast.js';
+import type { Diagnostic } from './diagnostic.js';
+import { makeDiagnostic } from './diagnostic.js';
+import { tokenize } from './lexer.js';
+import { mfxParser } from './parser.js';
+import { tokenSpan } from './raw.js';
+import { SyntaxDiagnostics as S } from './syntax-diagnostics.js';
+
+export interface ParseResult {
+  ast: Program;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses mfx source. `file` is only used for messages by callers; it does not affect the AST. */
+export function parse(text: string, _file = '<input>'): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = tokenize(text);
+  for (const e of lexed.errors) {
+    const ch = text.slice(e.offset, e.offset + e.length);
+    diagnostics.push(makeDiagnostic(S.unexpectedCharacter, { offset: e.offset, length: Math.max(1, e.length) }, [ch], { hint: unexpectedCharacterHint(ch) }));
+  }
+  mfxParser.input = lexed.tokens;
+  const cst = mfxParser.program();
+  // A missing `}` is reported by the statement forms, at the `{` it belongs to.
+  for (const e of mfxParser.errors) if (!/RBrace/.test(e.message)) diagnostics.push(parserErrorToDiagnostic(e, text));
+  const items = cstToRawItems(cst);
+  const statements = buildStatements(items, 'top', diagnostics);
+  const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({
+    kind: 'comment',
+    text: t.image.slice(1),
+    span: tokenSpan(t),
+  }));
+  const lines = text.split(/\r?\n|\r/);
+  const span: Span = { offset: 0, length: text.length, line: 1, column: 1, endLine: lines.length };
+  diagnostics.sort((a, b) => a.offset - b.offset);
+  return { ast: { kind: 'program', statements, comments, span }, diagnostics };
+}
+
+function unexpectedCharacterHint(ch: string): string | undefined {
+  if (ch.startsWith("'")) return 'strings use double quotes: "like this"';
+  if (ch.startsWith('.')) return 'numbers need a leading digit (0.5), and a glob has at most one `.part`';
+  if (ch.startsWith('/')) return 'comments start with `#`';
+  return undefined;
+}
+
+function parserErrorToDiagnostic(e: IRecognitionException, text: string): Diagnostic {
+  const t = e.token;
+  // The only token the grammar ever requires is a block's `}`: at end of input the parser
+  // reports EOF (no position), so point at the end of the text.
+  const atEnd = t.tokenType.name === 'EOF' || Number.isNaN(t.startOffset);
+  const offset = atEnd ? Math.max(0, text.length - 1) : t.startOffset;
+  const length = atEnd ? (text.length > 0 ? 1 : 0) : tokenSpan(t).length;
+  return makeDiagnostic(S.unexpectedToken, { offset, length }, [e.message]);
+}
+
+export type * from './ast.js';
+export type { Diagnostic, RelatedInfo, Severity, DiagnosticDef } from './diagnostic.js';
+export { makeDiagnostic, defineDiagnostic } from './diagnostic.js';
+export { SyntaxDiagnostics } from './syntax-diagnostics.js';
+export { closest, didYouMean, editDistance } from './suggest.js';
+export { assertNever } from './ast.js';
+export { print } from './printer.js';
+export { ACTIVATION_LAYERS, LAYER_KEYWORDS, STATEMENT_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from './keywords.js';

@@ -1,0 +1,20 @@
+// The syntax band of the diagnostic catalogue (MFX1xxx). The semantic band (MFX2xxx) lives in
+// compiler/diagnostics.ts, which merges both into the one catalogue.
+import { defineDiagnostic as d } from './diagnostic.js';
+
+export const SyntaxDiagnostics = {
+  unexpectedCharacter: d('MFX1001', 'error', 'A character that mfx does not use', (ch: string) => `unexpected character \`${ch}\``),
+  unterminatedString: d('MFX1002', 'error', 'A string without its closing quote', () => 'unterminated string: the closing `"` is missing'),
+  unknownStatement: d('MFX1003', 'error', 'A statement that mfx does not know', (word: string) => `unknown statement \`${word}\``),
+  missingArgument: d('MFX1004', 'error', 'A statement lacks a required argument', (stmt: string, what: string) => `\`${stmt}\` expects ${what}`),
+  unexpectedArgument: d('MFX1005', 'error', 'A statement has more arguments than it takes', (found: string, stmt: string) => `unexpected \`${found}\` in \`${stmt}\``),
+  wrongArgument: d('MFX1006', 'error', 'An argument of the wrong kind', (stmt: string, what: string, found: string) => `\`${stmt}\` expects ${what}, found \`${found}\``),
+  missingCloseBrace: d('MFX1007', 'error', 'A block without its closing brace', () => 'missing `}` to close this block'),
+  unexpectedCloseBrace: d('MFX1008', 'error', 'A closing brace without an opening one', () => 'unexpected `}` without a matching `{`'),
+  strayToken: d('MFX1009', 'error', 'A statement that does not start with a keyword', (found: string) => `a statement cannot start with \`${found}\``),
+  unexpectedBlock: d('MFX1010', 'error', 'A `{ }` block after a statement that takes none', (stmt: string) => `\`${stmt}\` does not take a \`{ }\` block`),
+  missingBlock: d('MFX1011', 'error', 'A statement that needs a `{ }` block', (stmt: string) => `\`${stmt}\` needs a \`{ ... }\` block`),
+  unknownLayer: d('MFX1012', 'error', 'A model-block line that is not a layer', (word: string) => `unknown layer \`${word}\``),
+  unexpectedToken: d('MFX1013', 'error', 'The parser met a token it did not expect', (msg: string) => msg),
+  nestedBlock: d('MFX1014', 'error', 'A statement that is not allowed inside this block', (stmt: string, where: string) => `\`${stmt}\` is not allowed inside ${where}`),
+} as const;
