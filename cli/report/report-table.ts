@@ -1,0 +1,74 @@
+// The report's table, recomputed from every EvalRecord in results.json (not copied from its
+// summary), so the statistics in a report are derived in one place: stats.ts.
+import type { BaselineRef } from '../../compiler/plan.js';
+import type { EvalRecord, Results, Stat } from '../../runtime/results.js';
+import { pairedDelta, summarize, type PairedDelta } from './stats.js';
+
+export interface ReportCell {
+  testSet: string;
+  /** Null when no seed of this arm has an evaluation on this test set. */
+  accuracy: Stat | null;
+  /** Null without a baseline or without a seed evaluated on both sides. */
+  delta: PairedDelta | null;
+}
+
+export interface ReportColumn {
+  arm: string;
+  label: string;
+  baseline: BaselineRef | null;
+  /** Per test set, in table order. */
+  cells: ReportCell[];
+  /** Seeds that did not finish, with the runtime's reason. */
+  problems: { seed: string; status: string }[];
+}
+
+export interface ReportTable {
+  testSets: string[];
+  seeds: number[];
+  columns: ReportColumn[];
+}
+
+type AccuracyIndex = Map<string, Map<number, number>>; // `${arm}\u0000${label}\u0000${testSet}` -> seed -> accuracy
+
+function key(arm: string, label: string, testSet: string): string {
+  return `${arm}\u0000${label}\u0000${testSet}`;
+}
+
+function indexEvals(evals: EvalRecord[]): AccuracyIndex {
+  const index: AccuracyIndex = new Map();
+  for (const e of evals) {
+    const k = key(e.arm, e.label, e.testSet);
+    let bySeed = index.get(k);
+    if (!bySeed) index.set(k, (bySeed = new Map()));
+    bySeed.set(e.seed, e.accuracy);
+  }
+  return index;
+}
+
+/** Builds the table (rows: test sets; columns: arms as listed in results.table) from the raw evaluations. */
+export function buildReportTable(results: Results): ReportTable {
+  const index = indexEvals(results.evals);
+  const seeds = results.seeds;
+  const testSets = results.table.testSets;
+  const columns = results.table.columns.map((col): ReportColumn => {
+    const cells = testSets.map((testSet): ReportCell => {
+      const own = index.get(key(col.arm, col.label, testSet)) ?? new Map<number, number>();
+      const ownValues = seeds.filter((s) => own.has(s)).map((s) => own.get(s)!);
+      const accuracy = ownValues.length > 0 ? summarize(ownValues) : null;
+      let delta: PairedDelta | null = null;
+      if (col.baseline) {
+        const base = index.get(key(col.baseline.arm, col.baseline.label, testSet));
+        if (base) {
+          const d = pairedDelta(seeds, own, base);
+          if (d.seeds.length > 0) delta = d;
+        }
+      }
+      return { testSet, accuracy, delta };
+    });
+    const problems = Object.entries(col.status)
+      .filter(([, status]) => status !== 'done')
+      .map(([seed, status]) => ({ seed, status }));
+    return { arm: col.arm, label: col.label, baseline: col.baseline, cells, problems };
+  });
+  return { testSets, seeds, columns };
+}

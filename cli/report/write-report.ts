@@ -1,0 +1,89 @@
+// `writeReport(runDir)`: everything `mfx report` writes into a run folder, callable by
+// `mfx run` at the end of a run. Returns the files written and the notes; throws UserError
+// when the folder has no usable results.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg, svgToPng } from './chart-render.js';
+import { accuracyChartSpec, deltaChartSpec, lossChartSpec } from './chart-specs.js';
+import { renderHtml } from './html-writer.js';
+import { lossCurves } from './loss-curves.js';
+import { renderMarkdown } from './markdown-writer.js';
+import { buildReportDocument, type ReportFigure } from './report-content.js';
+import { buildReportTable } from './report-table.js';
+import { readRunFolder } from './run-folder.js';
+import { pngAsSvg, sampleGrids } from './sample-grids.js';
+
+export const REPORT_FILES = { markdown: 'report.md', html: 'report.html', charts: 'charts' } as const;
+
+export interface WriteReportOptions {
+  /** Also write PNG copies of the charts (default true; `--no-png`). */
+  png?: boolean;
+  /** Load the dataset to draw sample grids of each test set (default true). */
+  samples?: boolean;
+}
+
+export interface WrittenReport {
+  /** Absolute or runDir-relative paths of every file written. */
+  files: string[];
+  /** What the report could not include and why (also listed in the report itself). */
+  notes: string[];
+}
+
+/** Writes report.md, report.html and charts/ into a run folder. */
+export async function writeReport(runDir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
+  const withPng = options.png ?? true;
+  const folder = readRunFolder(runDir);
+  const { results, plan } = folder;
+  const notes = [...folder.notes];
+  const table = buildReportTable(results);
+  const chartsDir = join(runDir, REPORT_FILES.charts);
+  mkdirSync(chartsDir, { recursive: true });
+  const files: string[] = [];
+
+  const write = (name: string, data: string | Buffer): string => {
+    const path = join(chartsDir, name);
+    writeFileSync(path, data);
+    files.push(path);
+    return `${REPORT_FILES.charts}/${name}`;
+  };
+
+  const chart = async (name: string, caption: string, spec: TopLevelSpec): Promise<ReportFigure> => {
+    const svg = await renderSvg(spec);
+    const svgFile = write(`${name}.svg`, svg);
+    const pngFile = withPng ? write(`${name}.png`, svgToPng(svg)) : null;
+    return { caption, file: pngFile ?? svgFile, svg };
+  };
+
+  const charts: ReportFigure[] = [];
+  charts.push(await chart('accuracy', 'Accuracy per test set, grouped by arm', accuracyChartSpec(table, 'Accuracy per test set')));
+  const deltaSpec = deltaChartSpec(table, 'Delta against the baseline');
+  if (deltaSpec) charts.push(await chart('delta', 'Delta per test set and arm (percentage points)', deltaSpec));
+  else notes.push('No Delta chart: no arm has a baseline.');
+  const lossSpec = lossChartSpec(lossCurves(folder.epochEnds, plan), 'Training loss', table.columns.map((c) => c.arm));
+  if (lossSpec) charts.push(await chart('loss', 'Training loss per epoch and arm, mean over seeds', lossSpec));
+  else if (folder.epochEnds.length === 0 && !notes.some((n) => n.includes('events.jsonl'))) notes.push('No training-loss chart: events.jsonl has no epoch-end events.');
+
+  const samples: ReportFigure[] = [];
+  if (options.samples ?? true) {
+    if (!plan) notes.push('No sample images: plan.json is missing, so the dataset is unknown.');
+    else {
+      const got = await sampleGrids(plan, table.testSets);
+      notes.push(...got.notes);
+      for (const g of got.grids) {
+        const base = `samples-${g.testSet}`;
+        const caption = `\`${g.testSet}\``;
+        write(`${base}.svg`, pngAsSvg(g.png, g.width, g.height, g.testSet));
+        samples.push({ caption, file: write(`${base}.png`, g.png), png: g.png });
+      }
+    }
+  }
+
+  const doc = buildReportDocument({ results, planHash: results.planHash, table, charts, samples, notes });
+  const md = join(runDir, REPORT_FILES.markdown);
+  const html = join(runDir, REPORT_FILES.html);
+  writeFileSync(md, renderMarkdown(doc));
+  writeFileSync(html, renderHtml(doc));
+  files.unshift(md, html);
+  return { files, notes };
+}
