@@ -1,15 +1,169 @@
-// PLACEHOLDER until its issue lands: replace this whole file.
-import type { Command } from 'commander';
+// `mfx run FILE`: compile, execute on a TensorFlow.js backend, show progress, print the table.
+// The runtime does the work and emits events; this command only wires flags, signals, the
+// reporter and the final summary, and turns runtime errors into one-paragraph messages.
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
+import { createReporter, type ReporterKind } from '../reporters/index.js';
+import { compile, type Diagnostic } from '../../compiler/index.js';
+import { planHash } from '../../compiler/plan-hash.js';
+import type { Plan } from '../../compiler/plan.js';
+import { executePlan } from '../../runtime/executor.js';
+import type { Subset } from '../../runtime/events.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/select.js';
+import { BackendError } from '../../runtime/backend/errors.js';
+import { RunFolderError, defaultRunDir } from '../../runtime/run-folder.js';
+import { TensorFileError } from '../../runtime/tensor-file.js';
+import { DataError } from '../../runtime/data/errors.js';
+import { formatResultsText } from '../../runtime/results-format.js';
 
-export function registerRun(program: Command, _ctx: CliContext): void {
+interface RunFlags {
+  backend: BackendChoice;
+  out?: string;
+  resume?: string;
+  trainSubset?: number;
+  testSubset?: number;
+  reporter?: Exclude<ReporterKind, 'quiet'>;
+  quiet?: boolean;
+  seed?: number;
+}
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} needs a whole number above 0, got "${value}".`);
+    return n;
+  };
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed needs a whole number 0 or above, got "${value}".`);
+  return n;
+}
+
+type RenderDiagnostics = (diags: Diagnostic[], text: string, file: string, opts: { color: boolean }) => string;
+
+// The renderer lives with the front end (cli/diagnostics); until it is there, a plain fallback.
+const RENDER_MODULE = '../diagnostics/render.js';
+async function diagnosticRenderer(): Promise<RenderDiagnostics> {
+  try {
+    const mod = (await import(RENDER_MODULE)) as { renderDiagnostics?: RenderDiagnostics };
+    if (mod.renderDiagnostics) return mod.renderDiagnostics;
+  } catch {
+    // fall through
+  }
+  return (diags, _text, file) => diags.map((d) => `${file}: ${d.severity}[${d.code}]: ${d.message}\n`).join('');
+}
+
+/** `--seed N`: the same plan from another seed (the hash changes with it). */
+function withSeed(plan: Plan, seed: number): Plan {
+  const seeds = Array.from({ length: plan.repeat }, (_, i) => seed + i);
+  const changed = { ...plan, seed, seeds };
+  return { ...changed, hash: planHash(changed) };
+}
+
+function subsetNotice(subset: Subset): string | null {
+  if (subset.train === null && subset.test === null) return null;
+  const train = subset.train === null ? 'all training images' : `the first ${subset.train} training images`;
+  const test = subset.test === null ? 'all test images' : `the first ${subset.test} test images of each test set`;
+  return `Subset run: ${train} and ${test}. Numbers are for a quick look and not comparable with a full run.`;
+}
+
+/** One paragraph for errors the user can act on; anything else is a bug and propagates. */
+function asUserError(err: unknown): unknown {
+  if (err instanceof BackendError || err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
+  if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
+  return err;
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      throw new UserError('`mfx run` is not built yet.');
+    .description('Run an experiment: train every arm for every seed, evaluate, and write a run folder')
+    .argument('<file>', 'the .mfx experiment')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--out <dir>', 'run folder (default runs/<title>-<time>)')
+    .option('--resume <dir>', 'continue an interrupted run from its last completed epoch')
+    .option('--train-subset <n>', 'use only the first N training images', positiveInt('--train-subset'))
+    .option('--test-subset <m>', 'use only the first M images of each test set', positiveInt('--test-subset'))
+    .addOption(new Option('--reporter <kind>', 'how progress is shown (default: ink on a terminal, plain otherwise)').choices(['ink', 'plain', 'json']))
+    .option('--quiet', 'show no progress, only the final table')
+    .option('--seed <n>', 'override the file\'s seed', nonNegativeInt)
+    .action(async (file: string, flags: RunFlags) => {
+      await runCommand(file, flags, ctx);
     });
 }
+
+async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<void> {
+  if (flags.out && flags.resume) throw new UserError('Use either --out (a new run) or --resume (continue one), not both.', 2);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
+  }
+  const { plan: compiled, diagnostics } = compile(text, file);
+  if (diagnostics.length > 0) {
+    const render = await diagnosticRenderer();
+    ctx.stderr.write(render(diagnostics, text, file, { color: Boolean(ctx.stderr.isTTY) && !process.env.NO_COLOR }));
+  }
+  if (!compiled || diagnostics.some((d) => d.severity === 'error')) {
+    ctx.setExitCode(1);
+    return;
+  }
+  const plan = flags.seed === undefined ? compiled : withSeed(compiled, flags.seed);
+
+  const runDir = flags.resume ?? flags.out ?? defaultRunDir(plan.title);
+  const subsetGiven = flags.trainSubset !== undefined || flags.testSubset !== undefined;
+  const subset: Subset | undefined = subsetGiven || !flags.resume ? { train: flags.trainSubset ?? null, test: flags.testSubset ?? null } : undefined;
+  const notice = subset && subsetNotice(subset);
+  if (notice) ctx.stderr.write(`${notice}\n`);
+
+  const kind: ReporterKind = flags.quiet ? 'quiet' : (flags.reporter ?? (ctx.stdout.isTTY ? 'ink' : 'plain'));
+  const controller = new AbortController();
+  const stop = () => {
+    if (!controller.signal.aborted) {
+      controller.abort();
+      ctx.stderr.write('\nStopping: the epoch in progress is abandoned, everything completed is kept. Press Ctrl-C again to quit at once.\n');
+    }
+  };
+  const reporter = createReporter({ kind, onStopRequest: stop }, ctx);
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) stop();
+    else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+
+  let results;
+  try {
+    results = await executePlan(plan, {
+      backend: flags.backend,
+      runDir,
+      subset,
+      resume: Boolean(flags.resume),
+      signal: controller.signal,
+      onEvent: (event) => reporter.onEvent(event),
+    });
+  } catch (err) {
+    throw asUserError(err);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await reporter.close();
+  }
+
+  // The reporter shows the final table and the run folder (ink/plain); json stays pure JSON
+  // lines on stdout; with --quiet this command prints the summary itself.
+  if (kind === 'quiet') {
+    ctx.stdout.write(formatResultsText(results));
+    ctx.stdout.write(`Backend ${results.backend}, ${results.seconds.toFixed(1)} s. Run folder: ${runDir}\n`);
+  }
+  if (results.status === 'stopped') {
+    ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}\n`);
+    ctx.setExitCode(130);
+  }
+}
+
