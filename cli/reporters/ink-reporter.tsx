@@ -15,6 +15,8 @@ export interface InkReporterOptions {
   /** What Ctrl-C does while the UI holds the keyboard in raw mode; default: SIGINT to this process. */
   onInterrupt?: () => void;
   store?: RunStore;
+  /** Route console.* above the live part (default true; tests turn it off). */
+  patchConsole?: boolean;
 }
 
 /** SIGINT to ourselves so the command's own handler (first: graceful, second: at once) decides. */
@@ -45,7 +47,7 @@ export function createInkReporter(options: InkReporterOptions): Reporter {
     stderr: (options.stderr ?? process.stderr) as NodeJS.WriteStream,
     stdin,
     exitOnCtrlC: false,
-    patchConsole: true,
+    patchConsole: options.patchConsole ?? true,
     maxFps: 10,
   });
 

@@ -91,6 +91,8 @@ export interface RunState {
   plannedEpochs: number;
   /** Epochs finished or reused. */
   epochsDone: number;
+  /** Epochs of the current training step already counted in epochsDone. */
+  stepEpochsCounted: number;
   evals: EvalRecord[];
   /** Per arm, per seed: `done` or why it has no numbers. */
   armOutcomes: Record<string, Record<string, string>>;
@@ -110,6 +112,7 @@ export const initialRunState: RunState = {
   losses: [],
   plannedEpochs: 0,
   epochsDone: 0,
+  stepEpochsCounted: 0,
   evals: [],
   armOutcomes: {},
   warnings: [],
@@ -178,10 +181,21 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
         })),
         log: appendLog(state, event),
       };
-    case 'step-start':
+    case 'step-start': {
+      // Steps run in order: earlier ones still pending were completed before a resume.
+      const arm = state.arms.find((a) => a.name === event.arm);
+      const skipped = arm ? arm.steps.filter((s) => s.index < event.step && s.status === 'pending') : [];
       return {
         ...state,
-        arms: updateArm(state, event.arm, (a) => setStepStatus({ ...a, status: 'running', seed: event.seed }, event.step, 'running')),
+        arms: updateArm(state, event.arm, (a) =>
+          setStepStatus(
+            { ...a, status: 'running', seed: event.seed, steps: a.steps.map((s) => (skipped.includes(s) ? { ...s, status: 'done' } : s)) },
+            event.step,
+            'running',
+          ),
+        ),
+        epochsDone: state.epochsDone + skipped.reduce((sum, s) => sum + s.epochs, 0),
+        stepEpochsCounted: 0,
         current: {
           arm: event.arm,
           seed: event.seed,
@@ -197,6 +211,7 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
         losses: event.epochs > 0 ? [] : state.losses,
         log: appendLog(state, event),
       };
+    }
     case 'batch':
       return {
         ...state,
@@ -234,7 +249,9 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
           finished: true,
           inverted: event.inverted,
         },
-        epochsDone: state.epochsDone + 1,
+        // A resumed step starts past epoch 1: the epochs before it were done in the earlier run.
+        epochsDone: state.epochsDone + Math.max(1, event.epoch - state.stepEpochsCounted),
+        stepEpochsCounted: event.epoch,
         log: appendLog(state, event),
       };
     }
@@ -268,6 +285,9 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
       const outcome = event.status === 'done' ? 'done' : (event.message ?? event.status);
       const stepStatus: StepStatus | null = event.status === 'diverged' ? 'diverged' : event.status === 'stopped' ? 'stopped' : null;
       const isCurrent = state.current?.arm === event.arm && state.current.seed === event.seed;
+      // An arm that ends done without step events finished in an earlier run (resume).
+      const arm = state.arms.find((a) => a.name === event.arm);
+      const finishedEarlier = event.status === 'done' && arm ? arm.steps.filter((s) => s.status === 'pending') : [];
       return {
         ...state,
         arms: updateArm(state, event.arm, (a) => ({
@@ -275,9 +295,13 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
           status: event.status,
           seedsEnded: a.seedsEnded + 1,
           message: event.message,
-          // The step that was running when the arm ended carries the arm's fate.
-          steps: stepStatus ? a.steps.map((s) => (s.status === 'running' ? { ...s, status: stepStatus } : s)) : a.steps,
+          steps: a.steps.map((s) => {
+            // The step that was running when the arm ended carries the arm's fate.
+            if (stepStatus && s.status === 'running') return { ...s, status: stepStatus };
+            return finishedEarlier.includes(s) ? { ...s, status: 'done' } : s;
+          }),
         })),
+        epochsDone: state.epochsDone + finishedEarlier.reduce((sum, s) => sum + s.epochs, 0),
         armOutcomes: { ...state.armOutcomes, [event.arm]: { ...state.armOutcomes[event.arm], [String(event.seed)]: outcome } },
         current: isCurrent ? null : state.current,
         progress: isCurrent ? null : state.progress,

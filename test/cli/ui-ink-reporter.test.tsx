@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createInkReporter } from '../../cli/reporters/ink-reporter.js';
+import { RunStore } from '../../cli/ui/run-store.js';
+import { FakeStdin, FakeStdout, until } from './ui-fake-terminal.js';
+import { scriptedRun } from './ui-scripted-run.js';
+
+function setup() {
+  const stdout = new FakeStdout(80, { isTTY: false });
+  const stderr = new FakeStdout(80);
+  const stdin = new FakeStdin();
+  const calls: string[] = [];
+  const reporter = createInkReporter({
+    stdout,
+    stderr,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    color: false,
+    onStopRequest: () => calls.push('stop'),
+    onInterrupt: () => calls.push('interrupt'),
+    store: new RunStore({ intervalMs: 0, tickMs: 0 }),
+    patchConsole: false,
+  });
+  return { stdout, stdin, calls, reporter };
+}
+
+describe('Ink reporter', () => {
+  it('draws the run and leaves the final table and run folder on screen after close()', async () => {
+    const { stdout, reporter } = setup();
+    const { events } = scriptedRun({ baselines: true });
+    for (const e of events) reporter.onEvent(e);
+    await reporter.close();
+    const text = stdout.text();
+    expect(text).toContain('missing features, scripted');
+    expect(text).toMatch(/pmnist\.unmodified +90\.00 +91\.00 +\+3\.00/);
+    expect(text).toContain('run folder: runs/scripted-20261128-120000');
+  });
+
+  it('turns q into a stop request and Ctrl-C into an interrupt, and releases raw mode on close', async () => {
+    const { stdout, stdin, calls, reporter } = setup();
+    const { events, marks } = scriptedRun();
+    for (const e of events.slice(0, marks.midEpoch)) reporter.onEvent(e);
+    await until(() => stdin.rawMode);
+    stdin.type('q');
+    await until(() => calls.length === 1);
+    stdin.type('\u0003');
+    await until(() => calls.length === 2);
+    expect(calls).toEqual(['stop', 'interrupt']);
+    await until(() => stdout.text().includes('stopping: the epoch in progress is abandoned'));
+    for (const e of events.slice(marks.midEpoch)) reporter.onEvent(e);
+    await reporter.close();
+    expect(stdin.rawMode).toBe(false);
+  });
+
+  it('publishes at a bounded rate: a burst of events is drawn as one update', async () => {
+    let t = 0;
+    const store = new RunStore({ intervalMs: 100, tickMs: 0, now: () => t });
+    let published = 0;
+    store.subscribe(() => published++);
+    const { events, marks } = scriptedRun();
+    for (const e of events.slice(0, marks.midEpoch)) store.dispatch(e); // same instant
+    expect(published).toBe(1); // the first at once, the rest wait for the trailing update
+    expect(store.getSnapshot().state.progress).toBeNull();
+    t = 100;
+    store.flush();
+    expect(store.getSnapshot().state.progress?.batch).toBe(2);
+    store.dispose();
+  });
+});

@@ -1,0 +1,127 @@
+import { render as inkRender } from 'ink';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stripAnsi } from '../../cli/format/color.js';
+import { RunView } from '../../cli/ui/components/RunView.js';
+import { initialRunState, reduceRunState } from '../../cli/ui/run-state.js';
+import type { RunEvent } from '../../runtime/events.js';
+import { FakeStdout } from './ui-fake-terminal.js';
+import { scriptedRun, START_MS, type ScriptedRun } from './ui-scripted-run.js';
+
+const unmounts: Array<() => void> = [];
+afterEach(() => {
+  while (unmounts.length) unmounts.pop()!();
+});
+
+/** The screen after the scripted events up to `mark`, ANSI stripped. */
+function screenAt(run: ScriptedRun, mark: keyof ScriptedRun['marks'], extra: { stopRequested?: boolean; nowMs?: number } = {}): string {
+  const state = run.events.slice(0, run.marks[mark]).reduce(reduceRunState, initialRunState);
+  const r = render(
+    <RunView state={state} nowMs={extra.nowMs ?? START_MS + 5000} columns={100} color={false} stopRequested={extra.stopRequested ?? false} interactive />,
+  );
+  unmounts.push(r.unmount);
+  return stripAnsi(r.lastFrame() ?? '');
+}
+
+describe('RunView from a scripted run', () => {
+  const run = scriptedRun({ baselines: true });
+
+  it('shows the header with title, file, backend, short plan hash, run folder and subset notice', () => {
+    const screen = screenAt(run, 'header');
+    expect(screen).toContain('missing features, scripted');
+    expect(screen).toContain('examples/scripted.mfx · backend cpu · plan abcdef01 · seed 1');
+    expect(screen).toContain('run folder runs/scripted-20261128-120000');
+    expect(screen).toContain('subset: first 256 training images, first 100 test images per set');
+    expect(screen).not.toContain('abcdef0123456789');
+  });
+
+  it('shows batch progress, images/s, elapsed and ETA mid-epoch', () => {
+    const screen = screenAt(run, 'midEpoch', { nowMs: START_MS + 65_000 });
+    expect(screen).toMatch(/epoch 1\/2 [█░]+ 2\/4 batches · 1,000 img\/s/);
+    expect(screen).toContain('epoch 0.1s elapsed · ETA 0.1s');
+    expect(screen).toContain('run 1m05s elapsed · ETA 1.7s · 128/1,792 images (7%)');
+    expect(screen).toMatch(/loss [▁-█]{2} 1\.1500/);
+    expect(screen).toContain('▶ train 2  ◀ now');
+    expect(screen).toContain('nothing frozen · features not inverted');
+    expect(screen).toMatch(/· hybrid +·{7} pending/);
+  });
+
+  it('marks done steps, highlights the current one with what is frozen and the inversion', () => {
+    const screen = screenAt(run, 'hybridTraining');
+    expect(screen).toMatch(/✓ baseline +✓✓ done/);
+    expect(screen).toContain('✓ eval pmnist.* as pretrained');
+    expect(screen).toContain('✓ reset fc*');
+    expect(screen).toContain('▶ train 1 (fc1, fc2; inverted relu6)  ◀ now');
+    expect(screen).toContain('frozen conv1, conv2 · features inverted (relu6)');
+    expect(screen).toContain('· eval pmnist.*');
+    expect(screen).toContain('[baseline] epoch 2/2 loss 0.5750');
+    expect(screen).toContain('warning [hybrid]: reset of fc1.weight');
+  });
+
+  it('fills in the results table as evaluations land, with Delta against the baseline', () => {
+    const partial = screenAt(run, 'hybridTraining');
+    expect(partial).toContain('results so far');
+    expect(partial).toMatch(/pmnist\.unmodified +90\.00 +- +- +- +-/);
+    const later = screenAt(run, 'diverged');
+    expect(later).toMatch(/pmnist\.unmodified +90\.00 +91\.00 +\+3\.00/);
+    expect(later).toMatch(/pmnist\.hcut +60\.00 +50\.00 +-5\.00/);
+  });
+
+  it('shows the diverged arm with its reason and the reused step', () => {
+    const screen = screenAt(run, 'diverged');
+    expect(screen).toContain('✗ alt      ↺✓✗· diverged at epoch 1 batch 3 (loss NaN)');
+    expect(screen).toContain('alt (seed 1): diverged at epoch 1 batch 3 (loss NaN)');
+    expect(screen).toContain('[alt] reused pretrain 1');
+  });
+
+  it('ends with the final table and the run folder', () => {
+    const screen = screenAt(run, 'end');
+    expect(screen).toMatch(/test set +acc % +acc % +delta +acc % +delta/);
+    expect(screen).toMatch(/pmnist\.hcut +60\.00 +50\.00 +-5\.00 +- +-/);
+    expect(screen).toContain('run done in 42s');
+    expect(screen).toContain('run folder: runs/scripted-20261128-120000');
+    expect(screen).not.toContain('q or Ctrl-C');
+  });
+
+  it('says that it is stopping once a stop was requested', () => {
+    expect(screenAt(run, 'midEpoch', { stopRequested: true })).toContain('stopping: the epoch in progress is abandoned');
+  });
+
+  it('without baselines on run-start, shows accuracy live and Delta only at the end', () => {
+    const plain = scriptedRun();
+    expect(screenAt(plain, 'diverged')).toContain('results so far (delta at the end)');
+    expect(screenAt(plain, 'diverged')).not.toContain('+3.00');
+    expect(screenAt(plain, 'end')).toMatch(/pmnist\.unmodified +90\.00 +91\.00 +\+3\.00/);
+  });
+
+  it('fits 80 columns at every stage', () => {
+    for (const mark of ['header', 'midEpoch', 'hybridTraining', 'diverged', 'end'] as const) {
+      const state = run.events.slice(0, run.marks[mark]).reduce(reduceRunState, initialRunState);
+      const stdout = new FakeStdout(80);
+      const app = inkRender(<RunView state={state} nowMs={START_MS} columns={80} color={false} stopRequested={false} interactive />, {
+        stdout: stdout as unknown as NodeJS.WriteStream,
+        debug: true,
+        patchConsole: false,
+      });
+      app.unmount();
+      // debug mode writes each frame whole, without a separator: check frame by frame.
+      const lines = stdout.chunks.flatMap((frame) => stripAnsi(frame).split('\n'));
+      const wide = lines.filter((l) => [...l].length > 80);
+      expect(wide, `${mark}: lines wider than 80 columns`).toEqual([]);
+      expect(lines.length).toBeGreaterThan(3);
+    }
+  });
+
+  it('wraps arm column groups into a second block when the table is too wide', () => {
+    const events: RunEvent[] = [...run.events];
+    const end = events[events.length - 1] as Extract<RunEvent, { type: 'run-end' }>;
+    const columns = [0, 1, 2, 3, 4].map((i) => ({ ...end.results.table.columns[1], arm: `hybrid-variant-${i}` }));
+    events[events.length - 1] = { ...end, results: { ...end.results, table: { ...end.results.table, columns } } };
+    const state = events.reduce(reduceRunState, initialRunState);
+    const r = render(<RunView state={state} nowMs={START_MS} columns={80} color={false} stopRequested={false} interactive />);
+    unmounts.push(r.unmount);
+    const screen = stripAnsi(r.lastFrame() ?? '');
+    expect(screen.match(/^test set/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(screen).toContain('hybrid-variant-4');
+  });
+});
