@@ -1,5 +1,6 @@
 // `mfx data list` and `mfx data show SET`: what data mfx has, and what a test set looks like.
-import { writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
@@ -105,6 +106,16 @@ interface ShowOptions extends DatasetOptions {
   outline: boolean;
 }
 
+/** Fails before the (slower) data loading when the PNG could not be written anyway. */
+async function checkWritableFolder(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  try {
+    await access(dir, fsConstants.W_OK);
+  } catch {
+    throw new UserError(`Cannot write ${file}: the folder ${dir} does not exist or is not writable. Create it, or choose another path for --png.`, 1);
+  }
+}
+
 /** The replaced region drawn in dim red, so black squares show on MNIST's black background. */
 function outlineFor(setName: string, height: number, width: number): { mask: Uint8Array; color: [number, number, number] } | undefined {
   const parsed = parseTestSetName(setName);
@@ -130,6 +141,8 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
     throw new UserError(`${setName} belongs to the ${familyKind} dataset, but --dataset says ${kind}. Drop --dataset, or use the ${kind} test set of the same name.`, 2);
   }
   const spec = specFor(kind, opts.dir);
+  const pngFile = opts.png ? path.resolve(opts.png) : undefined;
+  if (pngFile) await checkWritableFolder(pngFile);
   const shown = Math.max(opts.count, opts.png ? opts.grid * opts.grid : 0);
   // Only the first images are generated; the fillings still draw donors from the whole test split.
   const ds = await loadDataset(spec, { trainSubset: 1, testSubset: null });
@@ -143,7 +156,7 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
   ctx.stdout.write(`${renderTerminalPreview(set, { indices, columns: ctx.stdout.columns ?? 80, color })}\n`);
   if (opts.png) {
     const k = opts.grid;
-    const file = path.resolve(opts.png);
+    const file = pngFile ?? path.resolve(opts.png);
     try {
       await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? outlineFor(setName, ds.height, ds.width) : undefined }));
     } catch (err) {

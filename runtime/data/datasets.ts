@@ -108,12 +108,21 @@ function remedies(spec: DatasetSpec): { missing: string; file: string } {
   }
 }
 
+function subsetFlag(which: 'train' | 'test'): string {
+  return which === 'train' ? '--train-subset' : '--test-subset';
+}
+
+/** The form of a subset size, checked before any file is read. */
+function checkSubsetForm(requested: number | null | undefined, which: 'train' | 'test'): void {
+  if (requested === null || requested === undefined) return;
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new DataError(`${subsetFlag(which)} must be a whole number of images, at least 1; got ${requested}.`);
+  }
+}
+
 function checkSubset(requested: number | null | undefined, total: number, which: 'train' | 'test', source: string): number | null {
   if (requested === null || requested === undefined) return null;
-  const flag = which === 'train' ? '--train-subset' : '--test-subset';
-  if (!Number.isInteger(requested) || requested < 1) {
-    throw new DataError(`${flag} must be a whole number of images, at least 1; got ${requested}.`);
-  }
+  const flag = subsetFlag(which);
   if (requested > total) {
     throw new DataError(
       `${flag} ${requested} asks for more ${which === 'train' ? 'training' : 'test'} images than the dataset in ${source} has (${total}). ` +
@@ -142,6 +151,8 @@ export function pixelStatistics(pixels: Uint8Array): { mean: number; std: number
 
 /** Loads and validates a dataset; throws DataError (one paragraph with a remedy) on any problem. */
 export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): Promise<Dataset> {
+  checkSubsetForm(opts.trainSubset, 'train');
+  checkSubsetForm(opts.testSubset, 'test');
   const source = datasetDir(spec);
   const remedy = remedies(spec);
   const files = await locateIdxFiles(source, remedy.missing);

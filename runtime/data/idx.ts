@@ -78,6 +78,7 @@ function fileAccessError(file: string, err: unknown): DataError {
 
 /** Validates an image file's bytes (already decompressed). Pixels are a view into `bytes`, not a copy. */
 export function parseIdxImages(bytes: Uint8Array, file: string, remedy = DEFAULT_REMEDY): IdxImages {
+  checkMagic(bytes, file, IDX_IMAGES_MAGIC, remedy);
   if (bytes.length < IMAGES_HEADER_BYTES) {
     throw new DataError(
       `${file} is too short to be an IDX image file: it has ${bytes.length} bytes, but the header alone takes ${IMAGES_HEADER_BYTES}. ${remedy}`,
@@ -85,15 +86,6 @@ export function parseIdxImages(bytes: Uint8Array, file: string, remedy = DEFAULT
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
-  if (magic !== IDX_IMAGES_MAGIC) {
-    throw new DataError(
-      `${file} is not an IDX image file: it starts with ${describeMagic(magic)} where images have magic 2051. ` +
-        (magic === IDX_LABELS_MAGIC ? 'The image and label files look swapped. ' : '') +
-        remedy,
-      file,
-    );
-  }
   const count = view.getUint32(4);
   const height = view.getUint32(8);
   const width = view.getUint32(12);
@@ -110,6 +102,7 @@ export function parseIdxImages(bytes: Uint8Array, file: string, remedy = DEFAULT
 
 /** Validates a label file's bytes (already decompressed); every label must be below `classes`. */
 export function parseIdxLabels(bytes: Uint8Array, file: string, classes: number, remedy = DEFAULT_REMEDY): IdxLabels {
+  checkMagic(bytes, file, IDX_LABELS_MAGIC, remedy);
   if (bytes.length < LABELS_HEADER_BYTES) {
     throw new DataError(
       `${file} is too short to be an IDX label file: it has ${bytes.length} bytes, but the header alone takes ${LABELS_HEADER_BYTES}. ${remedy}`,
@@ -117,15 +110,6 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, classes: number,
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
-  if (magic !== IDX_LABELS_MAGIC) {
-    throw new DataError(
-      `${file} is not an IDX label file: it starts with ${describeMagic(magic)} where labels have magic 2049. ` +
-        (magic === IDX_IMAGES_MAGIC ? 'The image and label files look swapped. ' : '') +
-        remedy,
-      file,
-    );
-  }
   const count = view.getUint32(4);
   if (count === 0) throw new DataError(`${file} says it holds 0 labels; a dataset needs at least one. ${remedy}`, file);
   checkLength(bytes.length, LABELS_HEADER_BYTES + count, file, `${count} labels`, remedy);
@@ -139,6 +123,21 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, classes: number,
     }
   }
   return { file, count, labels };
+}
+
+/** Checks the magic first (when there are 4 bytes), so a swapped or foreign file is named as such rather than as short. */
+function checkMagic(bytes: Uint8Array, file: string, expected: number, remedy: string): void {
+  if (bytes.length < 4) return;
+  const magic = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
+  if (magic === expected) return;
+  const kind = expected === IDX_IMAGES_MAGIC ? 'image' : 'label';
+  const swapped = magic === IDX_IMAGES_MAGIC || magic === IDX_LABELS_MAGIC;
+  throw new DataError(
+    `${file} is not an IDX ${kind} file: it starts with ${describeMagic(magic)} where ${kind}s have magic ${expected}. ` +
+      (swapped ? 'The image and label files look swapped. ' : '') +
+      remedy,
+    file,
+  );
 }
 
 /**
