@@ -1,22 +1,23 @@
 // Stand-ins for a terminal's streams, so the real Ink reporter can be driven in tests:
 // a stdout with a chosen width that records what is written, and a stdin that can type keys.
 import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
 import { stripAnsi } from '../../cli/format/color.js';
 
-export class FakeStdout extends EventEmitter {
+export class FakeStdout extends Writable {
   isTTY: boolean;
   chunks: string[] = [];
   constructor(
     public columns = 80,
     options: { isTTY?: boolean } = {},
   ) {
-    super();
+    super({ decodeStrings: false });
     this.isTTY = options.isTTY ?? false;
   }
-  write = (chunk: string | Uint8Array): boolean => {
-    this.chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
+  override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    done();
+  }
   /** Everything written, ANSI removed. */
   text(): string {
     return stripAnsi(this.chunks.join(''));
