@@ -1,15 +1,29 @@
-// PLACEHOLDER until its issue lands: replace this whole file.
+// `mfx compare RUN_A RUN_B ...`: one table across runs and the plan differences between them.
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
+import { compareRuns } from '../report/compare-runs.js';
+import { renderHtml } from '../report/html-writer.js';
+import { renderMarkdown } from '../report/markdown-writer.js';
 
-export function registerCompare(program: Command, _ctx: CliContext): void {
+export function registerCompare(program: Command, ctx: CliContext): void {
   program
     .command('compare')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      throw new UserError('`mfx compare` is not built yet.');
+    .description('compare run folders: accuracy and Delta per arm per run, and what separates their plans')
+    .argument('<run-dirs...>', 'two or more run folders written by `mfx run`')
+    .option('-o, --out <file>', 'also write the comparison to a file (HTML when it ends in .html, else Markdown)')
+    .action((runDirs: string[], opts: { out?: string }) => {
+      const doc = compareRuns(runDirs);
+      const markdown = renderMarkdown(doc);
+      ctx.stdout.write(markdown);
+      if (opts.out) {
+        try {
+          writeFileSync(opts.out, opts.out.toLowerCase().endsWith('.html') ? renderHtml(doc) : markdown);
+        } catch (err) {
+          throw new UserError(`cannot write \`${opts.out}\`: ${(err as Error).message}. Check that its folder exists and is writable.`);
+        }
+        ctx.stdout.write(`\nwrote ${opts.out}\n`);
+      }
     });
 }

@@ -2,6 +2,7 @@
 // contracts in compiler/plan.ts, runtime/events.ts and runtime/results.ts, so the report and
 // compare are tested without training anything. Numbers are deterministic functions of
 // (arm, seed, test set), chosen so hybrid beats its pretrained snapshot on occluded sets.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,8 +148,9 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
     schema: 'mfx.plan', version: 1, file: 'examples/fixture.mfx', title: options.title ?? 'fixture experiment',
     dataset: { kind: 'mnist' }, model: referenceModel(), optimizer: { kind: 'sgd', lr, momentum: 0.5 }, batch: 64,
     seed: seeds[0], repeat: seeds.length, seeds, testSets, arms: armSpecs, warnings: [],
-    hash: `hash-${JSON.stringify(arms).length}-${lr}-${seeds.length}`,
+    hash: '',
   };
+  plan.hash = createHash('sha256').update(JSON.stringify({ ...plan, file: undefined })).digest('hex');
   const diverged = options.diverged ?? [];
   const isDiverged = (arm: string, seed: number) => diverged.some((d) => d.arm === arm && d.seed === seed);
   const events: RunEvent[] = [];
