@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { makeConv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { makeBatchMatMulConfig } from './batch-mat-mul.js';
 
 const ours = new WeakSet<KernelConfig>();
 
@@ -18,8 +19,9 @@ function install(config: KernelConfig): void {
 
 /**
  * Registers, for backend 'wasm': Conv2DBackpropFilter (missing in tfjs 4.22),
- * a faster Conv2DBackpropInput (stride 1; other cases use the original kernel)
- * and a faster, cpu-exact MaxPoolGrad. Idempotent; call before or after the wasm
+ * a faster Conv2DBackpropInput (stride 1; other cases use the original kernel),
+ * a faster, cpu-exact MaxPoolGrad, and a BatchMatMul that avoids the stock kernel's
+ * slow transposed path (used by every dense layer's backward pass). Idempotent; call before or after the wasm
  * backend is initialised.
  */
 export function registerWasmTrainingKernels(): void {
@@ -27,4 +29,6 @@ export function registerWasmTrainingKernels(): void {
   const input = getKernel('Conv2DBackpropInput', 'wasm');
   if (input === undefined || !ours.has(input)) install(makeConv2dBackpropInputConfig(input));
   install(maxPoolGradConfig);
+  const matMul = getKernel('BatchMatMul', 'wasm');
+  if (matMul !== undefined && !ours.has(matMul)) install(makeBatchMatMulConfig(matMul));
 }

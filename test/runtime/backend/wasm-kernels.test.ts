@@ -118,6 +118,8 @@ describe('MaxPoolGrad on wasm', () => {
     { name: 'overlapping 3x3/2 same', shape: [2, 9, 9, 3], filterSize: 3, strides: 2, pad: 'same' as const },
     { name: 'overlapping 3x3/1 valid', shape: [2, 7, 6, 2], filterSize: 3, strides: 1, pad: 'valid' as const },
     { name: 'non-tiling 2x2/2 on odd size', shape: [2, 7, 7, 3], filterSize: 2, strides: 2, pad: 'valid' as const },
+    { name: 'tiling 3x3/3', shape: [2, 9, 6, 4], filterSize: 3, strides: 3, pad: 'valid' as const },
+    { name: 'tiling 2x3/(2,3)', shape: [3, 4, 9, 2], filterSize: [2, 3] as [number, number], strides: [2, 3] as [number, number], pad: 'valid' as const },
   ];
   it.each(poolCases)('matches cpu: $name', ({ shape, filterSize, strides, pad }) => {
     const inputs = maxPoolInputs(randomValues(shape, 5), shape, filterSize, strides, pad, 6);
@@ -144,6 +146,35 @@ describe('MaxPoolGrad on wasm', () => {
   });
 });
 
+describe('MaxPoolGrad ties', () => {
+  it.each([
+    { name: '2x2/2', shape: [1, 4, 4, 2], filterSize: 2 },
+    { name: '3x3/3', shape: [1, 6, 6, 2], filterSize: 3 },
+    { name: '3x3/2 overlapping', shape: [1, 7, 7, 2], filterSize: [3, 3] as [number, number] },
+  ])('gives the gradient to the first maximum only, as cpu does: $name', ({ shape, filterSize }) => {
+    // Values from {0, 1}: most windows hold several tied maxima (as after a relu).
+    const x = randomValues(shape, 11).map((v) => (v > 0 ? 1 : 0));
+    const strides = Array.isArray(filterSize) ? 2 : filterSize;
+    const inputs = maxPoolInputs(x, shape, filterSize, strides, 'valid', 12);
+    const { reference, actual } = compare('MaxPoolGrad', inputs, { filterSize, strides, pad: 'valid' });
+    expect(Array.from(actual.values)).toEqual(Array.from(reference.values));
+  });
+});
+
+describe('BatchMatMul on wasm (transposed operands)', () => {
+  it.each([
+    { name: 'dense dW = xᵀ·dy', a: [64, 320], b: [64, 50], transposeA: true, transposeB: false },
+    { name: 'dense dx = dy·Wᵀ', a: [64, 50], b: [320, 50], transposeA: false, transposeB: true },
+    { name: 'both, batched', a: [3, 7, 5], b: [3, 4, 7], transposeA: true, transposeB: true },
+    { name: 'neither', a: [2, 5, 7], b: [2, 7, 3], transposeA: false, transposeB: false },
+  ])('matches cpu: $name', ({ a, b, transposeA, transposeB }) => {
+    const inputs = { a: { values: randomValues(a, 13), shape: a }, b: { values: randomValues(b, 14), shape: b } };
+    const { reference, actual, error } = compare('BatchMatMul', inputs, { transposeA, transposeB });
+    expect(actual.shape).toEqual(reference.shape);
+    expect(error).toBeLessThan(1e-5);
+  });
+});
+
 describe('intermediates', () => {
   it('frees every wasm buffer it allocates', () => {
     tf.setBackend('wasm');
@@ -156,7 +187,8 @@ describe('intermediates', () => {
     const w = tf.tensor(randomValues(filter, 10), filter);
     const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: filter } as never) as tf.Tensor;
     const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: info.outShape } as never) as tf.Tensor;
-    tf.dispose([xs, dy, w, dW, dx]);
+    const mm = tf.engine().runKernel('BatchMatMul', { a: dy, b: dy }, { transposeA: true, transposeB: false } as never) as tf.Tensor;
+    tf.dispose([xs, dy, w, dW, dx, mm]);
     expect(backend.numDataIds()).toBe(before);
   });
 });
