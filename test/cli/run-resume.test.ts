@@ -1,0 +1,105 @@
+// The crash scenario: `mfx run` killed with SIGKILL mid-epoch, then `--resume`, must end with the
+// same results as an uninterrupted run (same seed, same backend).
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { main } from '../../cli/main.js';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const MFX = path.join(ROOT, 'bin/mfx.js');
+
+const EXPERIMENT = `experiment "resume check"
+model {
+  conv1: conv 4 5x5
+  pool 2
+  relu
+  flatten
+  fc1: dense 10
+}
+pretrain 2
+freeze conv*
+invert relu6
+reset fc*
+train 3
+eval pmnist.unmodified, pmnist.hcut
+`;
+
+const FLAGS = ['--backend', 'wasm', '--train-subset', '3000', '--test-subset', '200', '--quiet'];
+
+/** Runs the mfx command line in this process (only the run to be killed needs its own process). */
+async function mfx(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const status = await main(args, { stdout, stderr });
+  return { status, stdout: out, stderr: err };
+}
+
+function hasCheckpoint(dir: string): boolean {
+  const root = path.join(dir, 'checkpoints');
+  if (!existsSync(root)) return false;
+  return readdirSync(root, { recursive: true }).some((f) => String(f).endsWith('.mfxc'));
+}
+
+/** Starts a run and SIGKILLs it as soon as its first checkpoint file appears. */
+function runAndKill(file: string, out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MFX, 'run', file, '--out', out, ...FLAGS], { cwd: ROOT, stdio: 'ignore' });
+    const timer = setInterval(() => {
+      if (hasCheckpoint(out)) {
+        clearInterval(timer);
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    child.on('exit', () => {
+      clearInterval(timer);
+      resolve();
+    });
+    child.on('error', reject);
+  });
+}
+
+function table(dir: string) {
+  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+  return { status: results.status, table: results.table, evals: results.evals };
+}
+
+describe('mfx run --resume after SIGKILL', () => {
+  it('ends with the same results as an uninterrupted run', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'mfx-run-resume-'));
+    const file = path.join(work, 'resume.mfx');
+    writeFileSync(file, EXPERIMENT);
+
+    const whole = await mfx(['run', file, '--out', path.join(work, 'whole'), ...FLAGS]);
+    expect(whole.status, whole.stderr).toBe(0);
+
+    const killed = path.join(work, 'killed');
+    await runAndKill(file, killed);
+    const events = readFileSync(path.join(killed, 'events.jsonl'), 'utf8');
+    expect(events).not.toMatch(/"type":"run-end"/); // really interrupted
+
+    const resumed = await mfx(['run', file, '--resume', killed, '--quiet']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(table(killed)).toEqual(table(path.join(work, 'whole')));
+    expect(table(killed).status).toBe('done');
+  });
+
+  it('refuses --resume when the file changed since the run started', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'mfx-run-resume-'));
+    const file = path.join(work, 'resume.mfx');
+    writeFileSync(file, 'pretrain 1; eval pmnist.unmodified\n');
+    const first = await mfx(['run', file, '--out', path.join(work, 'run'), '--backend', 'wasm', '--train-subset', '64', '--test-subset', '50', '--quiet']);
+    expect(first.status, first.stderr).toBe(0);
+    writeFileSync(file, 'pretrain 2; eval pmnist.unmodified\n');
+    const again = await mfx(['run', file, '--resume', path.join(work, 'run'), '--quiet']);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/different plan/);
+    expect(again.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
