@@ -13,8 +13,10 @@ import { checkNumber } from './numbers.js';
 import type { Activation, FeatureTransform, ModelSpec, SourceRef, StepSpec } from './plan.js';
 import { inModelOrder, parameterLayers, resolveSelector } from './selectors.js';
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** A StepSpec before state keys are attached. */
-export type DraftStep = Omit<StepSpec, 'stateKey'> & { stateKey?: string };
+export type DraftStep = DistributiveOmit<StepSpec, 'stateKey'>;
 
 export interface ScheduleContext {
   model: ModelSpec;
@@ -37,7 +39,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   let epochs = 0;
   const steps: DraftStep[] = [];
   /** Per lowered eval: its AST node and the epoch count when it runs (for automatic labels). */
-  const evals: { step: DraftStep & { kind: 'eval' }; node: EvalStep; epochs: number }[] = [];
+  const evals: { step: { label: string }; node: EvalStep; epochs: number }[] = [];
 
   const select = (selectors: Glob[]): string[] | null => {
     const picked = new Set<string>();
@@ -233,6 +235,7 @@ function insertSnapshot(steps: DraftStep[], catalogue: string[]): void {
   for (const s of steps.slice(at + 1)) if (s.kind === 'eval') s.testSets.forEach((t) => later.add(t));
   const order = catalogue.filter((t) => later.has(t));
   if (order.length === 0) return;
-  const pre = steps[at] as DraftStep & { kind: 'train' };
-  steps.splice(at + 1, 0, { kind: 'eval', testSets: order, label: 'pretrained', snapshot: true, feature: pre.feature });
+  const pre = steps[at];
+  const feature = pre.kind === 'train' ? pre.feature : { kind: 'model' as const };
+  steps.splice(at + 1, 0, { kind: 'eval', testSets: order, label: 'pretrained', snapshot: true, feature });
 }

@@ -14,7 +14,7 @@ export function attachStateKeys(
   let key = sha256Hex(canonicalJson(setup));
   return steps.map((step) => {
     if (step.kind !== 'eval' && step.kind !== 'save') {
-      const { source: _source, stateKey: _key, ...content } = step;
+      const { source: _source, ...content } = step;
       const computation = content.kind === 'train' ? { ...content, pretrain: undefined } : content;
       key = sha256Hex(`${key}\n${canonicalJson(computation)}`);
     }

@@ -1,8 +1,9 @@
-// The canonical layout: one statement per line, two-space indentation inside blocks, single
+// The canonical layout: one statement per line (unless written `;`-joined on one line), two-space
+// indentation inside blocks, single
 // spaces between words, `, ` in lists, numbers as written, at most one blank line kept where
 // the source had any. Comments are put back: a comment on its own line stays on its own line
 // before the next statement; a comment at the end of a line stays after that line's statement.
-import type { Comment, LayerDecl, Program, Span, Statement } from './ast.js';
+import type { Comment, LayerDecl, Program, Statement } from './ast.js';
 import { assertNever } from './ast.js';
 
 type Item = Statement | LayerDecl;
@@ -31,10 +32,18 @@ class CommentQueue {
 export function print(program: Program): string {
   const comments = [...program.comments].sort((a, b) => a.span.offset - b.span.offset);
   const queue = new CommentQueue(comments);
-  const lines: string[] = [];
-  printItems(program.statements, 0, Number.POSITIVE_INFINITY, queue, lines, { lastLine: null });
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  const lines: Line[] = [];
+  printItems(program.statements, 0, Number.POSITIVE_INFINITY, queue, lines, { lastLine: null }, comments);
+  while (lines.length > 0 && lines[lines.length - 1].code === null) lines.pop();
+  return lines.length === 0 ? '' : `${alignTrailingComments(lines).join('\n')}\n`;
+}
+
+/** One output line: code (null for a blank line) and an optional trailing comment. */
+interface Line {
+  code: string | null;
+  comment: string | null;
+  /** The line holds exactly one or more whole one-line items, so the next item may join it with `; `. */
+  joinable: boolean;
 }
 
 interface Cursor {
@@ -42,50 +51,93 @@ interface Cursor {
   lastLine: number | null;
 }
 
-function printItems(items: Item[], depth: number, end: number, queue: CommentQueue, out: string[], cursor: Cursor): void {
+/**
+ * Layout rules: statements written on one source line stay on one line, joined by `; ` (so the
+ * one-liner stays a one-liner); a block written on one line without comments stays on one line;
+ * every other statement gets its own line; one blank line is kept where the source had any.
+ */
+function printItems(items: Item[], depth: number, end: number, queue: CommentQueue, out: Line[], cursor: Cursor, all: Comment[]): void {
   const indent = '  '.repeat(depth);
   const blankIfGap = (line: number) => {
-    if (cursor.lastLine !== null && line > cursor.lastLine + 1 && out.length > 0 && out[out.length - 1] !== '') out.push('');
+    const last = out[out.length - 1];
+    if (cursor.lastLine !== null && line > cursor.lastLine + 1 && last && last.code !== null) out.push({ code: null, comment: null, joinable: false });
   };
-  items.forEach((item, index) => {
-    for (const c of queue.takeBefore(item.span.offset)) {
+  let previous: Item | null = null;
+  for (const [index, item] of items.entries()) {
+    const leading = queue.takeBefore(item.span.offset);
+    for (const c of leading) {
       blankIfGap(c.span.line);
-      out.push(`${indent}#${c.text}`.trimEnd());
+      out.push({ code: `${indent}#${c.text}`.trimEnd(), comment: null, joinable: false });
       cursor.lastLine = c.span.endLine;
     }
-    blankIfGap(item.span.line);
+    const last = out[out.length - 1];
+    const oneLine = fitsOnOneLine(item, all);
+    if (previous && leading.length === 0 && oneLine && last?.joinable && last.comment === null && previous.span.endLine === item.span.line) {
+      last.code += `; ${oneLine}`;
+    } else {
+      blankIfGap(item.span.line);
+      if (oneLine !== null) out.push({ code: indent + oneLine, comment: null, joinable: true });
+      else printBlock(item as BlockItem, depth, queue, out, cursor, all);
+    }
     const next = items[index + 1];
-    const limit = next ? next.span.offset : end;
-    printItem(item, depth, queue, out, cursor);
-    const trailing = queue.takeTrailing(item.span.endLine, limit);
-    if (trailing) out[out.length - 1] += `  #${trailing.text}`.trimEnd();
+    const trailing = queue.takeTrailing(item.span.endLine, next ? next.span.offset : end);
+    if (trailing) out[out.length - 1].comment = `#${trailing.text}`.trimEnd();
     cursor.lastLine = item.span.endLine;
-  });
+    previous = item;
+  }
   for (const c of queue.takeBefore(end)) {
     blankIfGap(c.span.line);
-    out.push(`${indent}#${c.text}`.trimEnd());
+    out.push({ code: `${indent}#${c.text}`.trimEnd(), comment: null, joinable: false });
     cursor.lastLine = c.span.endLine;
   }
 }
 
-function closeOffset(span: Span): number {
-  return span.offset + span.length - 1;
+type BlockItem = Extract<Item, { kind: 'arm' } | { kind: 'model-block' }>;
+
+function blockParts(item: BlockItem): { header: string; body: Item[] } {
+  return item.kind === 'arm' ? { header: `arm ${item.name.text} {`, body: item.body } : { header: 'model {', body: item.layers };
 }
 
-function printItem(item: Item, depth: number, queue: CommentQueue, out: string[], cursor: Cursor): void {
+/** The item's text when it belongs on one line, else null (a block written over several lines or holding comments). */
+function fitsOnOneLine(item: Item, all: Comment[]): string | null {
+  if (item.kind !== 'arm' && item.kind !== 'model-block') return printLine(item);
+  if (item.span.line !== item.span.endLine) return null;
+  const end = item.span.offset + item.span.length;
+  if (all.some((c) => c.span.offset > item.span.offset && c.span.offset < end)) return null;
+  const { header, body } = blockParts(item);
+  const inner = body.map((b) => fitsOnOneLine(b, all));
+  if (inner.some((t) => t === null)) return null;
+  return inner.length === 0 ? `${header}}` : `${header} ${inner.join('; ')} }`;
+}
+
+function printBlock(item: BlockItem, depth: number, queue: CommentQueue, out: Line[], cursor: Cursor, all: Comment[]): void {
   const indent = '  '.repeat(depth);
-  if (item.kind === 'arm' || item.kind === 'model-block') {
-    const header = item.kind === 'arm' ? `arm ${item.name.text} {` : 'model {';
-    const body: Item[] = item.kind === 'arm' ? item.body : item.layers;
-    out.push(indent + header);
-    cursor.lastLine = item.span.line;
-    const before = out.length;
-    printItems(body, depth + 1, closeOffset(item.span), queue, out, cursor);
-    if (out.length === before) out[out.length - 1] += '}';
-    else out.push(`${indent}}`);
-    return;
+  const { header, body } = blockParts(item);
+  out.push({ code: indent + header, comment: null, joinable: false });
+  cursor.lastLine = item.span.line;
+  const before = out.length;
+  printItems(body, depth + 1, item.span.offset + item.span.length - 1, queue, out, cursor, all);
+  if (out.length === before) out[out.length - 1].code += '}';
+  else out.push({ code: `${indent}}`, comment: null, joinable: false });
+}
+
+/** Trailing comments on consecutive lines start in one column, two spaces after the longest code. */
+function alignTrailingComments(lines: Line[]): string[] {
+  const text: string[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    if (lines[i].comment === null) {
+      text.push(lines[i].code ?? '');
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && lines[j].comment !== null) j++;
+    const width = Math.max(...lines.slice(i, j).map((l) => (l.code ?? '').length));
+    for (const l of lines.slice(i, j)) text.push(`${(l.code ?? '').padEnd(width)}  ${l.comment}`);
+    i = j;
   }
-  out.push(indent + printLine(item));
+  return text;
 }
 
 /** The text of one statement or layer that has no block. */

@@ -1,15 +1,127 @@
-// PLACEHOLDER until its issue lands: replace this whole file.
+// `mfx plan FILE [--json]`: compiles a file and shows what would run: arms, steps with their
+// resolved parameters and trainable counts, epochs, test sets, baselines and shared prefixes.
 import type { Command } from 'commander';
+import { compile } from '../../compiler/index.js';
+import type { FeatureTransform, Plan, StepSpec } from '../../compiler/plan.js';
+import { planToJson } from '../../compiler/plan-io.js';
+import { testSetCatalogue } from '../../compiler/test-sets.js';
 import type { CliContext } from '../context.js';
-import { UserError } from '../context.js';
+import { renderDiagnostics } from '../diagnostics/render.js';
+import { readSourceFile } from '../diagnostics/source-file.js';
+import { paint, shouldUseColor, type Paint } from '../format/color.js';
+import { formatCount } from '../format/numbers.js';
+import { summarizeParams } from '../format/param-names.js';
 
-export function registerPlan(program: Command, _ctx: CliContext): void {
+export function registerPlan(program: Command, ctx: CliContext): void {
   program
     .command('plan')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      throw new UserError('`mfx plan` is not built yet.');
+    .description('compile an .mfx file and show the plan: arms, steps, parameters, test sets, baselines')
+    .argument('<file>', 'the .mfx file')
+    .option('--json', 'print the Plan as JSON (what `mfx run` executes)')
+    .addHelpText('after', '\nExamples:\n  mfx plan examples/reference.mfx\n  mfx plan --json examples/oneliner.mfx > plan.json\n')
+    .action((file: string, opts: { json?: boolean }) => {
+      const text = readSourceFile(file);
+      const { plan, diagnostics } = compile(text, file);
+      if (diagnostics.length > 0) ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
+      if (!plan) {
+        ctx.stderr.write(`${file}: no plan: fix the errors above\n`);
+        ctx.setExitCode(1);
+        return;
+      }
+      ctx.stdout.write(opts.json ? planToJson(plan) : describePlan(plan, paint(shouldUseColor(ctx.stdout))));
     });
+}
+
+/** The human summary `mfx plan` prints. */
+export function describePlan(plan: Plan, p: Paint = paint(false)): string {
+  const out: string[] = [];
+  const opt = plan.optimizer;
+  const optimizer =
+    opt.kind === 'sgd' ? `sgd lr ${opt.lr} momentum ${opt.momentum}` : `adam lr ${opt.lr} beta1 ${opt.beta1} beta2 ${opt.beta2} epsilon ${opt.epsilon}`;
+  const dataset = plan.dataset.kind === 'mnist' ? 'mnist' : `${plan.dataset.kind} (${plan.dataset.dir})`;
+  out.push(p.bold(plan.title));
+  out.push(`  dataset    ${dataset}`);
+  out.push(`  model      ${plan.model.name}: ${formatCount(plan.model.totalParams)} parameters in ${layerSummary(plan)}`);
+  out.push(`  optimizer  ${optimizer}, batch ${plan.batch}`);
+  out.push(`  seeds      ${plan.seeds.join(', ')}${plan.repeat > 1 ? ` (repeat ${plan.repeat})` : ''}`);
+  out.push(`  test sets  ${plan.testSets.length > 0 ? testSetSummary(plan, plan.testSets) : 'none'}`);
+  out.push(`  hash       ${plan.hash.slice(0, 12)}`);
+  for (const arm of plan.arms) {
+    const epochs = arm.steps.reduce((a, s) => a + (s.kind === 'train' ? s.epochs : 0), 0);
+    const baseline = arm.baseline ? `${arm.baseline.arm}/${arm.baseline.label} (${baselineReason(arm.baseline.reason)})` : 'none';
+    out.push('');
+    out.push(`${p.bold(`arm ${arm.name}`)}  ${epochs} epochs, reports ${arm.reportLabel ?? 'nothing'}, baseline ${baseline}`);
+    if (arm.sharedPrefix > 0) out.push(p.dim(`  first ${arm.sharedPrefix} step${arm.sharedPrefix === 1 ? '' : 's'} shared with an earlier arm (computed once)`));
+    arm.steps.forEach((s, i) => {
+      const shared = i < arm.sharedPrefix ? p.dim(' (shared)') : '';
+      out.push(`  ${String(i + 1).padStart(2)}  ${describeStep(s, plan)}${shared}`);
+    });
+  }
+  if (plan.warnings.length > 0) {
+    out.push('');
+    out.push(p.yellow('warnings'));
+    for (const w of plan.warnings) out.push(`  ${w}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function baselineReason(reason: 'named' | 'baseline-arm' | 'snapshot'): string {
+  return reason === 'named' ? 'set by `baseline`' : reason === 'baseline-arm' ? 'the arm called baseline' : 'its pretrained snapshot';
+}
+
+function layerSummary(plan: Plan): string {
+  const named = plan.model.layers.filter((l) => l.kind === 'conv' || l.kind === 'dense');
+  return named
+    .map((l) => `${l.kind === 'conv' || l.kind === 'dense' ? l.name : ''} ${formatCount(plan.model.params.filter((q) => q.layer === (l as { name: string }).name).reduce((a, q) => a + q.size, 0))}`)
+    .join(', ');
+}
+
+function feature(f: FeatureTransform): string {
+  return f.kind === 'model' ? 'own features' : `inverted ${f.activation}`;
+}
+
+/** Test sets with whole families shortened to `family.*`. */
+function testSetSummary(plan: Plan, names: string[]): string {
+  const catalogue = testSetCatalogue(plan.dataset);
+  const families = [...new Set(catalogue.map((n) => n.split('.')[0]))];
+  const parts: string[] = [];
+  const covered = new Set<string>();
+  for (const f of families) {
+    const members = catalogue.filter((n) => n.startsWith(`${f}.`));
+    if (members.every((m) => names.includes(m))) {
+      parts.push(`${f}.* (${members.length})`);
+      members.forEach((m) => covered.add(m));
+    }
+  }
+  for (const n of names) if (!covered.has(n)) parts.push(n);
+  return parts.join(', ');
+}
+
+function params(names: string[]): string {
+  return summarizeParams(names).join(', ');
+}
+
+function describeStep(s: StepSpec, plan: Plan): string {
+  switch (s.kind) {
+    case 'train': {
+      const head = `${s.pretrain ? 'pretrain' : 'train'} ${s.epochs}${s.alternate ? ' alternate' : ''}`;
+      const frozen = s.frozen.length > 0 ? `, frozen ${params(s.frozen)}` : '';
+      const feat = s.alternate ? `alternating ${feature(s.feature)} / own features` : feature(s.feature);
+      return `${head.padEnd(20)} ${formatCount(s.trainableCount)} trainable (${params(s.trainable)})${frozen}; lr ${s.lr}; ${feat}`;
+    }
+    case 'freeze':
+    case 'unfreeze':
+    case 'reset':
+      return `${s.kind.padEnd(20)} ${params(s.params)}`;
+    case 'invert':
+      return `${'invert'.padEnd(20)} ${s.feature.kind === 'model' ? 'off: back to the model\'s own activation' : `${s.feature.activation}, complemented`}`;
+    case 'lr':
+      return `${'lr'.padEnd(20)} ${s.lr}`;
+    case 'eval':
+      return `${`eval as ${s.label}`.padEnd(20)} ${testSetSummary(plan, s.testSets)} on ${feature(s.feature)}${s.snapshot ? ' (the pretrained snapshot)' : ''}`;
+    case 'save':
+      return `${'save'.padEnd(20)} ${s.path} (in the run folder)`;
+    case 'load':
+      return `${'load'.padEnd(20)} ${s.path}`;
+  }
 }
