@@ -19,12 +19,15 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-/** Rasterises an SVG document at `scale` times its size (2 = sharp on high-DPI screens and in papers). */
-export function svgToPng(svg: string, scale = 2): Buffer {
+/**
+ * Rasterises an SVG document at `scale` times its size (2 = sharp on high-DPI screens and in
+ * papers). `systemFonts: false` renders as on a machine without fonts: shapes only, no text.
+ */
+export function svgToPng(svg: string, scale = 2, options: { systemFonts?: boolean } = {}): Buffer {
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
-    font: { loadSystemFonts: true, sansSerifFamily: 'DejaVu Sans' },
+    font: { loadSystemFonts: options.systemFonts ?? true, sansSerifFamily: 'DejaVu Sans' },
   });
   return resvg.render().asPng();
 }

@@ -103,6 +103,14 @@ describe('mfx compare errors', () => {
     await expectError([good(), dir], 1, /has no plan\.json/);
   });
 
+  it('rejects a plan.json edited by hand (its hash no longer matches)', async () => {
+    const dir = good();
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    plan.batch = 32;
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
+    await expectError([good(), dir], 1, /cannot read `.*plan\.json`: invalid plan: hash: does not match the plan contents/);
+  });
+
   it('rejects a file given as a folder', async () => {
     const file = join(parent, 'afile.txt');
     writeFileSync(file, 'x');

@@ -2,10 +2,10 @@
 // contracts in compiler/plan.ts, runtime/events.ts and runtime/results.ts, so the report and
 // compare are tested without training anything. Numbers are deterministic functions of
 // (arm, seed, test set), chosen so hybrid beats its pretrained snapshot on occluded sets.
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planHash } from '../../compiler/plan-hash.js';
 import type { ArmSpec, FeatureTransform, LayerSpec, ModelSpec, Plan, StepSpec } from '../../compiler/plan.js';
 import type { RunEvent } from '../../runtime/events.js';
 import type { ArmColumn, EvalRecord, Results } from '../../runtime/results.js';
@@ -150,7 +150,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
     seed: seeds[0], repeat: seeds.length, seeds, testSets, arms: armSpecs, warnings: [],
     hash: '',
   };
-  plan.hash = createHash('sha256').update(JSON.stringify({ ...plan, file: undefined })).digest('hex');
+  plan.hash = planHash(plan);
   const diverged = options.diverged ?? [];
   const isDiverged = (arm: string, seed: number) => diverged.some((d) => d.arm === arm && d.seed === seed);
   const events: RunEvent[] = [];
@@ -207,6 +207,9 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
 export function writeRunFolder(fixture: Fixture = buildFixture(), parent?: string): string {
   const dir = parent ? join(parent, `run-${Math.random().toString(36).slice(2, 8)}`) : mkdtempSync(join(tmpdir(), 'mfx-run-'));
   mkdirSync(dir, { recursive: true });
+  // Tests edit fixtures after building them; keep the hash valid as `mfx run` would write it.
+  fixture.plan.hash = planHash(fixture.plan);
+  fixture.results.planHash = fixture.plan.hash;
   writeFileSync(join(dir, 'plan.json'), `${JSON.stringify(fixture.plan, null, 2)}\n`);
   writeFileSync(join(dir, 'events.jsonl'), fixture.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(fixture.results, null, 2)}\n`);
