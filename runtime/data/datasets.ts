@@ -207,7 +207,7 @@ export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): 
       name: 'train',
       images: normalisePixels(train.images.pixels.subarray(0, trainUsed * pixelsPerImage), mean, std),
       // A copy, so the 47 MB raw training buffer can be garbage-collected once normalised.
-      labels: Uint8Array.from(train.labels.labels.subarray(0, trainUsed)),
+      labels: new Uint8Array(train.labels.labels.subarray(0, trainUsed)),
       n: trainUsed,
       height,
       width,

@@ -20,12 +20,16 @@ import { createPrng, deriveSeed } from './prng.js';
 
 /** The generated images of one test set, normalised, ready for evaluation. */
 export function makeTestSet(name: string, ds: Dataset, seed: number): ImageSet {
-  const raw = makeRawTestSet(name, ds, seed);
+  // Generated straight into Float32 through a byte->float table (no temporary byte copy):
+  // every write below is `out[k] = encode[byte]`, so the result equals normalising the raw set.
+  const encode = normalisePixels(IDENTITY_BYTES, ds.mean, ds.std);
+  const images = normalisePixels(ds.test.images, ds.mean, ds.std);
+  generate(name, ds, seed, images, encode);
   return {
     name,
-    images: normalisePixels(raw.images, ds.mean, ds.std),
-    labels: raw.labels,
-    n: raw.n,
+    images,
+    labels: new Uint8Array(ds.test.labels),
+    n: ds.test.n,
     height: ds.height,
     width: ds.width,
     channels: ds.channels,
@@ -35,6 +39,19 @@ export function makeTestSet(name: string, ds: Dataset, seed: number): ImageSet {
 
 /** The same images as raw bytes 0..255 (before normalisation). */
 export function makeRawTestSet(name: string, ds: Dataset, seed: number): RawImages {
+  // `new Uint8Array(typedArray)` copies (a Buffer's slice() would share memory).
+  const images = new Uint8Array(ds.test.images);
+  generate(name, ds, seed, images, IDENTITY_BYTES);
+  return { images, labels: new Uint8Array(ds.test.labels), n: ds.test.n };
+}
+
+const IDENTITY_BYTES = Uint8Array.from({ length: 256 }, (_, v) => v);
+
+/** Output images (a copy of the test images, raw or normalised) and the encoding of a byte into them. */
+type Out = Uint8Array | Float32Array;
+type Encode = Uint8Array | Float32Array;
+
+function generate(name: string, ds: Dataset, seed: number, out: Out, encode: Encode): void {
   const parsed = parseTestSetName(name);
   if (!parsed || parsed.family !== ds.family) {
     throw new DataError(
@@ -42,59 +59,57 @@ export function makeRawTestSet(name: string, ds: Dataset, seed: number): RawImag
     );
   }
   const { variant } = parsed;
-  const pixels = ds.height * ds.width;
-  const channels = ds.channels;
-  // Copies we occlude (Uint8Array.from, not slice: a Buffer's slice would share memory).
-  const images = Uint8Array.from(ds.test.images);
-  const labels = Uint8Array.from(ds.test.labels);
-  const n = ds.test.n;
-
-  if (variant.kind === 'occlusion') {
-    if (variant.occlusion === 'unmodified') return { images, labels, n };
-    const removed = maskIndices(occlusionMask(variant.occlusion, ds.height, ds.width));
-    for (let i = 0; i < n; i++) {
-      const base = i * pixels;
-      for (const p of removed) for (let ch = 0; ch < channels; ch++) images[(base + p) * channels + ch] = 0;
-    }
-    return { images, labels, n };
+  if (variant.kind === 'tcut-fill') {
+    fillTcut(variant.fill, out, encode, ds, seed);
+    return;
   }
-
-  fillTcut(variant.fill, images, ds, seed);
-  return { images, labels, n };
+  if (variant.occlusion === 'unmodified') return;
+  const removed = elementOffsets(occlusionMask(variant.occlusion, ds.height, ds.width), ds.channels);
+  const size = ds.height * ds.width * ds.channels;
+  const black = encode[0];
+  for (let i = 0; i < ds.test.n; i++) {
+    const base = i * size;
+    for (let k = 0; k < removed.length; k++) out[base + removed[k]] = black;
+  }
 }
 
-function maskIndices(mask: Uint8Array, value?: number): Int32Array {
+/** Offsets within one image (pixel*channels + channel) of every element whose mask value is non-zero, or equals `value`. */
+function elementOffsets(mask: Uint8Array, channels: number, value?: number): Int32Array {
   const out: number[] = [];
-  for (let p = 0; p < mask.length; p++) if (value === undefined ? mask[p] !== 0 : mask[p] === value) out.push(p);
+  for (let p = 0; p < mask.length; p++) {
+    if (value === undefined ? mask[p] !== 0 : mask[p] === value) for (let ch = 0; ch < channels; ch++) out.push(p * channels + ch);
+  }
   return Int32Array.from(out);
 }
 
-function fillTcut(fill: TcutFill, images: Uint8Array, ds: Dataset, seed: number): void {
+function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, seed: number): void {
   const { height, width, channels } = ds;
-  const pixels = height * width;
+  const size = height * width * channels;
   const squareMap = tcutSquareMap(height, width);
-  const all = maskIndices(squareMap);
-  const squares = [maskIndices(squareMap, 1), maskIndices(squareMap, 2), maskIndices(squareMap, 3)];
+  const all = elementOffsets(squareMap, channels);
   const n = ds.test.n;
-  const original = ds.test.images;
 
   switch (fill) {
     case 'noise': {
       const prng = createPrng(deriveSeed(seed, `${ds.family}-fill.noise`));
       for (let i = 0; i < n; i++) {
-        for (const p of all) for (let ch = 0; ch < channels; ch++) images[(i * pixels + p) * channels + ch] = prng.intBetween(0, 255);
+        const base = i * size;
+        for (let k = 0; k < all.length; k++) images[base + all[k]] = encode[prng.intBetween(0, 255)];
       }
       return;
     }
     case 'blur': {
+      const taps = blurTaps(all, height, width, channels);
       const kernel = researchGaussianKernel();
+      const original = ds.test.images;
       for (let i = 0; i < n; i++) {
-        for (let ch = 0; ch < channels; ch++) {
-          for (const p of all) {
-            const r = Math.floor(p / width);
-            const c = p % width;
-            images[(i * pixels + p) * channels + ch] = blurredPixel(original, i * pixels, channels, ch, height, width, r, c, kernel);
-          }
+        const base = i * size;
+        for (let k = 0; k < all.length; k++) {
+          let acc = 0;
+          const t0 = k * 25;
+          for (let t = 0; t < 25; t++) acc += kernel[t] * original[base + taps[t0 + t]];
+          // Truncated, as assigning a float to a uint8 tensor does in the research code.
+          images[base + all[k]] = encode[Math.min(255, Math.floor(acc + 1e-9))];
         }
       }
       return;
@@ -105,19 +120,39 @@ function fillTcut(fill: TcutFill, images: Uint8Array, ds: Dataset, seed: number)
       // as the research code does (random_pairs[0] for one digit, [0..2] for three).
       const prng = createPrng(deriveSeed(seed, `${ds.family}-fill.donors`));
       const pool = ds.testPool;
+      const squares = [1, 2, 3].map((s) => elementOffsets(squareMap, channels, s));
       const perClass = countPerClass(pool.labels, ds.classes);
       for (let i = 0; i < n; i++) {
         const donors = drawDonors(prng, pool, perClass, ds.test.labels[i], fill === 'digits3' ? 3 : 1, i);
+        const base = i * size;
         for (let s = 0; s < 3; s++) {
-          const donor = fill === 'digit' ? donors[0] : donors[s];
-          for (const p of squares[s]) {
-            for (let ch = 0; ch < channels; ch++) images[(i * pixels + p) * channels + ch] = pool.images[(donor * pixels + p) * channels + ch];
-          }
+          const donorBase = (fill === 'digit' ? donors[0] : donors[s]) * size;
+          const offsets = squares[s];
+          for (let k = 0; k < offsets.length; k++) images[base + offsets[k]] = encode[pool.images[donorBase + offsets[k]]];
         }
       }
       return;
     }
   }
+}
+
+/**
+ * For each element to blur, the 25 element offsets its 5x5 kernel reads (row-major, matching
+ * researchGaussianKernel), with PyTorch's `reflect` padding resolved once for all images.
+ */
+function blurTaps(elements: Int32Array, height: number, width: number, channels: number): Int32Array {
+  const taps = new Int32Array(elements.length * 25);
+  for (let k = 0; k < elements.length; k++) {
+    const ch = elements[k] % channels;
+    const p = (elements[k] - ch) / channels;
+    const r = Math.floor(p / width);
+    const c = p % width;
+    let t = k * 25;
+    for (let dy = -2; dy <= 2; dy++) {
+      for (let dx = -2; dx <= 2; dx++) taps[t++] = (reflect(r + dy, height) * width + reflect(c + dx, width)) * channels + ch;
+    }
+  }
+  return taps;
 }
 
 function countPerClass(labels: Uint8Array, classes: number): number[] {
@@ -168,29 +203,6 @@ export function researchGaussianKernel(sigma = 1): Float64Array {
 function reflect(i: number, size: number): number {
   const m = i < 0 ? -i : i >= size ? 2 * size - 2 - i : i;
   return Math.min(size - 1, Math.max(0, m)); // only matters for images under 3 pixels wide
-}
-
-/** The blurred value at (r, c), truncated to an integer as assigning a float to a uint8 tensor does. */
-function blurredPixel(
-  images: Uint8Array,
-  imageBase: number,
-  channels: number,
-  ch: number,
-  height: number,
-  width: number,
-  r: number,
-  c: number,
-  kernel: Float64Array,
-): number {
-  let acc = 0;
-  for (let dy = -2; dy <= 2; dy++) {
-    const rr = reflect(r + dy, height);
-    for (let dx = -2; dx <= 2; dx++) {
-      const cc = reflect(c + dx, width);
-      acc += kernel[(dy + 2) * 5 + dx + 2] * images[(imageBase + rr * width + cc) * channels + ch];
-    }
-  }
-  return Math.min(255, Math.floor(acc + 1e-9));
 }
 
 /** One line saying what a test set is, with the number of pixels it replaces per image. */

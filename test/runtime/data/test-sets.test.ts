@@ -4,6 +4,7 @@ import { testSetCatalogue } from '../../../compiler/test-sets.js';
 import type { Dataset } from '../../../runtime/data/datasets.js';
 import { loadDataset, MNIST_MEAN, MNIST_STD } from '../../../runtime/data/datasets.js';
 import { DataError } from '../../../runtime/data/errors.js';
+import { normalisePixels } from '../../../runtime/data/image-set.js';
 import { isOccluded, occlusionMask, tcutSquareMap } from '../../../runtime/data/occlusions.js';
 import { describeTestSet, makeRawTestSet, makeTestSet, researchGaussianKernel } from '../../../runtime/data/test-sets.js';
 import { syntheticContents, writeIdxFolder } from './idx-fixture.js';
@@ -82,9 +83,21 @@ describe('occluded PMNIST test sets', () => {
     expect(set.normalisation).toEqual({ mean: MNIST_MEAN, std: MNIST_STD });
   });
 
+  it('normalise exactly the raw set, for every name in the catalogue', () => {
+    for (const name of testSetCatalogue(mnist.spec)) {
+      const set = makeTestSet(name, mnist, 4);
+      const expected = normalisePixels(makeRawTestSet(name, mnist, 4).images, MNIST_MEAN, MNIST_STD);
+      expect(Buffer.from(set.images.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+      expect(same(set.labels, mnist.test.labels)).toBe(true);
+    }
+  });
+
   it('never change the dataset they are generated from', () => {
     const before = sha(mnist.testPool.images);
-    for (const name of testSetCatalogue(mnist.spec)) makeRawTestSet(name, mnist, 3);
+    for (const name of testSetCatalogue(mnist.spec)) {
+      makeRawTestSet(name, mnist, 3);
+      makeTestSet(name, mnist, 3);
+    }
     expect(sha(mnist.testPool.images)).toBe(before);
   });
 
