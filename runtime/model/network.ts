@@ -91,7 +91,39 @@ export function forward(net: Network, images: tf.Tensor4D, options: ForwardOptio
       x = applyFeatureActivation(options.feature, x);
       if (layer.kind === 'activation') continue; // replaced, not applied on top
     }
+    const poolAt = layer.kind === 'conv' ? poolAfterConv(layers, i, transformAt) : -1;
+    if (layer.kind === 'conv' && poolAt >= 0) {
+      x = convThenPool(net, layer, layers, i, poolAt, x, options);
+      i = poolAt;
+      continue;
+    }
     x = applyLayer(net, layer, i, x, options);
   }
   return x as tf.Tensor2D;
+}
+
+/**
+ * Index of the max-pool that follows conv layer `i` with only dropout2d layers between, or -1.
+ * Max-pooling commutes with adding a per-channel bias and with dropout2d's per-(image, channel)
+ * scale (>= 0), so both can be applied after the pool on a tensor `size`² times smaller: the same
+ * function, less work (shared/notes/wasm-perf-study.md). Not across the feature transform.
+ */
+function poolAfterConv(layers: LayerSpec[], i: number, transformAt: number): number {
+  for (let j = i + 1; j < layers.length && j !== transformAt; j++) {
+    const kind = layers[j].kind;
+    if (kind === 'pool') return j;
+    if (kind !== 'dropout2d') return -1;
+  }
+  return -1;
+}
+
+function convThenPool(net: Network, conv: Extract<LayerSpec, { kind: 'conv' }>, layers: LayerSpec[], i: number, poolAt: number, x: tf.Tensor, options: ForwardOptions): tf.Tensor {
+  const pool = layers[poolAt] as Extract<LayerSpec, { kind: 'pool' }>;
+  let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, param(net, conv, 'weight') as tf.Tensor4D, conv.stride, conv.padding);
+  y = tf.add(tf.maxPool(y as tf.Tensor4D, pool.size, pool.size, 'valid'), param(net, conv, 'bias'));
+  for (let j = i + 1; j < poolAt; j++) {
+    const drop = layers[j] as Extract<LayerSpec, { kind: 'dropout2d' }>;
+    if (options.dropout && drop.rate > 0) y = tf.mul(y, options.dropout.maskFor(j, drop, y.shape[0]));
+  }
+  return y;
 }
