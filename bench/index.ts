@@ -1,0 +1,136 @@
+// `npm run bench`: the other bench files (bench/check.ts, bench/data.ts, when present), then
+// mfx against PyTorch (../shared/bench/torch_reference.py) on the same work, interleaved,
+// medians of several repeats, ratios printed and written to bench/out/compare-*.json.
+//
+// Options: --repeats N (3)  --train-subset N (3000)  --test-subset M (1000)  --epochs E (1)
+//          --jobs 1,2 (core counts to compare: torch threads = mfx worker threads)
+//          --arms baseline,inverted,hybrid,hybrid-relu6  --only-compare (skip check/data benches)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { mnistDataDir } from '../runtime/data/datasets.js';
+import { median, type BenchWork, type SideFigures } from './figures.js';
+import { MFX_SIDE_DESCRIPTION, runMfxSide } from './mfx.js';
+import { TORCH_SCRIPT, runTorchSide, torchUnavailable, torchVersion } from './torch.js';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '3' },
+    'train-subset': { type: 'string', default: '3000' },
+    'test-subset': { type: 'string', default: '1000' },
+    epochs: { type: 'string', default: '1' },
+    jobs: { type: 'string', default: '1,2' },
+    arms: { type: 'string', default: 'baseline,inverted,hybrid,hybrid-relu6' },
+    'only-compare': { type: 'boolean', default: false },
+  },
+});
+
+const log = (s = '') => process.stdout.write(`${s}\n`);
+
+// 1. The other bench files, each in its own process.
+if (!values['only-compare']) {
+  for (const file of ['check.ts', 'data.ts']) {
+    const full = path.join(benchDir, file);
+    if (!existsSync(full)) continue;
+    log(`== bench/${file}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', full], { stdio: 'inherit', cwd: path.dirname(benchDir) });
+    if (r.status !== 0) log(`bench/${file} exited with ${r.status}`);
+    log();
+  }
+}
+
+// 2. mfx vs PyTorch.
+const work: BenchWork = {
+  arms: values.arms.split(',').map((a) => a.trim()).filter(Boolean),
+  trainSubset: Number(values['train-subset']),
+  testSubset: Number(values['test-subset']),
+  epochs: Number(values.epochs),
+  batch: 64,
+  lr: 0.01,
+  momentum: 0.5,
+  seed: 1,
+};
+const repeats = Math.max(1, Number(values.repeats));
+const jobsList = values.jobs.split(',').map(Number).filter((n) => n >= 1);
+const torchMissing = torchUnavailable();
+const dataDir = mnistDataDir();
+
+log(`== mfx vs PyTorch: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+log(`work: arms ${work.arms.join(',')}; ${work.trainSubset} training images x ${work.epochs} epoch(s) per phase, ` +
+  `batch ${work.batch}; 5 test sets x ${work.testSubset} images per arm; ${repeats} repeats, interleaved`);
+log(`mfx side: ${MFX_SIDE_DESCRIPTION}`);
+if (torchMissing) log(`PyTorch side skipped: ${torchMissing}`);
+else log(`PyTorch side: ${TORCH_SCRIPT} (torch ${torchVersion()}), via bench/torch_phases.py`);
+
+type Side = 'mfx' | 'torch';
+interface RunRecord { side: Side; jobs: number; repeat: number; loadavgBefore: number; figures: SideFigures }
+const runs: RunRecord[] = [];
+
+for (let repeat = 0; repeat < repeats; repeat++) {
+  for (const jobs of jobsList) {
+    // Alternate which side goes first, so slow drifts in machine load hit both alike.
+    const order: Side[] = (repeat + jobs) % 2 === 0 ? ['mfx', 'torch'] : ['torch', 'mfx'];
+    for (const side of order) {
+      if (side === 'torch' && torchMissing) continue;
+      const loadavgBefore = os.loadavg()[0];
+      const figures = side === 'mfx' ? await runMfxSide(work, jobs) : await runTorchSide(work, jobs, dataDir);
+      runs.push({ side, jobs, repeat, loadavgBefore, figures });
+      log(`  repeat ${repeat + 1}/${repeats}, ${jobs} core(s), ${side.padEnd(5)}: ` +
+        `train ${figures.baselineTrainImagesPerSec.toFixed(0)} img/s, frozen ${figures.frozenTrainImagesPerSec.toFixed(0)}, ` +
+        `eval ${figures.evalImagesPerSec.toFixed(0)}, experiment ${figures.experimentSeconds.toFixed(1)} s, ` +
+        `process ${figures.processSeconds.toFixed(1)} s, peak ${figures.peakRssMiB.toFixed(0)} MiB (load ${loadavgBefore.toFixed(1)})`);
+    }
+  }
+}
+
+const metrics = [
+  { key: 'baselineTrainImagesPerSec', label: 'training img/s, baseline phase', higherIsBetter: true },
+  { key: 'frozenTrainImagesPerSec', label: 'training img/s, frozen phase', higherIsBetter: true },
+  { key: 'evalImagesPerSec', label: 'evaluation img/s', higherIsBetter: true },
+  { key: 'experimentSeconds', label: 'experiment wall s (arms only)', higherIsBetter: false },
+  { key: 'processSeconds', label: 'process wall s (incl. start-up)', higherIsBetter: false },
+  { key: 'peakRssMiB', label: 'peak memory MiB', higherIsBetter: false },
+  { key: 'imagesPerCpuSecond', label: 'images per CPU-second', higherIsBetter: true },
+] as const;
+
+function value(f: SideFigures, key: (typeof metrics)[number]['key']): number {
+  return key === 'imagesPerCpuSecond' ? f.images / f.cpuSeconds : f[key];
+}
+
+const summary: Record<string, Record<string, { mfx: number; torch: number | null; ratio: number | null }>> = {};
+for (const jobs of jobsList) {
+  const table: (typeof summary)[string] = {};
+  log();
+  log(`-- ${jobs} core(s): medians of ${repeats}; ratio = mfx / PyTorch`);
+  log(`${'figure'.padEnd(34)}${'mfx'.padStart(10)}${'PyTorch'.padStart(10)}${'ratio'.padStart(9)}`);
+  for (const m of metrics) {
+    const of = (side: Side) => runs.filter((r) => r.side === side && r.jobs === jobs).map((r) => value(r.figures, m.key));
+    const mfx = median(of('mfx'));
+    const torch = torchMissing ? null : median(of('torch'));
+    const ratio = torch === null ? null : mfx / torch;
+    table[m.key] = { mfx, torch, ratio };
+    const better = m.higherIsBetter ? '(>1 = mfx better)' : '(<1 = mfx better)';
+    log(`${m.label.padEnd(34)}${mfx.toFixed(m.key === 'experimentSeconds' || m.key === 'processSeconds' ? 1 : 0).padStart(10)}` +
+      `${torch === null ? '-'.padStart(10) : torch.toFixed(m.key === 'experimentSeconds' || m.key === 'processSeconds' ? 1 : 0).padStart(10)}` +
+      `${ratio === null ? '-'.padStart(9) : ratio.toFixed(2).padStart(9)}  ${ratio === null ? '' : better}`);
+  }
+  summary[String(jobs)] = table;
+}
+const loads = runs.map((r) => r.loadavgBefore);
+log();
+log(`machine load (1-min load average before each run): ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} ` +
+  `on ${os.cpus().length} cores${Math.max(...loads) > os.cpus().length * 0.75 ? ' — busy: throughput figures are noisy' : ''}`);
+
+const outDir = path.join(benchDir, 'out');
+mkdirSync(outDir, { recursive: true });
+const outFile = path.join(outDir, `compare-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(outFile, `${JSON.stringify({
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, torch: torchMissing ? null : torchVersion() },
+  work, repeats, jobs: jobsList, mfxSide: MFX_SIDE_DESCRIPTION, torchSkipped: torchMissing, summary, runs,
+}, null, 2)}\n`);
+log(`wrote ${path.relative(process.cwd(), outFile)}`);
