@@ -45,10 +45,11 @@ export function compareRuns(dirs: string[]): ReportDocument {
   const blocks: Block[] = [
     {
       kind: 'table',
-      header: ['run', 'folder', 'experiment', 'plan', 'backend', 'seeds', 'data', 'status'],
+      header: ['run', 'folder', 'file', 'experiment', 'plan', 'backend', 'seeds', 'data', 'status'],
       rows: runs.map((r) => [
         r.name,
         `\`${r.dir}\``,
+        `\`${r.results.file}\``,
         r.results.title,
         `\`${r.plan.hash.slice(0, 12)}\``,
         r.results.backend,

@@ -16,12 +16,22 @@ export function diffSequences(a: string[], b: string[]): SequenceChange[] {
   const changes: SequenceChange[] = [];
   let removed: number[] = [];
   let added: number[] = [];
-  // A run of removals next to a run of additions is the same slot edited: pair them up.
+  // A run of removals next to a run of additions is the same slot edited: pair lines of the
+  // same kind (first word: `train 2` with `train 3`, not `reset fc1` with `train 3`) in order.
+  const kind = (line: string) => line.split(' ')[0];
   const flush = () => {
-    const pairs = Math.min(removed.length, added.length);
-    for (let k = 0; k < pairs; k++) changes.push({ kind: 'changed', oldIndex: removed[k] + 1, newIndex: added[k] + 1, from: a[removed[k]], to: b[added[k]] });
-    for (const i of removed.slice(pairs)) changes.push({ kind: 'removed', index: i + 1, text: a[i] });
-    for (const j of added.slice(pairs)) changes.push({ kind: 'added', index: j + 1, text: b[j] });
+    const out: (SequenceChange & { at: number })[] = [];
+    const free = [...added];
+    for (const i of removed) {
+      const k = free.findIndex((j) => kind(b[j]) === kind(a[i]));
+      if (k >= 0) {
+        const j = free.splice(k, 1)[0];
+        out.push({ kind: 'changed', oldIndex: i + 1, newIndex: j + 1, from: a[i], to: b[j], at: i });
+      } else out.push({ kind: 'removed', index: i + 1, text: a[i], at: i });
+    }
+    for (const j of free) out.push({ kind: 'added', index: j + 1, text: b[j], at: removed.length > 0 ? removed[removed.length - 1] + 0.5 : j });
+    out.sort((x, y) => x.at - y.at);
+    changes.push(...out.map(({ at: _at, ...c }) => c as SequenceChange));
     removed = [];
     added = [];
   };

@@ -124,12 +124,17 @@ describe('mfx compare errors', () => {
 
 describe('plan differences', () => {
   it('pairs an edited step and reports added and removed ones with positions', () => {
-    expect(diffSequences(['a', 'b', 'c'], ['a', 'x', 'c', 'd'])).toEqual([
-      { kind: 'changed', oldIndex: 2, newIndex: 2, from: 'b', to: 'x' },
-      { kind: 'added', index: 4, text: 'd' },
+    expect(diffSequences(['train 1', 'freeze fc1', 'eval'], ['train 1', 'freeze fc2', 'eval', 'save "w"'])).toEqual([
+      { kind: 'changed', oldIndex: 2, newIndex: 2, from: 'freeze fc1', to: 'freeze fc2' },
+      { kind: 'added', index: 4, text: 'save "w"' },
     ]);
     expect(diffSequences(['a', 'b'], ['b'])).toEqual([{ kind: 'removed', index: 1, text: 'a' }]);
     expect(diffSequences(['a'], ['a'])).toEqual([]);
+    // Pairs by kind: the reset was removed and the train edited, not "reset → train".
+    expect(diffSequences(['invert relu6', 'reset fc1', 'train 2', 'eval'], ['invert relu6', 'train 3', 'eval'])).toEqual([
+      { kind: 'removed', index: 2, text: 'reset fc1' },
+      { kind: 'changed', oldIndex: 3, newIndex: 2, from: 'train 2', to: 'train 3' },
+    ]);
   });
 
   it('describes model, batch, baseline, arms and conditions outside the plan', () => {

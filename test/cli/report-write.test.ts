@@ -61,6 +61,16 @@ describe('writeReport on a three-seed, three-arm run', () => {
     expect(html.match(/src="data:image\/svg\+xml;base64,/g)?.length).toBe(3);
   });
 
+  it('regenerates byte-identical files from the same run folder', async () => {
+    const svg = readFileSync(join(dir, 'charts', 'delta.svg'), 'utf8');
+    const png = readFileSync(join(dir, 'charts', 'delta.png'));
+    await writeReport(dir, { samples: false });
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe(md);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(html);
+    expect(readFileSync(join(dir, 'charts', 'delta.svg'), 'utf8')).toBe(svg);
+    expect(readFileSync(join(dir, 'charts', 'delta.png')).equals(png)).toBe(true);
+  });
+
   it('lists every evaluation per seed, including the pretrained snapshots', () => {
     expect(md).toMatch(/\| hybrid \| pretrained \| 2 \|/);
     expect(md).toMatch(/\| baseline \| final \| 3 \|/);
