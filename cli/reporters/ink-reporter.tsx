@@ -35,16 +35,46 @@ export function createInkReporter(options: InkReporterOptions): Reporter {
     store.requestStop();
     (options.onInterrupt ?? raiseSigint)();
   };
+  // Other writes to stderr while the UI is up (the command's "Stopping..." notice) would
+  // shift the live part and leave stale lines; route them through Ink, which prints them
+  // above the live part. Ink itself gets the unpatched write.
+  const stderr = (options.stderr ?? process.stderr) as NodeJS.WriteStream;
+  const originalWrite = stderr.write;
+  const hadOwnWrite = Object.prototype.hasOwnProperty.call(stderr, 'write');
+  const inkStderr = Object.create(stderr, {
+    write: { value: (...args: unknown[]) => (originalWrite as (...a: unknown[]) => boolean).apply(stderr, args) },
+  }) as NodeJS.WriteStream;
+  let writeAbove: ((data: string) => void) | null = null;
+  stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (writeAbove && (typeof chunk === 'string' || chunk instanceof Uint8Array)) {
+      writeAbove(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    }
+    return (originalWrite as (...a: unknown[]) => boolean).apply(stderr, [chunk, ...rest]);
+  }) as typeof stderr.write;
+  const releaseStderr = () => {
+    writeAbove = null;
+    if (hadOwnWrite) stderr.write = originalWrite;
+    else delete (stderr as { write?: unknown }).write;
+  };
+
   // Ink restores raw mode and the cursor on unmount; this covers a process.exit() that skips it.
   const restoreTerminal = () => {
+    releaseStderr();
     if (stdin.isTTY && typeof stdin.setRawMode === 'function') stdin.setRawMode(false);
     if ((options.stdout as NodeJS.WriteStream).isTTY) options.stdout.write('\u001b[?25h');
   };
   process.once('exit', restoreTerminal);
 
-  const instance: Instance = render(<RunApp store={store} color={options.color} onStop={stop} onInterrupt={interrupt} />, {
+  const setWriter = (write: (data: string) => void) => {
+    writeAbove = write;
+  };
+  const app = <RunApp store={store} color={options.color} onStop={stop} onInterrupt={interrupt} onStderrWriter={setWriter} />;
+  const instance: Instance = render(app, {
     stdout: options.stdout as NodeJS.WriteStream,
-    stderr: (options.stderr ?? process.stderr) as NodeJS.WriteStream,
+    stderr: inkStderr,
     stdin,
     exitOnCtrlC: false,
     patchConsole: options.patchConsole ?? true,
@@ -62,6 +92,7 @@ export function createInkReporter(options: InkReporterOptions): Reporter {
       store.flush();
       // Let React commit the last snapshot before unmounting, so the final frame stays.
       await new Promise((resolve) => setImmediate(resolve));
+      releaseStderr();
       instance.unmount();
       await instance.waitUntilExit().catch(() => undefined);
       store.dispose();

@@ -1,7 +1,7 @@
 // The mounted UI: subscribes to the store and maps keys to stop requests. `q` asks for a
 // graceful stop; Ctrl-C arrives as a key in raw mode, so it is handed to `onInterrupt`
 // (by default a real SIGINT to this process, the same path as Ctrl-C without the UI).
-import { useInput, useStdin, useStdout } from 'ink';
+import { useInput, useStderr, useStdin, useStdout } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { RunView } from './components/RunView.js';
 import type { RunStore } from './run-store.js';
@@ -11,6 +11,8 @@ export interface RunAppProps {
   color: boolean;
   onStop: () => void;
   onInterrupt: () => void;
+  /** Receives a writer that prints to stderr above the live part without corrupting it. */
+  onStderrWriter?: (write: (data: string) => void) => void;
 }
 
 function useColumns(): number {
@@ -26,8 +28,10 @@ function useColumns(): number {
   return columns;
 }
 
-export function RunApp({ store, color, onStop, onInterrupt }: RunAppProps) {
+export function RunApp({ store, color, onStop, onInterrupt, onStderrWriter }: RunAppProps) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const { write: writeStderr } = useStderr();
+  useEffect(() => onStderrWriter?.(writeStderr), [onStderrWriter, writeStderr]);
   const columns = useColumns();
   const { isRawModeSupported } = useStdin();
   const interactive = isRawModeSupported === true;

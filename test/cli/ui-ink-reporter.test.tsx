@@ -19,7 +19,7 @@ function setup() {
     store: new RunStore({ intervalMs: 0, tickMs: 0 }),
     patchConsole: false,
   });
-  return { stdout, stdin, calls, reporter };
+  return { stdout, stderr, stdin, calls, reporter };
 }
 
 describe('Ink reporter', () => {
@@ -48,6 +48,19 @@ describe('Ink reporter', () => {
     for (const e of events.slice(marks.midEpoch)) reporter.onEvent(e);
     await reporter.close();
     expect(stdin.rawMode).toBe(false);
+  });
+
+  it('prints other stderr writes above the live part while it is up, and lets go of stderr on close', async () => {
+    const { stdout, stderr, reporter } = setup();
+    const { events, marks } = scriptedRun();
+    for (const e of events.slice(0, marks.midEpoch)) reporter.onEvent(e);
+    await until(() => stdout.text().includes('batches'));
+    stderr.write('Stopping: scripted notice\n');
+    expect(stderr.text()).toBe('Stopping: scripted notice\n');
+    await reporter.close();
+    expect(Object.prototype.hasOwnProperty.call(stderr, 'write')).toBe(false);
+    stderr.write('after\n');
+    expect(stderr.text()).toBe('Stopping: scripted notice\nafter\n');
   });
 
   it('publishes at a bounded rate: a burst of events is drawn as one update', async () => {

@@ -1,0 +1,108 @@
+// End to end: `mfx run` in a pseudo-terminal (util-linux `script`), so the live Ink UI is what
+// draws; the Ctrl-C key stops it gracefully (exit 130, resume hint), `--resume` finishes it
+// with the final table; and a plain SIGINT to a piped run takes the same path. Resume
+// correctness (same numbers as an uninterrupted run) is tested in run-resume.test.ts.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stripAnsi } from '../../cli/format/color.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const MFX = path.join(ROOT, 'bin/mfx.js');
+const EXAMPLE = 'examples/quickstart.mfx';
+const hasScript = (() => {
+  try {
+    return existsSync('/usr/bin/script');
+  } catch {
+    return false;
+  }
+})();
+
+interface Child {
+  output: () => string;
+  type: (keys: string) => void;
+  signal: (sig: NodeJS.Signals) => void;
+  exit: Promise<number>;
+}
+
+/** Runs `mfx run ...` inside an 80x40 pseudo-terminal; keys typed go to the UI as from a keyboard. */
+function inTerminal(args: string[]): Child {
+  const quoted = [process.execPath, MFX, 'run', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qfec', `stty cols 80 rows 40; exec ${quoted}`, '/dev/null'], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: undefined },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return wrap(child);
+}
+
+/** Runs `mfx run ...` with pipes (no terminal): the plain reporter. */
+function piped(args: string[]): Child {
+  const child = spawn(process.execPath, [MFX, 'run', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  return wrap(child);
+}
+
+function wrap(child: ReturnType<typeof spawn>): Child {
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return {
+    output: () => out,
+    type: (keys) => child.stdin!.write(keys),
+    signal: (sig) => child.kill(sig),
+    exit: new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, sig) => resolve(code ?? (sig === 'SIGINT' ? 130 : 1)));
+    }),
+  };
+}
+
+async function until(check: () => boolean, what: string, ms = 90_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const results = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as { status: string };
+const trainedBatch = (dir: string) => existsSync(path.join(dir, 'events.jsonl')) && readFileSync(path.join(dir, 'events.jsonl'), 'utf8').includes('"type":"batch"');
+
+describe.skipIf(!hasScript)('mfx run in a terminal', () => {
+  it('stops on Ctrl-C with exit 130 and a resume hint, then --resume ends with the final table', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-ui-e2e-')), 'run');
+    const run = inTerminal([EXAMPLE, '--backend', 'wasm', '--train-subset', '1024', '--test-subset', '100', '--out', dir]);
+    await until(() => stripAnsi(run.output()).includes('batches ·'), 'the live progress bar');
+    expect(stripAnsi(run.output())).toContain('q or Ctrl-C: stop');
+    run.type('\u0003');
+    const code = await run.exit;
+    const screen = stripAnsi(run.output());
+    expect(code, screen).toBe(130);
+    expect(screen).toContain(`--resume ${dir}`);
+    expect(results(dir).status).toBe('stopped');
+
+    const resumed = inTerminal([EXAMPLE, '--resume', dir]);
+    const resumedCode = await resumed.exit;
+    const final = stripAnsi(resumed.output());
+    expect(resumedCode, final).toBe(0);
+    expect(final).toMatch(/test set +acc % +delta/);
+    expect(final).toMatch(/pmnist\.tcut +\d+\.\d\d +[+-]\d+\.\d\d/);
+    expect(final).toContain(`run folder: ${dir}`);
+    expect(results(dir).status).toBe('done');
+  });
+
+  it('a SIGINT to a piped run stops it the same way', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-ui-e2e-')), 'run');
+    const run = piped([EXAMPLE, '--backend', 'wasm', '--train-subset', '1024', '--test-subset', '100', '--out', dir]);
+    await until(() => trainedBatch(dir), 'the first batch');
+    run.signal('SIGINT');
+    const code = await run.exit;
+    const out = stripAnsi(run.output());
+    expect(code, out).toBe(130);
+    expect(out).toContain(`Continue with: mfx run ${EXAMPLE} --resume ${dir}`);
+    expect(out).toContain('run stopped after');
+    expect(results(dir).status).toBe('stopped');
+  });
+});
