@@ -1,6 +1,7 @@
 // A finished (or stopped) run folder as the report and compare see it: results.json is
 // required; plan.json and events.jsonl are read when present and their absence is noted.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import type { Plan } from '../../compiler/plan.js';
 import type { RunEvent } from '../../runtime/events.js';
@@ -69,6 +70,27 @@ function readPlan(dir: string, required: boolean, notes: string[]): Plan | null 
   }
 }
 
+/** The lines of a file read in chunks, so a long run's event log never becomes one huge string. */
+function* fileLines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const lines = (rest + decoder.write(chunk.subarray(0, n))).split('\n');
+      rest = lines.pop()!;
+      yield* lines;
+    }
+    rest += decoder.end();
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readEpochEnds(dir: string, notes: string[]): EpochEndEvent[] {
   const path = join(dir, RUN_FILES.events);
   if (!existsSync(path)) {
@@ -77,7 +99,7 @@ function readEpochEnds(dir: string, notes: string[]): EpochEndEvent[] {
   }
   const out: EpochEndEvent[] = [];
   let unreadable = 0;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of fileLines(path)) {
     // Only epoch-end lines matter here; skipping the rest unparsed keeps large logs cheap.
     if (!line.includes('epoch-end')) continue;
     try {

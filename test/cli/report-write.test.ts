@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRunFolder } from '../../cli/report/run-folder.js';
 import { writeReport } from '../../cli/report/write-report.js';
 import { buildFixture, PMNIST, writeRunFolder } from './report-fixtures.js';
 import { checkPng, checkSvg } from './report-helpers.js';
@@ -123,6 +124,19 @@ describe('writeReport in edge cases', () => {
     const written = await writeReport(dir, { samples: false, png: false });
     expect(written.notes.join(' ')).toContain('1 unreadable line(s)');
     expect(existsSync(join(dir, 'charts', 'loss.svg'))).toBe(true);
+  });
+
+  it('reads every epoch-end event from an events.jsonl larger than its read chunk', () => {
+    const fixture = buildFixture();
+    const dir = writeRunFolder(fixture);
+    dirs.push(dir);
+    // Interleave ~3 MB of batch events so epoch-end lines straddle the 1 MiB chunk boundaries.
+    const batch = JSON.stringify({ type: 'batch', arm: 'x', seed: 1, step: 0, epoch: 1, epochs: 1, batch: 1, batches: 1, loss: 1, imagesPerSec: 1, elapsedSec: 1, pad: 'é'.repeat(300) });
+    const lines = fixture.events.flatMap((e) => [...Array(60).fill(batch), JSON.stringify(e)]);
+    writeFileSync(join(dir, 'events.jsonl'), `${lines.join('\n')}\n`);
+    const folder = readRunFolder(dir);
+    expect(folder.epochEnds).toHaveLength(fixture.events.filter((e) => e.type === 'epoch-end').length);
+    expect(folder.notes).toEqual([]);
   });
 
   it('draws a sample grid of each test set from the real MNIST test split', async () => {
