@@ -1,5 +1,5 @@
-// The results table as text: Markdown (results.md), CSV (results.csv) and aligned plain text
-// (printed at the end of `mfx run`). Accuracy in percent, Delta in percentage points.
+// The results table as files: Markdown (results.md, the talk's Table 1 layout) and CSV
+// (results.csv). Accuracy in percent, Delta in percentage points.
 import type { Results, Stat } from './results.js';
 
 function pct(x: number): string {
@@ -99,14 +99,4 @@ export function formatResultsCsv(results: Results): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** The table as aligned plain text for a terminal. */
-export function formatResultsText(results: Results): string {
-  const table = [headerCells(results), ...rows(results)];
-  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const out = [line(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line)];
-  for (const n of notes(results)) out.push(n);
-  return `${out.join('\n')}\n`;
 }

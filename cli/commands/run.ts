@@ -16,7 +16,6 @@ import { BackendError } from '../../runtime/backend/errors.js';
 import { RunFolderError, defaultRunDir } from '../../runtime/run-folder.js';
 import { TensorFileError } from '../../runtime/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
-import { formatResultsText } from '../../runtime/results-format.js';
 
 interface RunFlags {
   backend: BackendChoice;
@@ -155,12 +154,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     await reporter.close();
   }
 
-  // The reporter shows the final table and the run folder (ink/plain); json stays pure JSON
-  // lines on stdout; with --quiet this command prints the summary itself.
-  if (kind === 'quiet') {
-    ctx.stdout.write(formatResultsText(results));
-    ctx.stdout.write(`Backend ${results.backend}, ${results.seconds.toFixed(1)} s. Run folder: ${runDir}\n`);
-  }
+  // Every reporter but json prints the final table and the run folder at run-end.
   if (results.status === 'stopped') {
     ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}\n`);
     ctx.setExitCode(130);
