@@ -12,8 +12,7 @@ import { DataError } from '../../runtime/data/errors.js';
 import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../../runtime/data/datasets.js';
 import type { DatasetSummary } from '../../runtime/data/datasets.js';
 import { describeTestSet, makeTestSet } from '../../runtime/data/test-sets.js';
-import { renderTerminalPreview, sampleGridPng } from '../../runtime/data/preview.js';
-import { occlusionMask } from '../../runtime/data/occlusions.js';
+import { occlusionOutline, renderTerminalPreview, sampleGridPng } from '../../runtime/data/preview.js';
 
 const DATASET_KINDS = ['mnist', 'fashion-mnist', 'idx'] as const;
 type DatasetKind = (typeof DATASET_KINDS)[number];
@@ -32,6 +31,14 @@ function parseKind(value: string): DatasetKind {
 function parseCount(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number, at least 1.');
+  return n;
+}
+
+const MAX_GRID = 32;
+
+function parseGrid(value: string): number {
+  const n = parseCount(value);
+  if (n > MAX_GRID) throw new InvalidArgumentError(`at most ${MAX_GRID} (a ${MAX_GRID}x${MAX_GRID} grid is already ${MAX_GRID * MAX_GRID} images).`);
   return n;
 }
 
@@ -116,15 +123,6 @@ async function checkWritableFolder(file: string): Promise<void> {
   }
 }
 
-/** The replaced region drawn in dim red, so black squares show on MNIST's black background. */
-function outlineFor(setName: string, height: number, width: number): { mask: Uint8Array; color: [number, number, number] } | undefined {
-  const parsed = parseTestSetName(setName);
-  if (!parsed) return undefined;
-  const occlusion = parsed.variant.kind === 'occlusion' ? parsed.variant.occlusion : 'tcut';
-  if (occlusion === 'unmodified') return undefined;
-  return { mask: occlusionMask(occlusion, height, width), color: [160, 40, 40] };
-}
-
 async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions): Promise<void> {
   const parsed = parseTestSetName(setName);
   const familyKind = parsed ? FAMILY_TO_KIND[parsed.family] : undefined;
@@ -158,11 +156,11 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
     const k = opts.grid;
     const file = pngFile ?? path.resolve(opts.png);
     try {
-      await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? outlineFor(setName, ds.height, ds.width) : undefined }));
+      await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? occlusionOutline(setName, ds.height, ds.width) : undefined }));
     } catch (err) {
       throw new UserError(`Cannot write ${file}: ${(err as Error).message}. Check that the folder exists and is writable.`, 1);
     }
-    ctx.stdout.write(`Wrote ${file}: the first ${Math.min(k * k, set.n)} images of ${setName} in a ${k}x${k} grid, labels underneath${opts.outline && outlineFor(setName, ds.height, ds.width) ? ', the replaced region outlined in red' : ''}.\n`);
+    ctx.stdout.write(`Wrote ${file}: the first ${Math.min(k * k, set.n)} images of ${setName} in a ${k}x${k} grid, labels underneath${opts.outline && occlusionOutline(setName, ds.height, ds.width) ? ', the replaced region outlined in red' : ''}.\n`);
   }
 }
 
@@ -185,7 +183,7 @@ export function registerData(program: Command, ctx: CliContext): void {
       .option('--png <file>', 'also write a grid of samples with labels to this PNG file')
       .option('--seed <n>', 'seed for the generated fillings', parseSeed, 1)
       .option('--count <n>', 'images shown in the terminal', parseCount, 6)
-      .option('--grid <k>', 'the PNG shows k x k images', parseCount, 8)
+      .option('--grid <k>', `the PNG shows k x k images (at most ${MAX_GRID})`, parseGrid, 8)
       .option('--no-outline', 'do not outline the replaced region in the PNG'),
   ).action(async (setName: string, opts: ShowOptions) => userFacing(() => showTestSet(ctx, setName, opts)));
 }

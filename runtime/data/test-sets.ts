@@ -205,6 +205,15 @@ function reflect(i: number, size: number): number {
   return Math.min(size - 1, Math.max(0, m)); // only matters for images under 3 pixels wide
 }
 
+/**
+ * Whether a test set's images depend on the seed: only the noise and donor fillings do
+ * (the occlusions and the blur are fixed), so a run with several seeds can share the rest.
+ */
+export function testSetUsesSeed(name: string): boolean {
+  const parsed = parseTestSetName(name);
+  return parsed !== null && parsed.variant.kind === 'tcut-fill' && parsed.variant.fill !== 'blur';
+}
+
 /** One line saying what a test set is, with the number of pixels it replaces per image. */
 export function describeTestSet(name: string, height: number, width: number): string {
   const parsed = parseTestSetName(name);

@@ -87,7 +87,26 @@ describe('mfx data show', () => {
     expect(r.stderr).toMatch(/Cannot write .*x\.png: the folder .* does not exist/);
   });
 
-  it('rejects a bad --seed as a usage error', async () => {
+  it('rejects a bad --seed or an oversized --grid as usage errors', async () => {
     expect((await runMfx(['data', 'show', 'pmnist.tcut', '--seed', 'abc'])).code).toBe(2);
+    const r = await runMfx(['data', 'show', 'pmnist.tcut', '--grid', '100']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('at most 32');
+  });
+});
+
+describe('mfx data show, as a user runs it', () => {
+  it('prints one paragraph and exits 1 for a missing IDX folder, without a stack trace', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = path.join(tempDir(), 'absent');
+    const r = spawnSync(process.execPath, ['bin/mfx.js', 'data', 'show', 'pidx.hcut', '--dir', dir], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`mfx: error: The dataset folder ${dir} does not exist. ${'Check the folder given to `dataset idx`'}; it must hold train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz).\n`);
+  });
+
+  it('asks for --dir for an IDX test set', async () => {
+    const r = await runMfx(['data', 'show', 'pidx.hcut']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--dir FOLDER');
   });
 });

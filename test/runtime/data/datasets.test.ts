@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../runtime/data/errors.js';
-import { describeDataset, loadDataset, mnistDataDir, MNIST_MEAN, MNIST_STD, pixelStatistics } from '../../../runtime/data/datasets.js';
+import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset, mnistDataDir, MNIST_MEAN, MNIST_STD, pixelStatistics } from '../../../runtime/data/datasets.js';
 import { readIdxLabels } from '../../../runtime/data/idx.js';
 import { idxImagesBytes, idxLabelsBytes, syntheticContents, tempDir, writeIdxFolder } from './idx-fixture.js';
 
@@ -147,5 +148,15 @@ describe('Fashion-MNIST', () => {
     expect(ds).toMatchObject({ name: 'fashion-mnist', family: 'pfashion', normalisation: 'computed' });
     const small = writeIdxFolder(syntheticContents(10, 10, 16), { gzip: true });
     expect(await dataError(() => loadDataset({ kind: 'fashion-mnist', dir: small }))).toMatch(/16x16 images, but fashion-mnist images are 28x28/);
+  });
+});
+
+// Only where Debian's dataset-fashion-mnist is installed (never assumed in CI).
+describe.skipIf(!existsSync(FASHION_MNIST_DEFAULT_DIR))('Fashion-MNIST as installed by Debian', () => {
+  it('loads with its well-known mean and std', async () => {
+    const ds = await loadDataset({ kind: 'fashion-mnist', dir: FASHION_MNIST_DEFAULT_DIR }, { trainSubset: 10, testSubset: 10 });
+    expect(ds.subset).toMatchObject({ trainTotal: 60000, testTotal: 10000 });
+    expect(ds.mean).toBeCloseTo(0.286, 3);
+    expect(ds.std).toBeCloseTo(0.353, 3);
   });
 });

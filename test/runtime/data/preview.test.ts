@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { ImageSet } from '../../../runtime/data/image-set.js';
-import { imageGrey, renderTerminalPreview, sampleGridPng } from '../../../runtime/data/preview.js';
+import { imageGrey, occlusionOutline, renderTerminalPreview, sampleGridPng } from '../../../runtime/data/preview.js';
 
 /** Two 4x4 images: a white top half, and a white bottom-right pixel, normalised with mean .5 std .5. */
 function tinySet(): ImageSet {
@@ -56,5 +56,14 @@ describe('PNG sample grid', () => {
     let ink2 = 0;
     for (let y = 14; y < 28; y++) for (let x = 16; x < 28; x++) if (at(x, y)[0] === 255) ink2++;
     expect(ink2).toBe(0); // empty caption
+  });
+});
+
+describe('occlusion outline', () => {
+  it('marks the removed region of occlusions and the squares of fillings, nothing for unmodified', () => {
+    expect(occlusionOutline('pmnist.unmodified', 28, 28)).toBeUndefined();
+    expect(occlusionOutline('nonsense', 28, 28)).toBeUndefined();
+    expect(occlusionOutline('pmnist.hcut', 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(392);
+    expect(occlusionOutline('pmnist-fill.noise', 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(243);
   });
 });

@@ -6,7 +6,7 @@ import { loadDataset, MNIST_MEAN, MNIST_STD } from '../../../runtime/data/datase
 import { DataError } from '../../../runtime/data/errors.js';
 import { normalisePixels } from '../../../runtime/data/image-set.js';
 import { isOccluded, occlusionMask, tcutSquareMap } from '../../../runtime/data/occlusions.js';
-import { describeTestSet, makeRawTestSet, makeTestSet, researchGaussianKernel } from '../../../runtime/data/test-sets.js';
+import { describeTestSet, makeRawTestSet, makeTestSet, researchGaussianKernel, testSetUsesSeed } from '../../../runtime/data/test-sets.js';
 import { syntheticContents, writeIdxFolder } from './idx-fixture.js';
 
 const sum = (a: Uint8Array): number => a.reduce((x, y) => x + y, 0);
@@ -101,8 +101,12 @@ describe('occluded PMNIST test sets', () => {
     expect(sha(mnist.testPool.images)).toBe(before);
   });
 
-  it('do not depend on the seed', () => {
-    expect(same(makeRawTestSet('pmnist.dcut', mnist, 1).images, makeRawTestSet('pmnist.dcut', mnist, 99).images)).toBe(true);
+  it('do not depend on the seed, and say so', () => {
+    for (const name of ['pmnist.unmodified', 'pmnist.dcut', 'pmnist.tcut', 'pmnist-fill.blur']) {
+      expect(same(makeRawTestSet(name, mnist, 1).images, makeRawTestSet(name, mnist, 99).images)).toBe(true);
+      expect(testSetUsesSeed(name)).toBe(false);
+    }
+    for (const name of ['pmnist-fill.noise', 'pmnist-fill.digit', 'pmnist-fill.digits3']) expect(testSetUsesSeed(name)).toBe(true);
   });
 
   it('reject names that are not in the dataset\'s catalogue', () => {
