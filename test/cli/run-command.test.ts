@@ -91,3 +91,34 @@ describe('mfx run', () => {
     expect(subset.status).toBe(2);
   });
 });
+
+describe('mfx run interrupted with Ctrl-C', () => {
+  it('keeps what is completed, says how to resume, exits 130; --resume then finishes the run', async () => {
+    const dir = work();
+    const file = path.join(dir, 'long.mfx');
+    writeFileSync(file, 'train 4\neval pmnist.unmodified\n');
+    const out = path.join(dir, 'run');
+    const args = ['run', file, '--backend', 'wasm', '--train-subset', '512', '--test-subset', '50', '--out', out, '--reporter', 'json'];
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d) => (err += d));
+    let interrupted = false;
+    stdout.on('data', (d: Buffer) => {
+      // The first completed epoch: now press Ctrl-C (the handler main() installed gets the signal).
+      if (!interrupted && d.toString().includes('"type":"epoch-end"')) {
+        interrupted = true;
+        process.emit('SIGINT');
+      }
+    });
+    const status = await main(args, { stdout, stderr });
+    expect(interrupted).toBe(true);
+    expect(status).toBe(130);
+    expect(err).toContain(`--resume ${out}`);
+    expect(readJson(path.join(out, 'results.json')).status).toBe('stopped');
+
+    const resumed = await mfx(['run', file, '--resume', out, '--quiet']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(readJson(path.join(out, 'results.json')).status).toBe('done');
+  });
+});
