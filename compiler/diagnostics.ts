@@ -29,7 +29,6 @@ export const SemanticDiagnostics = {
   duplicateLabel: d('MFX2037', 'error', 'Two evals with the same label in one arm', (label: string) => `eval label \`${label}\` is used twice in this arm`),
   reservedLabel: d('MFX2038', 'error', 'An eval label that the compiler reserves', (label: string) => `the label \`${label}\` is reserved for the pretrained snapshot`),
   notSupportedYet: d('MFX2039', 'error', 'A form the grammar knows but mfx cannot run yet', (what: string) => `${what} is not supported yet`),
-  noSteps: d('MFX2040', 'error', 'An arm with no training step', (arm: string) => `arm \`${arm}\` has no \`train\` or \`pretrain\` step`),
   // model blocks
   modelNoFlatten: d('MFX2050', 'error', 'A model block without `flatten`', () => 'a model needs one `flatten` layer: it marks the feature boundary'),
   modelTwoFlatten: d('MFX2051', 'error', 'A model block with more than one `flatten`', () => 'a model has exactly one `flatten` layer (the feature boundary)'),

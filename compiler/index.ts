@@ -1,7 +1,8 @@
 // The compiler: mfx text → Plan, as named phases in order. Each phase returns values and
 // appends diagnostics; none throws on user input. The Plan exists only when there are no errors.
 import type { Diagnostic, Program, Span } from '../grammar/index.js';
-import { parse } from '../grammar/index.js';
+import { makeDiagnostic, parse } from '../grammar/index.js';
+import { SemanticDiagnostics as D } from './diagnostics.js';
 import { splitArms } from './arms.js';
 import { resolveBaselines } from './baselines.js';
 import { blockModel, namedModel } from './models.js';
@@ -10,7 +11,7 @@ import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
 import { planHash } from './plan-hash.js';
 import { lowerArm } from './schedule.js';
 import { collectSettings } from './settings.js';
-import { attachStateKeys, sharedPrefixLength } from './state-keys.js';
+import { attachStateKeys, setupKey, sharedPrefixLength } from './state-keys.js';
 import { testSetCatalogue } from './test-sets.js';
 import { lineStarts, positionAt } from './positions.js';
 
@@ -58,11 +59,11 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
 
   // 4. schedule: steps lowered with resolved selectors, test sets, labels and snapshots.
   const catalogue = testSetCatalogue(settings.dataset);
-  const setup = { dataset: settings.dataset, model, optimizer: settings.optimizer, batch: settings.batch };
+  const rootKey = setupKey({ dataset: settings.dataset, model, optimizer: settings.optimizer, batch: settings.batch });
   const lowered = armSources.map((arm) => {
     const drafts = lowerArm(arm, { model, lr: settings.optimizer.lr, testSets: catalogue, file, sourceRef }, diagnostics);
     // 5. state keys: identical prefixes get identical keys.
-    const steps = attachStateKeys(setup, drafts);
+    const steps = attachStateKeys(rootKey, drafts);
     const evals = steps.filter((s) => s.kind === 'eval' && !s.snapshot);
     const last = evals[evals.length - 1];
     return { arm, steps, reportLabel: last && last.kind === 'eval' ? last.label : null };
@@ -82,15 +83,13 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
       sharedPrefix: sharedPrefixLength(l.steps, lowered.slice(0, i).map((e) => e.steps)),
     };
     if (l.arm.span) arm.source = sourceRef(l.arm.span);
-    if (l.reportLabel === null && l.steps.length > 0) {
-      diagnostics.push({
-        severity: 'warning',
-        code: 'MFX2103',
-        message: `arm \`${l.arm.name}\` never evaluates, so it reports nothing`,
-        offset: l.arm.nameSpan?.offset ?? 0,
-        length: l.arm.nameSpan?.length ?? 0,
-        hint: 'add `eval pmnist.*` (inside the arm, or after the arms for all of them)',
-      });
+    // An arm whose evals all failed to compile has errors already; don't add a warning on top.
+    if (l.reportLabel === null && l.steps.length > 0 && !l.arm.steps.some((s) => s.kind === 'eval')) {
+      diagnostics.push(
+        makeDiagnostic(D.emptyArm, l.arm.nameSpan ?? { offset: 0, length: 0 }, [l.arm.name], {
+          hint: 'add `eval pmnist.*` (inside the arm, or after the arms for all of them)',
+        }),
+      );
     }
     return arm;
   });

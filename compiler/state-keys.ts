@@ -7,11 +7,13 @@ import { sha256Hex } from './plan-hash.js';
 import type { DatasetSpec, ModelSpec, OptimizerSpec, StepSpec } from './plan.js';
 import type { DraftStep } from './schedule.js';
 
-export function attachStateKeys(
-  setup: { dataset: DatasetSpec; model: ModelSpec; optimizer: OptimizerSpec; batch: number },
-  steps: DraftStep[],
-): StepSpec[] {
-  let key = sha256Hex(canonicalJson(setup));
+/** The key of the untrained network: computed once per plan, the root of every arm's chain. */
+export function setupKey(setup: { dataset: DatasetSpec; model: ModelSpec; optimizer: OptimizerSpec; batch: number }): string {
+  return sha256Hex(canonicalJson(setup));
+}
+
+export function attachStateKeys(rootKey: string, steps: DraftStep[]): StepSpec[] {
+  let key = rootKey;
   return steps.map((step) => {
     if (step.kind !== 'eval' && step.kind !== 'save') {
       const { source: _source, ...content } = step;

@@ -56,9 +56,10 @@ class ArgReader {
     this.failed = true;
     const last = this.args[this.i - 1] ?? this.stmt.head;
     const span = tokenSpan(last);
-    // Point just past the last token: that is where the missing argument belongs.
+    // Point just past the last token, where the missing argument belongs (an empty range, so
+    // it stays inside the text even at its very end; the renderer still draws one caret).
     this.diags.push(
-      makeDiagnostic(S.missingArgument, { offset: span.offset + span.length, length: 1 }, [this.label, what], { hint: this.hint() }),
+      makeDiagnostic(S.missingArgument, { offset: span.offset + span.length, length: 0 }, [this.label, what], { hint: this.hint() }),
     );
     return null;
   }
@@ -396,7 +397,7 @@ function buildLayer(stmt: RawStatement, diags: Diagnostic[]): LayerDecl | null {
     name = { kind: 'name', text: stmt.head.image, span: tokenSpan(stmt.head) };
     const k = stmt.args[1];
     if (!k || k.tokenType.name !== 'Word') {
-      const at = k ? tokenSpan(k) : { offset: tokenSpan(stmt.args[0]).offset + 1, length: 1 };
+      const at = k ? tokenSpan(k) : { offset: tokenSpan(stmt.args[0]).offset + 1, length: 0 };
       diags.push(makeDiagnostic(S.missingArgument, at, [`${stmt.head.image}:`, 'a layer kind such as `conv` or `dense`'], { hint: `usage: ${LAYER_USAGE.conv}` }));
       return null;
     }

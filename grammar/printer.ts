@@ -1,8 +1,8 @@
 // The canonical layout: one statement per line (unless written `;`-joined on one line), two-space
-// indentation inside blocks, single
-// spaces between words, `, ` in lists, numbers as written, at most one blank line kept where
-// the source had any. Comments are put back: a comment on its own line stays on its own line
-// before the next statement; a comment at the end of a line stays after that line's statement.
+// indentation inside blocks, single spaces between words, `, ` in lists, numbers as written, at
+// most one blank line kept where the source had any. Comments are put back: a comment on its own
+// line stays on its own line before the next statement; a comment at the end of a line stays
+// after that line's statement, aligned with its neighbours.
 import type { Comment, LayerDecl, Program, Statement } from './ast.js';
 import { assertNever } from './ast.js';
 

@@ -27,7 +27,10 @@ export function closest(word: string, candidates: readonly string[]): string | n
       bestDistance = dist;
     }
   }
-  return best !== null && bestDistance <= limit && bestDistance < Math.max(word.length, 2) ? best : null;
+  if (best !== null && bestDistance <= limit && bestDistance < Math.max(word.length, 2)) return best;
+  // A clear prefix (`fashion` for `fashion-mnist`) is a good guess even when far in edits.
+  const prefixed = word.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(word.toLowerCase())) : [];
+  return prefixed.length === 1 ? prefixed[0] : null;
 }
 
 /** `did you mean \`x\`?` or undefined. */

@@ -10,7 +10,7 @@ export interface RenderOptions {
 /** Renders every diagnostic, each followed by a blank line. */
 export function renderDiagnostics(diags: readonly Diagnostic[], text: string, file: string, options: RenderOptions): string {
   const lines = new SourceLines(text);
-  return diags.map((d) => `${renderOne(d, lines, file, options)}\n`).join('');
+  return diags.map((d) => `${renderOne(d, lines, file, options)}\n\n`).join('');
 }
 
 /** `N errors, M warnings` (or an empty string when there are none). */

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { PlanFormatError, planToJson, readPlan } from '../../compiler/plan-io.js';
+import { planHash } from '../../compiler/plan-hash.js';
+import { expectClean, expectPlan } from './helpers.js';
+
+const plan = expectPlan('pretrain 1; freeze conv*; invert relu; reset fc*; train 1 alternate; lr 0.1; save "w"; load "p"; unfreeze conv1; train 1; eval pmnist.*');
+
+function mutated(f: (p: Record<string, any>) => void): unknown {
+  const copy = JSON.parse(planToJson(plan));
+  f(copy);
+  return copy;
+}
+
+describe('plan JSON', () => {
+  it('round-trips every step kind through planToJson and readPlan', () => {
+    expect(readPlan(JSON.parse(planToJson(plan)))).toEqual(plan);
+  });
+
+  it('carries the hash of its content', () => {
+    expect(plan.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(planHash(plan)).toBe(plan.hash);
+  });
+
+  it.each([
+    ['not an object', () => 42, /expected an object/],
+    ['another schema', () => mutated((p) => (p.schema = 'other')), /schema: expected "mfx.plan"/],
+    ['another version', () => mutated((p) => (p.version = 2)), /version: this mfx reads plan version 1, the file has 2/],
+    ['a missing field', () => mutated((p) => delete p.batch), /batch: expected a whole number/],
+    ['a bad step kind', () => mutated((p) => (p.arms[0].steps[0].kind = 'dance')), /arms\[0\]\.steps\[0\]\.kind: expected one of/],
+    ['a bad nested field', () => mutated((p) => (p.arms[0].steps[0].epochs = '1')), /arms\[0\]\.steps\[0\]\.epochs: expected a whole number/],
+    ['a bad feature', () => mutated((p) => (p.arms[0].steps[3].feature.activation = 'gelu')), /feature\.activation/],
+    ['no arms', () => mutated((p) => (p.arms = [])), /at least one arm/],
+    ['edited content', () => mutated((p) => (p.seed = 99)), /hash: does not match/],
+  ])('rejects %s with a PlanFormatError naming the field', (_what, make, message) => {
+    expect(() => readPlan(make())).toThrow(PlanFormatError);
+    expect(() => readPlan(make())).toThrow(message);
+  });
+
+  it('accepts a plan whose file and warnings changed (they are not hashed)', () => {
+    expect(() => readPlan(mutated((p) => ((p.file = 'elsewhere.mfx'), (p.warnings = []))))).not.toThrow();
+  });
+});
+
+describe('plan hash', () => {
+  const hash = (src: string) => expectClean(src).hash;
+
+  it('ignores layout and comments', () => {
+    expect(hash('pretrain 1; train 1; eval pmnist.*')).toBe(hash('# a comment\npretrain 1\n\n  train   1  # more\neval pmnist.*\n'));
+  });
+
+  it('changes when a step or a setting changes', () => {
+    const base = hash('train 1; eval pmnist.*');
+    expect(hash('train 2; eval pmnist.*')).not.toBe(base);
+    expect(hash('train 1; eval pmnist.hcut')).not.toBe(base);
+    expect(hash('seed 3\ntrain 1; eval pmnist.*')).not.toBe(base);
+  });
+});

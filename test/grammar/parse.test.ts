@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import type { Program, Statement } from '../../grammar/index.js';
+import { parse } from '../../grammar/index.js';
+
+function statements(src: string): Statement[] {
+  const r = parse(src, 'x.mfx');
+  expect(r.diagnostics).toEqual([]);
+  return r.ast.statements;
+}
+
+function only(src: string): Statement {
+  const s = statements(src);
+  expect(s).toHaveLength(1);
+  return s[0];
+}
+
+function errorCodes(src: string): string[] {
+  return parse(src, 'x.mfx').diagnostics.map((d) => d.code);
+}
+
+describe('parse: the one-liner', () => {
+  it('parses the card line verbatim into six steps', () => {
+    const s = statements('pretrain 10; freeze conv*; invert relu6; reset fc*; train 20; eval pmnist.*');
+    expect(s.map((x) => x.kind)).toEqual(['train', 'freeze', 'invert', 'reset', 'train', 'eval']);
+    expect(s[0]).toMatchObject({ kind: 'train', pretrain: true, epochs: { value: 10 } });
+    expect(s[1]).toMatchObject({ selectors: [{ text: 'conv*' }] });
+    expect(s[2]).toMatchObject({ activation: { text: 'relu6' } });
+    expect(s[5]).toMatchObject({ testSets: [{ text: 'pmnist.*' }], label: null });
+  });
+
+  it('gives every node a span that points at its text', () => {
+    const src = 'pretrain 10; freeze conv*';
+    const [pre, freeze] = statements(src);
+    expect(src.slice(pre.span.offset, pre.span.offset + pre.span.length)).toBe('pretrain 10');
+    expect(freeze.span).toMatchObject({ line: 1, column: 14, endLine: 1 });
+    if (freeze.kind !== 'freeze') throw new Error();
+    expect(freeze.selectors[0].span).toMatchObject({ offset: 20, length: 5 });
+  });
+});
+
+describe('parse: separators and comments', () => {
+  it('accepts newlines, semicolons, blank lines and CRLF alike', () => {
+    expect(statements('train 1\n\n;;train 2;\r\ntrain 3\n')).toHaveLength(3);
+  });
+
+  it('keeps comments on a side channel', () => {
+    const r = parse('# head\ntrain 1  # tail\n', 'x.mfx');
+    expect(r.ast.statements).toHaveLength(1);
+    expect(r.ast.comments.map((c) => c.text)).toEqual([' head', ' tail']);
+  });
+
+  it('parses an empty file and a comment-only file', () => {
+    expect(statements('')).toEqual([]);
+    expect(statements('# nothing\n')).toEqual([]);
+  });
+});
+
+describe('parse: settings', () => {
+  it.each([
+    ['experiment "a \\"quoted\\" title"', { kind: 'experiment', title: { value: 'a "quoted" title' } }],
+    ['dataset mnist', { kind: 'dataset', name: { text: 'mnist' }, dir: null }],
+    ['dataset fashion-mnist "/data/f"', { kind: 'dataset', name: { text: 'fashion-mnist' }, dir: { value: '/data/f' } }],
+    ['dataset idx "digits"', { kind: 'dataset', name: { text: 'idx' }, dir: { value: 'digits' } }],
+    ['model reference', { kind: 'model-ref', name: { text: 'reference' } }],
+    ['optimizer sgd lr 0.01 momentum 0.5', { kind: 'optimizer', name: { text: 'sgd' }, options: [{ name: { text: 'lr' }, value: { value: 0.01 } }, { name: { text: 'momentum' }, value: { value: 0.5 } }] }],
+    ['optimizer adam lr 1e-3', { kind: 'optimizer', name: { text: 'adam' }, options: [{ value: { value: 0.001, raw: '1e-3' } }] }],
+    ['batch 64', { kind: 'batch', value: { value: 64 } }],
+    ['seed 7', { kind: 'seed', value: { value: 7 } }],
+    ['repeat 5', { kind: 'repeat', value: { value: 5 } }],
+    ['baseline normal', { kind: 'baseline', arm: { text: 'normal' } }],
+  ])('%s', (src, expected) => {
+    expect(only(src)).toMatchObject(expected);
+  });
+});
+
+describe('parse: steps', () => {
+  it.each([
+    ['train 20 alternate', { kind: 'train', pretrain: false, alternate: true, epochs: { value: 20 } }],
+    ['freeze conv*.weight, fc1.bias', { kind: 'freeze', selectors: [{ text: 'conv*.weight' }, { text: 'fc1.bias' }] }],
+    ['unfreeze fc?', { kind: 'unfreeze', selectors: [{ text: 'fc?' }] }],
+    ['reset *', { kind: 'reset', selectors: [{ text: '*' }] }],
+    ['invert off', { kind: 'invert', activation: { text: 'off' } }],
+    ['lr 0.001', { kind: 'lr', value: { value: 0.001 }, selectors: [] }],
+    ['lr 0.001 for conv*', { kind: 'lr', selectors: [{ text: 'conv*' }] }],
+    ['eval pmnist.*, pmnist-fill.noise as after', { kind: 'eval', testSets: [{ text: 'pmnist.*' }, { text: 'pmnist-fill.noise' }], label: { text: 'after' } }],
+    ['save "weights/a.bin"', { kind: 'save', path: { value: 'weights/a.bin' } }],
+    ['load "../pre.bin"', { kind: 'load', path: { value: '../pre.bin' } }],
+  ])('%s', (src, expected) => {
+    expect(only(src)).toMatchObject(expected);
+  });
+});
+
+describe('parse: arms and model blocks', () => {
+  it('parses arms on one line and over several lines, any word as a name', () => {
+    const s = statements('arm baseline { train 20 }\narm hybrid-nr {\n  pretrain 10\n  train 10\n}');
+    expect(s).toMatchObject([
+      { kind: 'arm', name: { text: 'baseline' }, body: [{ kind: 'train' }] },
+      { kind: 'arm', name: { text: 'hybrid-nr' }, body: [{ kind: 'train', pretrain: true }, { kind: 'train' }] },
+    ]);
+  });
+
+  it('parses every layer form in a model block', () => {
+    const m = only(`model {
+      conv1: conv 10 5x5
+      c2: conv 8 3 stride 2 padding same
+      pool 2
+      relu; relu6; sigmoid; tanh
+      dropout2d 0.5
+      flatten
+      fc1: dense 50
+      dropout 0.25
+      fc2: dense 10
+    }`);
+    if (m.kind !== 'model-block') throw new Error(m.kind);
+    expect(m.layers.map((l) => l.kind)).toEqual(['conv', 'conv', 'pool', 'activation', 'activation', 'activation', 'activation', 'dropout2d', 'flatten', 'dense', 'dropout', 'dense']);
+    expect(m.layers[0]).toMatchObject({ name: { text: 'conv1' }, filters: { value: 10 }, kernel: { kind: 'size', height: 5, width: 5 } });
+    expect(m.layers[1]).toMatchObject({ kernel: { kind: 'number', value: 3 }, stride: { value: 2 }, padding: { text: 'same' } });
+  });
+});
+
+describe('parse: errors', () => {
+  it('reports three mistakes as three errors in one pass', () => {
+    const r = parse('frez conv*\ntrain\neval pmnist.* as\n', 'x.mfx');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['MFX1003', 'MFX1004', 'MFX1004']);
+  });
+
+  it('suggests the nearest keyword for an unknown statement', () => {
+    const [d] = parse('pretrian 10', 'x.mfx').diagnostics;
+    expect(d).toMatchObject({ code: 'MFX1003', offset: 0, length: 8, hint: 'did you mean `pretrain`?' });
+  });
+
+  it('says where layers belong when one is written at top level', () => {
+    expect(parse('flatten', 'x.mfx').diagnostics[0].hint).toMatch(/model \{/);
+  });
+
+  it.each([
+    ['train 20 30', 'MFX1005'],
+    ['train fast', 'MFX1006'],
+    ['experiment "title', 'MFX1002'],
+    ['train 1 @', 'MFX1001'],
+    ['arm a { train 1', 'MFX1007'],
+    ['train 1\n}', 'MFX1008'],
+    ['10 train', 'MFX1009'],
+    ['train 1 { }', 'MFX1010'],
+    ['arm a', 'MFX1011'],
+    ['model { conv1: convolution 10 5x5 }', 'MFX1012'],
+    ['arm a { arm b { train 1 } }', 'MFX1014'],
+  ])('%s → %s', (src, code) => {
+    expect(errorCodes(src)).toContain(code);
+  });
+
+  it('keeps the good statements around a bad one', () => {
+    const r = parse('train 1\nfrez x\ntrain 2', 'x.mfx');
+    expect(r.ast.statements).toHaveLength(2);
+  });
+
+  it('never throws, and every range lies inside the input', () => {
+    for (const src of ['{{{{', '}}}}', '"', 'arm { } }', 'model { conv1: }', ':::', 'eval ,', 'arm a {\n model {', '\u0000\u00ff']) {
+      const r: { ast: Program; diagnostics: { offset: number; length: number }[] } = parse(src, 'x.mfx');
+      expect(r.diagnostics.length).toBeGreaterThan(0);
+      for (const d of r.diagnostics) {
+        expect(d.offset).toBeGreaterThanOrEqual(0);
+        expect(d.offset + d.length).toBeLessThanOrEqual(src.length);
+      }
+    }
+  });
+});
