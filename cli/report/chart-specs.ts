@@ -29,8 +29,10 @@ function armColor(allArms: string[], shown: string[], title = 'arm') {
   };
 }
 
-function bandStep(arms: number): number {
-  return Math.max(48, arms * 16 + 16);
+// A fixed width per test set (with xOffset, Vega-Lite's `width: {step}` sizes each arm's
+// sub-band instead, which makes charts with many arms needlessly wide).
+function groupedWidth(testSets: number, arms: number): number {
+  return Math.max(360, testSets * (arms * 18 + 30));
 }
 
 /** Bars: mean accuracy per test set, one bar per arm; whiskers ±1 std and dots per seed when repeated. */
@@ -52,7 +54,7 @@ export function accuracyChartSpec(table: ReportTable, title: string): TopLevelSp
   return {
     $schema: SCHEMA,
     title: { text: title, subtitle: repeated ? 'mean over seeds; whiskers ±1 std; dots: single seeds' : 'one seed' },
-    width: { step: bandStep(arms.length) },
+    width: groupedWidth(sets.length, arms.length),
     height: 260,
     config: CONFIG,
     encoding: {
@@ -113,7 +115,7 @@ export function deltaChartSpec(table: ReportTable, title: string): TopLevelSpec 
   return {
     $schema: SCHEMA,
     title: { text: title, subtitle: withInterval ? 'mean over seeds; whiskers: 95% CI (Student t, paired by seed)' : 'one seed: no interval' },
-    width: { step: bandStep(arms.length) },
+    width: groupedWidth(sets.length, arms.length),
     height: 240,
     config: CONFIG,
     data: { values: rows },
