@@ -14,7 +14,8 @@ import { evaluate } from './evaluate.js';
 import { buildTable } from './results-table.js';
 import { RunFolder, RunFolderError } from './run-folder.js';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { loadWeights, saveWeights } from './weights-file.js';
+import { assignParams, loadWeights, readParams, saveWeights } from './weights-file.js';
+import { armsWaitingFor, PrefixStore } from './shared-prefix.js';
 import { TensorFileError } from './tensor-file.js';
 import { describeStep, outlineArm } from './step-text.js';
 import { loadRunData, type LoadRunData, type RunData } from './run-data.js';
@@ -48,8 +49,9 @@ export function epochFeature(step: Extract<StepSpec, { kind: 'train' }>, epoch: 
   return epoch % 2 === 1 ? step.feature : MODEL_FEATURES;
 }
 
+// Steps in a shared prefix are computed by an earlier arm, so they are not counted again.
 function trainImagesPerArm(arm: ArmSpec, n: number): number {
-  return arm.steps.reduce((sum, s) => sum + (s.kind === 'train' ? s.epochs * n : 0), 0);
+  return arm.steps.slice(arm.sharedPrefix).reduce((sum, s) => sum + (s.kind === 'train' ? s.epochs * n : 0), 0);
 }
 
 function sameSubset(a: Subset, b: Subset): boolean {
@@ -135,7 +137,17 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     table: buildTable(plan, evals, status),
   });
 
-  const ctx: ArmContext = { plan, data, folder: folder!, emit, now, signal: options.signal, resume: options.resume ?? false, batchEventIntervalMs: options.batchEventIntervalMs ?? 100 };
+  const ctx: ArmContext = {
+    plan,
+    data,
+    folder: folder!,
+    emit,
+    now,
+    signal: options.signal,
+    resume: options.resume ?? false,
+    batchEventIntervalMs: options.batchEventIntervalMs ?? 100,
+    prefixes: new PrefixStore(),
+  };
   let stopped = false;
   try {
     for (const seed of plan.seeds) {
@@ -176,6 +188,8 @@ interface ArmContext {
   signal?: AbortSignal;
   resume: boolean;
   batchEventIntervalMs: number;
+  /** States at the end of shared prefixes, waiting for the later arms that start from them. */
+  prefixes: PrefixStore;
 }
 
 function loadCheckpoint(ctx: ArmContext, arm: string, seed: number): Checkpoint | null {
@@ -191,6 +205,20 @@ function loadCheckpoint(ctx: ArmContext, arm: string, seed: number): Checkpoint 
     }
     throw err;
   }
+}
+
+function stepStartEvent(arm: string, seed: number, index: number, step: StepSpec): RunEvent {
+  return {
+    type: 'step-start',
+    arm,
+    seed,
+    step: index,
+    kind: step.kind,
+    text: describeStep(step),
+    frozen: step.kind === 'train' ? step.frozen : [],
+    inverted: step.kind === 'train' || step.kind === 'eval' || step.kind === 'invert' ? invertedActivation(step.feature) : null,
+    epochs: step.kind === 'train' ? step.epochs : 0,
+  };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -222,7 +250,27 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
   const checkpoint = (nextStep: number, epochs: number, status: string) =>
     writeCheckpoint(ckptFile, { planHash: plan.hash, arm: arm.name, seed, nextStep, epochsDone: epochs, status, evals: armEvals }, net, optimizer);
 
+  const prefix = ckpt ? null : ctx.prefixes.take(seed, arm.name);
+  if (prefix) {
+    assignParams(net, prefix.params, `the shared prefix of arm ${arm.name}`);
+    optimizer.restore(prefix.optimizer);
+    startStep = prefix.steps;
+  }
+
   emit({ type: 'arm-start', arm: arm.name, seed });
+  if (prefix) {
+    for (let i = 0; i < prefix.steps; i++) {
+      const step = arm.steps[i];
+      emit(stepStartEvent(arm.name, seed, i, step));
+      emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: 0, status: 'reused' });
+    }
+    for (const record of prefix.evals) {
+      const copy = { ...record, arm: arm.name };
+      armEvals.push(copy);
+      emit({ type: 'eval-result', ...copy });
+    }
+    checkpoint(startStep, 0, startStep === arm.steps.length ? 'done' : 'running');
+  }
   try {
     for (let i = startStep; i < arm.steps.length; i++) {
       if (ctx.signal?.aborted) {
@@ -231,17 +279,7 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
       }
       const step = arm.steps[i];
       const stepStart = now();
-      emit({
-        type: 'step-start',
-        arm: arm.name,
-        seed,
-        step: i,
-        kind: step.kind,
-        text: describeStep(step),
-        frozen: step.kind === 'train' ? step.frozen : [],
-        inverted: step.kind === 'train' || step.kind === 'eval' || step.kind === 'invert' ? invertedActivation(step.feature) : null,
-        epochs: step.kind === 'train' ? step.epochs : 0,
-      });
+      emit(stepStartEvent(arm.name, seed, i, step));
       let changesWeights = false;
       switch (step.kind) {
         case 'train': {
@@ -301,6 +339,9 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
       if (changesWeights) saveWeights(net, folder.weightsFile(arm.name, seed, i, step.kind), { arm: arm.name, seed, step: i });
       const last = i === arm.steps.length - 1;
       checkpoint(i + 1, 0, last ? 'done' : 'running');
+      for (const later of armsWaitingFor(plan, arm, i + 1)) {
+        ctx.prefixes.put(seed, later.name, { steps: i + 1, params: readParams(net), optimizer: optimizer.save(), evals: [...armEvals] });
+      }
       emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: (now() - stepStart) / 1000, status: 'done' });
     }
     if (arm.steps.length === 0) checkpoint(0, 0, 'done');

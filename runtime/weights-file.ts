@@ -16,7 +16,7 @@ export interface WeightsMeta {
 
 /** The network's parameters as plain arrays, in Plan order. */
 export function readParams(net: Network): NamedArray[] {
-  return net.spec.params.map((p) => ({ name: p.name, shape: p.shape.slice(), values: net.params.get(p.name)!.dataSync() as Float32Array }));
+  return net.spec.params.map((p) => ({ name: p.name, shape: p.shape.slice(), values: (net.params.get(p.name)!.dataSync() as Float32Array).slice() }));
 }
 
 /** Overwrites the network's parameters; every parameter must be present with the Plan's shape. */

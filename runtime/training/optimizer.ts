@@ -97,7 +97,7 @@ export class Optimizer {
     const out: Record<string, SavedSlot> = {};
     for (const [name, s] of this.slots) {
       const tensors: SavedSlot['tensors'] = {};
-      for (const [key, t] of s.tensors) tensors[key] = { shape: t.shape.slice(), values: t.dataSync() as Float32Array };
+      for (const [key, t] of s.tensors) tensors[key] = { shape: t.shape.slice(), values: (t.dataSync() as Float32Array).slice() };
       out[name] = { step: s.step, tensors };
     }
     return out;

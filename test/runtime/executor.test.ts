@@ -137,3 +137,21 @@ describe('executePlan', () => {
     expect((err as Error).message).toMatch(/seed-1\.mfxc is damaged.*Delete that file/);
   });
 });
+
+describe('shared prefixes', () => {
+  const prefix = () => [train(2, { pretrain: true }), evalStep('pretrained'), { kind: 'reset' as const, params: FC_PARAMS, stateKey: 'k' }];
+  const armA = () => arm('a', [...prefix(), train(1, { trainable: FC_PARAMS }), evalStep('final')]);
+  const armB = (sharedPrefix: number) => ({
+    ...arm('b', [...prefix(), train(2, { trainable: FC_PARAMS, alternate: true, feature: { kind: 'inverted', activation: 'sigmoid' } }), evalStep('final')]),
+    sharedPrefix,
+  });
+
+  it('hands the first arm\'s state to a later arm with the same leading steps, with the same results as computing it', async () => {
+    const shared = await run(tinyPlan([armA(), armB(3)]));
+    const alone = await run(tinyPlan([armB(0)]));
+    expect(shared.results.evals.filter((e) => e.arm === 'b')).toEqual(alone.results.evals);
+    const reused = shared.events.filter((e) => e.type === 'step-end' && e.arm === 'b' && e.status === 'reused').map((e) => e.type === 'step-end' && e.step);
+    expect(reused).toEqual([0, 1, 2]);
+    expect(shared.events.some((e) => e.type === 'epoch-end' && e.arm === 'b' && e.step === 0)).toBe(false);
+  });
+});
