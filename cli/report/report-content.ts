@@ -168,6 +168,6 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
     blocks.push({ kind: 'heading', level: 2, text: 'Notes' });
     blocks.push({ kind: 'list', items: notes });
   }
-  blocks.push({ kind: 'paragraph', text: 'Written by `mfx report` from results.json, plan.json and events.jsonl in this folder; run it again to regenerate.' });
+  blocks.push({ kind: 'paragraph', text: 'Written by `mfx report` from the run folder\'s results.json, plan.json and events.jsonl; run `mfx report RUN_DIR` again to regenerate it.' });
   return { title: results.title, blocks };
 }

@@ -21,6 +21,8 @@ export interface WriteReportOptions {
   png?: boolean;
   /** Load the dataset to draw sample grids of each test set (default true). */
   samples?: boolean;
+  /** Where to write report.md, report.html and charts/ (default: the run folder itself). */
+  outDir?: string;
 }
 
 export interface WrittenReport {
@@ -30,14 +32,15 @@ export interface WrittenReport {
   notes: string[];
 }
 
-/** Writes report.md, report.html and charts/ into a run folder. */
+/** Writes report.md, report.html and charts/ into a run folder (or `outDir`). */
 export async function writeReport(runDir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const withPng = options.png ?? true;
   const folder = readRunFolder(runDir);
   const { results, plan } = folder;
   const notes = [...folder.notes];
   const table = buildReportTable(results);
-  const chartsDir = join(runDir, REPORT_FILES.charts);
+  const outDir = options.outDir ?? runDir;
+  const chartsDir = join(outDir, REPORT_FILES.charts);
   mkdirSync(chartsDir, { recursive: true });
   const files: string[] = [];
 
@@ -80,8 +83,8 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
   }
 
   const doc = buildReportDocument({ results, planHash: results.planHash, table, charts, samples, notes });
-  const md = join(runDir, REPORT_FILES.markdown);
-  const html = join(runDir, REPORT_FILES.html);
+  const md = join(outDir, REPORT_FILES.markdown);
+  const html = join(outDir, REPORT_FILES.html);
   writeFileSync(md, renderMarkdown(doc));
   writeFileSync(html, renderHtml(doc));
   files.unshift(md, html);

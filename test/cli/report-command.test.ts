@@ -20,6 +20,16 @@ describe('mfx report', () => {
     expect(existsSync(join(dir, 'charts/accuracy.png'))).toBe(false);
   });
 
+  it('writes into another folder with --out, leaving the run folder as it was', async () => {
+    const dir = writeRunFolder(buildFixture(), parent);
+    const out = join(parent, 'published', 'results');
+    const { code, stdout } = await runCli(['report', dir, '--out', out, '--no-samples']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('6 chart file(s)');
+    for (const f of ['report.md', 'report.html', 'charts/accuracy.svg', 'charts/accuracy.png']) expect(existsSync(join(out, f))).toBe(true);
+    expect(existsSync(join(dir, 'report.md'))).toBe(false);
+  });
+
   it('fails with one paragraph and exit 1 for a missing folder', async () => {
     const { code, stderr } = await runCli(['report', join(parent, 'missing-run')]);
     expect(code).toBe(1);
