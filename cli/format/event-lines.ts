@@ -18,12 +18,12 @@ export interface HeaderInfo {
   resumed: boolean;
 }
 
-/** `subset: first 256 training images, first 100 test images per test set`, or null for full data. */
+/** `subset: 256 training images, 100 per test set (quick look, not a full run)`, or null for full data. */
 export function subsetNotice(subset: Subset): string | null {
   const parts: string[] = [];
-  if (subset.train !== null) parts.push(`first ${formatCount(subset.train)} training images`);
-  if (subset.test !== null) parts.push(`first ${formatCount(subset.test)} test images per set`);
-  return parts.length > 0 ? `subset: ${parts.join(', ')} (not comparable with full runs)` : null;
+  if (subset.train !== null) parts.push(`${formatCount(subset.train)} training images`);
+  if (subset.test !== null) parts.push(`${formatCount(subset.test)} per test set`);
+  return parts.length > 0 ? `subset: ${parts.join(', ')} (quick look, not a full run)` : null;
 }
 
 /** The run's identity: title, then file/backend/plan, run folder, and notices. */

@@ -93,6 +93,8 @@ export function createInkReporter(options: InkReporterOptions): Reporter {
       // Let React commit the last snapshot before unmounting, so the final frame stays.
       await new Promise((resolve) => setImmediate(resolve));
       releaseStderr();
+      // Failed before the run started (bad backend, unreadable data): leave no "starting…" behind.
+      if (store.getState().header === null) instance.clear();
       instance.unmount();
       await instance.waitUntilExit().catch(() => undefined);
       store.dispose();

@@ -44,7 +44,7 @@ describe('Ink reporter', () => {
     stdin.type('\u0003');
     await until(() => calls.length === 2);
     expect(calls).toEqual(['stop', 'interrupt']);
-    await until(() => stdout.text().includes('stopping: the epoch in progress is abandoned'));
+    await until(() => stdout.text().includes('stopping: completed steps are kept'));
     for (const e of events.slice(marks.midEpoch)) reporter.onEvent(e);
     await reporter.close();
     expect(stdin.rawMode).toBe(false);

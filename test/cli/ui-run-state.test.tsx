@@ -86,6 +86,35 @@ describe('reduceRunState', () => {
   });
 });
 
+describe('reduceRunState on a resumed run', () => {
+  const { events } = scriptedRun();
+  const start = { ...(events[0] as Extract<RunEvent, { type: 'run-start' }>), resumed: true };
+
+  it('marks an arm finished before the interruption as done, with its epochs counted', () => {
+    const s = fold([start, { type: 'arm-start', arm: 'baseline', seed: 1 }, { type: 'arm-end', arm: 'baseline', seed: 1, status: 'done' }]);
+    expect(s.arms[0].steps.map((x) => x.status)).toEqual(['done', 'done']);
+    expect(s.epochsDone).toBe(2);
+  });
+
+  it('counts the steps and epochs completed before a mid-arm resume', () => {
+    const s = fold([
+      start,
+      { type: 'arm-start', arm: 'hybrid', seed: 1 },
+      { type: 'step-start', arm: 'hybrid', seed: 1, step: 5, kind: 'train', text: 'train 1', frozen: [], inverted: 'relu6', epochs: 1 },
+    ]);
+    const hybrid = s.arms.find((a) => a.name === 'hybrid')!;
+    expect(hybrid.steps.map((x) => x.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'running', 'pending']);
+    expect(s.epochsDone).toBe(1); // the pretrain epoch
+    const resumedEpoch: RunEvent[] = [
+      start,
+      { type: 'arm-start', arm: 'baseline', seed: 1 },
+      { type: 'step-start', arm: 'baseline', seed: 1, step: 0, kind: 'train', text: 'train 2', frozen: [], inverted: null, epochs: 2 },
+      { type: 'epoch-end', arm: 'baseline', seed: 1, step: 0, epoch: 2, epochs: 2, loss: 0.1, seconds: 1, imagesPerSec: 256, inverted: false },
+    ];
+    expect(fold(resumedEpoch).epochsDone).toBe(2); // epoch 1 ran before the interruption
+  });
+});
+
 describe('liveResultsTable', () => {
   const base = { arms: ['baseline', 'hybrid'], testSets: ['t'], seeds: [1, 2, 3], armStatus: {} };
   const ev = (arm: string, label: string, seed: number, accuracy: number) => ({ arm, label, seed, accuracy, testSet: 't', loss: 0, n: 10 });

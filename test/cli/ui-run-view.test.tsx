@@ -31,7 +31,7 @@ describe('RunView from a scripted run', () => {
     expect(screen).toContain('missing features, scripted');
     expect(screen).toContain('examples/scripted.mfx · backend cpu · plan abcdef01 · seed 1');
     expect(screen).toContain('run folder runs/scripted-20261128-120000');
-    expect(screen).toContain('subset: first 256 training images, first 100 test images per set');
+    expect(screen).toContain('subset: 256 training images, 100 per test set (quick look, not a full run)');
     expect(screen).not.toContain('abcdef0123456789');
   });
 
@@ -84,7 +84,7 @@ describe('RunView from a scripted run', () => {
   });
 
   it('says that it is stopping once a stop was requested', () => {
-    expect(screenAt(run, 'midEpoch', { stopRequested: true })).toContain('stopping: the epoch in progress is abandoned');
+    expect(screenAt(run, 'midEpoch', { stopRequested: true })).toContain('stopping: completed steps are kept (Ctrl-C again: quit at once)');
   });
 
   it('without baselines on run-start, shows accuracy live and Delta only at the end', () => {

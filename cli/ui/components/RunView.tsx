@@ -111,7 +111,7 @@ export function RunView({ state, nowMs, columns, color, stopRequested, interacti
         <Box marginTop={1}>
           {stopRequested ? (
             <Text color={color ? 'yellow' : undefined} wrap="truncate-end">
-              stopping: the epoch in progress is abandoned, completed steps are kept. Ctrl-C again quits at once.
+              stopping: completed steps are kept (Ctrl-C again: quit at once)
             </Text>
           ) : interactive ? (
             <Text dimColor>q or Ctrl-C: stop (completed steps are kept, resume later)</Text>
