@@ -61,7 +61,7 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
   const catalogue = testSetCatalogue(settings.dataset);
   const rootKey = setupKey({ dataset: settings.dataset, model, optimizer: settings.optimizer, batch: settings.batch });
   const lowered = armSources.map((arm) => {
-    const drafts = lowerArm(arm, { model, lr: settings.optimizer.lr, testSets: catalogue, file, sourceRef }, diagnostics);
+    const drafts = lowerArm(arm, { model, lr: settings.optimizer.lr, testSets: catalogue, testSetsUnknown: settings.datasetRejected, file, sourceRef }, diagnostics);
     // 5. state keys: identical prefixes get identical keys.
     const steps = attachStateKeys(rootKey, drafts);
     const evals = steps.filter((s) => s.kind === 'eval' && !s.snapshot);
@@ -83,8 +83,10 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
       sharedPrefix: sharedPrefixLength(l.steps, lowered.slice(0, i).map((e) => e.steps)),
     };
     if (l.arm.span) arm.source = sourceRef(l.arm.span);
-    // An arm whose evals all failed to compile has errors already; don't add a warning on top.
-    if (l.reportLabel === null && l.steps.length > 0 && !l.arm.steps.some((s) => s.kind === 'eval')) {
+    // Only for files that otherwise compile: with errors around, a missing eval is most
+    // likely one that failed to parse, and the warning would be noise.
+    const hasErrors = diagnostics.some((d) => d.severity === 'error');
+    if (!hasErrors && l.reportLabel === null && l.steps.length > 0) {
       diagnostics.push(
         makeDiagnostic(D.emptyArm, l.arm.nameSpan ?? { offset: 0, length: 0 }, [l.arm.name], {
           hint: 'add `eval pmnist.*` (inside the arm, or after the arms for all of them)',

@@ -22,6 +22,8 @@ export interface ScheduleContext {
   model: ModelSpec;
   lr: number;
   testSets: string[];
+  /** The dataset setting was rejected: test-set names cannot be checked, so don't report them. */
+  testSetsUnknown: boolean;
   file: string;
   sourceRef: (span: Span) => SourceRef;
 }
@@ -77,6 +79,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         if (trainable.length === 0) {
           diagnostics.push(makeDiagnostic(D.allFrozen, headOf(s.span, word), [word], { hint: 'unfreeze something first, e.g. `unfreeze fc*`' }));
         }
+        trained = true; // even when the count was rejected: no "eval before training" on top
         if (n === null) break;
         steps.push({
           kind: 'train',
@@ -90,7 +93,6 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           lr,
           source,
         });
-        trained = true;
         epochs += n;
         break;
       }
@@ -147,7 +149,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         break;
       }
       case 'eval': {
-        const testSets = resolveTestSets(s.testSets, ctx.testSets, diagnostics);
+        const testSets = resolveTestSets(s.testSets, ctx.testSets, ctx.testSetsUnknown ? [] : diagnostics);
         if (!trained) diagnostics.push(makeDiagnostic(D.evalBeforeTraining, headOf(s.span, 'eval'), [], { hint: 'put a `train` or `pretrain` step before it' }));
         if (!testSets) break;
         if (s.label?.text === 'pretrained') {

@@ -21,6 +21,8 @@ export interface Settings {
   seed: number;
   repeat: number;
   baseline: Name | null;
+  /** The `dataset` line was rejected (the default stands in). */
+  datasetRejected: boolean;
 }
 
 const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'seed', 'repeat', 'baseline']);
@@ -48,6 +50,7 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
     seed: 1,
     repeat: 1,
     baseline: null,
+    datasetRejected: false,
   };
   const first = new Map<string, Span>();
   let firstStep: Span | null = null;
@@ -87,9 +90,12 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
     case 'experiment':
       out.title = s.title.value;
       return;
-    case 'dataset':
-      out.dataset = datasetOf(s.name, s.dir, s.span, file, diagnostics) ?? out.dataset;
+    case 'dataset': {
+      const dataset = datasetOf(s.name, s.dir, s.span, file, diagnostics);
+      if (dataset) out.dataset = dataset;
+      else out.datasetRejected = true;
       return;
+    }
     case 'model-ref':
     case 'model-block':
       out.model = s;

@@ -1,0 +1,51 @@
+// Every example checks clean (warnings allowed where the example says why) and is formatted.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compile, parse, print } from '../compiler/index.js';
+
+const DIR = new URL('../examples/', import.meta.url);
+const EXAMPLES = readdirSync(DIR).filter((f) => f.endsWith('.mfx')).sort();
+const read = (name: string) => readFileSync(new URL(name, DIR), 'utf8');
+
+describe('examples', () => {
+  it('include the required ones', () => {
+    expect(EXAMPLES).toEqual(expect.arrayContaining(['oneliner.mfx', 'quickstart.mfx', 'reference.mfx', 'custom-model.mfx']));
+  });
+
+  it.each(EXAMPLES)('%s compiles without errors and is in canonical layout', (name) => {
+    const text = read(name);
+    const { plan, diagnostics } = compile(text, `examples/${name}`);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(plan).not.toBeNull();
+    expect(print(parse(text, name).ast)).toBe(text);
+  });
+
+  it('oneliner.mfx is the card\'s line verbatim', () => {
+    expect(read('oneliner.mfx')).toBe('pretrain 10; freeze conv*; invert relu6; reset fc*; train 20; eval pmnist.*\n');
+  });
+
+  it('quickstart.mfx has the one-liner\'s schedule with one epoch per phase', () => {
+    const quick = compile(read('quickstart.mfx'), 'quickstart.mfx').plan!;
+    const one = compile(read('oneliner.mfx'), 'oneliner.mfx').plan!;
+    const kinds = (p: typeof one) => p.arms[0].steps.map((s) => s.kind);
+    expect(kinds(quick)).toEqual(kinds(one));
+    expect(quick.arms[0].steps.filter((s) => s.kind === 'train').map((s) => (s.kind === 'train' ? s.epochs : 0))).toEqual([1, 1]);
+  });
+
+  it('reference.mfx has the research code\'s variants as arms, 20 epochs each, on pmnist.*', () => {
+    const plan = compile(read('reference.mfx'), 'reference.mfx').plan!;
+    expect(plan.arms.map((a) => a.name)).toEqual(['baseline', 'hybrid', 'hybrid-nr', 'alternate', 'negative']);
+    for (const a of plan.arms) {
+      expect(a.steps.reduce((n, s) => n + (s.kind === 'train' ? s.epochs : 0), 0)).toBe(20);
+      expect(a.reportLabel).toBe('final');
+    }
+    expect(plan.testSets).toEqual(['pmnist.unmodified', 'pmnist.hcut', 'pmnist.vcut', 'pmnist.dcut', 'pmnist.tcut']);
+    expect(plan.warnings).toHaveLength(1); // invert relu in `negative`, on purpose
+  });
+
+  it('custom-model.mfx declares its own model', () => {
+    const plan = compile(read('custom-model.mfx'), 'custom-model.mfx').plan!;
+    expect(plan.model.name).toBe('custom');
+    expect(plan.model.totalParams).toBe(16 * 25 + 16 + 32 * 16 * 25 + 32 + 512 * 64 + 64 + 64 * 10 + 10);
+  });
+});
