@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend/select.js';
 import { executePlan } from '../../runtime/executor.js';
 import { RunFolderError } from '../../runtime/run-folder.js';
@@ -56,6 +57,13 @@ describe('executePlan', () => {
     expect(b.results.evals).toEqual(a.results.evals);
     expect(b.results.table).toEqual(a.results.table);
     expect(c.results.evals.map((e) => e.loss)).not.toEqual(a.results.evals.map((e) => e.loss));
+  });
+
+  it('leaves no tensors behind after a run', async () => {
+    await run(hybridPlan()); // warm-up: backend-level constants are created once
+    const before = tf.memory().numTensors;
+    await run(hybridPlan());
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('writes the run folder: plan, events, results as json/csv/md, weights and checkpoints', async () => {
