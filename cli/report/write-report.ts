@@ -62,6 +62,7 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
   charts.push(await chart('accuracy', 'Accuracy per test set, grouped by arm', accuracyChartSpec(table, 'Accuracy per test set')));
   const deltaSpec = deltaChartSpec(table, 'Delta against the baseline');
   if (deltaSpec) charts.push(await chart('delta', 'Delta per test set and arm (percentage points)', deltaSpec));
+  else if (table.columns.some((c) => c.baseline)) notes.push('No Delta chart: no arm has a seed evaluated on both its own side and its baseline\'s.');
   else notes.push('No Delta chart: no arm has a baseline.');
   const lossSpec = lossChartSpec(lossCurves(folder.epochEnds, plan), 'Training loss', table.columns.map((c) => c.arm));
   if (lossSpec) charts.push(await chart('loss', 'Training loss per epoch and arm, mean over seeds', lossSpec));

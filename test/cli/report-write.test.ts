@@ -105,6 +105,19 @@ describe('writeReport in edge cases', () => {
     expect(md).toMatch(/\| hybrid \| `pmnist\.hcut` \| 2 \|/);
   });
 
+  it('reports a failed run in which every seed diverged, with dashes and notes instead of numbers', async () => {
+    const fixture = buildFixture({ seeds: [1, 2], diverged: ['baseline', 'hybrid', 'hybrid-nr'].flatMap((arm) => [1, 2].map((seed) => ({ arm, seed }))) });
+    fixture.results.status = 'failed';
+    const dir = writeRunFolder(fixture);
+    dirs.push(dir);
+    const written = await writeReport(dir, { samples: false, png: false });
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('| `pmnist.tcut` | — | — | — | — | — |');
+    expect(md).toContain('The run ended with status `failed`');
+    expect(written.notes).toContain("No Delta chart: no arm has a seed evaluated on both its own side and its baseline's.");
+    checkSvg(join(dir, 'charts', 'accuracy.svg'));
+  });
+
   it('still reports without events.jsonl and plan.json, and says what is missing', async () => {
     const dir = folder();
     rmSync(join(dir, 'events.jsonl'));
