@@ -69,22 +69,18 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const runStart = now();
   const active = await initBackend(options.backend);
 
-  let folder: RunFolder;
-  let subset: Subset;
-  if (options.resume) {
-    folder = RunFolder.open(options.runDir, plan);
-    subset = folder.info.subset;
-    if (options.subset && !sameSubset(options.subset, subset)) {
-      throw new RunFolderError(
-        `Cannot resume ${options.runDir} with a different data subset: it was started with ${describeSubset(subset)}, this command asks for ${describeSubset(options.subset)}. Repeat the original flags or leave them out.`,
-      );
-    }
-  } else {
-    subset = options.subset ?? { train: null, test: null };
+  // A resumed run keeps its folder, data subset and start time; a new one gets a fresh folder,
+  // created only after the data loaded (so a data error leaves nothing behind).
+  const opened = options.resume ? RunFolder.open(options.runDir, plan) : null;
+  const subset: Subset = opened ? opened.info.subset : (options.subset ?? { train: null, test: null });
+  if (opened && options.subset && !sameSubset(options.subset, subset)) {
+    throw new RunFolderError(
+      `Cannot resume ${options.runDir} with a different data subset: it was started with ${describeSubset(subset)}, this command asks for ${describeSubset(options.subset)}. Repeat the original flags or leave them out.`,
+    );
   }
   const data = await (options.loadData ?? loadRunData)(plan.dataset, subset);
-  const startedAt = new Date().toISOString();
-  if (!options.resume) folder = RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
+  const startedAt = opened ? opened.info.startedAt : new Date().toISOString();
+  const folder = opened ?? RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
 
   const emit = (event: RunEvent): void => {
     folder.appendEvent(event);
@@ -98,7 +94,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     file: plan.file,
     planHash: plan.hash,
     backend: active.name,
-    runDir: folder!.dir,
+    runDir: folder.dir,
     seeds: plan.seeds,
     arms: plan.arms.map(outlineArm),
     testSets: plan.testSets,
@@ -109,10 +105,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     reportLabels: Object.fromEntries(plan.arms.map((a) => [a.name, a.reportLabel])),
   });
   for (const notice of active.notices) emit({ type: 'warning', message: notice });
-  if (options.resume && folder!.info.backend !== active.name) {
+  if (options.resume && folder.info.backend !== active.name) {
     emit({
       type: 'warning',
-      message: `this run started on the ${folder!.info.backend} backend and continues on ${active.name}; results may differ slightly from an uninterrupted run`,
+      message: `this run started on the ${folder.info.backend} backend and continues on ${active.name}; results may differ slightly from an uninterrupted run`,
     });
   }
 
@@ -140,7 +136,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const ctx: ArmContext = {
     plan,
     data,
-    folder: folder!,
+    folder: folder,
     emit,
     now,
     signal: options.signal,
@@ -163,18 +159,18 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
           stopped = true;
           break;
         }
-        folder!.writeResults(results('stopped'));
+        folder.writeResults(results('stopped'));
       }
       if (stopped) break;
     }
   } catch (err) {
     const failed = results('failed');
-    folder!.writeResults(failed);
+    folder.writeResults(failed);
     emit({ type: 'run-end', status: 'failed', seconds: failed.seconds, results: failed });
     throw err;
   }
   const final = results(stopped ? 'stopped' : 'done');
-  folder!.writeResults(final);
+  folder.writeResults(final);
   emit({ type: 'run-end', status: final.status, seconds: final.seconds, results: final });
   return final;
 }
@@ -315,7 +311,8 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
           break;
         case 'eval':
           for (const testSet of step.testSets) {
-            const r = evaluate(net, data.testSet(testSet, seed), step.feature);
+            // Test sets come from the Plan's seed, so every repeat is scored on the same images.
+            const r = evaluate(net, data.testSet(testSet, plan.seed), step.feature);
             const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n };
             armEvals.push(record);
             emit({ type: 'eval-result', ...record });

@@ -9,6 +9,7 @@ import { makeTestSet } from './data/test-sets.js';
 export interface RunData {
   train: Images;
   classes: number;
+  /** A test set; `seed` (the Plan's seed, the same for every repeat) drives generated fillings. */
   testSet(name: string, seed: number): Images;
 }
 

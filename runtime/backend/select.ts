@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
 import { registerTrainingGradients } from './gradients.js';
+import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -34,7 +35,6 @@ const TF_NAME: Record<BackendName, string> = {
 // Specifiers in variables so TypeScript does not require the optional packages to be installed.
 const NODE_GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
 const NODE_PACKAGE = '@tensorflow/tfjs-node';
-const WASM_KERNELS_MODULE = './wasm-kernels/index.js';
 
 async function loadBackend(name: BackendName): Promise<void> {
   switch (name) {
@@ -59,12 +59,7 @@ async function loadBackend(name: BackendName): Promise<void> {
 
 /** The stock wasm backend cannot train convolutions; runtime/backend/wasm-kernels supplies the missing kernels. */
 async function addWasmTrainingKernels(): Promise<void> {
-  try {
-    const mod = (await import(WASM_KERNELS_MODULE)) as { registerWasmTrainingKernels?: () => void };
-    mod.registerWasmTrainingKernels?.();
-  } catch {
-    // Not built yet: checked below.
-  }
+  registerWasmTrainingKernels();
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) {
     throw new Error('the wasm backend lacks the Conv2DBackpropFilter kernel needed for training');
   }
