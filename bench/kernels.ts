@@ -2,7 +2,9 @@
 // min over repeats, so the figure is the kernel's own cost on a machine shared with other work.
 // Usage: node --import tsx bench/kernels.ts
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initWasmTraining } from './wasm-backend.js';
+import { convInputGradByGemm } from '../runtime/backend/wasm-kernels/col2im.js';
 
 await initWasmTraining();
 
@@ -37,6 +39,9 @@ time('Conv2D conv2 fwd', run('Conv2D', { x: x2, filter: w2 }, conv));
 time('BackpropFilter conv1', run('Conv2DBackpropFilter', { x: x1, dy: y1 }, { ...conv, filterShape: [5, 5, 1, 10] }));
 time('BackpropFilter conv2', run('Conv2DBackpropFilter', { x: x2, dy: y2 }, { ...conv, filterShape: [5, 5, 10, 20] }));
 time('BackpropInput conv2', run('Conv2DBackpropInput', { dy: y2, filter: w2 }, { ...conv, inputShape: [64, 12, 12, 10] }));
+time('BackpropInput conv2, GEMM + col2im', () => tf.engine().makeTensorFromTensorInfo(convInputGradByGemm(
+  tf.backend() as BackendWasm, y2, w2, { batch: 64, inHeight: 12, inWidth: 12, inChannels: 10, outHeight: 8, outWidth: 8,
+    outChannels: 20, filterHeight: 5, filterWidth: 5, strideHeight: 1, strideWidth: 1, padTop: 0, padLeft: 0 })));
 time('BackpropInput conv1 (not needed)', run('Conv2DBackpropInput', { dy: y1, filter: w1 }, { ...conv, inputShape: [64, 28, 28, 1] }));
 time('MaxPoolGrad pool1', run('MaxPoolGrad', { dy: p1, input: y1, output: p1 }, { filterSize: 2, strides: 2, pad: 'valid' }));
 time('MaxPoolGrad pool2', run('MaxPoolGrad', { dy: p2, input: y2, output: p2 }, { filterSize: 2, strides: 2, pad: 'valid' }));

@@ -1,9 +1,11 @@
-// Conv2DBackpropInput for wasm, stride 1: the stock kernel is a plain C++ loop
-// (the largest cost of a training step in the study). For stride 1 the input
-// gradient is a "full" convolution of dy with the spatially reversed filter,
-// with in/out channels swapped, which XNNPACK does fast:
-//   dx = conv2d(dy, reverse(W, [0,1])^T [fh, fw, co, ci], pad = (fh-1-top, ...)).
-// Other strides fall back to the original kernel.
+// Conv2DBackpropInput for wasm: the stock kernel is a plain C++ loop (the largest
+// cost of a training step in the study). Two replacements, both NHWC:
+//  - "full conv" (stride 1): the input gradient is a full convolution of dy with the
+//    spatially reversed filter, in/out channels swapped, which XNNPACK does fast:
+//      dx = conv2d(dy, reverse(W, [0,1])^T [fh, fw, co, ci], pad = (fh-1-top, ...)).
+//  - "gemm" (any stride/padding): one XNNPACK GEMM and a col2im scatter (./col2im.ts).
+// `strategy` picks for stride 1; other strides always take the GEMM path. NCHW falls
+// back to the original kernel.
 import {
   backend_util,
   type Conv2DBackpropInputAttrs,
@@ -14,6 +16,9 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2dExplicit, free, reverse, transpose } from './wasm-calls.js';
+import { convInputGradByGemm } from './col2im.js';
+
+export type InputGradStrategy = 'full-conv' | 'gemm';
 
 type Args = {
   inputs: Conv2DBackpropInputInputs;
@@ -21,7 +26,8 @@ type Args = {
   attrs: Conv2DBackpropInputAttrs;
 };
 
-export function makeConv2dBackpropInputConfig(original: KernelConfig | undefined): KernelConfig {
+export function makeConv2dBackpropInputConfig(original: KernelConfig | undefined,
+  strategy: InputGradStrategy = 'full-conv'): KernelConfig {
   const fallback = original?.kernelFunc as ((args: Args) => TensorInfo) | undefined;
   function conv2dBackpropInput(args: Args): TensorInfo {
     const { inputs, backend, attrs } = args;
@@ -43,14 +49,31 @@ export function makeConv2dBackpropInputConfig(original: KernelConfig | undefined
     const left = fw - 1 - info.padInfo.left;
     const bottom = info.inHeight - info.outHeight + info.padInfo.top;
     const right = info.inWidth - info.outWidth + info.padInfo.left;
-    const fast =
+    if (info.dataFormat !== 'channelsLast') {
+      if (fallback === undefined) throw new Error('wasm Conv2DBackpropInput: no kernel for NCHW');
+      return fallback(args);
+    }
+    const fullConv =
+      strategy === 'full-conv' &&
       info.strideHeight === 1 &&
       info.strideWidth === 1 &&
-      info.dataFormat === 'channelsLast' &&
       Math.min(top, left, bottom, right) >= 0;
-    if (!fast) {
-      if (fallback === undefined) throw new Error('wasm Conv2DBackpropInput: no kernel for this case');
-      return fallback(args);
+    if (!fullConv) {
+      return convInputGradByGemm(backend, dy, filter, {
+        batch: info.batchSize,
+        inHeight: info.inHeight,
+        inWidth: info.inWidth,
+        inChannels: info.inChannels,
+        outHeight: info.outHeight,
+        outWidth: info.outWidth,
+        outChannels: info.outChannels,
+        filterHeight: fh,
+        filterWidth: fw,
+        strideHeight: info.strideHeight,
+        strideWidth: info.strideWidth,
+        padTop: info.padInfo.top,
+        padLeft: info.padInfo.left,
+      });
     }
     const reversed = reverse(backend, filter, [0, 1]);
     const swapped = transpose(backend, reversed, [0, 1, 3, 2]);

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../runtime/backend/wasm-kernels/index.js';
+import { convInputGradByGemm } from '../../../runtime/backend/wasm-kernels/col2im.js';
 
 type Inputs = Record<string, { values: Float32Array; shape: number[] }>;
 
@@ -95,6 +96,31 @@ describe('Conv2DBackpropInput on wasm', () => {
     });
     expect(actual.shape).toEqual(x);
     expect(error).toBeLessThan(1e-5);
+  });
+});
+
+describe('Conv2D input gradient by GEMM + col2im (all strides)', () => {
+  it.each(convCases)('matches cpu: $name', ({ x, filter, strides, pad }) => {
+    const info = tf.backend_util.computeConv2DInfo(x as never, filter as never, strides, 1, pad);
+    const dyValues = randomValues(info.outShape, 3);
+    const wValues = randomValues(filter, 4);
+    const reference = runKernel('cpu', 'Conv2DBackpropInput', {
+      dy: { values: dyValues, shape: info.outShape },
+      filter: { values: wValues, shape: filter },
+    }, { strides, pad, dataFormat: 'NHWC', inputShape: x });
+    tf.setBackend('wasm');
+    const dy = tf.tensor(dyValues, info.outShape);
+    const w = tf.tensor(wValues, filter);
+    const dx = tf.engine().makeTensorFromTensorInfo(convInputGradByGemm(tf.backend() as BackendWasm, dy, w, {
+      batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels,
+      outHeight: info.outHeight, outWidth: info.outWidth, outChannels: info.outChannels,
+      filterHeight: info.filterHeight, filterWidth: info.filterWidth,
+      strideHeight: info.strideHeight, strideWidth: info.strideWidth,
+      padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    }));
+    expect(dx.shape).toEqual(x);
+    expect(relativeError(reference.values, dx.dataSync() as Float32Array)).toBeLessThan(1e-5);
+    tf.dispose([dy, w, dx]);
   });
 });
 
