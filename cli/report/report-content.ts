@@ -20,6 +20,8 @@ export interface ReportInput {
   table: ReportTable;
   charts: ReportFigure[];
   samples: ReportFigure[];
+  /** Images shown per sample grid. */
+  samplesPerSet: number;
   notes: string[];
 }
 
@@ -153,7 +155,7 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
   ];
   if (input.samples.length > 0) {
     blocks.push({ kind: 'heading', level: 2, text: 'Test-set samples' });
-    blocks.push({ kind: 'paragraph', text: `The first ${64} images of each test set as the networks saw them (seed ${seeds[0]}), with their labels.` });
+    blocks.push({ kind: 'paragraph', text: `The first ${input.samplesPerSet} images of each test set as the networks saw them, with their labels.` });
     blocks.push(...input.samples.map((f): Block => ({ kind: 'figure', ...f })));
   }
   blocks.push({ kind: 'heading', level: 2, text: 'Every evaluation' });

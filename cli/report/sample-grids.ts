@@ -1,6 +1,6 @@
 // One PNG grid of sample images per test set, so a reader sees what "hcut" or "tcut+noise"
-// actually removed. Generated from the plan's dataset with the run's first seed (the fillings
-// of the triple-cut variants depend on it), only the first images of the test split.
+// actually removed. Generated from the plan's dataset with the plan's seed, as the runtime
+// generates them for every repeat (the triple-cut fillings depend on it); first images only.
 import type { Plan } from '../../compiler/plan.js';
 import { loadDataset } from '../../runtime/data/datasets.js';
 import { DataError } from '../../runtime/data/errors.js';
@@ -14,7 +14,7 @@ export interface SampleGrid {
   height: number;
 }
 
-const GRID_SIDE = 8;
+export const GRID_SIDE = 8;
 const PIXEL_SCALE = 2;
 
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -36,7 +36,7 @@ export async function sampleGrids(plan: Plan, testSets: string[]): Promise<{ gri
   }
   const grids: SampleGrid[] = [];
   const notes: string[] = [];
-  const seed = plan.seeds[0] ?? plan.seed;
+  const seed = plan.seed; // the runtime scores every repeat on the test sets of the plan's seed
   for (const testSet of testSets) {
     try {
       const png = sampleGridPng(makeTestSet(testSet, dataset, seed), { k: GRID_SIDE, scale: PIXEL_SCALE });

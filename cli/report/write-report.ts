@@ -12,7 +12,7 @@ import { renderMarkdown } from './markdown-writer.js';
 import { buildReportDocument, type ReportFigure } from './report-content.js';
 import { buildReportTable } from './report-table.js';
 import { readRunFolder } from './run-folder.js';
-import { pngAsSvg, sampleGrids } from './sample-grids.js';
+import { GRID_SIDE, pngAsSvg, sampleGrids } from './sample-grids.js';
 
 export const REPORT_FILES = { markdown: 'report.md', html: 'report.html', charts: 'charts' } as const;
 
@@ -83,7 +83,7 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
     }
   }
 
-  const doc = buildReportDocument({ results, planHash: results.planHash, table, charts, samples, notes });
+  const doc = buildReportDocument({ results, planHash: results.planHash, table, charts, samples, samplesPerSet: GRID_SIDE * GRID_SIDE, notes });
   const md = join(outDir, REPORT_FILES.markdown);
   const html = join(outDir, REPORT_FILES.html);
   writeFileSync(md, renderMarkdown(doc));
