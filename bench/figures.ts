@@ -22,6 +22,8 @@ export interface PhaseSpan {
   images: number;
   start: number;
   end: number;
+  /** Process CPU time (all threads) during the span, s. Meaningful per span only when one thread works at a time. */
+  cpuSeconds?: number;
 }
 
 export interface SideFigures {
@@ -29,6 +31,8 @@ export interface SideFigures {
   baselineTrainImagesPerSec: number;
   /** Training images/s while training only the head on frozen features (phase 2 of hybrid arms). */
   frozenTrainImagesPerSec: number;
+  /** Baseline-phase training images per CPU-second of the process: the step's cost, steady on a busy machine. Single-job runs only (NaN otherwise). */
+  baselineTrainImagesPerCpuSecond: number;
   /** Evaluation images/s (batches of 1000, no dropout). */
   evalImagesPerSec: number;
   /** From the start of the first arm to the end of the last one. */
@@ -70,6 +74,14 @@ export function rate(spans: PhaseSpan[], kind: PhaseKind): number {
   const images = mine.reduce((n, s) => n + s.images, 0);
   const seconds = unionSeconds(mine);
   return seconds > 0 ? images / seconds : NaN;
+}
+
+/** Images per CPU-second of one kind of work; NaN unless every span carries its CPU time. */
+export function cpuRate(spans: PhaseSpan[], kind: PhaseKind): number {
+  const mine = spans.filter((s) => s.kind === kind);
+  if (mine.length === 0 || mine.some((s) => s.cpuSeconds === undefined)) return NaN;
+  const cpu = mine.reduce((t, s) => t + s.cpuSeconds!, 0);
+  return cpu > 0 ? mine.reduce((n, s) => n + s.images, 0) / cpu : NaN;
 }
 
 export function median(values: number[]): number {

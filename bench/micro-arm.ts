@@ -71,8 +71,10 @@ export function runArm(arm: string, data: ArmData, work: BenchWork): { spans: Ph
   const net = createReferenceNet(work.seed);
   const phase = (kind: PhaseSpan['kind'], f: () => number) => {
     const start = now();
+    const cpu = process.cpuUsage();
     const images = f();
-    spans.push({ kind, images, start, end: now() });
+    const used = process.cpuUsage(cpu);
+    spans.push({ kind, images, start, end: now(), cpuSeconds: (used.user + used.system) / 1e6 });
   };
   const firstMode: FeatureMode = arm === 'inverted' ? 'invert' : 'plain';
   phase('baseline', () => trainPhase(net, allVariables(net), firstMode, data, work, work.seed));

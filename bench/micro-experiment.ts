@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { loadDataset } from '../runtime/data/datasets.js';
 import { normalisePixels } from '../runtime/data/image-set.js';
-import { rate, type BenchWork, type PhaseSpan, type SideFigures } from './figures.js';
+import { cpuRate, rate, type BenchWork, type PhaseSpan, type SideFigures } from './figures.js';
 import type { ArmData } from './micro-arm.js';
 
 const started = performance.now();
@@ -52,6 +52,8 @@ await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
 const figures: SideFigures = {
   baselineTrainImagesPerSec: rate(spans, 'baseline'),
   frozenTrainImagesPerSec: rate(spans, 'frozen'),
+  // Process CPU time counts every thread, so per-span CPU figures hold only for one worker.
+  baselineTrainImagesPerCpuSecond: assignments.length === 1 ? cpuRate(spans, 'baseline') : NaN,
   evalImagesPerSec: rate(spans, 'eval'),
   experimentSeconds: (Math.max(...spans.map((s) => s.end)) - Math.min(...spans.map((s) => s.start))) / 1000,
   processSeconds: (performance.now() - started) / 1000, // the parent replaces this with the spawn-to-exit time

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchWork, PhaseSpan, SideFigures } from './figures.js';
-import { rate } from './figures.js';
+import { cpuRate, rate } from './figures.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 export const TORCH_SCRIPT = path.resolve(benchDir, '..', '..', 'shared', 'bench', 'torch_reference.py');
@@ -63,6 +63,7 @@ export async function runTorchSide(work: BenchWork, threads: number, dataDir: st
     return {
       baselineTrainImagesPerSec: rate(spans, 'baseline'),
       frozenTrainImagesPerSec: rate(spans, 'frozen'),
+      baselineTrainImagesPerCpuSecond: threads === 1 ? cpuRate(spans, 'baseline') : NaN,
       evalImagesPerSec: rate(spans, 'eval'),
       experimentSeconds: (Math.max(...spans.map((s) => s.end)) - Math.min(...spans.map((s) => s.start))) / 1000,
       processSeconds,
