@@ -15,24 +15,26 @@ export interface RunAppProps {
   onStderrWriter?: (write: (data: string) => void) => void;
 }
 
-function useColumns(): number {
+/** The terminal's size, following resizes; 80 columns and no row limit when unknown. */
+function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();
-  const [columns, setColumns] = useState(stdout.columns || 80);
+  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 0 });
+  const [size, setSize] = useState(read);
   useEffect(() => {
-    const onResize = () => setColumns(stdout.columns || 80);
+    const onResize = () => setSize(read());
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
   }, [stdout]);
-  return columns;
+  return size;
 }
 
 export function RunApp({ store, color, onStop, onInterrupt, onStderrWriter }: RunAppProps) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { write: writeStderr } = useStderr();
   useEffect(() => onStderrWriter?.(writeStderr), [onStderrWriter, writeStderr]);
-  const columns = useColumns();
+  const { columns, rows } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
   const interactive = isRawModeSupported === true;
   useInput(
@@ -47,6 +49,7 @@ export function RunApp({ store, color, onStop, onInterrupt, onStderrWriter }: Ru
       state={snapshot.state}
       nowMs={snapshot.nowMs}
       columns={columns}
+      rows={rows}
       color={color}
       stopRequested={snapshot.stopRequested}
       interactive={interactive}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paint, stripAnsi } from '../../cli/format/color.js';
+import { formatResultsTable } from '../../cli/format/results-table.js';
+import { summarize } from '../../cli/ui/live-table.js';
 import { createReporter } from '../../cli/reporters/index.js';
 import { createPlainReporter } from '../../cli/reporters/plain-reporter.js';
 import type { CliContext } from '../../cli/context.js';
@@ -108,5 +110,27 @@ describe('colour choice', () => {
     expect(shouldUseColor({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
     expect(shouldUseColor({ isTTY: false }, { NO_COLOR: '1', FORCE_COLOR: '1' })).toBe(false);
     expect(stripAnsi(paint(true).green('x'))).toBe('x');
+  });
+});
+
+describe('results table with repeats', () => {
+  it('shows mean ± std over seeds for accuracy and Delta', () => {
+    const lines = formatResultsTable(
+      {
+        testSets: ['pmnist.tcut'],
+        columns: [
+          {
+            arm: 'hybrid',
+            label: 'final',
+            baseline: { arm: 'hybrid', label: 'pretrained', reason: 'snapshot' },
+            status: { '1': 'done', '2': 'done', '3': 'done' },
+            cells: { 'pmnist.tcut': { accuracy: summarize([0.4, 0.41, 0.42]), delta: summarize([0.06, 0.07, 0.05]) } },
+          },
+        ],
+      },
+      { width: 80, paint: paint(false) },
+    );
+    expect(lines.join('\n')).toMatch(/pmnist\.tcut +41\.00 ± 1\.00 +\+6\.00 ± 1\.00/);
+    expect(lines).toContain('mean ± std over 3 seeds');
   });
 });

@@ -112,6 +112,25 @@ describe('RunView from a scripted run', () => {
     }
   });
 
+  it('fits a short terminal: first lists only the current step, then folds the live table', () => {
+    const state = run.events.slice(0, run.marks.hybridTraining).reduce(reduceRunState, initialRunState);
+    const at = (rows: number) => {
+      const r = render(<RunView state={state} nowMs={START_MS} columns={80} rows={rows} color={false} stopRequested={false} interactive />);
+      unmounts.push(r.unmount);
+      return stripAnsi(r.lastFrame() ?? '');
+    };
+    const tall = at(40);
+    expect(tall).toContain('✓ freeze conv*');
+    expect(tall).toMatch(/pmnist\.hcut +60\.00/);
+    const medium = at(25);
+    expect(medium).not.toContain('✓ freeze conv*');
+    expect(medium).toContain('▶ train 1 (fc1, fc2; inverted relu6)  ◀ now');
+    expect(medium).toMatch(/pmnist\.hcut +60\.00/);
+    const short = at(18);
+    expect(short).not.toMatch(/pmnist\.hcut +60\.00/);
+    expect(short).toContain('2 of 6 cells filled; the terminal is too short for the table (shown at the end)');
+  });
+
   it('wraps arm column groups into a second block when the table is too wide', () => {
     const events: RunEvent[] = [...run.events];
     const end = events[events.length - 1] as Extract<RunEvent, { type: 'run-end' }>;

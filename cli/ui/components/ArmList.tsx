@@ -12,6 +12,17 @@ export interface ArmListProps {
   color: boolean;
   /** Expand this arm (normally the running one); null keeps every arm on one line. */
   expanded: string | null;
+  /** `current`: the expanded arm lists only its current step (short terminals). */
+  steps?: 'all' | 'current';
+}
+
+/** Lines the list takes, for fitting the live part into the terminal's height. */
+export function armListHeight(arms: readonly ArmView[], current: CurrentStep | null, expanded: string | null, steps: 'all' | 'current'): number {
+  const arm = arms.find((a) => a.name === expanded);
+  if (!arm) return arms.length;
+  const conditions = current && current.arm === arm.name && current.epochs > 0 ? 1 : 0;
+  const stepLines = steps === 'all' ? arm.steps.length : current && current.arm === arm.name ? 1 : 0;
+  return arms.length + stepLines + conditions;
 }
 
 function armSummary(arm: ArmView, seedCount: number): string {
@@ -29,7 +40,7 @@ function armSummary(arm: ArmView, seedCount: number): string {
   }
 }
 
-export function ArmList({ arms, current, seedCount, color, expanded }: ArmListProps) {
+export function ArmList({ arms, current, seedCount, color, expanded, steps = 'all' }: ArmListProps) {
   const c = (status: keyof typeof STATUS_COLOR) => (color ? STATUS_COLOR[status] : undefined);
   const nameWidth = Math.min(16, Math.max(...arms.map((a) => a.name.length)));
   return (
@@ -51,6 +62,7 @@ export function ArmList({ arms, current, seedCount, color, expanded }: ArmListPr
             {isExpanded
               ? arm.steps.map((s) => {
                   const isCurrent = current !== null && current.arm === arm.name && current.step === s.index;
+                  if (steps === 'current' && !isCurrent) return null;
                   return (
                     <Box key={s.index} flexDirection="column" paddingLeft={2}>
                       <Text wrap="truncate-end">

@@ -9,13 +9,15 @@ import { formatResultsTable } from '../../format/results-table.js';
 import { liveResultsTable } from '../live-table.js';
 import { runFigures } from '../run-figures.js';
 import type { LogEntry, RunState } from '../run-state.js';
-import { ArmList } from './ArmList.js';
+import { ArmList, armListHeight } from './ArmList.js';
 import { ProgressPanel } from './ProgressPanel.js';
 
 export interface RunViewProps {
   state: RunState;
   nowMs: number;
   columns: number;
+  /** Terminal rows; the live part shrinks to fit (a taller one makes Ink redraw the whole screen). 0: no limit. */
+  rows?: number;
   color: boolean;
   stopRequested: boolean;
   /** Whether keys work (stdin is a terminal): decides the key hint. */
@@ -55,7 +57,7 @@ function staticItems(state: RunState, p: ReturnType<typeof makePaint>): StaticIt
   return items;
 }
 
-export function RunView({ state, nowMs, columns, color, stopRequested, interactive }: RunViewProps) {
+export function RunView({ state, nowMs, columns, rows = 0, color, stopRequested, interactive }: RunViewProps) {
   const p = makePaint(color);
   const width = Math.max(40, columns);
   const seeds = state.header?.seeds.length ?? 1;
@@ -89,17 +91,30 @@ export function RunView({ state, nowMs, columns, color, stopRequested, interacti
     const hasResults = table.columns.some((c) => Object.keys(c.cells).length > 0);
     const running = state.current?.arm ?? state.arms.find((a) => a.status === 'running')?.name ?? null;
     const lastWarning = state.warnings[state.warnings.length - 1];
+    const tableLines = hasResults ? formatResultsTable(table, { width, paint: p }) : [];
+    // Fit the terminal: first list only the current step, then fold the table to one line.
+    const fixed = 1 + 1 + (state.progress ? 4 : 1) + (lastWarning ? 1 : 0) + 2;
+    const height = (steps: 'all' | 'current', tableHeight: number) =>
+      fixed + armListHeight(state.arms, state.current, running, steps) + (hasResults ? 2 + tableHeight : 0);
+    const limit = rows > 0 ? rows - 1 : Infinity;
+    const steps = height('all', tableLines.length) <= limit ? 'all' : 'current';
+    const foldTable = height(steps, tableLines.length) > limit;
+    const cells = table.columns.reduce((n, c) => n + Object.keys(c.cells).length, 0);
     live = (
       <Box flexDirection="column">
-        <ArmList arms={state.arms} current={state.current} seedCount={seeds} color={color} expanded={running} />
+        <ArmList arms={state.arms} current={state.current} seedCount={seeds} color={color} expanded={running} steps={steps} />
         <Text> </Text>
         <ProgressPanel progress={state.progress} figures={figures} losses={state.losses} columns={width} color={color} />
         {hasResults ? (
           <Box flexDirection="column" marginTop={1}>
             <Text bold>results so far{state.baselines ? '' : ' (delta at the end)'}</Text>
-            {formatResultsTable(table, { width, paint: p }).map((line, i) => (
-              <Text key={i}>{line === '' ? ' ' : line}</Text>
-            ))}
+            {foldTable ? (
+              <Text dimColor>
+                {cells} of {table.columns.length * state.testSets.length} cells filled; the terminal is too short for the table (shown at the end)
+              </Text>
+            ) : (
+              tableLines.map((line, i) => <Text key={i}>{line === '' ? ' ' : line}</Text>)
+            )}
           </Box>
         ) : null}
         {lastWarning ? (
