@@ -1,20 +1,28 @@
-// Canonical JSON: object keys sorted, no whitespace, `undefined` fields dropped. Used for
-// hashing, so that two equal values always give the same text.
+// Canonical JSON: object keys sorted, no whitespace, `undefined` fields dropped, and optionally
+// some field names left out at any depth. Used for hashing, so that equal values always give
+// the same text. Written as one pass with string building: plans can hold thousands of steps.
 
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-/** A deep copy without any field named in `drop` (at any depth). */
-export function withoutFields<T>(value: T, drop: ReadonlySet<string>): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => withoutFields(v, drop)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (!drop.has(k)) out[k] = withoutFields(v, drop);
-  return out as T;
+export function canonicalJson(value: unknown, omit?: ReadonlySet<string>): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) s += ',';
+      s += canonicalJson(value[i], omit);
+    }
+    return `${s}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let s = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined || omit?.has(k)) continue;
+    if (!first) s += ',';
+    first = false;
+    s += `${JSON.stringify(k)}:${canonicalJson(v, omit)}`;
+  }
+  return `${s}}`;
 }

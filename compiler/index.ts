@@ -11,7 +11,7 @@ import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
 import { planHash } from './plan-hash.js';
 import { lowerArm } from './schedule.js';
 import { collectSettings } from './settings.js';
-import { attachStateKeys, setupKey, sharedPrefixLength } from './state-keys.js';
+import { attachStateKeys, setupKey, sharedPrefixLengths } from './state-keys.js';
 import { testSetCatalogue } from './test-sets.js';
 import { lineStarts, positionAt } from './positions.js';
 
@@ -74,13 +74,14 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
     settings.baseline,
     diagnostics,
   );
+  const shared = sharedPrefixLengths(lowered.map((l) => l.steps));
   const arms: ArmSpec[] = lowered.map((l, i) => {
     const arm: ArmSpec = {
       name: l.arm.name,
       steps: l.steps,
       reportLabel: l.reportLabel,
       baseline: baselines[i],
-      sharedPrefix: sharedPrefixLength(l.steps, lowered.slice(0, i).map((e) => e.steps)),
+      sharedPrefix: shared[i],
     };
     if (l.arm.span) arm.source = sourceRef(l.arm.span);
     // Only for files that otherwise compile: with errors around, a missing eval is most

@@ -1,7 +1,7 @@
 // The Plan's identity: sha256 of its canonical JSON without `file`, `warnings`, `hash` and any
 // `source` field, so layout, comments and the file's location do not change it.
 import { createHash } from 'node:crypto';
-import { canonicalJson, withoutFields } from './canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 import type { Plan } from './plan.js';
 
 const NOT_HASHED_TOP = ['file', 'warnings', 'hash'] as const;
@@ -15,5 +15,5 @@ export function sha256Hex(text: string): string {
 export function planHash(plan: Omit<Plan, 'hash'> & { hash?: string }): string {
   const rest: Record<string, unknown> = { ...plan };
   for (const k of NOT_HASHED_TOP) delete rest[k];
-  return sha256Hex(canonicalJson(withoutFields(rest, NOT_HASHED_ANYWHERE)));
+  return sha256Hex(canonicalJson(rest, NOT_HASHED_ANYWHERE));
 }

@@ -24,17 +24,31 @@ export function attachStateKeys(rootKey: string, steps: DraftStep[]): StepSpec[]
   });
 }
 
-/** The leading steps identical (same computation, same state) to those of some earlier arm. */
-export function sharedPrefixLength(steps: StepSpec[], earlier: StepSpec[][]): number {
-  const fingerprint = (s: StepSpec) => {
-    const { source: _source, ...rest } = s;
-    return canonicalJson(rest.kind === 'train' ? { ...rest, pretrain: undefined } : rest);
-  };
-  let best = 0;
-  for (const other of earlier) {
-    let n = 0;
-    while (n < steps.length && n < other.length && fingerprint(steps[n]) === fingerprint(other[n])) n++;
-    best = Math.max(best, n);
-  }
-  return best;
+/**
+ * For each arm, how many leading steps are identical (same computation in the same state) to
+ * the leading steps of some earlier arm. Each prefix gets a chained fingerprint, so this is
+ * linear in the number of steps rather than quadratic in the number of arms.
+ */
+export function sharedPrefixLengths(arms: StepSpec[][]): number[] {
+  const seen = new Set<string>();
+  return arms.map((steps) => {
+    let chain = '';
+    let shared = 0;
+    let stillShared = true;
+    const chains: string[] = [];
+    for (const step of steps) {
+      chain = sha256Hex(`${chain}\n${fingerprint(step)}`);
+      chains.push(chain);
+      if (stillShared && seen.has(chain)) shared++;
+      else stillShared = false;
+    }
+    for (const c of chains) seen.add(c);
+    return shared;
+  });
+}
+
+/** What a step computes: everything but its source position and the `pretrain` flag. */
+function fingerprint(step: StepSpec): string {
+  const { source: _source, ...rest } = step;
+  return canonicalJson(rest.kind === 'train' ? { ...rest, pretrain: undefined } : rest);
 }

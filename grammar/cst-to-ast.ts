@@ -4,10 +4,8 @@
 // method fails at start-up rather than silently.
 import type { IToken } from 'chevrotain';
 import type {
-  ArgumentCstChildren,
   BlockCstChildren,
   ProgramCstChildren,
-  SeparatorCstChildren,
   StatementCstChildren,
   StatementCstNode,
   StrayCstChildren,
@@ -18,11 +16,6 @@ import type { RawBlock, RawItem, RawStatement } from './raw.js';
 import { isInserted } from './raw.js';
 
 const BaseVisitor = mfxParser.getBaseCstVisitorConstructor();
-
-function firstToken(children: Record<string, IToken[] | undefined>): IToken | undefined {
-  for (const tokens of Object.values(children)) if (tokens && tokens.length > 0) return tokens[0];
-  return undefined;
-}
 
 class RawItemVisitor extends BaseVisitor {
   constructor() {
@@ -35,33 +28,25 @@ class RawItemVisitor extends BaseVisitor {
   }
 
   statement(children: StatementCstChildren): RawStatement {
-    const args = (children.argument ?? []).map((a) => this.visit(a) as IToken | undefined).filter((t): t is IToken => t !== undefined && !isInserted(t));
+    // Recovery can leave any child out of the CST, so nothing here is assumed present.
+    const args = (children.args ?? []).filter((t) => !isInserted(t));
     const block = children.block ? (this.visit(children.block[0]) as RawBlock | null) : null;
     return { kind: 'statement', head: children.head?.[0], args, block };
   }
 
-  argument(children: ArgumentCstChildren): IToken | undefined {
-    return firstToken(children as Record<string, IToken[] | undefined>);
-  }
-
   block(children: BlockCstChildren): RawBlock | null {
-    if (!children.LBrace?.[0] || isInserted(children.LBrace[0])) return null;
-    // Recovery can leave a block without its braces in the CST: every child is optional here.
+    const open = children.LBrace?.[0];
+    if (!open || isInserted(open)) return null;
     const close = children.RBrace?.[0];
     return {
-      open: children.LBrace?.[0],
+      open,
       items: this.items(children.statement, children.stray, undefined),
       close: close && !isInserted(close) ? close : null,
     };
   }
 
-  separator(_children: SeparatorCstChildren): null {
-    return null;
-  }
-
   stray(children: StrayCstChildren): IToken | undefined {
-    const { argument: _rest, ...first } = children;
-    return firstToken(first as Record<string, IToken[] | undefined>);
+    return children.start?.[0];
   }
 
   /** Merges the per-type child lists back into source order. */
@@ -80,8 +65,12 @@ class RawItemVisitor extends BaseVisitor {
       if (token && !isInserted(token)) items.push({ kind: 'stray', token });
     }
     for (const t of strayCloses ?? []) if (!isInserted(t)) items.push({ kind: 'stray', token: t });
-    const start = (i: RawItem) => (i.kind === 'stray' ? i.token.startOffset : i.head.startOffset);
-    return items.filter((i) => !Number.isNaN(start(i))).sort((a, b) => start(a) - start(b));
+    // Only statements and strays interleave; when there are no strays the order is already right.
+    if (items.length > (statements?.length ?? 0)) {
+      const start = (i: RawItem) => (i.kind === 'stray' ? i.token.startOffset : i.head.startOffset);
+      items.sort((a, b) => start(a) - start(b));
+    }
+    return items;
   }
 }
 

@@ -8,7 +8,7 @@ export interface ProgramCstNode extends CstNode {
 
 export type ProgramCstChildren = {
   statement?: StatementCstNode[];
-  separator?: SeparatorCstNode[];
+  Separator?: IToken[];
   stray?: StrayCstNode[];
   strayClose?: IToken[];
 };
@@ -20,25 +20,8 @@ export interface StatementCstNode extends CstNode {
 
 export type StatementCstChildren = {
   head: IToken[];
-  argument?: ArgumentCstNode[];
+  args?: IToken[];
   block?: BlockCstNode[];
-};
-
-export interface ArgumentCstNode extends CstNode {
-  name: "argument";
-  children: ArgumentCstChildren;
-}
-
-export type ArgumentCstChildren = {
-  Word?: IToken[];
-  NumberLit?: IToken[];
-  SizeLit?: IToken[];
-  StringLit?: IToken[];
-  UnterminatedString?: IToken[];
-  Comma?: IToken[];
-  Colon?: IToken[];
-  LBracket?: IToken[];
-  RBracket?: IToken[];
 };
 
 export interface BlockCstNode extends CstNode {
@@ -49,19 +32,9 @@ export interface BlockCstNode extends CstNode {
 export type BlockCstChildren = {
   LBrace: IToken[];
   statement?: StatementCstNode[];
-  separator?: SeparatorCstNode[];
+  Separator?: IToken[];
   stray?: StrayCstNode[];
   RBrace: IToken[];
-};
-
-export interface SeparatorCstNode extends CstNode {
-  name: "separator";
-  children: SeparatorCstChildren;
-}
-
-export type SeparatorCstChildren = {
-  Newline?: IToken[];
-  Semicolon?: IToken[];
 };
 
 export interface StrayCstNode extends CstNode {
@@ -70,23 +43,13 @@ export interface StrayCstNode extends CstNode {
 }
 
 export type StrayCstChildren = {
-  NumberLit?: IToken[];
-  SizeLit?: IToken[];
-  StringLit?: IToken[];
-  UnterminatedString?: IToken[];
-  Comma?: IToken[];
-  Colon?: IToken[];
-  LBracket?: IToken[];
-  RBracket?: IToken[];
-  LBrace?: IToken[];
-  argument?: ArgumentCstNode[];
+  start: IToken[];
+  args?: IToken[];
 };
 
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   program(children: ProgramCstChildren, param?: IN): OUT;
   statement(children: StatementCstChildren, param?: IN): OUT;
-  argument(children: ArgumentCstChildren, param?: IN): OUT;
   block(children: BlockCstChildren, param?: IN): OUT;
-  separator(children: SeparatorCstChildren, param?: IN): OUT;
   stray(children: StrayCstChildren, param?: IN): OUT;
 }

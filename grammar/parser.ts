@@ -3,77 +3,52 @@
 // statement forms (forms.ts) so that errors can speak the language ("`train` expects a number
 // of epochs") instead of token names. Recovery is on: a missing `}` is reported and parsing
 // continues, and stray tokens become their own node so one mistake never hides the next.
-import { CstParser, type CstNode } from 'chevrotain';
-import {
-  allTokens,
-  Colon,
-  Comma,
-  LBrace,
-  LBracket,
-  Newline,
-  NumberLit,
-  RBrace,
-  RBracket,
-  Semicolon,
-  SizeLit,
-  StringLit,
-  UnterminatedString,
-  Word,
-} from './tokens.js';
+import { CstParser, type CstNode, type IOrAlt } from 'chevrotain';
+import { allTokens, Argument, LBrace, RBrace, Separator, StrayStart, Word } from './tokens.js';
 
 export class MfxParser extends CstParser {
+  // Alternatives are built once: Chevrotain would otherwise get fresh closures on every call.
+  private topAlternatives?: IOrAlt<unknown>[];
+  private blockAlternatives?: IOrAlt<unknown>[];
+
   constructor() {
     super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full' });
     this.performSelfAnalysis();
   }
 
-  /** A whole file: statements separated by `;` or newlines. */
+  /** A whole file: statements separated by `;` or newlines, strays kept for the AST builder. */
   program = this.RULE('program', () => {
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.statement) },
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.stray) },
-        { ALT: () => this.CONSUME(RBrace, { LABEL: 'strayClose' }) },
-      ]);
+      this.OR(
+        (this.topAlternatives ??= [
+          { ALT: () => this.SUBRULE(this.statement) },
+          { ALT: () => this.CONSUME(Separator) },
+          { ALT: () => this.SUBRULE(this.stray) },
+          { ALT: () => this.CONSUME(RBrace, { LABEL: 'strayClose' }) },
+        ]),
+      );
     });
   });
 
   /** `head arg arg ... [{ ... }]`, e.g. `train 20 alternate` or `arm hybrid { ... }`. */
   statement = this.RULE('statement', () => {
     this.CONSUME(Word, { LABEL: 'head' });
-    this.MANY(() => this.SUBRULE(this.argument));
+    this.MANY(() => this.CONSUME(Argument, { LABEL: 'args' }));
     this.OPTION(() => this.SUBRULE(this.block));
-  });
-
-  argument = this.RULE('argument', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Word) },
-      { ALT: () => this.CONSUME(NumberLit) },
-      { ALT: () => this.CONSUME(SizeLit) },
-      { ALT: () => this.CONSUME(StringLit) },
-      { ALT: () => this.CONSUME(UnterminatedString) },
-      { ALT: () => this.CONSUME(Comma) },
-      { ALT: () => this.CONSUME(Colon) },
-      { ALT: () => this.CONSUME(LBracket) },
-      { ALT: () => this.CONSUME(RBracket) },
-    ]);
   });
 
   block = this.RULE('block', () => {
     this.CONSUME(LBrace);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.statement) },
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.stray) },
-      ]);
+      this.OR(
+        (this.blockAlternatives ??= [
+          { ALT: () => this.SUBRULE(this.statement) },
+          { ALT: () => this.CONSUME(Separator) },
+          { ALT: () => this.SUBRULE(this.stray) },
+        ]),
+      );
     });
     this.CONSUME(RBrace);
-  });
-
-  separator = this.RULE('separator', () => {
-    this.OR([{ ALT: () => this.CONSUME(Newline) }, { ALT: () => this.CONSUME(Semicolon) }]);
   });
 
   /**
@@ -81,18 +56,8 @@ export class MfxParser extends CstParser {
    * statement: kept so the AST builder reports it once instead of failing on every word after it.
    */
   stray = this.RULE('stray', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(NumberLit) },
-      { ALT: () => this.CONSUME(SizeLit) },
-      { ALT: () => this.CONSUME(StringLit) },
-      { ALT: () => this.CONSUME(UnterminatedString) },
-      { ALT: () => this.CONSUME(Comma) },
-      { ALT: () => this.CONSUME(Colon) },
-      { ALT: () => this.CONSUME(LBracket) },
-      { ALT: () => this.CONSUME(RBracket) },
-      { ALT: () => this.CONSUME(LBrace) },
-    ]);
-    this.MANY(() => this.SUBRULE(this.argument));
+    this.CONSUME(StrayStart, { LABEL: 'start' });
+    this.MANY(() => this.CONSUME(Argument, { LABEL: 'args' }));
   });
 }
 

@@ -4,31 +4,41 @@
 // and lets an unknown statement get a "did you mean" instead of a token-level error.
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
+// Token categories: what may follow a statement's head, what separates statements, and what
+// cannot start one. Matching a category is one token test, which keeps the parser fast.
+export const Argument = createToken({ name: 'Argument', pattern: Lexer.NA });
+export const Separator = createToken({ name: 'Separator', pattern: Lexer.NA });
+export const StrayStart = createToken({ name: 'StrayStart', pattern: Lexer.NA });
+
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
 /** Comments are kept on a side channel so that `mfx fmt` can put them back. */
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
-export const Newline = createToken({ name: 'Newline', pattern: /\r?\n|\r/, line_breaks: true });
-export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
-export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
+export const Newline = createToken({ name: 'Newline', pattern: /\r?\n|\r/, line_breaks: true, categories: [Separator] });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, categories: [Separator] });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, categories: [StrayStart] });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
-export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
-export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
-export const Comma = createToken({ name: 'Comma', pattern: /,/ });
-export const Colon = createToken({ name: 'Colon', pattern: /:/ });
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, categories: [Argument, StrayStart] });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, categories: [Argument, StrayStart] });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, categories: [Argument, StrayStart] });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, categories: [Argument, StrayStart] });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/, categories: [Argument, StrayStart] });
 /** A string that reaches the end of the line without its closing quote; reported by the AST builder. */
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*\\?/ });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*\\?/, categories: [Argument, StrayStart] });
 /** `5x5`: kernel sizes (before NumberLit so `5x5` is one token). */
-export const SizeLit = createToken({ name: 'SizeLit', pattern: /\d+x\d+/ });
-export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/ });
+export const SizeLit = createToken({ name: 'SizeLit', pattern: /\d+x\d+/, categories: [Argument, StrayStart] });
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, categories: [Argument, StrayStart] });
 /** Identifiers and globs: letters, digits, `_`, `-` (not first), `*`, `?`, and one `.part`. */
 export const Word = createToken({
   name: 'Word',
   pattern: /[A-Za-z_*?][A-Za-z0-9_*?-]*(?:\.[A-Za-z0-9_*?-]+)?/,
+  categories: [Argument],
 });
 
 /** Order matters: earlier patterns win at the same position. */
 export const allTokens: TokenType[] = [
+  Argument,
+  Separator,
+  StrayStart,
   WhiteSpace,
   Comment,
   Newline,
