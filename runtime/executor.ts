@@ -89,7 +89,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
 
   emit({
     type: 'run-start',
-    time: startedAt,
+    time: new Date().toISOString(),
     title: plan.title,
     file: plan.file,
     planHash: plan.hash,
@@ -136,7 +136,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const ctx: ArmContext = {
     plan,
     data,
-    folder: folder,
+    folder,
     emit,
     now,
     signal: options.signal,
@@ -159,6 +159,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
           stopped = true;
           break;
         }
+        // Partial results after every arm, marked `stopped` until the run completes.
         folder.writeResults(results('stopped'));
       }
       if (stopped) break;
@@ -215,6 +216,14 @@ function stepStartEvent(arm: string, seed: number, index: number, step: StepSpec
     inverted: step.kind === 'train' || step.kind === 'eval' || step.kind === 'invert' ? invertedActivation(step.feature) : null,
     epochs: step.kind === 'train' ? step.epochs : 0,
   };
+}
+
+/** With `repeat`, each seed saves its own file: `net.mfxw` becomes `net-seed2.mfxw`. */
+export function savePathForSeed(file: string, seed: number, seedCount: number): string {
+  if (seedCount <= 1) return file;
+  const dot = file.lastIndexOf('.');
+  const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return dot > slash + 1 ? `${file.slice(0, dot)}-seed${seed}${file.slice(dot)}` : `${file}-seed${seed}`;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -320,7 +329,7 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
           }
           break;
         case 'save':
-          saveWeights(net, folder.savePath(step.path), { arm: arm.name, seed, step: i });
+          saveWeights(net, folder.savePath(savePathForSeed(step.path, seed, plan.seeds.length)), { arm: arm.name, seed, step: i });
           break;
         case 'load':
           loadWeights(net, step.path);

@@ -8,7 +8,7 @@ import { initBackend } from '../../runtime/backend/select.js';
 import { createNetwork, disposeNetwork, type Network } from '../../runtime/model/network.js';
 import { Optimizer } from '../../runtime/training/optimizer.js';
 import { trainEpoch } from '../../runtime/training/train-epoch.js';
-import { executePlan, epochFeature } from '../../runtime/executor.js';
+import { executePlan, epochFeature, savePathForSeed } from '../../runtime/executor.js';
 import { decodeTensorFile } from '../../runtime/tensor-file.js';
 import { WEIGHTS_KIND } from '../../runtime/weights-file.js';
 import type { RunEvent } from '../../runtime/events.js';
@@ -108,5 +108,14 @@ describe('executor steps', () => {
     const epochs = events.filter((e) => e.type === 'epoch-end' && e.step === 4).map((e) => e.type === 'epoch-end' && e.inverted);
     expect(epochs).toEqual([true, false]);
     expect(events.filter((e) => e.type === 'eval-result').length).toBe(4);
+  });
+});
+
+describe('save with repeat', () => {
+  it('gives every seed its own file', () => {
+    expect(savePathForSeed('net.mfxw', 2, 1)).toBe('net.mfxw');
+    expect(savePathForSeed('out/net.mfxw', 2, 3)).toBe('out/net-seed2.mfxw');
+    expect(savePathForSeed('weights', 4, 3)).toBe('weights-seed4');
+    expect(savePathForSeed('dir.v1/weights', 4, 3)).toBe('dir.v1/weights-seed4');
   });
 });
