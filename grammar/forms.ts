@@ -15,7 +15,7 @@ import type {
 } from './ast.js';
 import type { Diagnostic } from './diagnostic.js';
 import { makeDiagnostic } from './diagnostic.js';
-import { ACTIVATION_LAYERS, LAYER_KEYWORDS, STATEMENT_KEYWORDS } from './keywords.js';
+import { ACTIVATION_LAYERS, LAYER_KEYWORDS, PLANNED_LAYERS, PLANNED_STATEMENTS, STATEMENT_KEYWORDS } from './keywords.js';
 import type { RawBlock, RawItem, RawStatement } from './raw.js';
 import { joinSpans, statementSpan, tokenSpan } from './raw.js';
 import { didYouMean } from './suggest.js';
@@ -239,6 +239,10 @@ const USAGE: Record<string, string> = {
 function buildStatement(stmt: RawStatement, context: 'top' | 'arm', diags: Diagnostic[]): Statement | null {
   const head = stmt.head.image;
   const span = statementSpan(stmt);
+  if (head in PLANNED_STATEMENTS) {
+    diags.push(makeDiagnostic(S.planned, tokenSpan(stmt.head), [head, PLANNED_STATEMENTS[head]], { hint: 'write the variants as arms for now' }));
+    return null;
+  }
   if (!(head in USAGE)) {
     const layerHint = LAYER_KEYWORDS.includes(head) ? 'layers go inside a `model { ... }` block' : undefined;
     diags.push(
@@ -405,6 +409,10 @@ function buildLayer(stmt: RawStatement, diags: Diagnostic[]): LayerDecl | null {
     start = 2;
   }
   const kind = kindToken.image;
+  if (kind in PLANNED_LAYERS) {
+    diags.push(makeDiagnostic(S.planned, tokenSpan(kindToken), [kind, PLANNED_LAYERS[kind]]));
+    return null;
+  }
   if (!(kind in LAYER_USAGE)) {
     diags.push(
       makeDiagnostic(S.unknownLayer, tokenSpan(kindToken), [kind], {

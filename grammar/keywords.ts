@@ -6,3 +6,13 @@ export const STATEMENT_KEYWORDS: readonly string[] = [...SETTING_KEYWORDS, ...ST
 
 export const ACTIVATION_LAYERS = ['relu', 'relu6', 'sigmoid', 'tanh'] as const;
 export const LAYER_KEYWORDS: readonly string[] = ['conv', 'dense', 'pool', 'dropout', 'dropout2d', 'flatten', ...ACTIVATION_LAYERS];
+
+/** Words reserved for the language's "room to grow": recognised, and rejected as not yet supported. */
+export const PLANNED_STATEMENTS: Readonly<Record<string, string>> = {
+  sweep: 'expanding a setting into arms, e.g. `sweep lr in [0.01, 0.1]`',
+  head: 'a second head, e.g. `head missing { ... }`',
+  combine: 'combining heads at the logits, e.g. `combine sum`',
+};
+export const PLANNED_LAYERS: Readonly<Record<string, string>> = {
+  batchnorm: 'BatchNorm layers',
+};

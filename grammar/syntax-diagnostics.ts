@@ -17,4 +17,5 @@ export const SyntaxDiagnostics = {
   unknownLayer: d('MFX1012', 'error', 'A model-block line that is not a layer', (word: string) => `unknown layer \`${word}\``),
   unexpectedToken: d('MFX1013', 'error', 'The parser met a token it did not expect', (msg: string) => msg),
   nestedBlock: d('MFX1014', 'error', 'A statement that is not allowed inside this block', (stmt: string, where: string) => `\`${stmt}\` is not allowed inside ${where}`),
+  planned: d('MFX1015', 'error', 'A planned form that this version cannot parse yet', (word: string, what: string) => `\`${word}\` (${what}) is planned but not supported yet`),
 } as const;
