@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../runtime/backend/wasm-kernels/index.js';
 import { convInputGradByGemm } from '../../../runtime/backend/wasm-kernels/col2im.js';
+import { makeConv2dBackpropInputConfig } from '../../../runtime/backend/wasm-kernels/conv2d-backprop-input.js';
 
 type Inputs = Record<string, { values: Float32Array; shape: number[] }>;
 
@@ -124,6 +125,26 @@ describe('Conv2D input gradient by GEMM + col2im (all strides)', () => {
   });
 });
 
+describe('Conv2D input gradient by full convolution (the stride-1 alternative strategy)', () => {
+  it.each(convCases.filter((c) => c.strides === 1))('matches cpu: $name', ({ x, filter, strides, pad }) => {
+    const info = tf.backend_util.computeConv2DInfo(x as never, filter as never, strides, 1, pad);
+    const dyValues = randomValues(info.outShape, 3);
+    const wValues = randomValues(filter, 4);
+    const attrs = { strides, pad, dataFormat: 'NHWC', inputShape: x };
+    const reference = runKernel('cpu', 'Conv2DBackpropInput', {
+      dy: { values: dyValues, shape: info.outShape },
+      filter: { values: wValues, shape: filter },
+    }, attrs);
+    tf.setBackend('wasm');
+    const dy = tf.tensor(dyValues, info.outShape);
+    const w = tf.tensor(wValues, filter);
+    const kernel = makeConv2dBackpropInputConfig(undefined, 'full-conv').kernelFunc;
+    const dx = tf.engine().makeTensorFromTensorInfo(kernel({ inputs: { dy, filter: w }, backend: tf.backend(), attrs }) as tf.TensorInfo);
+    expect(relativeError(reference.values, dx.dataSync() as Float32Array)).toBeLessThan(1e-5);
+    tf.dispose([dy, w, dx]);
+  });
+});
+
 function maxPoolInputs(x: Float32Array, shape: number[], filterSize: number | [number, number],
   strides: number | [number, number], pad: 'valid' | 'same' | number, dySeed: number): Inputs {
   tf.setBackend('cpu');
@@ -212,7 +233,7 @@ describe('intermediates', () => {
     const dy = tf.tensor(randomValues(info.outShape, 9), info.outShape);
     const w = tf.tensor(randomValues(filter, 10), filter);
     const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: filter } as never) as tf.Tensor;
-    const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: info.outShape } as never) as tf.Tensor;
+    const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [...info.outShape.slice(0, 3), filter[2]] } as never) as tf.Tensor;
     const mm = tf.engine().runKernel('BatchMatMul', { a: dy, b: dy }, { transposeA: true, transposeB: false } as never) as tf.Tensor;
     tf.dispose([xs, dy, w, dW, dx, mm]);
     expect(backend.numDataIds()).toBe(before);
