@@ -77,7 +77,7 @@ export class RunFolder {
     if (saved.hash !== plan.hash) {
       throw new RunFolderError(
         `Cannot resume ${dir}: it was run from a different plan (hash ${String(saved.hash).slice(0, 12)}, the file now gives ${plan.hash.slice(0, 12)}). ` +
-          'Resume with the unchanged .mfx file, or start a new run without --resume.',
+          'Resume with the unchanged .mfx file (and the same --seed, if you gave one), or start a new run without --resume.',
       );
     }
     return new RunFolder(dir, info);
@@ -112,4 +112,14 @@ export class RunFolder {
 // Arm names are identifiers already; this only guards against path tricks.
 function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/** The seed a run folder's plan was run with (null if unreadable), so --resume can repeat a --seed override. */
+export function savedPlanSeed(dir: string): number | null {
+  try {
+    const saved = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { seed?: unknown };
+    return typeof saved.seed === 'number' ? saved.seed : null;
+  } catch {
+    return null;
+  }
 }

@@ -13,7 +13,7 @@ import { executePlan } from '../../runtime/executor.js';
 import type { Subset } from '../../runtime/events.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/select.js';
 import { BackendError } from '../../runtime/backend/errors.js';
-import { RunFolderError, defaultRunDir } from '../../runtime/run-folder.js';
+import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-folder.js';
 import { TensorFileError } from '../../runtime/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
 
@@ -112,7 +112,9 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     ctx.setExitCode(1);
     return;
   }
-  const plan = flags.seed === undefined ? compiled : withSeed(compiled, flags.seed);
+  // --resume repeats the run's own --seed override, so it need not be given again.
+  const seed = flags.seed ?? (flags.resume ? savedPlanSeed(flags.resume) : null) ?? compiled.seed;
+  const plan = seed === compiled.seed ? compiled : withSeed(compiled, seed);
 
   const runDir = flags.resume ?? flags.out ?? defaultRunDir(plan.title);
   const subsetGiven = flags.trainSubset !== undefined || flags.testSubset !== undefined;

@@ -49,6 +49,10 @@ describe('mfx run', () => {
     const r = await mfx(['run', file, ...TINY, '--seed', '7', '--out', path.join(dir, 'run'), '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(readJson(path.join(dir, 'run', 'results.json')).seeds).toEqual([7]);
+    // --resume repeats the override by itself (a finished run resumes to the same results).
+    const again = await mfx(['run', file, '--resume', path.join(dir, 'run'), '--quiet']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readJson(path.join(dir, 'run', 'results.json')).seeds).toEqual([7]);
   });
 
   it('save writes weights that load reads back: same network, same accuracy', async () => {
