@@ -1,8 +1,8 @@
-// The live terminal UI as a Reporter: events go into a RunStore, Ink draws it at most ~10
-// times a second, and close() leaves the final frame (results table, run folder) on screen.
+// The live terminal UI as a Reporter: events go into a RunStore, Ink draws it a few times a
+// second, and close() leaves the final frame (results table, run folder) on screen.
 import { render, type Instance } from 'ink';
 import { RunApp } from '../ui/run-app.js';
-import { RunStore } from '../ui/run-store.js';
+import { RunStore, UPDATE_INTERVAL_MS } from '../ui/run-store.js';
 import type { Reporter } from './index.js';
 
 export interface InkReporterOptions {
@@ -78,7 +78,7 @@ export function createInkReporter(options: InkReporterOptions): Reporter {
     stdin,
     exitOnCtrlC: false,
     patchConsole: options.patchConsole ?? true,
-    maxFps: 10,
+    maxFps: Math.ceil(1000 / UPDATE_INTERVAL_MS),
   });
 
   let closed = false;

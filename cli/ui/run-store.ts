@@ -5,6 +5,13 @@
 import type { RunEvent } from '../../runtime/events.js';
 import { initialRunState, reduceRunState, type RunState } from './run-state.js';
 
+/**
+ * Least milliseconds between two UI updates. Drawing a frame costs a few milliseconds of the
+ * event loop that trains (Ink tokenizes and measures every character), so at most 4 updates
+ * a second keep the UI's share of training time near 2% (bench/ui.ts measures it).
+ */
+export const UPDATE_INTERVAL_MS = 250;
+
 export interface RunSnapshot {
   state: RunState;
   nowMs: number;
@@ -14,7 +21,7 @@ export interface RunSnapshot {
 
 export interface RunStoreOptions {
   now?: () => number;
-  /** Least milliseconds between two published snapshots (100 = at most 10 updates/s). */
+  /** Least milliseconds between two published snapshots (default UPDATE_INTERVAL_MS). */
   intervalMs?: number;
   /** Clock refresh while idle; 0 disables it. */
   tickMs?: number;
@@ -33,7 +40,7 @@ export class RunStore {
 
   constructor(options: RunStoreOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.intervalMs = options.intervalMs ?? 100;
+    this.intervalMs = options.intervalMs ?? UPDATE_INTERVAL_MS;
     this.snapshot = { state: this.state, nowMs: this.now(), stopRequested: false };
     const tickMs = options.tickMs ?? 1000;
     if (tickMs > 0) {

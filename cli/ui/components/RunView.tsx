@@ -47,12 +47,21 @@ function logLines(entry: LogEntry, state: RunState, p: ReturnType<typeof makePai
   }
 }
 
+// Log entries never change once folded, so their lines are formatted once (per colour choice).
+const formatted = [new WeakMap<LogEntry, StaticItem | null>(), new WeakMap<LogEntry, StaticItem | null>()];
+
 function staticItems(state: RunState, p: ReturnType<typeof makePaint>): StaticItem[] {
   if (!state.header) return [];
+  const cache = formatted[p.enabled ? 1 : 0];
   const items: StaticItem[] = [{ id: 'header', lines: [...headerLines(state.header, p), ''] }];
   for (const entry of state.log) {
-    const lines = logLines(entry, state, p);
-    if (lines) items.push({ id: `log-${entry.id}`, lines });
+    let item = cache.get(entry);
+    if (item === undefined) {
+      const lines = logLines(entry, state, p);
+      item = lines ? { id: `log-${entry.id}`, lines } : null;
+      cache.set(entry, item);
+    }
+    if (item) items.push(item);
   }
   return items;
 }
