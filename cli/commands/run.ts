@@ -6,7 +6,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import { createReporter, type ReporterKind } from '../reporters/index.js';
-import { compile, type Diagnostic } from '../../compiler/index.js';
+import { compile } from '../../compiler/index.js';
+import { renderDiagnostics } from '../diagnostics/render.js';
+import { shouldUseColor } from '../format/color.js';
 import { planHash } from '../../compiler/plan-hash.js';
 import type { Plan } from '../../compiler/plan.js';
 import { executePlan } from '../../runtime/executor.js';
@@ -40,20 +42,6 @@ function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed needs a whole number 0 or above, got "${value}".`);
   return n;
-}
-
-type RenderDiagnostics = (diags: Diagnostic[], text: string, file: string, opts: { color: boolean }) => string;
-
-// The renderer lives with the front end (cli/diagnostics); until it is there, a plain fallback.
-const RENDER_MODULE = '../diagnostics/render.js';
-async function diagnosticRenderer(): Promise<RenderDiagnostics> {
-  try {
-    const mod = (await import(RENDER_MODULE)) as { renderDiagnostics?: RenderDiagnostics };
-    if (mod.renderDiagnostics) return mod.renderDiagnostics;
-  } catch {
-    // fall through
-  }
-  return (diags, _text, file) => diags.map((d) => `${file}: ${d.severity}[${d.code}]: ${d.message}\n`).join('');
 }
 
 /** `--seed N`: the same plan from another seed (the hash changes with it). */
@@ -105,8 +93,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   }
   const { plan: compiled, diagnostics } = compile(text, file);
   if (diagnostics.length > 0) {
-    const render = await diagnosticRenderer();
-    ctx.stderr.write(render(diagnostics, text, file, { color: Boolean(ctx.stderr.isTTY) && !process.env.NO_COLOR }));
+    ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
   }
   if (!compiled || diagnostics.some((d) => d.severity === 'error')) {
     ctx.setExitCode(1);
