@@ -29,6 +29,7 @@ export const SemanticDiagnostics = {
   duplicateLabel: d('MFX2037', 'error', 'Two evals with the same label in one arm', (label: string) => `eval label \`${label}\` is used twice in this arm`),
   reservedLabel: d('MFX2038', 'error', 'An eval label that the compiler reserves', (label: string) => `the label \`${label}\` is reserved for the pretrained snapshot`),
   notSupportedYet: d('MFX2039', 'error', 'A form the grammar knows but mfx cannot run yet', (what: string) => `${what} is not supported yet`),
+  badSavePath: d('MFX2041', 'error', 'A save path outside the run folder', (path: string) => `\`save "${path}"\` must be a relative path inside the run folder`),
   // model blocks
   modelNoFlatten: d('MFX2050', 'error', 'A model block without `flatten`', () => 'a model needs one `flatten` layer: it marks the feature boundary'),
   modelTwoFlatten: d('MFX2051', 'error', 'A model block with more than one `flatten`', () => 'a model has exactly one `flatten` layer (the feature boundary)'),

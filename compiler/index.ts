@@ -45,8 +45,12 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
   const settings = collectSettings(ast.statements, file, diagnostics);
   // 2. model: every layer's shapes, parameter names and counts (null after a model error).
   const m = settings.model;
-  const modelResult =
-    m === null
+  // A model block with syntax errors lost some layers: inferring shapes would only add noise.
+  const brokenBlock =
+    m?.kind === 'model-block' && syntax.some((d) => d.severity === 'error' && d.offset >= m.span.offset && d.offset < m.span.offset + m.span.length);
+  const modelResult = brokenBlock
+    ? { model: null, diagnostics: [] }
+    : m === null
       ? namedModel('reference', null, INPUT_SHAPE, CLASSES)
       : m.kind === 'model-ref'
         ? namedModel(m.name.text, m.name.span, INPUT_SHAPE, CLASSES)

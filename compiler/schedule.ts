@@ -3,7 +3,7 @@
 // and test-set glob on the way. Then it labels the evals and inserts the pretrained-snapshot
 // eval. Guarantees: every train step has at least one trainable parameter and never lists a
 // frozen one as trainable; `pretrain` never follows `invert`; eval labels are unique per arm.
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic, EvalStep, Glob, Span, Step } from '../grammar/index.js';
 import { assertNever, didYouMean, makeDiagnostic } from '../grammar/index.js';
 import type { ArmSource } from './arms.js';
@@ -161,9 +161,16 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         evals.push({ step, node: s, epochs });
         break;
       }
-      case 'save':
-        steps.push({ kind: 'save', path: s.path.value, source });
+      case 'save': {
+        const path = s.path.value;
+        // Saves land in the run folder; an absolute path or `..` would write elsewhere.
+        if (path === '' || isAbsolute(path) || path.split(/[\\/]/).includes('..')) {
+          diagnostics.push(makeDiagnostic(D.badSavePath, s.path.span, [path], { hint: 'e.g. `save "pretrained.weights"`; `mfx run --out DIR` chooses the run folder' }));
+          break;
+        }
+        steps.push({ kind: 'save', path, source });
         break;
+      }
       case 'load':
         steps.push({ kind: 'load', path: resolve(dirname(ctx.file), s.path.value), source });
         break;

@@ -85,7 +85,11 @@ class ArgReader {
     return t && { kind: 'number', value: Number(t.image), raw: t.image, span: tokenSpan(t) };
   }
 
+  /** A plain identifier: globs (`*`, `?`) and dotted names are not names. */
   name(what: string): Name | null {
+    if (this.failed) return null;
+    const next = this.args[this.i];
+    if (next && next.tokenType.name === 'Word' && !isPlainName(next.image)) return this.wrong(`${what} (letters, digits, \`_\`, \`-\`)`, next);
     const t = this.take('Word', what);
     return t && { kind: 'name', text: t.image, span: tokenSpan(t) };
   }
@@ -160,6 +164,11 @@ class ArgReader {
     }
     return true;
   }
+}
+
+/** Identifiers: a letter or `_`, then letters, digits, `_` and `-`. */
+export function isPlainName(text: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(text);
 }
 
 function unquote(image: string): string {
@@ -398,6 +407,11 @@ function buildLayer(stmt: RawStatement, diags: Diagnostic[]): LayerDecl | null {
   let kindToken = stmt.head;
   let start = 0;
   if (stmt.args[0]?.tokenType.name === 'Colon') {
+    if (!isPlainName(stmt.head.image)) {
+      const kind = stmt.args[1]?.image ?? 'layer';
+      diags.push(makeDiagnostic(S.wrongArgument, tokenSpan(stmt.head), [kind, 'a layer name (letters, digits, `_`, `-`)', stmt.head.image], { hint: 'e.g. `conv1: conv 10 5x5`' }));
+      return null;
+    }
     name = { kind: 'name', text: stmt.head.image, span: tokenSpan(stmt.head) };
     const k = stmt.args[1];
     if (!k || k.tokenType.name !== 'Word') {

@@ -50,7 +50,7 @@ export function describePlan(plan: Plan, p: Paint = paint(false)): string {
     const epochs = arm.steps.reduce((a, s) => a + (s.kind === 'train' ? s.epochs : 0), 0);
     const baseline = arm.baseline ? `${arm.baseline.arm}/${arm.baseline.label} (${baselineReason(arm.baseline.reason)})` : 'none';
     out.push('');
-    out.push(`${p.bold(`arm ${arm.name}`)}  ${epochs} epochs, reports ${arm.reportLabel ?? 'nothing'}, baseline ${baseline}`);
+    out.push(`${p.bold(`arm ${arm.name}`)}  ${epochs} epoch${epochs === 1 ? '' : 's'}, reports ${arm.reportLabel ?? 'nothing'}, baseline ${baseline}`);
     if (arm.sharedPrefix > 0) out.push(p.dim(`  first ${arm.sharedPrefix} step${arm.sharedPrefix === 1 ? '' : 's'} shared with an earlier arm (computed once)`));
     arm.steps.forEach((s, i) => {
       const shared = i < arm.sharedPrefix ? p.dim(' (shared)') : '';
