@@ -18,11 +18,12 @@ function install(config: KernelConfig): void {
 }
 
 /**
- * Registers, for backend 'wasm': Conv2DBackpropFilter (missing in tfjs 4.22),
- * a faster Conv2DBackpropInput (stride 1; other cases use the original kernel),
- * a faster, cpu-exact MaxPoolGrad, and a BatchMatMul that avoids the stock kernel's
- * slow transposed path (used by every dense layer's backward pass). Idempotent; call before or after the wasm
- * backend is initialised.
+ * Registers, for backend 'wasm' (in this thread's tfjs registry; each worker thread must
+ * call it too): Conv2DBackpropFilter (missing in tfjs 4.22), a faster NHWC
+ * Conv2DBackpropInput (XNNPACK GEMM + col2im, any stride; NCHW keeps the original kernel),
+ * a faster MaxPoolGrad with the cpu backend's routing rule, and a BatchMatMul that avoids
+ * the stock kernel's slow transposed path (used by every dense layer's backward pass).
+ * Idempotent; call before or after the wasm backend is initialised.
  */
 export function registerWasmTrainingKernels(): void {
   install(conv2dBackpropFilterConfig);
