@@ -4,7 +4,7 @@
 // eval. Guarantees: every train step has at least one trainable parameter and never lists a
 // frozen one as trainable; `pretrain` never follows `invert`; eval labels are unique per arm.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Diagnostic, EvalStep, Glob, Span, Step } from '../grammar/index.js';
+import type { Diagnostic, EvalStep, Glob, Span } from '../grammar/index.js';
 import { assertNever, didYouMean, makeDiagnostic } from '../grammar/index.js';
 import type { ArmSource } from './arms.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';

@@ -23,12 +23,13 @@ import { SyntaxDiagnostics as S } from './syntax-diagnostics.js';
 
 /** Reads a statement's arguments left to right; the first problem is reported and sticks. */
 class ArgReader {
-  private i = 0;
+  private i: number;
   failed = false;
 
   constructor(
     private readonly stmt: RawStatement,
-    private readonly start: number,
+    /** Index of the first argument to read (2 after a layer's `name:`). */
+    start: number,
     private readonly usage: string,
     private readonly diags: Diagnostic[],
   ) {

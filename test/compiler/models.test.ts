@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/index.js';
 import { arm, expectClean, expectDiagnostic, spanText, stepsOf } from './helpers.js';
 
 describe('the reference model', () => {
@@ -114,5 +115,12 @@ describe('model blocks', () => {
 
   it('rejects invert on a model without a feature activation', () => {
     expectDiagnostic('model {\nc: conv 4 5x5\nflatten\nd: dense 10\n}\ninvert relu6; train 1; eval pmnist.*', 'MFX2036');
+  });
+});
+
+describe('model blocks with syntax errors', () => {
+  it('reports only the syntax error, not shape errors caused by the lost layer', () => {
+    const { diagnostics } = compile('model {\n  c1: conv 4 5x5\n  relu\n  flaten\n  d: dense 10\n}\ntrain 1; eval pmnist.*', 'x.mfx');
+    expect(diagnostics.map((d) => d.code)).toEqual(['MFX1012']);
   });
 });

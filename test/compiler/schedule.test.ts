@@ -186,3 +186,13 @@ describe('eval labels and the snapshot', () => {
     expect(stepsOf(noLater, 'eval').some((e) => e.snapshot)).toBe(false);
   });
 });
+
+describe('save paths', () => {
+  it.each(['/abs/w.bin', '../w.bin', 'a/../../w.bin', ''])('rejects `save "%s"`', (path) => {
+    expectDiagnostic(`train 1; save "${path}"; eval pmnist.*`, 'MFX2041');
+  });
+
+  it('accepts a relative path inside the run folder', () => {
+    expect(stepsOf(arm(expectClean('train 1; save "weights/after.bin"; eval pmnist.*'), 'main'), 'save')[0].path).toBe('weights/after.bin');
+  });
+});

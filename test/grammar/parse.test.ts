@@ -165,3 +165,22 @@ describe('parse: errors', () => {
     }
   });
 });
+
+describe('parse: names', () => {
+  it.each([
+    ['arm hybrid* { train 1 }', 'hybrid*'],
+    ['baseline a.b', 'a.b'],
+    ['model {\n  conv.1: conv 4 5x5\n}', 'conv.1'],
+    ['train 1; eval pmnist.* as fin?', 'fin?'],
+  ])('rejects a glob or dotted word where a name belongs: %s', (src, word) => {
+    const [d] = parse(src, 'x.mfx').diagnostics;
+    expect(d.code).toBe('MFX1006');
+    expect(src.slice(d.offset, d.offset + d.length)).toBe(word);
+  });
+
+  it('reserves the planned forms with a not-supported-yet error', () => {
+    expect(errorCodes('sweep lr in [0.01, 0.1]')).toEqual(['MFX1015']);
+    expect(errorCodes('head missing { train 1 }')).toEqual(['MFX1015']);
+    expect(errorCodes('model {\n  batchnorm\n}')).toEqual(['MFX1015']);
+  });
+});
