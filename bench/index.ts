@@ -136,12 +136,27 @@ log();
 log(`machine load (1-min load average before each run): ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} ` +
   `on ${os.cpus().length} cores${Math.max(...loads) > os.cpus().length * 0.75 ? ' — busy: throughput figures are noisy' : ''}`);
 
+// PyTorch's OpenMP threads spin-wait; when other processes hold the cores its multi-thread
+// runs collapse (seen: 130-520 img/s with 2 threads vs 3,000-5,000 with 1 on a loaded machine).
+const warnings: string[] = [];
+if (!torchMissing && jobsList.length > 1) {
+  const one = summary[String(Math.min(...jobsList))]?.baselineTrainImagesPerSec?.torch ?? NaN;
+  for (const jobs of jobsList.filter((j) => j > Math.min(...jobsList))) {
+    const many = summary[String(jobs)]?.baselineTrainImagesPerSec?.torch ?? NaN;
+    if (many < one) {
+      warnings.push(`PyTorch with ${jobs} threads trained slower than with ${Math.min(...jobsList)} (${many.toFixed(0)} vs ` +
+        `${one.toFixed(0)} img/s): the cores are oversubscribed, so the ${jobs}-core ratios say more about the machine than about mfx.`);
+    }
+  }
+}
+for (const w of warnings) log(`warning: ${w}`);
+
 const outDir = path.join(benchDir, 'out');
 mkdirSync(outDir, { recursive: true });
 const outFile = path.join(outDir, `compare-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(outFile, `${JSON.stringify({
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, torch: torchMissing ? null : torchVersion() },
-  work, repeats, jobs: jobsList, mfxSide: MFX_SIDE_DESCRIPTION, torchSkipped: torchMissing, summary, runs,
+  work, repeats, jobs: jobsList, mfxSide: MFX_SIDE_DESCRIPTION, torchSkipped: torchMissing, warnings, summary, runs,
 }, null, 2)}\n`);
 log(`wrote ${path.relative(process.cwd(), outFile)}`);
