@@ -43,3 +43,38 @@ export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '');
 }
+
+export type Tone = Exclude<keyof Paint, 'enabled'>;
+const TONES: Tone[] = ['green', 'red', 'yellow', 'cyan', 'dim', 'bold'];
+const CLOSE = '\uE0FF';
+
+/**
+ * A Paint that marks styled spans with private-use characters instead of ANSI codes, so the
+ * Ink UI can draw them with <Text color> (Ink re-tokenizes every ANSI string on each frame,
+ * which costs the training loop). Spans do not nest; read them back with toneSegments.
+ */
+export const markupPaint: Paint = {
+  enabled: true,
+  ...(Object.fromEntries(
+    TONES.map((tone, i) => [tone, (text: string) => (text === '' ? text : `${String.fromCharCode(0xe000 + i)}${text}${CLOSE}`)]),
+  ) as Record<Tone, Style>),
+};
+
+export interface ToneSegment {
+  text: string;
+  tone: Tone | null;
+}
+
+/** Splits a markupPaint line into plain and styled spans. */
+export function toneSegments(line: string): ToneSegment[] {
+  const out: ToneSegment[] = [];
+  const span = /([\uE000-\uE005])([^\uE0FF]*)\uE0FF/g;
+  let last = 0;
+  for (let m = span.exec(line); m !== null; m = span.exec(line)) {
+    if (m.index > last) out.push({ text: line.slice(last, m.index), tone: null });
+    out.push({ text: m[2], tone: TONES[m[1].charCodeAt(0) - 0xe000] });
+    last = m.index + m[0].length;
+  }
+  if (last < line.length) out.push({ text: line.slice(last), tone: null });
+  return out;
+}

@@ -30,7 +30,9 @@ export function formatDuration(seconds: number | null | undefined): string {
 /** Integer with thousands separators: `12,345`. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return 'n/a';
-  return Math.round(n).toLocaleString('en-US');
+  // Not toLocaleString: Intl formatting is slow enough to show up in a UI frame.
+  const digits = String(Math.abs(Math.round(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 && Math.round(n) !== 0 ? `-${digits}` : digits;
 }
 
 /** Images per second, rounded: `1,234 img/s`. */

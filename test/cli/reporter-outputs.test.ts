@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paint, stripAnsi } from '../../cli/format/color.js';
+import { markupPaint, paint, stripAnsi, toneSegments } from '../../cli/format/color.js';
 import { formatResultsTable } from '../../cli/format/results-table.js';
 import { summarize } from '../../cli/ui/live-table.js';
 import { createReporter } from '../../cli/reporters/index.js';
@@ -110,6 +110,17 @@ describe('colour choice', () => {
     expect(shouldUseColor({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
     expect(shouldUseColor({ isTTY: false }, { NO_COLOR: '1', FORCE_COLOR: '1' })).toBe(false);
     expect(stripAnsi(paint(true).green('x'))).toBe('x');
+  });
+
+  it('marks styled spans for the Ink UI and reads them back', () => {
+    const line = `a ${markupPaint.green('+3.00')} b ${markupPaint.red('-5.00')}`;
+    expect(toneSegments(line)).toEqual([
+      { text: 'a ', tone: null },
+      { text: '+3.00', tone: 'green' },
+      { text: ' b ', tone: null },
+      { text: '-5.00', tone: 'red' },
+    ]);
+    expect(toneSegments('plain')).toEqual([{ text: 'plain', tone: null }]);
   });
 });
 

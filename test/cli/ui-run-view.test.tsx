@@ -83,6 +83,18 @@ describe('RunView from a scripted run', () => {
     expect(screen).not.toContain('q or Ctrl-C');
   });
 
+  it('draws styled spans with colour on, without leaking markers into the screen', () => {
+    for (const mark of ['diverged', 'end'] as const) {
+      const state = run.events.slice(0, run.marks[mark]).reduce(reduceRunState, initialRunState);
+      const r = render(<RunView state={state} nowMs={START_MS} columns={100} color stopRequested={false} interactive />);
+      unmounts.push(r.unmount);
+      const screen = stripAnsi(r.lastFrame() ?? '');
+      expect(screen).not.toMatch(/[\uE000-\uE0FF]/);
+      expect(screen).toMatch(/pmnist\.hcut +60\.00 +50\.00 +-5\.00/);
+      expect(screen).toContain('[alt] reused pretrain 1');
+    }
+  });
+
   it('says that it is stopping once a stop was requested', () => {
     expect(screenAt(run, 'midEpoch', { stopRequested: true })).toContain('stopping: completed steps are kept (Ctrl-C again: quit at once)');
   });
@@ -129,6 +141,24 @@ describe('RunView from a scripted run', () => {
     const short = at(18);
     expect(short).not.toMatch(/pmnist\.hcut +60\.00/);
     expect(short).toContain('2 of 6 cells filled; the terminal is too short for the table (shown at the end)');
+  });
+
+  it('with repeats, shows which seed an arm is on and does not call it done between seeds', () => {
+    const start = { ...(run.events[0] as Extract<RunEvent, { type: 'run-start' }>), seeds: [1, 2] };
+    const events: RunEvent[] = [
+      start,
+      { type: 'arm-start', arm: 'baseline', seed: 1 },
+      { type: 'arm-end', arm: 'baseline', seed: 1, status: 'done' },
+      { type: 'arm-start', arm: 'hybrid', seed: 1 },
+      { type: 'step-start', arm: 'hybrid', seed: 1, step: 0, kind: 'train', text: 'pretrain 1', frozen: [], inverted: null, epochs: 1 },
+    ];
+    const state = events.reduce(reduceRunState, initialRunState);
+    const r = render(<RunView state={state} nowMs={START_MS} columns={80} color={false} stopRequested={false} interactive />);
+    unmounts.push(r.unmount);
+    const screen = stripAnsi(r.lastFrame() ?? '');
+    expect(screen).toMatch(/· baseline +✓✓ seed 1 done, 1\/2 seeds ended, next seed waiting/);
+    expect(screen).toContain('▶ hybrid   running seed 1 (0/2 seeds ended)');
+    expect(screen).toContain('2 seeds (1..2)');
   });
 
   it('wraps arm column groups into a second block when the table is too wide', () => {

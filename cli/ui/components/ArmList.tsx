@@ -25,18 +25,24 @@ export function armListHeight(arms: readonly ArmView[], current: CurrentStep | n
   return arms.length + stepLines + conditions;
 }
 
+/** With repeats, an arm between two of its seeds is waiting, not done. */
+function waitingForSeeds(arm: ArmView, seedCount: number): boolean {
+  return seedCount > 1 && arm.status !== 'running' && arm.status !== 'pending' && arm.seedsEnded > 0 && arm.seedsEnded < seedCount;
+}
+
 function armSummary(arm: ArmView, seedCount: number): string {
-  const seeds = seedCount > 1 ? ` ${arm.seedsEnded}/${seedCount} seeds` : '';
+  const ended = `${arm.seedsEnded}/${seedCount} seeds ended`;
+  const outcome = !arm.message ? arm.status : arm.message.startsWith(arm.status) ? arm.message : `${arm.status}: ${arm.message}`;
+  if (waitingForSeeds(arm, seedCount)) return `seed ${arm.seed} ${outcome}, ${ended}, next seed waiting`;
   switch (arm.status) {
     case 'pending':
       return 'pending';
     case 'running':
-      return seedCount > 1 && arm.seed !== null ? `running seed ${arm.seed}${seeds ? ` (${arm.seedsEnded}/${seedCount} ended)` : ''}` : 'running';
+      return seedCount > 1 && arm.seed !== null ? `running seed ${arm.seed} (${ended})` : 'running';
     case 'done':
-      return `done${seeds}`;
+      return seedCount > 1 ? `done, ${seedCount} seeds` : 'done';
     default:
-      if (!arm.message) return `${arm.status}${seeds}`;
-      return `${arm.message.startsWith(arm.status) ? arm.message : `${arm.status}: ${arm.message}`}${seeds}`;
+      return seedCount > 1 ? `${outcome} (seed ${arm.seed}), ${ended}` : outcome;
   }
 }
 
@@ -55,7 +61,7 @@ export function ArmList({ arms, current, seedCount, color, expanded, steps = 'al
         return (
           <Box key={arm.name} flexDirection="column">
             <Text wrap="truncate-end">
-              <Text color={c(arm.status)}>{ARM_MARK[arm.status]} </Text>
+              {waitingForSeeds(arm, seedCount) ? <Text>{ARM_MARK.pending} </Text> : <Text color={c(arm.status)}>{ARM_MARK[arm.status]} </Text>}
               <Text bold={isExpanded}>{arm.name.padEnd(nameWidth)}</Text> {isExpanded ? null : <>{marks} </>}
               <Text dimColor={arm.status === 'pending'}>{armSummary(arm, seedCount)}</Text>
             </Text>

@@ -2,7 +2,7 @@
 // warnings) go to <Static> and scroll up once; the live part below is redrawn in place.
 import { Box, Static, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { paint as makePaint } from '../../format/color.js';
+import { markupPaint, paint as makePaint, toneSegments } from '../../format/color.js';
 import { armEndLine, epochLine, headerLines, stepEndLine, warningLine, whoTag } from '../../format/event-lines.js';
 import { finalSummaryLines } from '../../format/final-summary.js';
 import { formatResultsTable } from '../../format/results-table.js';
@@ -66,8 +66,32 @@ function staticItems(state: RunState, p: ReturnType<typeof makePaint>): StaticIt
   return items;
 }
 
+const TONE_PROPS: Record<string, { color?: string; dimColor?: boolean; bold?: boolean }> = {
+  green: { color: 'green' },
+  red: { color: 'red' },
+  yellow: { color: 'yellow' },
+  cyan: { color: 'cyan' },
+  dim: { dimColor: true },
+  bold: { bold: true },
+};
+
+/** A line from markupPaint drawn with Ink styles (plain lines pass through). */
+function StyledLine({ line, truncate = false }: { line: string; truncate?: boolean }) {
+  if (line === '') return <Text> </Text>;
+  return (
+    <Text wrap={truncate ? 'truncate-end' : 'wrap'}>
+      {toneSegments(line).map((s, i) => (
+        <Text key={i} {...(s.tone ? TONE_PROPS[s.tone] : {})}>
+          {s.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
 export function RunView({ state, nowMs, columns, rows = 0, color, stopRequested, interactive }: RunViewProps) {
-  const p = makePaint(color);
+  // Styled spans as markers drawn with Ink props, not ANSI strings (see markupPaint).
+  const p = color ? markupPaint : makePaint(false);
   const width = Math.max(40, columns);
   const seeds = state.header?.seeds.length ?? 1;
   const items = staticItems(state, p);
@@ -83,7 +107,7 @@ export function RunView({ state, nowMs, columns, rows = 0, color, stopRequested,
         <ArmList arms={state.arms} current={null} seedCount={seeds} color={color} expanded={null} />
         <Text> </Text>
         {finalSummaryLines(end, state.header.runDir, { width, paint: p }).map((line, i) => (
-          <Text key={i}>{line === '' ? ' ' : line}</Text>
+          <StyledLine key={i} line={line} />
         ))}
       </Box>
     );
@@ -122,7 +146,7 @@ export function RunView({ state, nowMs, columns, rows = 0, color, stopRequested,
                 {cells} of {table.columns.length * state.testSets.length} cells filled; the terminal is too short for the table (shown at the end)
               </Text>
             ) : (
-              tableLines.map((line, i) => <Text key={i}>{line === '' ? ' ' : line}</Text>)
+              tableLines.map((line, i) => <StyledLine key={i} line={line} />)
             )}
           </Box>
         ) : null}
@@ -151,9 +175,7 @@ export function RunView({ state, nowMs, columns, rows = 0, color, stopRequested,
         {(item) => (
           <Box key={item.id} flexDirection="column">
             {item.lines.map((line, i) => (
-              <Text key={i} wrap="truncate-end">
-                {line === '' ? ' ' : line}
-              </Text>
+              <StyledLine key={i} line={line} truncate />
             ))}
           </Box>
         )}
