@@ -8,7 +8,7 @@ import { SemanticDiagnostics as D } from './diagnostics.js';
 import { checkNumber } from './numbers.js';
 import type { DatasetSpec, OptimizerSpec } from './plan.js';
 
-export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/dataset-fashion-mnist';
+export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 export const DEFAULT_SGD = { lr: 0.01, momentum: 0.5 } as const;
 export const DEFAULT_ADAM = { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 

@@ -32,15 +32,21 @@ describe('examples', () => {
     expect(quick.arms[0].steps.filter((s) => s.kind === 'train').map((s) => (s.kind === 'train' ? s.epochs : 0))).toEqual([1, 1]);
   });
 
-  it('reference.mfx has the research code\'s variants as arms, 20 epochs each, on pmnist.*', () => {
+  it('reference.mfx has torch_reference.py\'s four arms plus the research code\'s other variants, on pmnist.*', () => {
     const plan = compile(read('reference.mfx'), 'reference.mfx').plan!;
-    expect(plan.arms.map((a) => a.name)).toEqual(['baseline', 'hybrid', 'hybrid-nr', 'alternate', 'negative']);
-    for (const a of plan.arms) {
-      expect(a.steps.reduce((n, s) => n + (s.kind === 'train' ? s.epochs : 0), 0)).toBe(20);
-      expect(a.reportLabel).toBe('final');
+    expect(plan.arms.map((a) => a.name)).toEqual(['baseline', 'inverted', 'hybrid', 'hybrid-relu6', 'hybrid-nr', 'alternate']);
+    const epochs = (name: string) =>
+      plan.arms.find((a) => a.name === name)!.steps.reduce((n, s) => n + (s.kind === 'train' ? s.epochs : 0), 0);
+    expect(epochs('baseline')).toBe(10);
+    expect(epochs('inverted')).toBe(10);
+    for (const arm of ['hybrid', 'hybrid-relu6', 'hybrid-nr', 'alternate']) expect(epochs(arm)).toBe(20); // 10 + 10
+    for (const a of plan.arms) expect(a.reportLabel).toBe('final');
+    // every hybrid shares the baseline's 10 pretraining epochs: computed once
+    for (const arm of ['hybrid', 'hybrid-relu6', 'hybrid-nr', 'alternate']) {
+      expect(plan.arms.find((a) => a.name === arm)!.sharedPrefix).toBeGreaterThanOrEqual(2);
     }
     expect(plan.testSets).toEqual(['pmnist.unmodified', 'pmnist.hcut', 'pmnist.vcut', 'pmnist.dcut', 'pmnist.tcut']);
-    expect(plan.warnings).toHaveLength(1); // invert relu in `negative`, on purpose
+    expect(plan.warnings).toHaveLength(2); // invert relu in `inverted` and `hybrid`, as torch_reference.py does
   });
 
   it('custom-model.mfx declares its own model', () => {

@@ -30,7 +30,7 @@ describe('settings: values', () => {
     );
     expect(plan).toMatchObject({
       title: 'My run',
-      dataset: { kind: 'fashion-mnist', dir: '/usr/share/dataset-fashion-mnist' },
+      dataset: { kind: 'fashion-mnist', dir: '/usr/share/datasets/fashion-mnist' },
       optimizer: { lr: 0.1, momentum: 0.9 },
       batch: 32,
       seed: 5,
