@@ -11,9 +11,9 @@ describe('mfx plan', () => {
     expect(out).toContain('classification based on missing features (reference)');
     expect(out).toContain('model      reference: 21,840 parameters in conv1 260, conv2 5,020, fc1 16,050, fc2 510');
     expect(out).toContain('test sets  pmnist.* (5)');
-    expect(out).toMatch(/arm baseline {2}20 epochs, reports final, baseline none/);
+    expect(out).toMatch(/arm baseline {2}10 epochs, reports final, baseline none/);
     expect(out).toMatch(/arm hybrid-nr {2}20 epochs, reports final, baseline baseline\/final/);
-    expect(out).toContain('first 3 steps shared with an earlier arm');
+    expect(out).toContain('first 4 steps shared with an earlier arm');
     expect(out).toMatch(/train 10 +16,590 trainable \(conv1\.bias, conv2\.bias, fc1, fc2\), frozen conv1\.weight, conv2\.weight; lr 0\.01; inverted relu6/);
     expect(out).toContain('warnings');
   });

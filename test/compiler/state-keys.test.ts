@@ -9,12 +9,13 @@ describe('state keys and shared prefixes', () => {
   it('gives the arms of the reference experiment the shared prefixes they have', () => {
     expect(reference.arms.map((a) => [a.name, a.sharedPrefix])).toEqual([
       ['baseline', 0],
-      ['hybrid', 0],
-      ['hybrid-nr', 3], // pretrain 10, the snapshot eval, freeze conv*.weight
-      ['alternate', 5], // ... and reset fc*, invert relu6 like hybrid
-      ['negative', 0],
+      ['inverted', 0],
+      ['hybrid', 2], // the baseline's pretrain 10 and its snapshot eval
+      ['hybrid-relu6', 4], // ... and freeze conv*, reset fc* like hybrid
+      ['hybrid-nr', 2], // freezes conv*.weight only: shares just the pretraining
+      ['alternate', 5], // ... and invert relu6 like hybrid-relu6
     ]);
-    expect(arm(reference, 'hybrid').steps[0].stateKey).toBe(arm(reference, 'hybrid-nr').steps[0].stateKey);
+    expect(arm(reference, 'baseline').steps[0].stateKey).toBe(arm(reference, 'hybrid-nr').steps[0].stateKey);
   });
 
   it('ignores the pretrain flag, layout and comments, but not the steps', () => {
