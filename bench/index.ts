@@ -1,4 +1,4 @@
-// `npm run bench`: the other bench files (bench/check.ts, bench/data.ts, when present), then
+// `npm run bench`: the other bench files (bench/check.ts, data.ts, ui.ts, when present), then
 // mfx against PyTorch (../shared/bench/torch_reference.py) on the same work, interleaved,
 // medians of several repeats, ratios printed and written to bench/out/compare-*.json.
 //
@@ -41,7 +41,7 @@ const log = (s = '') => process.stdout.write(`${s}\n`);
 
 // 1. The other bench files, each in its own process.
 if (!values['only-compare']) {
-  for (const file of ['check.ts', 'data.ts']) {
+  for (const file of ['check.ts', 'data.ts', 'ui.ts']) {
     const full = path.join(benchDir, file);
     if (!existsSync(full)) continue;
     log(`== bench/${file}`);
