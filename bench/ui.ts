@@ -4,7 +4,7 @@
 // epoch seconds, so start-up and evaluation do not count). Medians of the repeats; the UI
 // passes when it keeps at least 95% of the json reporter's rate.
 //
-//   node --import tsx bench/ui.ts [--repeats 3] [--train-subset 4096] [--backend wasm] [--file examples/quickstart.mfx]
+//   node --import tsx bench/ui.ts [--repeats 3] [--train-subset 16384] [--backend wasm] [--file examples/quickstart.mfx]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
-    'train-subset': { type: 'string', default: '4096' },
+    'train-subset': { type: 'string', default: '16384' },
     'test-subset': { type: 'string', default: '100' },
     backend: { type: 'string', default: 'wasm' },
     file: { type: 'string', default: 'examples/quickstart.mfx' },
