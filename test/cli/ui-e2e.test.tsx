@@ -71,10 +71,11 @@ const results = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'results
 const trainedBatch = (dir: string) => existsSync(path.join(dir, 'events.jsonl')) && readFileSync(path.join(dir, 'events.jsonl'), 'utf8').includes('"type":"batch"');
 
 describe.skipIf(!hasScript)('mfx run in a terminal', () => {
-  it('stops on Ctrl-C with exit 130 and a resume hint, then --resume ends with the final table', async () => {
+  it('stops on Ctrl-C with exit 130 and a resume hint, keeps completed steps, and --resume ends with the final table', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-ui-e2e-')), 'run');
-    const run = inTerminal([EXAMPLE, '--backend', 'wasm', '--train-subset', '1024', '--test-subset', '100', '--out', dir]);
-    await until(() => stripAnsi(run.output()).includes('batches ·'), 'the live progress bar');
+    const run = inTerminal([EXAMPLE, '--backend', 'wasm', '--train-subset', '4096', '--test-subset', '100', '--out', dir]);
+    // Ctrl-C once the second training step is on screen: pretraining and its eval are complete.
+    await until(() => stripAnsi(run.output()).includes('train 1 (fc1, fc2; inverted relu6)  ◀ now'), 'the second training step');
     expect(stripAnsi(run.output())).toContain('q or Ctrl-C: stop');
     run.type('\u0003');
     const code = await run.exit;
@@ -82,6 +83,7 @@ describe.skipIf(!hasScript)('mfx run in a terminal', () => {
     expect(code, screen).toBe(130);
     expect(screen).toContain(`--resume ${dir}`);
     expect(results(dir).status).toBe('stopped');
+    expect(stripAnsi(run.output())).toMatch(/\[main\] done pretrain 1/);
 
     const resumed = inTerminal([EXAMPLE, '--resume', dir]);
     const resumedCode = await resumed.exit;
@@ -91,11 +93,17 @@ describe.skipIf(!hasScript)('mfx run in a terminal', () => {
     expect(final).toMatch(/pmnist\.tcut +\d+\.\d\d +[+-]\d+\.\d\d/);
     expect(final).toContain(`run folder: ${dir}`);
     expect(results(dir).status).toBe('done');
+    // The resumed run started after the completed steps: pretraining was not run again.
+    const events = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const second = events.findIndex((e, i) => i > 0 && e.type === 'run-start');
+    expect(events[second].resumed).toBe(true);
+    expect(events.slice(second).some((e) => e.type === 'step-start' && e.step === 0)).toBe(false);
+    expect(final).toContain('✓ main');
   });
 
   it('a SIGINT to a piped run stops it the same way', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-ui-e2e-')), 'run');
-    const run = piped([EXAMPLE, '--backend', 'wasm', '--train-subset', '1024', '--test-subset', '100', '--out', dir]);
+    const run = piped([EXAMPLE, '--backend', 'wasm', '--train-subset', '2048', '--test-subset', '100', '--out', dir]);
     await until(() => trainedBatch(dir), 'the first batch');
     run.signal('SIGINT');
     const code = await run.exit;
