@@ -1,16 +1,33 @@
 // `mfx plan FILE [--json]`: compiles a file and shows what would run: arms, steps with their
 // resolved parameters and trainable counts, epochs, test sets, baselines and shared prefixes.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { compile } from '../../compiler/index.js';
 import type { FeatureTransform, Plan, StepSpec } from '../../compiler/plan.js';
 import { planToJson } from '../../compiler/plan-io.js';
 import { testSetCatalogue } from '../../compiler/test-sets.js';
-import type { CliContext } from '../context.js';
+import { estimateWork, type WorkEstimate } from '../../compiler/work-estimate.js';
+import { UserError, type CliContext } from '../context.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { readSourceFile } from '../diagnostics/source-file.js';
 import { paint, shouldUseColor, type Paint } from '../format/color.js';
 import { formatCount } from '../format/numbers.js';
 import { summarizeParams } from '../format/param-names.js';
+import { describeWork } from './plan-work.js';
+
+interface PlanFlags {
+  json?: boolean;
+  workJson?: boolean;
+  trainSubset?: number;
+  testSubset?: number;
+}
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} needs a whole number above 0, got "${value}".`);
+    return n;
+  };
+}
 
 export function registerPlan(program: Command, ctx: CliContext): void {
   program
@@ -18,8 +35,15 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .description('compile an .mfx file and show the plan: arms, steps, parameters, test sets, baselines')
     .argument('<file>', 'the .mfx file')
     .option('--json', 'print the Plan as JSON (what `mfx run` executes)')
-    .addHelpText('after', '\nExamples:\n  mfx plan examples/reference.mfx\n  mfx plan --json examples/oneliner.mfx > plan.json\n')
-    .action((file: string, opts: { json?: boolean }) => {
+    .option('--work-json', 'print the work estimate (images with and without reuse and caching) as JSON')
+    .option('--train-subset <n>', 'estimate the work for the first N training images (as `mfx run --train-subset`)', positiveInt('--train-subset'))
+    .option('--test-subset <m>', 'estimate the work for the first M images of each test set', positiveInt('--test-subset'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mfx plan examples/reference.mfx\n  mfx plan --json examples/oneliner.mfx > plan.json\n  mfx plan --train-subset 3000 --test-subset 1000 examples/reference.mfx\n',
+    )
+    .action((file: string, opts: PlanFlags) => {
+      if (opts.json && opts.workJson) throw new UserError('--json and --work-json print different documents; give one of them.', 2);
       const text = readSourceFile(file);
       const { plan, diagnostics } = compile(text, file);
       if (diagnostics.length > 0) ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
@@ -28,12 +52,17 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         ctx.setExitCode(1);
         return;
       }
-      ctx.stdout.write(opts.json ? planToJson(plan) : describePlan(plan, paint(shouldUseColor(ctx.stdout))));
+      if (opts.json) {
+        ctx.stdout.write(planToJson(plan));
+        return;
+      }
+      const work = estimateWork(plan, { trainImages: opts.trainSubset, testImages: opts.testSubset });
+      ctx.stdout.write(opts.workJson ? `${JSON.stringify(work, null, 2)}\n` : describePlan(plan, paint(shouldUseColor(ctx.stdout)), work));
     });
 }
 
 /** The human summary `mfx plan` prints. */
-export function describePlan(plan: Plan, p: Paint = paint(false)): string {
+export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEstimate): string {
   const out: string[] = [];
   const opt = plan.optimizer;
   const optimizer =
@@ -56,6 +85,10 @@ export function describePlan(plan: Plan, p: Paint = paint(false)): string {
       const shared = i < arm.sharedPrefix ? p.dim(' (shared)') : '';
       out.push(`  ${String(i + 1).padStart(2)}  ${describeStep(s, plan)}${shared}`);
     });
+  }
+  if (work) {
+    out.push('');
+    out.push(describeWork(plan, work, p));
   }
   if (plan.warnings.length > 0) {
     out.push('');

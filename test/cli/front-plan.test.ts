@@ -30,6 +30,47 @@ describe('mfx plan', () => {
     const plan = readPlan(JSON.parse(r.stdout));
     expect(plan.file).toBe('examples/oneliner.mfx');
     expect(plan.model.totalParams).toBe(21840);
+    expect(r.stdout).not.toContain('headOnly');
+  });
+
+  it('ends with a work section: shared steps, head-only steps, images with and without reuse and caching', async () => {
+    const r = await mfx('plan', 'examples/reference.mfx');
+    const out = r.stdout;
+    const work = out.slice(out.indexOf('\nwork  '));
+    expect(out.indexOf('\nwork  ')).toBeGreaterThan(out.indexOf('arm alternate'));
+    expect(out.indexOf('\nwork  ')).toBeLessThan(out.indexOf('\nwarnings'));
+    expect(work).toContain('work  60,000 training images per epoch, 10,000 per test set, 1 seed');
+    expect(work).toMatch(/arm baseline +every step computed in full/);
+    expect(work).toMatch(/arm hybrid-relu6 +steps 1-4 computed once and shared; step 6 \(train 10\) head only: conv features computed once/);
+    expect(work).toMatch(/arm hybrid-nr +steps 1-2 computed once and shared\n/);
+    expect(work).toContain(
+      'training images  6,000,000 without reuse/caching → 3,600,000 with (1,800,000 full network, 1,800,000 head only; conv features computed for 60,000)',
+    );
+    expect(work).toContain('eval images      550,000 without reuse → 350,000 with');
+    expect(work).toContain('feature cache    [8, 8, 20] floats per image, 293 MiB (limit 1,024 MiB)');
+    expect(work).toContain('estimated 2.8x less work (6,093,500 → 2,191,900 conv-equivalent images)');
+  });
+
+  it('estimates the work for a subset and multiplies it by repeat', async () => {
+    const r = await mfx('plan', '--train-subset', '3000', '--test-subset', '1000', 'examples/repeat.mfx');
+    expect(r.code).toBe(0);
+    // frozen: pretrain 2 + head 2; inverted: pretrain shared, head 2; one cache of the pretrained conv part; 3 seeds.
+    expect(r.stdout).toContain('work  3,000 training images per epoch, 1,000 per test set, 3 seeds');
+    expect(r.stdout).toContain('training images  72,000 without reuse/caching → 54,000 with (18,000 full network, 36,000 head only; conv features computed for 9,000)');
+    expect(r.stdout).toContain('eval images      60,000 without reuse → 45,000 with');
+  });
+
+  it('prints the work estimate as JSON with --work-json, and refuses it together with --json', async () => {
+    const r = await mfx('plan', '--work-json', 'examples/oneliner.mfx');
+    expect(r.code).toBe(0);
+    const w = JSON.parse(r.stdout);
+    expect(w.with).toEqual({ full: 600_000, headOnly: 1_200_000, convForward: 60_000, eval: 100_000 });
+    const both = await mfx('plan', '--json', '--work-json', 'examples/oneliner.mfx');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give one of them');
+    const bad = await mfx('plan', '--train-subset', '0', 'examples/oneliner.mfx');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--train-subset needs a whole number above 0');
   });
 
   it('prints diagnostics and exits 1 when the file has errors', async () => {
@@ -44,6 +85,8 @@ describe('mfx plan', () => {
   it('has --help', async () => {
     const r = await mfx('plan', '--help');
     expect(r.stdout).toContain('--json');
+    expect(r.stdout).toContain('--work-json');
+    expect(r.stdout).toContain('--train-subset');
     expect(readFileSync('examples/oneliner.mfx', 'utf8')).toContain('pretrain 10');
   });
 });

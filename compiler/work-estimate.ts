@@ -1,0 +1,263 @@
+// Work estimate: how many images a Plan makes the runtime process, with and without the two
+// optimisations a declarative plan allows (issue 6):
+//   - shared-prefix reuse: an arm's first `sharedPrefix` steps (equal stateKey) are computed
+//     once per seed, by the earlier arm, and handed over (train steps and evals alike);
+//   - frozen-feature cache: during a train step in which every parameter before the model's
+//     feature boundary is frozen, the conv part cannot change, so its output is computed once
+//     per training image and only the head trains. One cache serves every step (of any arm of
+//     the same seed) that runs on the same conv-part weights.
+// A pure function of the Plan: nothing here measures, reads data or knows the runtime. The
+// cross-run cache (`--cache DIR`) is not counted: what it holds is unknown at compile time.
+import type { ArmSpec, LayerSpec, Plan, Shape, StepSpec } from './plan.js';
+
+/**
+ * Cost model, in "conv-equivalent images": one full training image (forward and backward
+ * through the whole network) costs 1. Ratios from the wasm profile of the reference net at
+ * batch 64 (bench/profile.ts, --phase baseline and --phase frozen, on the 2-core bench machine):
+ *   full training step           ~20 ms / 64 images                 -> 1
+ *   frozen-conv step             ~6.4 ms / 64, of which the conv forward is ~2.8 ms,
+ *                                so the head alone (fwd + bwd) ~3.6 ms -> 3.6 / 20 = 0.18
+ *   conv-part forward (cache fill, once per image)            ~2.8 ms -> 2.8 / 20 = 0.14
+ *   evaluation (forward of the whole net, no backward) ~2.8 + ~0.6 ms -> 3.4 / 20 = 0.17
+ *     (npm run bench agrees: 6,678 eval img/s vs 1,194 training img/s on one job, 0.18)
+ * Only the reference net was profiled; for other models the ratios are a rough guide.
+ */
+export const COST_MODEL = {
+  fullTrainingImage: 1,
+  headOnlyImage: 0.18,
+  convForwardImage: 0.14,
+  evalImage: 0.17,
+} as const;
+
+/** Images per dataset known at compile time (train, test); `idx` folders are only known when read. */
+const DATASET_IMAGES: Record<'mnist' | 'fashion-mnist', { train: number; test: number }> = {
+  mnist: { train: 60_000, test: 10_000 },
+  'fashion-mnist': { train: 60_000, test: 10_000 },
+};
+
+/** The default bound on the frozen-feature cache (the issue's "say 1 GB"); above it the runtime trains the full network. */
+export const FEATURE_CACHE_LIMIT_BYTES = 1024 ** 3;
+
+export interface WorkOptions {
+  /** Training images per epoch (e.g. `--train-subset`); capped at the dataset's size when that is known. */
+  trainImages?: number;
+  /** Images per test set (e.g. `--test-subset`); capped likewise. */
+  testImages?: number;
+  /** Above this many bytes the feature cache is not used (default FEATURE_CACHE_LIMIT_BYTES). */
+  cacheLimitBytes?: number;
+}
+
+/**
+ * Image counts. When the image counts are unknown (an idx dataset without options), training
+ * counts are in epochs (passes over the training set) and eval counts in test-set passes.
+ */
+export interface ImageCounts {
+  /** Training images through the whole network (forward + backward). */
+  full: number;
+  /** Training images through the head only, conv features taken from the cache. */
+  headOnly: number;
+  /** Conv-part forward passes that fill the feature cache (once per image per conv state and seed). */
+  convForward: number;
+  /** Test images evaluated. */
+  eval: number;
+}
+
+export interface StepWork {
+  /** 0-based index in the arm's steps. */
+  index: number;
+  kind: 'train' | 'eval';
+  /** Inside the arm's shared prefix: computed once, by an earlier arm. */
+  shared: boolean;
+  /** Train step that uses the frozen-feature cache (head only). */
+  headOnly: boolean;
+  /** Per seed, without any optimisation. */
+  images: number;
+}
+
+export interface ArmWork {
+  arm: string;
+  steps: StepWork[];
+  /** Summed over all seeds. */
+  without: ImageCounts;
+  /** Summed over all seeds; cache fills are counted in the first arm that needs them. */
+  with: ImageCounts;
+}
+
+export interface WorkEstimate {
+  /** Training images per epoch, or null when unknown (counts are then in epochs). */
+  trainImages: number | null;
+  /** Images per test set, or null when unknown (eval counts are then in test-set passes). */
+  testImages: number | null;
+  seeds: number;
+  arms: ArmWork[];
+  /** Totals over arms and seeds: every arm computes every step, no cache. */
+  without: ImageCounts;
+  /** Totals with shared prefixes computed once per seed and the frozen-feature cache. */
+  with: ImageCounts;
+  featureCache: {
+    /** Whether some train step is eligible (everything before the feature boundary frozen). */
+    eligible: boolean;
+    /** Shape of one cached feature map: the conv part up to its last deterministic layer. */
+    shape: Shape;
+    /** Bytes of one cache (float32, one entry per training image), or null when the image count is unknown. */
+    bytes: number | null;
+    limitBytes: number;
+    /** False when the cache would exceed the limit: the eligible steps then train the full network. */
+    used: boolean;
+  };
+  /** Work in conv-equivalent images (COST_MODEL), without and with the optimisations. */
+  cost: { without: number; with: number };
+  /** cost.without / cost.with (1 when nothing is saved or there is no work). */
+  speedup: number;
+  /** What `cost` covers: evals are left out when the image counts are unknown (their ratio to training is unknown). */
+  costBasis: 'training and eval' | 'training only';
+}
+
+const ZERO: ImageCounts = { full: 0, headOnly: 0, convForward: 0, eval: 0 };
+
+function add(a: ImageCounts, b: Partial<ImageCounts>): ImageCounts {
+  return {
+    full: a.full + (b.full ?? 0),
+    headOnly: a.headOnly + (b.headOnly ?? 0),
+    convForward: a.convForward + (b.convForward ?? 0),
+    eval: a.eval + (b.eval ?? 0),
+  };
+}
+
+/** Total training images (full + head only; cache fills are reported separately). */
+export function trainingImages(c: ImageCounts): number {
+  return c.full + c.headOnly;
+}
+
+function cost(c: ImageCounts, withEval: boolean): number {
+  return (
+    c.full * COST_MODEL.fullTrainingImage +
+    c.headOnly * COST_MODEL.headOnlyImage +
+    c.convForward * COST_MODEL.convForwardImage +
+    (withEval ? c.eval * COST_MODEL.evalImage : 0)
+  );
+}
+
+function layerName(l: LayerSpec): string | null {
+  return l.kind === 'conv' || l.kind === 'dense' ? l.name : null;
+}
+
+/** Parameters of the layers before the feature boundary (the conv part). */
+export function convPartParams(plan: Plan): Set<string> {
+  const layers = new Set(plan.model.layers.slice(0, plan.model.featureBoundary).map(layerName).filter((n): n is string => n !== null));
+  return new Set(plan.model.params.filter((p) => layers.has(p.layer)).map((p) => p.name));
+}
+
+/**
+ * Whether a train step can use the frozen-feature cache: the conv part has parameters and none
+ * of them trains. `freeze conv*.weight` does not qualify: the conv biases still train, so the
+ * conv output changes every batch.
+ */
+export function usesFeatureCache(step: Extract<StepSpec, { kind: 'train' }>, convParams: Set<string>): boolean {
+  return convParams.size > 0 && !step.trainable.some((n) => convParams.has(n));
+}
+
+/**
+ * What the cache holds per image: the conv part's output up to its last deterministic layer
+ * (dropout varies per epoch) and before the feature activation (which `invert` replaces).
+ */
+export function featureCacheShape(plan: Plan): Shape {
+  const { layers, featureBoundary, featureActivation, inputShape } = plan.model;
+  let end = featureBoundary;
+  const dropout = layers.slice(0, featureBoundary).findIndex((l) => l.kind === 'dropout' || l.kind === 'dropout2d');
+  if (dropout >= 0) end = Math.min(end, dropout);
+  if (featureActivation >= 0) end = Math.min(end, featureActivation);
+  return end === 0 ? inputShape : layers[end - 1].outShape;
+}
+
+/** Whether a step changes the conv part's weights, i.e. starts a new conv state. */
+function changesConvPart(step: StepSpec, convParams: Set<string>): boolean {
+  switch (step.kind) {
+    case 'train':
+      return step.trainable.some((n) => convParams.has(n));
+    case 'reset':
+      return step.params.some((n) => convParams.has(n));
+    case 'load':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function imagesFor(known: { train: number; test: number } | null, given: number | undefined, part: 'train' | 'test'): number | null {
+  if (given !== undefined) return known ? Math.min(given, known[part]) : given;
+  return known ? known[part] : null;
+}
+
+/** The estimate for a compiled Plan. */
+export function estimateWork(plan: Plan, opts: WorkOptions = {}): WorkEstimate {
+  const known = plan.dataset.kind === 'idx' ? null : DATASET_IMAGES[plan.dataset.kind];
+  const trainImages = imagesFor(known, opts.trainImages, 'train');
+  const testImages = imagesFor(known, opts.testImages, 'test');
+  const perEpoch = trainImages ?? 1;
+  const perTestSet = testImages ?? 1;
+  const convParams = convPartParams(plan);
+  const shape = featureCacheShape(plan);
+  const bytes = trainImages === null ? null : trainImages * shape.reduce((a, b) => a * b, 1) * 4;
+  const limitBytes = opts.cacheLimitBytes ?? FEATURE_CACHE_LIMIT_BYTES;
+  const eligible = plan.arms.some((a) => a.steps.some((s) => s.kind === 'train' && usesFeatureCache(s, convParams)));
+  const used = eligible && (bytes === null || bytes <= limitBytes);
+  const seeds = plan.seeds.length;
+
+  // Conv states whose features are already cached, per seed. A conv state is named by the
+  // stateKey of the step that last changed the conv part ('' = the seed's initial weights);
+  // equal names across arms mean equal weights, so one cache serves them all. Every seed goes
+  // through the same steps, so one set counts for all seeds (times `seeds`).
+  const filled = new Set<string>();
+  const arms = plan.arms.map((arm) => estimateArm(arm));
+
+  function estimateArm(arm: ArmSpec): ArmWork {
+    const steps: StepWork[] = [];
+    let without = ZERO;
+    let withOpt = ZERO;
+    let convState = '';
+    arm.steps.forEach((s, index) => {
+      const shared = index < arm.sharedPrefix;
+      if (changesConvPart(s, convParams)) convState = s.stateKey;
+      if (s.kind === 'train') {
+        const images = s.epochs * perEpoch;
+        const headOnly = used && usesFeatureCache(s, convParams);
+        steps.push({ index, kind: 'train', shared, headOnly, images });
+        without = add(without, { full: images * seeds });
+        if (shared) return;
+        if (!headOnly) {
+          withOpt = add(withOpt, { full: images * seeds });
+          return;
+        }
+        withOpt = add(withOpt, { headOnly: images * seeds });
+        if (!filled.has(convState)) {
+          filled.add(convState);
+          withOpt = add(withOpt, { convForward: perEpoch * seeds });
+        }
+      } else if (s.kind === 'eval') {
+        const images = s.testSets.length * perTestSet;
+        steps.push({ index, kind: 'eval', shared, headOnly: false, images });
+        without = add(without, { eval: images * seeds });
+        if (!shared) withOpt = add(withOpt, { eval: images * seeds });
+      }
+    });
+    return { arm: arm.name, steps, without, with: withOpt };
+  }
+
+  const without = arms.reduce((a, w) => add(a, w.without), ZERO);
+  const withOpt = arms.reduce((a, w) => add(a, w.with), ZERO);
+  const withEval = trainImages !== null && testImages !== null;
+  const costs = { without: cost(without, withEval), with: cost(withOpt, withEval) };
+  return {
+    trainImages,
+    testImages,
+    seeds,
+    arms,
+    without,
+    with: withOpt,
+    featureCache: { eligible, shape, bytes, limitBytes, used },
+    cost: costs,
+    speedup: costs.with > 0 ? costs.without / costs.with : 1,
+    costBasis: withEval ? 'training and eval' : 'training only',
+  };
+}

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/index.js';
+import type { Plan } from '../../compiler/plan.js';
+import { COST_MODEL, estimateWork, featureCacheShape, trainingImages } from '../../compiler/work-estimate.js';
+import { expectPlan } from './helpers.js';
+
+function example(name: string): Plan {
+  const file = `examples/${name}`;
+  const { plan } = compile(readFileSync(file, 'utf8'), file);
+  expect(plan).not.toBeNull();
+  return plan!;
+}
+
+const cost = (full: number, headOnly: number, convForward: number, evalImages: number) =>
+  full + headOnly * COST_MODEL.headOnlyImage + convForward * COST_MODEL.convForwardImage + evalImages * COST_MODEL.evalImage;
+
+describe('work estimate', () => {
+  it('counts examples/reference.mfx by hand: six arms sharing one pretraining, three head-only arms', () => {
+    const w = estimateWork(example('reference.mfx'));
+    expect(w.trainImages).toBe(60_000);
+    expect(w.testImages).toBe(10_000);
+    // Without: 10 + 10 + 4 x 20 = 100 epochs through the whole network; 11 evals of 5 test sets.
+    expect(w.without).toEqual({ full: 6_000_000, headOnly: 0, convForward: 0, eval: 550_000 });
+    // With: pretrain once (10 epochs), inverted 10, hybrid-nr's 10 (conv biases train) in full;
+    // hybrid, hybrid-relu6, alternate: 10 epochs each on the head, on one cache of the pretrained
+    // conv weights (60,000 conv passes); evals: baseline 2, every other arm only its final.
+    expect(w.with).toEqual({ full: 1_800_000, headOnly: 1_800_000, convForward: 60_000, eval: 350_000 });
+    expect(trainingImages(w.with)).toBe(3_600_000);
+    expect(w.cost.without).toBeCloseTo(cost(6_000_000, 0, 0, 550_000), 6);
+    expect(w.cost.with).toBeCloseTo(cost(1_800_000, 1_800_000, 60_000, 350_000), 6);
+    expect(w.speedup).toBeCloseTo(6_093_500 / 2_191_900, 6);
+    expect(w.costBasis).toBe('training and eval');
+
+    const byArm = Object.fromEntries(w.arms.map((a) => [a.arm, a]));
+    expect(byArm['hybrid-nr'].steps.filter((s) => s.headOnly)).toEqual([]);
+    expect(byArm['hybrid'].steps.filter((s) => s.headOnly).map((s) => s.index)).toEqual([5]);
+    expect(byArm['alternate'].steps.filter((s) => s.shared).map((s) => s.index)).toEqual([0, 1]);
+    // The cache fill is counted once, in the first arm that needs it.
+    expect(w.arms.map((a) => a.with.convForward)).toEqual([0, 0, 60_000, 0, 0, 0]);
+    expect(w.featureCache).toEqual({ eligible: true, shape: [8, 8, 20], bytes: 60_000 * 1280 * 4, limitBytes: 1024 ** 3, used: true });
+  });
+
+  it('counts the one-liner by hand: pretraining in full, the 20 head-only epochs on cached features', () => {
+    const w = estimateWork(example('oneliner.mfx'));
+    expect(w.without).toEqual({ full: 1_800_000, headOnly: 0, convForward: 0, eval: 100_000 });
+    expect(w.with).toEqual({ full: 600_000, headOnly: 1_200_000, convForward: 60_000, eval: 100_000 });
+    expect(w.cost.without).toBeCloseTo(1_817_000, 6);
+    expect(w.cost.with).toBeCloseTo(841_400, 6);
+  });
+
+  it('uses the cache only when every conv parameter is frozen: conv*.weight leaves the biases training', () => {
+    const all = estimateWork(expectPlan('pretrain 1\nfreeze conv*\ntrain 2\n'));
+    expect(all.with).toEqual({ full: 60_000, headOnly: 120_000, convForward: 60_000, eval: 0 });
+    const weights = estimateWork(expectPlan('pretrain 1\nfreeze conv*.weight\ntrain 2\n'));
+    expect(weights.with).toEqual({ full: 180_000, headOnly: 0, convForward: 0, eval: 0 });
+    expect(weights.featureCache.eligible).toBe(false);
+    expect(weights.speedup).toBe(1);
+    const oneLayer = estimateWork(expectPlan('pretrain 1\nfreeze conv1\ntrain 2\n'));
+    expect(oneLayer.with.headOnly).toBe(0);
+  });
+
+  it('starts a new cache when the conv part changes between frozen steps', () => {
+    // reset conv2 and unfreeze+train both change the conv weights: each later frozen step needs new features.
+    const w = estimateWork(expectPlan('freeze conv*\ntrain 1\ntrain 1\nreset conv2\ntrain 1\nunfreeze conv*\ntrain 1\nfreeze conv*\ntrain 1\n'));
+    expect(w.with).toEqual({ full: 60_000, headOnly: 4 * 60_000, convForward: 3 * 60_000, eval: 0 });
+  });
+
+  it('multiplies per-seed work by repeat; shared prefixes are computed once per seed', () => {
+    const one = estimateWork(expectPlan('pretrain 2\narm a { freeze conv*\ntrain 2 }\narm b { train 2 }\neval pmnist.unmodified\n'));
+    const three = estimateWork(expectPlan('repeat 3\npretrain 2\narm a { freeze conv*\ntrain 2 }\narm b { train 2 }\neval pmnist.unmodified\n'));
+    // a: pretrain 2 + head 2; b: pretrain 2 (shared with a) + 2 in full. Evals: pretrained + final in a, final in b.
+    expect(one.with).toEqual({ full: 240_000, headOnly: 120_000, convForward: 60_000, eval: 30_000 });
+    expect(one.without).toEqual({ full: 480_000, headOnly: 0, convForward: 0, eval: 40_000 });
+    expect(three.seeds).toBe(3);
+    for (const k of ['full', 'headOnly', 'convForward', 'eval'] as const) {
+      expect(three.with[k]).toBe(3 * one.with[k]);
+      expect(three.without[k]).toBe(3 * one.without[k]);
+    }
+    expect(three.speedup).toBeCloseTo(one.speedup, 9);
+  });
+
+  it('takes image counts from options, capped at the dataset size', () => {
+    const w = estimateWork(example('oneliner.mfx'), { trainImages: 3000, testImages: 1_000_000 });
+    expect(w.trainImages).toBe(3000);
+    expect(w.testImages).toBe(10_000);
+    expect(w.with).toEqual({ full: 30_000, headOnly: 60_000, convForward: 3000, eval: 100_000 });
+  });
+
+  it('counts epochs and test-set passes for an idx folder without image counts, and speeds up training only', () => {
+    const plan = expectPlan('dataset idx "/data/letters"\npretrain 1\nfreeze conv*\ntrain 3\neval pidx.*\n');
+    const w = estimateWork(plan);
+    expect(w.trainImages).toBeNull();
+    expect(w.with).toEqual({ full: 1, headOnly: 3, convForward: 1, eval: 10 });
+    expect(w.featureCache.bytes).toBeNull();
+    expect(w.featureCache.used).toBe(true);
+    expect(w.costBasis).toBe('training only');
+    expect(w.cost.with).toBeCloseTo(cost(1, 3, 1, 0), 9);
+    const given = estimateWork(plan, { trainImages: 500, testImages: 100 });
+    expect(given.with).toEqual({ full: 500, headOnly: 1500, convForward: 500, eval: 1000 });
+    expect(given.costBasis).toBe('training and eval');
+  });
+
+  it('trains the full network when the cache would exceed its limit', () => {
+    const w = estimateWork(example('oneliner.mfx'), { cacheLimitBytes: 100 * 1024 * 1024 });
+    expect(w.featureCache.used).toBe(false);
+    expect(w.with).toEqual({ full: 1_800_000, headOnly: 0, convForward: 0, eval: 100_000 });
+  });
+
+  it('caches the conv part up to its last deterministic layer, before the feature activation', () => {
+    const noDropout = expectPlan('model {\n  conv1: conv 4 3x3\n  pool 2\n  relu\n  flatten\n  fc1: dense 10\n}\ntrain 1\n');
+    expect(featureCacheShape(noDropout)).toEqual([13, 13, 4]); // the pool's output: relu is the feature activation
+    expect(featureCacheShape(example('custom-model.mfx'))).toEqual([8, 8, 32]); // conv2, before dropout2d
+  });
+});
