@@ -19,6 +19,7 @@ import { armsWaitingFor, PrefixStore } from './shared-prefix.js';
 import { TensorFileError } from './tensor-file.js';
 import { describeStep, outlineArm } from './step-text.js';
 import { loadRunData, type LoadRunData, type RunData } from './run-data.js';
+import { DEFAULT_FEATURE_CACHE_BYTES, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface ExecuteOptions {
@@ -36,6 +37,10 @@ export interface ExecuteOptions {
   loadData?: LoadRunData;
   /** Minimum milliseconds between batch events (default 100: at most 10 a second). */
   batchEventIntervalMs?: number;
+  /** Bound on the frozen-feature cache in bytes (default 1 GiB; 0 turns the cache off). */
+  featureCacheBytes?: number;
+  /** Whether arms start from an earlier arm's state after a shared prefix (default true). */
+  reuse?: boolean;
 }
 
 /** Why an arm stopped for one seed, when it did not finish. */
@@ -50,8 +55,8 @@ export function epochFeature(step: Extract<StepSpec, { kind: 'train' }>, epoch: 
 }
 
 // Steps in a shared prefix are computed by an earlier arm, so they are not counted again.
-function trainImagesPerArm(arm: ArmSpec, n: number): number {
-  return arm.steps.slice(arm.sharedPrefix).reduce((sum, s) => sum + (s.kind === 'train' ? s.epochs * n : 0), 0);
+function trainImagesPerArm(arm: ArmSpec, n: number, reuse: boolean): number {
+  return arm.steps.slice(reuse ? arm.sharedPrefix : 0).reduce((sum, s) => sum + (s.kind === 'train' ? s.epochs * n : 0), 0);
 }
 
 function sameSubset(a: Subset, b: Subset): boolean {
@@ -99,7 +104,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     arms: plan.arms.map(outlineArm),
     testSets: plan.testSets,
     subset,
-    totalTrainImages: plan.seeds.length * plan.arms.reduce((sum, a) => sum + trainImagesPerArm(a, data.train.n), 0),
+    totalTrainImages: plan.seeds.length * plan.arms.reduce((sum, a) => sum + trainImagesPerArm(a, data.train.n, options.reuse ?? true), 0),
     resumed: options.resume ?? false,
     baselines: Object.fromEntries(plan.arms.map((a) => [a.name, a.baseline ? { arm: a.baseline.arm, label: a.baseline.label } : null])),
     reportLabels: Object.fromEntries(plan.arms.map((a) => [a.name, a.reportLabel])),
@@ -143,6 +148,8 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     resume: options.resume ?? false,
     batchEventIntervalMs: options.batchEventIntervalMs ?? 100,
     prefixes: new PrefixStore(),
+    featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
+    reuse: options.reuse ?? true,
   };
   let stopped = false;
   try {
@@ -187,6 +194,8 @@ interface ArmContext {
   batchEventIntervalMs: number;
   /** States at the end of shared prefixes, waiting for the later arms that start from them. */
   prefixes: PrefixStore;
+  featureCacheBytes: number;
+  reuse: boolean;
 }
 
 function loadCheckpoint(ctx: ArmContext, arm: string, seed: number): Checkpoint | null {
@@ -255,7 +264,7 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
   const checkpoint = (nextStep: number, epochs: number, status: string) =>
     writeCheckpoint(ckptFile, { planHash: plan.hash, arm: arm.name, seed, nextStep, epochsDone: epochs, status, evals: armEvals }, net, optimizer);
 
-  const prefix = ckpt ? null : ctx.prefixes.take(seed, arm.name);
+  const prefix = ckpt || !ctx.reuse ? null : ctx.prefixes.take(seed, arm.name);
   if (prefix) {
     assignParams(net, prefix.params, `the shared prefix of arm ${arm.name}`);
     optimizer.restore(prefix.optimizer);
@@ -289,8 +298,10 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
       switch (step.kind) {
         case 'train': {
           const firstEpoch = i === startStep ? epochsDone + 1 : 1;
+          const warn = (message: string) => emit({ type: 'warning', message, arm: arm.name, seed });
+          const features = firstEpoch <= step.epochs ? prepareFeatureCache(net, data.train, step.trainable, ctx.featureCacheBytes, warn) : undefined;
           for (let epoch = firstEpoch; epoch <= step.epochs; epoch++) {
-            const outcome = await runEpoch(ctx, net, optimizer, arm.name, seed, i, step, epoch);
+            const outcome = await runEpoch(ctx, net, optimizer, arm.name, seed, i, step, epoch, features);
             if (outcome.kind === 'aborted') {
               emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: (now() - stepStart) / 1000, status: 'stopped' });
               emit({ type: 'arm-end', arm: arm.name, seed, status: 'stopped' });
@@ -345,7 +356,7 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
       if (changesWeights) saveWeights(net, folder.weightsFile(arm.name, seed, i, step.kind), { arm: arm.name, seed, step: i });
       const last = i === arm.steps.length - 1;
       checkpoint(i + 1, 0, last ? 'done' : 'running');
-      for (const later of armsWaitingFor(plan, arm, i + 1)) {
+      for (const later of ctx.reuse ? armsWaitingFor(plan, arm, i + 1) : []) {
         ctx.prefixes.put(seed, later.name, { steps: i + 1, params: readParams(net), optimizer: optimizer.save(), evals: [...armEvals] });
       }
       emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: (now() - stepStart) / 1000, status: 'done' });
@@ -368,6 +379,7 @@ async function runEpoch(
   stepIndex: number,
   step: Extract<StepSpec, { kind: 'train' }>,
   epoch: number,
+  features?: CachedFeatures,
 ) {
   const { emit, now, data } = ctx;
   const feature = epochFeature(step, epoch);
@@ -385,6 +397,7 @@ async function runEpoch(
     stepIndex,
     epoch,
     signal: ctx.signal,
+    features,
     onBatch: async (batch, batches, loss) => {
       const t = now();
       if (t - lastEvent >= ctx.batchEventIntervalMs) {

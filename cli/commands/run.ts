@@ -11,13 +11,13 @@ import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
 import { planHash } from '../../compiler/plan-hash.js';
 import type { Plan } from '../../compiler/plan.js';
-import { executePlan } from '../../runtime/executor.js';
 import type { Subset } from '../../runtime/events.js';
-import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/select.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/choices.js';
 import { BackendError } from '../../runtime/backend/errors.js';
 import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-folder.js';
 import { TensorFileError } from '../../runtime/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
+import { featureCacheLimitFromEnv } from '../../runtime/feature-cache.js';
 
 interface RunFlags {
   backend: BackendChoice;
@@ -28,6 +28,8 @@ interface RunFlags {
   reporter?: Exclude<ReporterKind, 'quiet'>;
   quiet?: boolean;
   seed?: number;
+  /** commander's negation of --no-reuse. */
+  reuse: boolean;
 }
 
 function positiveInt(flag: string) {
@@ -78,6 +80,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .addOption(new Option('--reporter <kind>', 'how progress is shown (default: ink on a terminal, plain otherwise)').choices(['ink', 'plain', 'json']))
     .option('--quiet', 'show no progress, only the final table')
     .option('--seed <n>', 'override the file\'s seed', nonNegativeInt)
+    .option('--no-reuse', 'recompute shared prefixes in every arm instead of starting from the earlier arm\'s state')
     .action(async (file: string, flags: RunFlags) => {
       await runCommand(file, flags, ctx);
     });
@@ -128,6 +131,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
 
   let results;
   try {
+    // Loaded here, not at the top: TensorFlow.js takes seconds to load and other commands never need it.
+    const { executePlan } = await import('../../runtime/executor.js');
     results = await executePlan(plan, {
       backend: flags.backend,
       runDir,
@@ -135,6 +140,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       resume: Boolean(flags.resume),
       signal: controller.signal,
       onEvent: (event) => reporter.onEvent(event),
+      reuse: flags.reuse,
+      featureCacheBytes: featureCacheLimitFromEnv(process.env) ?? undefined,
     });
   } catch (err) {
     throw asUserError(err);

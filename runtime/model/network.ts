@@ -82,10 +82,62 @@ export function activate(activation: string, x: tf.Tensor): tf.Tensor {
  * model's feature activation (or, for a model without one, on the tensor entering flatten).
  */
 export function forward(net: Network, images: tf.Tensor4D, options: ForwardOptions): tf.Tensor2D {
+  return runLayers(net, images, options, 0, net.spec.layers.length) as tf.Tensor2D;
+}
+
+/**
+ * Where a forward pass can be cut for the frozen-feature cache (runtime/feature-cache.ts): every
+ * layer before `resumeAt` is deterministic (no dropout, not at or after the feature transform),
+ * so its output is a function of the image and the (frozen) weights alone.
+ */
+export interface ForwardCut {
+  /** First layer of the tail. */
+  resumeAt: number;
+  /** dropout2d layers of a fused conv→pool block: their masks act on the cut tensor first, as in the fused block. */
+  pendingMasks: number[];
+  /** Per-image shape of the tensor at the cut. */
+  shape: number[];
+}
+
+/** The last deterministic point of the model's forward pass, or null when it is the input itself. */
+export function forwardCut(spec: ModelSpec): ForwardCut | null {
+  const { layers } = spec;
+  const transformAt = spec.featureActivation >= 0 ? spec.featureActivation : spec.featureBoundary;
+  const cut = (resumeAt: number, pendingMasks: number[], shape: number[]): ForwardCut | null => (resumeAt > 0 ? { resumeAt, pendingMasks, shape } : null);
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    if (i === transformAt) return cut(i, [], layer.inShape);
+    const poolAt = layer.kind === 'conv' ? poolAfterConv(layers, i, transformAt) : -1;
+    if (poolAt >= 0) {
+      const masks = layers.slice(i + 1, poolAt).map((_, k) => i + 1 + k);
+      if (masks.some((j) => (layers[j] as { rate: number }).rate > 0)) return cut(poolAt + 1, masks, layers[poolAt].outShape);
+      i = poolAt;
+      continue;
+    }
+    if ((layer.kind === 'dropout' || layer.kind === 'dropout2d') && layer.rate > 0) return cut(i, [], layer.inShape);
+  }
+  return cut(layers.length, [], layers[layers.length - 1].outShape);
+}
+
+/** Layers before the cut, evaluation mode (the cut lies before any dropout and the feature transform). */
+export function forwardHead(net: Network, images: tf.Tensor4D, cut: ForwardCut): tf.Tensor {
+  return runLayers(net, images, { feature: MODEL_FEATURE, dropout: null }, 0, cut.resumeAt);
+}
+
+/** The rest of `forward` from a tensor computed by `forwardHead`: the same ops in the same order. */
+export function forwardTail(net: Network, atCut: tf.Tensor, cut: ForwardCut, options: ForwardOptions): tf.Tensor2D {
+  let x = atCut;
+  for (const j of cut.pendingMasks) x = applyPooledMask(net.spec.layers, j, x, options);
+  return runLayers(net, x, options, cut.resumeAt, net.spec.layers.length) as tf.Tensor2D;
+}
+
+const MODEL_FEATURE: FeatureTransform = { kind: 'model' };
+
+function runLayers(net: Network, input: tf.Tensor, options: ForwardOptions, start: number, end: number): tf.Tensor {
   const { layers, featureActivation, featureBoundary } = net.spec;
   const transformAt = featureActivation >= 0 ? featureActivation : featureBoundary;
-  let x: tf.Tensor = images;
-  for (let i = 0; i < layers.length; i++) {
+  let x: tf.Tensor = input;
+  for (let i = start; i < end; i++) {
     const layer = layers[i];
     if (i === transformAt && options.feature.kind === 'inverted') {
       x = applyFeatureActivation(options.feature, x);
@@ -121,9 +173,12 @@ function convThenPool(net: Network, conv: Extract<LayerSpec, { kind: 'conv' }>, 
   const pool = layers[poolAt] as Extract<LayerSpec, { kind: 'pool' }>;
   let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, param(net, conv, 'weight') as tf.Tensor4D, conv.stride, conv.padding);
   y = tf.add(tf.maxPool(y as tf.Tensor4D, pool.size, pool.size, 'valid'), param(net, conv, 'bias'));
-  for (let j = i + 1; j < poolAt; j++) {
-    const drop = layers[j] as Extract<LayerSpec, { kind: 'dropout2d' }>;
-    if (options.dropout && drop.rate > 0) y = tf.mul(y, options.dropout.maskFor(j, drop, y.shape[0]));
-  }
+  for (let j = i + 1; j < poolAt; j++) y = applyPooledMask(layers, j, y, options);
   return y;
+}
+
+/** A dropout2d mask applied after the pool of a fused conv→pool block (a no-op without dropout). */
+function applyPooledMask(layers: LayerSpec[], j: number, y: tf.Tensor, options: ForwardOptions): tf.Tensor {
+  const drop = layers[j] as Extract<LayerSpec, { kind: 'dropout2d' }>;
+  return options.dropout && drop.rate > 0 ? tf.mul(y, options.dropout.maskFor(j, drop, y.shape[0])) : y;
 }

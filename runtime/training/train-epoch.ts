@@ -8,6 +8,7 @@ import type { Optimizer } from './optimizer.js';
 import { gatherBatch, type Images } from './image-batch.js';
 import { nllLoss } from './loss.js';
 import { epochPrng, permutation } from './shuffle.js';
+import type { CachedFeatures } from '../feature-cache.js';
 
 export interface EpochRequest {
   net: Network;
@@ -21,6 +22,8 @@ export interface EpochRequest {
   stepIndex: number;
   epoch: number; // 1-based within the step
   signal?: AbortSignal;
+  /** The frozen head's output for every image of `data` (runtime/feature-cache.ts): only the tail runs. */
+  features?: CachedFeatures;
   /** Called after every batch with its mean loss; may be async (lets the event loop breathe). */
   onBatch?: (batch: number, batches: number, loss: number) => void | Promise<void>;
 }
@@ -48,9 +51,11 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
     const start = b * batchSize;
     const end = Math.min(start + batchSize, data.n);
     const lossValue = tf.tidy(() => {
-      const { x, y } = gatherBatch(data, order.subarray(start, end));
+      const indices = order.subarray(start, end);
+      const { x, y } = req.features ? req.features.gather(indices) : gatherBatch(data, indices);
+      const options = { feature: req.feature, dropout };
       const { value, grads } = tf.variableGrads(
-        () => nllLoss(forward(net, x, { feature: req.feature, dropout }), y, net.spec.classes),
+        () => nllLoss(req.features ? req.features.forward(net, x, options) : forward(net, x as tf.Tensor4D, options), y, net.spec.classes),
         vars,
       );
       const loss = value.dataSync()[0];

@@ -1,0 +1,90 @@
+// Frozen-feature cache: while every parameter before the model's last deterministic point is
+// frozen, that part of the forward pass gives the same tensor for an image in every epoch. It is
+// computed once per training image at the start of the train step and the epochs run only the
+// tail (dropout masks, feature transform, head) on it: the same ops on the same values, in the
+// same order, so results are bitwise those of the uncached path (tested).
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelSpec } from '../compiler/plan.js';
+import { forwardCut, forwardHead, forwardTail, type ForwardCut, type ForwardOptions, type Network } from './model/network.js';
+import { sliceBatch, type Images } from './training/image-batch.js';
+
+/** Default bound on the cache's size: 1 GiB of float32 features. */
+export const DEFAULT_FEATURE_CACHE_BYTES = 1024 ** 3;
+
+/** Whether a train step can use the cache, and what it would cost. */
+export type FeatureCacheDecision =
+  | { kind: 'use'; cut: ForwardCut; bytes: number }
+  | { kind: 'ineligible' } // something before the cut trains, or the model has no deterministic head
+  | { kind: 'too-big'; cut: ForwardCut; bytes: number; limit: number };
+
+/** Decides for a train step over `n` images with the given trainable parameters. */
+export function decideFeatureCache(spec: ModelSpec, trainable: readonly string[], n: number, limitBytes: number): FeatureCacheDecision {
+  const cut = forwardCut(spec);
+  if (!cut || limitBytes <= 0) return { kind: 'ineligible' };
+  const training = new Set(trainable);
+  const headParams = spec.layers.slice(0, cut.resumeAt).flatMap((l) => ('params' in l ? l.params : []));
+  if (headParams.some((p) => training.has(p))) return { kind: 'ineligible' };
+  const bytes = n * cut.shape.reduce((a, b) => a * b, 1) * 4;
+  return bytes > limitBytes ? { kind: 'too-big', cut, bytes, limit: limitBytes } : { kind: 'use', cut, bytes };
+}
+
+/** The cut tensor of every training image, and how to run the rest of the network on it. */
+export interface CachedFeatures {
+  /** The cached tensors of the images at `indices`, as one batch (the caller's tidy frees it). */
+  gather(indices: ArrayLike<number>): { x: tf.Tensor; y: tf.Tensor1D };
+  /** The logits from a batch returned by `gather`: `forward` without the cached layers. */
+  forward(net: Network, x: tf.Tensor, options: ForwardOptions): tf.Tensor2D;
+  bytes: number;
+}
+
+// Batches of this many images while filling the cache: per-image results do not depend on the
+// batch (convolution, pooling and bias act image by image), so any size gives the same values.
+const FILL_BATCH = 1000;
+
+/** Computes the head once for every image of `data` with the network's current (frozen) weights. */
+export function buildFeatureCache(net: Network, data: Images, cut: ForwardCut): CachedFeatures {
+  const size = cut.shape.reduce((a, b) => a * b, 1);
+  const features = new Float32Array(data.n * size);
+  for (let start = 0; start < data.n; start += FILL_BATCH) {
+    const end = Math.min(start + FILL_BATCH, data.n);
+    const values = tf.tidy(() => forwardHead(net, sliceBatch(data, start, end).x, cut).dataSync());
+    features.set(values, start * size);
+  }
+  return {
+    bytes: features.byteLength,
+    gather(indices) {
+      const n = indices.length;
+      const xs = new Float32Array(n * size);
+      const ys = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const k = indices[i];
+        xs.set(features.subarray(k * size, (k + 1) * size), i * size);
+        ys[i] = data.labels[k];
+      }
+      return { x: tf.tensor(xs, [n, ...cut.shape], 'float32'), y: tf.tensor1d(ys, 'int32') };
+    },
+    forward: (n, x, options) => forwardTail(n, x, cut, options),
+  };
+}
+
+/** Reads MFX_FEATURE_CACHE_MB (a bound in MiB, 0 disables the cache); the default when unset. */
+export function featureCacheLimitFromEnv(env: Record<string, string | undefined>): number | null {
+  const raw = env.MFX_FEATURE_CACHE_MB;
+  if (raw === undefined || raw.trim() === '') return null;
+  const mb = Number(raw);
+  return Number.isFinite(mb) && mb >= 0 ? Math.floor(mb * 1024 * 1024) : null;
+}
+
+/**
+ * The cache for a train step when it applies and fits within `limitBytes`; otherwise undefined,
+ * after a `warn` saying why when only its size stands in the way.
+ */
+export function prepareFeatureCache(net: Network, data: Images, trainable: readonly string[], limitBytes: number, warn: (message: string) => void): CachedFeatures | undefined {
+  const decision = decideFeatureCache(net.spec, trainable, data.n, limitBytes);
+  if (decision.kind === 'too-big') {
+    const mib = (b: number) => `${(b / 1024 ** 2).toFixed(0)} MiB`;
+    warn(`frozen-feature cache skipped: it would take ${mib(decision.bytes)}, over the ${mib(decision.limit)} limit (MFX_FEATURE_CACHE_MB); this train step recomputes the frozen layers every batch (same results, slower)`);
+    return undefined;
+  }
+  return decision.kind === 'use' ? buildFeatureCache(net, data, decision.cut) : undefined;
+}
