@@ -5,10 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
 import { registerTrainingGradients } from './gradients.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+import type { BackendChoice, BackendName } from './choices.js';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
-export type BackendName = Exclude<BackendChoice, 'auto'>;
+export { BACKEND_CHOICES, type BackendChoice, type BackendName } from './choices.js';
 
 export interface ActiveBackend {
   /** What the run records and shows: `tensorflow-gpu`, `tensorflow`, `wasm` or `cpu`. */
