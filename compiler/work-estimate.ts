@@ -3,12 +3,12 @@
 //   - shared-prefix reuse: an arm's first `sharedPrefix` steps (equal stateKey) are computed
 //     once per seed, by the earlier arm, and handed over (train steps and evals alike);
 //   - frozen-feature cache: during a train step in which every parameter before the model's
-//     feature boundary is frozen, the conv part cannot change, so its output is computed once
-//     per training image and only the head trains. One cache serves every step (of any arm of
-//     the same seed) that runs on the same conv-part weights.
+//     last deterministic point (the feature cut: before dropout and the feature transform) is
+//     frozen, that part cannot change, so the runtime computes its output once per training
+//     image at the start of the step and the epochs train only what follows ("head only").
 // A pure function of the Plan: nothing here measures, reads data or knows the runtime. The
 // cross-run cache (`--cache DIR`) is not counted: what it holds is unknown at compile time.
-import type { ArmSpec, LayerSpec, Plan, Shape, StepSpec } from './plan.js';
+import type { ArmSpec, LayerSpec, ModelSpec, Plan, Shape, StepSpec } from './plan.js';
 
 /**
  * Cost model, in "conv-equivalent images": one full training image (forward and backward
@@ -35,7 +35,7 @@ const DATASET_IMAGES: Record<'mnist' | 'fashion-mnist', { train: number; test: n
   'fashion-mnist': { train: 60_000, test: 10_000 },
 };
 
-/** The default bound on the frozen-feature cache (the issue's "say 1 GB"); above it the runtime trains the full network. */
+/** The runtime's default bound on the frozen-feature cache (1 GiB); above it the step trains the full network. */
 export const FEATURE_CACHE_LIMIT_BYTES = 1024 ** 3;
 
 export interface WorkOptions {
@@ -43,7 +43,7 @@ export interface WorkOptions {
   trainImages?: number;
   /** Images per test set (e.g. `--test-subset`); capped likewise. */
   testImages?: number;
-  /** Above this many bytes the feature cache is not used (default FEATURE_CACHE_LIMIT_BYTES). */
+  /** Above this many bytes the feature cache is not used; 0 turns it off (default FEATURE_CACHE_LIMIT_BYTES, as the runtime). */
   cacheLimitBytes?: number;
 }
 
@@ -56,7 +56,7 @@ export interface ImageCounts {
   full: number;
   /** Training images through the head only, conv features taken from the cache. */
   headOnly: number;
-  /** Conv-part forward passes that fill the feature cache (once per image per conv state and seed). */
+  /** Conv-part forward passes that fill the feature cache (once per image per cached train step and seed). */
   convForward: number;
   /** Test images evaluated. */
   eval: number;
@@ -79,7 +79,7 @@ export interface ArmWork {
   steps: StepWork[];
   /** Summed over all seeds. */
   without: ImageCounts;
-  /** Summed over all seeds; cache fills are counted in the first arm that needs them. */
+  /** Summed over all seeds. */
   with: ImageCounts;
 }
 
@@ -95,9 +95,9 @@ export interface WorkEstimate {
   /** Totals with shared prefixes computed once per seed and the frozen-feature cache. */
   with: ImageCounts;
   featureCache: {
-    /** Whether some train step is eligible (everything before the feature boundary frozen). */
+    /** Whether some train step is eligible (everything before the feature cut frozen). */
     eligible: boolean;
-    /** Shape of one cached feature map: the conv part up to its last deterministic layer. */
+    /** Shape of one cached feature map (the tensor at the feature cut); empty when the model has no cut. */
     shape: Shape;
     /** Bytes of one cache (float32, one entry per training image), or null when the image count is unknown. */
     bytes: number | null;
@@ -138,50 +138,63 @@ function cost(c: ImageCounts, withEval: boolean): number {
   );
 }
 
-function layerName(l: LayerSpec): string | null {
-  return l.kind === 'conv' || l.kind === 'dense' ? l.name : null;
-}
-
-/** Parameters of the layers before the feature boundary (the conv part). */
-export function convPartParams(plan: Plan): Set<string> {
-  const layers = new Set(plan.model.layers.slice(0, plan.model.featureBoundary).map(layerName).filter((n): n is string => n !== null));
-  return new Set(plan.model.params.filter((p) => layers.has(p.layer)).map((p) => p.name));
+/** Where the frozen-feature cache cuts the forward pass: layers before `resumeAt` are cached. */
+export interface FeatureCut {
+  resumeAt: number;
+  /** Per-image shape of the tensor at the cut. */
+  shape: Shape;
 }
 
 /**
- * Whether a train step can use the frozen-feature cache: the conv part has parameters and none
- * of them trains. `freeze conv*.weight` does not qualify: the conv biases still train, so the
- * conv output changes every batch.
+ * The model's last deterministic point, as the runtime computes it (runtime/model/network.ts,
+ * forwardCut; mirrored here because the compiler cannot import the runtime): the first dropout
+ * with a rate above 0 or the feature transform (the feature activation, else the flatten),
+ * whichever comes first. A conv followed by a pool with only dropout2d layers between runs as one
+ * fused block whose dropout2d masks act after the pool, so there the cut falls after the pool.
+ * Null when the cut would be the input itself (nothing to cache).
  */
-export function usesFeatureCache(step: Extract<StepSpec, { kind: 'train' }>, convParams: Set<string>): boolean {
-  return convParams.size > 0 && !step.trainable.some((n) => convParams.has(n));
-}
-
-/**
- * What the cache holds per image: the conv part's output up to its last deterministic layer
- * (dropout varies per epoch) and before the feature activation (which `invert` replaces).
- */
-export function featureCacheShape(plan: Plan): Shape {
-  const { layers, featureBoundary, featureActivation, inputShape } = plan.model;
-  let end = featureBoundary;
-  const dropout = layers.slice(0, featureBoundary).findIndex((l) => l.kind === 'dropout' || l.kind === 'dropout2d');
-  if (dropout >= 0) end = Math.min(end, dropout);
-  if (featureActivation >= 0) end = Math.min(end, featureActivation);
-  return end === 0 ? inputShape : layers[end - 1].outShape;
-}
-
-/** Whether a step changes the conv part's weights, i.e. starts a new conv state. */
-function changesConvPart(step: StepSpec, convParams: Set<string>): boolean {
-  switch (step.kind) {
-    case 'train':
-      return step.trainable.some((n) => convParams.has(n));
-    case 'reset':
-      return step.params.some((n) => convParams.has(n));
-    case 'load':
-      return true;
-    default:
-      return false;
+export function featureCut(model: ModelSpec): FeatureCut | null {
+  const { layers } = model;
+  const transformAt = model.featureActivation >= 0 ? model.featureActivation : model.featureBoundary;
+  const cut = (resumeAt: number, shape: Shape): FeatureCut | null => (resumeAt > 0 ? { resumeAt, shape } : null);
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    if (i === transformAt) return cut(i, layer.inShape);
+    const poolAt = layer.kind === 'conv' ? poolAfterConv(layers, i, transformAt) : -1;
+    if (poolAt >= 0) {
+      if (layers.slice(i + 1, poolAt).some((l) => l.kind === 'dropout2d' && l.rate > 0)) return cut(poolAt + 1, layers[poolAt].outShape);
+      i = poolAt;
+      continue;
+    }
+    if ((layer.kind === 'dropout' || layer.kind === 'dropout2d') && layer.rate > 0) return cut(i, layer.inShape);
   }
+  return cut(layers.length, layers[layers.length - 1].outShape);
+}
+
+/** Index of the pool that a conv at `i` fuses with (only dropout2d between), or -1. */
+function poolAfterConv(layers: LayerSpec[], i: number, transformAt: number): number {
+  for (let j = i + 1; j < layers.length && j !== transformAt; j++) {
+    if (layers[j].kind === 'pool') return j;
+    if (layers[j].kind !== 'dropout2d') return -1;
+  }
+  return -1;
+}
+
+/** Parameters of the layers before the feature cut: frozen, they make a step head only. */
+export function cachedParams(model: ModelSpec, cut: FeatureCut): Set<string> {
+  return new Set(model.layers.slice(0, cut.resumeAt).flatMap((l) => (l.kind === 'conv' || l.kind === 'dense' ? l.params : [])));
+}
+
+/**
+ * Whether a train step can use the frozen-feature cache: nothing before the cut trains.
+ * `freeze conv*.weight` does not qualify: the conv biases still train, so the conv output
+ * changes every batch.
+ */
+export function usesFeatureCache(step: Extract<StepSpec, { kind: 'train' }>, model: ModelSpec): boolean {
+  const cut = featureCut(model);
+  if (!cut) return false;
+  const cached = cachedParams(model, cut);
+  return !step.trainable.some((n) => cached.has(n));
 }
 
 function imagesFor(known: { train: number; test: number } | null, given: number | undefined, part: 'train' | 'test'): number | null {
@@ -196,32 +209,23 @@ export function estimateWork(plan: Plan, opts: WorkOptions = {}): WorkEstimate {
   const testImages = imagesFor(known, opts.testImages, 'test');
   const perEpoch = trainImages ?? 1;
   const perTestSet = testImages ?? 1;
-  const convParams = convPartParams(plan);
-  const shape = featureCacheShape(plan);
+  const shape = featureCut(plan.model)?.shape ?? [];
   const bytes = trainImages === null ? null : trainImages * shape.reduce((a, b) => a * b, 1) * 4;
   const limitBytes = opts.cacheLimitBytes ?? FEATURE_CACHE_LIMIT_BYTES;
-  const eligible = plan.arms.some((a) => a.steps.some((s) => s.kind === 'train' && usesFeatureCache(s, convParams)));
-  const used = eligible && (bytes === null || bytes <= limitBytes);
+  const eligible = plan.arms.some((a) => a.steps.some((s) => s.kind === 'train' && usesFeatureCache(s, plan.model)));
+  const used = eligible && limitBytes > 0 && (bytes === null || bytes <= limitBytes);
   const seeds = plan.seeds.length;
-
-  // Conv states whose features are already cached, per seed. A conv state is named by the
-  // stateKey of the step that last changed the conv part ('' = the seed's initial weights);
-  // equal names across arms mean equal weights, so one cache serves them all. Every seed goes
-  // through the same steps, so one set counts for all seeds (times `seeds`).
-  const filled = new Set<string>();
   const arms = plan.arms.map((arm) => estimateArm(arm));
 
   function estimateArm(arm: ArmSpec): ArmWork {
     const steps: StepWork[] = [];
     let without = ZERO;
     let withOpt = ZERO;
-    let convState = '';
     arm.steps.forEach((s, index) => {
       const shared = index < arm.sharedPrefix;
-      if (changesConvPart(s, convParams)) convState = s.stateKey;
       if (s.kind === 'train') {
         const images = s.epochs * perEpoch;
-        const headOnly = used && usesFeatureCache(s, convParams);
+        const headOnly = used && usesFeatureCache(s, plan.model);
         steps.push({ index, kind: 'train', shared, headOnly, images });
         without = add(without, { full: images * seeds });
         if (shared) return;
@@ -229,11 +233,8 @@ export function estimateWork(plan: Plan, opts: WorkOptions = {}): WorkEstimate {
           withOpt = add(withOpt, { full: images * seeds });
           return;
         }
-        withOpt = add(withOpt, { headOnly: images * seeds });
-        if (!filled.has(convState)) {
-          filled.add(convState);
-          withOpt = add(withOpt, { convForward: perEpoch * seeds });
-        }
+        // The runtime fills the cache at the start of every such step (not shared across steps or arms).
+        withOpt = add(withOpt, { headOnly: images * seeds, convForward: perEpoch * seeds });
       } else if (s.kind === 'eval') {
         const images = s.testSets.length * perTestSet;
         steps.push({ index, kind: 'eval', shared, headOnly: false, images });

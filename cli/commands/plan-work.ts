@@ -61,8 +61,11 @@ function armLine(plan: Plan, a: ArmWork): string {
 function cacheLine(w: WorkEstimate): string {
   const c = w.featureCache;
   const shape = `[${c.shape.join(', ')}] floats per image`;
+  if (c.limitBytes <= 0) return `turned off (MFX_FEATURE_CACHE_MB=0): the frozen steps train the full network`;
   if (c.bytes === null) return `${shape}; size depends on the training images`;
   const size = `${formatCount(c.bytes / MIB)} MiB`;
   const limit = `${formatCount(c.limitBytes / MIB)} MiB`;
-  return c.used ? `${shape}, ${size} (limit ${limit})` : `${shape}, ${size}: over the ${limit} limit, so those steps train the full network`;
+  return c.used
+    ? `${shape}, ${size} (limit ${limit}, MFX_FEATURE_CACHE_MB)`
+    : `${shape}, ${size}: over the ${limit} limit (MFX_FEATURE_CACHE_MB), so the frozen steps train the full network`;
 }

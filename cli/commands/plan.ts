@@ -56,9 +56,20 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         ctx.stdout.write(planToJson(plan));
         return;
       }
-      const work = estimateWork(plan, { trainImages: opts.trainSubset, testImages: opts.testSubset });
+      const work = estimateWork(plan, { trainImages: opts.trainSubset, testImages: opts.testSubset, cacheLimitBytes: featureCacheLimit(process.env) });
       ctx.stdout.write(opts.workJson ? `${JSON.stringify(work, null, 2)}\n` : describePlan(plan, paint(shouldUseColor(ctx.stdout)), work));
     });
+}
+
+/**
+ * The feature-cache bound `mfx run` will apply: MFX_FEATURE_CACHE_MB in MiB (0 turns the cache
+ * off), read as runtime/feature-cache.ts reads it (not imported: that module loads TensorFlow.js).
+ */
+export function featureCacheLimit(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.MFX_FEATURE_CACHE_MB;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const mb = Number(raw);
+  return Number.isFinite(mb) && mb >= 0 ? Math.floor(mb * 1024 * 1024) : undefined;
 }
 
 /** The human summary `mfx plan` prints. */

@@ -44,19 +44,19 @@ describe('mfx plan', () => {
     expect(work).toMatch(/arm hybrid-relu6 +steps 1-4 computed once and shared; step 6 \(train 10\) head only: conv features computed once/);
     expect(work).toMatch(/arm hybrid-nr +steps 1-2 computed once and shared\n/);
     expect(work).toContain(
-      'training images  6,000,000 without reuse/caching → 3,600,000 with (1,800,000 full network, 1,800,000 head only; conv features computed for 60,000)',
+      'training images  6,000,000 without reuse/caching → 3,600,000 with (1,800,000 full network, 1,800,000 head only; conv features computed for 180,000)',
     );
     expect(work).toContain('eval images      550,000 without reuse → 350,000 with');
-    expect(work).toContain('feature cache    [8, 8, 20] floats per image, 293 MiB (limit 1,024 MiB)');
-    expect(work).toContain('estimated 2.8x less work (6,093,500 → 2,191,900 conv-equivalent images)');
+    expect(work).toContain('feature cache    [4, 4, 20] floats per image, 73 MiB (limit 1,024 MiB, MFX_FEATURE_CACHE_MB)');
+    expect(work).toContain('estimated 2.8x less work (6,093,500 → 2,208,700 conv-equivalent images)');
   });
 
   it('estimates the work for a subset and multiplies it by repeat', async () => {
     const r = await mfx('plan', '--train-subset', '3000', '--test-subset', '1000', 'examples/repeat.mfx');
     expect(r.code).toBe(0);
-    // frozen: pretrain 2 + head 2; inverted: pretrain shared, head 2; one cache of the pretrained conv part; 3 seeds.
+    // frozen: pretrain 2 + head 2; inverted: pretrain shared, head 2; each head step fills its cache; 3 seeds.
     expect(r.stdout).toContain('work  3,000 training images per epoch, 1,000 per test set, 3 seeds');
-    expect(r.stdout).toContain('training images  72,000 without reuse/caching → 54,000 with (18,000 full network, 36,000 head only; conv features computed for 9,000)');
+    expect(r.stdout).toContain('training images  72,000 without reuse/caching → 54,000 with (18,000 full network, 36,000 head only; conv features computed for 18,000)');
     expect(r.stdout).toContain('eval images      60,000 without reuse → 45,000 with');
   });
 
@@ -71,6 +71,17 @@ describe('mfx plan', () => {
     const bad = await mfx('plan', '--train-subset', '0', 'examples/oneliner.mfx');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--train-subset needs a whole number above 0');
+  });
+
+  it('applies the feature-cache bound that mfx run reads from MFX_FEATURE_CACHE_MB', async () => {
+    process.env.MFX_FEATURE_CACHE_MB = '50';
+    try {
+      const r = await mfx('plan', 'examples/oneliner.mfx');
+      expect(r.stdout).toContain('feature cache    [4, 4, 20] floats per image, 73 MiB: over the 50 MiB limit (MFX_FEATURE_CACHE_MB), so the frozen steps train the full network');
+      expect(r.stdout).toMatch(/arm main +every step computed in full/);
+    } finally {
+      delete process.env.MFX_FEATURE_CACHE_MB;
+    }
   });
 
   it('prints diagnostics and exits 1 when the file has errors', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
 import type { Plan } from '../../compiler/plan.js';
-import { COST_MODEL, estimateWork, featureCacheShape, trainingImages } from '../../compiler/work-estimate.js';
+import { COST_MODEL, estimateWork, featureCut, trainingImages } from '../../compiler/work-estimate.js';
 import { expectPlan } from './helpers.js';
 
 function example(name: string): Plan {
@@ -23,22 +23,23 @@ describe('work estimate', () => {
     // Without: 10 + 10 + 4 x 20 = 100 epochs through the whole network; 11 evals of 5 test sets.
     expect(w.without).toEqual({ full: 6_000_000, headOnly: 0, convForward: 0, eval: 550_000 });
     // With: pretrain once (10 epochs), inverted 10, hybrid-nr's 10 (conv biases train) in full;
-    // hybrid, hybrid-relu6, alternate: 10 epochs each on the head, on one cache of the pretrained
-    // conv weights (60,000 conv passes); evals: baseline 2, every other arm only its final.
-    expect(w.with).toEqual({ full: 1_800_000, headOnly: 1_800_000, convForward: 60_000, eval: 350_000 });
+    // hybrid, hybrid-relu6, alternate: 10 epochs each on the head, each filling its cache once
+    // (3 x 60,000 conv passes); evals: baseline 2, every other arm only its final.
+    expect(w.with).toEqual({ full: 1_800_000, headOnly: 1_800_000, convForward: 180_000, eval: 350_000 });
     expect(trainingImages(w.with)).toBe(3_600_000);
     expect(w.cost.without).toBeCloseTo(cost(6_000_000, 0, 0, 550_000), 6);
-    expect(w.cost.with).toBeCloseTo(cost(1_800_000, 1_800_000, 60_000, 350_000), 6);
-    expect(w.speedup).toBeCloseTo(6_093_500 / 2_191_900, 6);
+    expect(w.cost.with).toBeCloseTo(cost(1_800_000, 1_800_000, 180_000, 350_000), 6);
+    expect(w.cost.with).toBeCloseTo(2_208_700, 6);
+    expect(w.speedup).toBeCloseTo(6_093_500 / 2_208_700, 6);
     expect(w.costBasis).toBe('training and eval');
 
     const byArm = Object.fromEntries(w.arms.map((a) => [a.arm, a]));
     expect(byArm['hybrid-nr'].steps.filter((s) => s.headOnly)).toEqual([]);
     expect(byArm['hybrid'].steps.filter((s) => s.headOnly).map((s) => s.index)).toEqual([5]);
     expect(byArm['alternate'].steps.filter((s) => s.shared).map((s) => s.index)).toEqual([0, 1]);
-    // The cache fill is counted once, in the first arm that needs it.
-    expect(w.arms.map((a) => a.with.convForward)).toEqual([0, 0, 60_000, 0, 0, 0]);
-    expect(w.featureCache).toEqual({ eligible: true, shape: [8, 8, 20], bytes: 60_000 * 1280 * 4, limitBytes: 1024 ** 3, used: true });
+    expect(w.arms.map((a) => a.with.convForward)).toEqual([0, 0, 60_000, 60_000, 0, 60_000]);
+    // conv2 -> dropout2d -> pool runs fused (masks after the pool), so the cut is the pool's output.
+    expect(w.featureCache).toEqual({ eligible: true, shape: [4, 4, 20], bytes: 60_000 * 320 * 4, limitBytes: 1024 ** 3, used: true });
   });
 
   it('counts the one-liner by hand: pretraining in full, the 20 head-only epochs on cached features', () => {
@@ -60,10 +61,16 @@ describe('work estimate', () => {
     expect(oneLayer.with.headOnly).toBe(0);
   });
 
-  it('starts a new cache when the conv part changes between frozen steps', () => {
-    // reset conv2 and unfreeze+train both change the conv weights: each later frozen step needs new features.
+  it('fills the cache at the start of every head-only train step', () => {
     const w = estimateWork(expectPlan('freeze conv*\ntrain 1\ntrain 1\nreset conv2\ntrain 1\nunfreeze conv*\ntrain 1\nfreeze conv*\ntrain 1\n'));
-    expect(w.with).toEqual({ full: 60_000, headOnly: 4 * 60_000, convForward: 3 * 60_000, eval: 0 });
+    expect(w.with).toEqual({ full: 60_000, headOnly: 4 * 60_000, convForward: 4 * 60_000, eval: 0 });
+    expect(w.arms[0].steps.map((s) => s.headOnly)).toEqual([true, true, true, false, true]);
+  });
+
+  it('turns the cache off with a limit of 0', () => {
+    const w = estimateWork(example('oneliner.mfx'), { cacheLimitBytes: 0 });
+    expect(w.featureCache.used).toBe(false);
+    expect(w.with.headOnly).toBe(0);
   });
 
   it('multiplies per-seed work by repeat; shared prefixes are computed once per seed', () => {
@@ -102,14 +109,23 @@ describe('work estimate', () => {
   });
 
   it('trains the full network when the cache would exceed its limit', () => {
-    const w = estimateWork(example('oneliner.mfx'), { cacheLimitBytes: 100 * 1024 * 1024 });
+    // The cache takes 60,000 x 320 floats = 73 MiB.
+    const w = estimateWork(example('oneliner.mfx'), { cacheLimitBytes: 50 * 1024 * 1024 });
     expect(w.featureCache.used).toBe(false);
     expect(w.with).toEqual({ full: 1_800_000, headOnly: 0, convForward: 0, eval: 100_000 });
   });
 
-  it('caches the conv part up to its last deterministic layer, before the feature activation', () => {
+  it('caches the forward pass up to its last deterministic point, before the feature activation', () => {
     const noDropout = expectPlan('model {\n  conv1: conv 4 3x3\n  pool 2\n  relu\n  flatten\n  fc1: dense 10\n}\ntrain 1\n');
-    expect(featureCacheShape(noDropout)).toEqual([13, 13, 4]); // the pool's output: relu is the feature activation
-    expect(featureCacheShape(example('custom-model.mfx'))).toEqual([8, 8, 32]); // conv2, before dropout2d
+    expect(featureCut(noDropout.model)).toEqual({ resumeAt: 2, shape: [13, 13, 4] }); // relu is the feature activation
+    expect(featureCut(example('custom-model.mfx').model)).toEqual({ resumeAt: 6, shape: [4, 4, 32] }); // after the fused conv2/dropout2d/pool
+    expect(featureCut(expectPlan('model {\n  flatten\n  fc1: dense 10\n}\ntrain 1\n').model)).toBeNull();
+  });
+
+  it('needs only the layers before the cut frozen: a conv after a dropout2d may train', () => {
+    const model = 'model {\n  conv1: conv 4 3x3\n  relu\n  dropout2d 0.3\n  conv2: conv 8 3x3\n  pool 2\n  relu\n  flatten\n  fc1: dense 10\n}\n';
+    expect(featureCut(expectPlan(`${model}train 1\n`).model)).toEqual({ resumeAt: 2, shape: [26, 26, 4] });
+    expect(estimateWork(expectPlan(`${model}freeze conv1\ntrain 1\n`)).with.headOnly).toBe(60_000);
+    expect(estimateWork(expectPlan(`${model}freeze conv2\ntrain 1\n`)).with.headOnly).toBe(0);
   });
 });
