@@ -28,7 +28,8 @@ export function describeWork(plan: Plan, w: WorkEstimate, p: Paint = paint(false
   if (w.featureCache.eligible) out.push(`  ${'feature cache'.padEnd(16)} ${cacheLine(w)}`);
   const basis = w.costBasis === 'training only' ? 'training only, ' : '';
   const saved = w.speedup >= 1.05 ? `estimated ${w.speedup.toFixed(1)}x less work` : 'no work saved';
-  out.push(`  ${saved} (${basis}${formatCount(w.cost.without)} → ${formatCount(w.cost.with)} conv-equivalent images)`);
+  const units = (n: number) => (w.trainImages === null ? n.toFixed(2) : formatCount(n));
+  out.push(`  ${saved} (${basis}${units(w.cost.without)} → ${units(w.cost.with)} conv-equivalent ${w.trainImages === null ? 'epochs' : 'images'})`);
   out.push(
     p.dim(
       `  cost model: a full training image 1, head only ${COST_MODEL.headOnlyImage}, a conv-feature pass ${COST_MODEL.convForwardImage}, ` +
@@ -63,9 +64,14 @@ function cacheLine(w: WorkEstimate): string {
   const shape = `[${c.shape.join(', ')}] floats per image`;
   if (c.limitBytes <= 0) return `turned off (MFX_FEATURE_CACHE_MB=0): the frozen steps train the full network`;
   if (c.bytes === null) return `${shape}; size depends on the training images`;
-  const size = `${formatCount(c.bytes / MIB)} MiB`;
-  const limit = `${formatCount(c.limitBytes / MIB)} MiB`;
+  const size = mib(c.bytes);
+  const limit = mib(c.limitBytes);
   return c.used
     ? `${shape}, ${size} (limit ${limit}, MFX_FEATURE_CACHE_MB)`
     : `${shape}, ${size}: over the ${limit} limit (MFX_FEATURE_CACHE_MB), so the frozen steps train the full network`;
+}
+
+function mib(bytes: number): string {
+  const n = bytes / MIB;
+  return `${n < 10 ? n.toFixed(1) : formatCount(n)} MiB`;
 }

@@ -84,6 +84,17 @@ describe('mfx plan', () => {
     }
   });
 
+  it('counts epochs for an idx folder until --train-subset gives the images', async () => {
+    const f = tempFiles({ 'idx.mfx': 'dataset idx "/data/letters"\npretrain 1\nfreeze conv*\ntrain 3\neval pidx.*\n' });
+    const r = await mfx('plan', f['idx.mfx']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('training images per epoch unknown (give --train-subset N)');
+    expect(r.stdout).toContain('training         4 epochs without reuse/caching → 4 epochs with (1 epoch full network, 3 epochs head only; conv features computed for 1 epoch)');
+    expect(r.stdout).toContain('estimated 2.4x less work (training only, 4.00 → 1.68 conv-equivalent epochs)');
+    const given = await mfx('plan', '--train-subset', '500', f['idx.mfx']);
+    expect(given.stdout).toContain('training images  2,000 without reuse/caching → 2,000 with (500 full network, 1,500 head only; conv features computed for 500)');
+  });
+
   it('prints diagnostics and exits 1 when the file has errors', async () => {
     const f = tempFiles({ 'bad.mfx': 'train 1\nfreeze conv9\n' });
     const r = await mfx('plan', f['bad.mfx']);
