@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // No cross-run state cache unless a test asks for one (--cache DIR): never the user's ~/.cache.
+    env: { MFX_CACHE_DIR: 'off' },
   },
 });

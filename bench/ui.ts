@@ -29,7 +29,7 @@ const log = (s = '') => process.stdout.write(`${s}\n`);
 const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
 
 function runOnce(reporter: Reporter, dir: string): Promise<{ code: number | null; seconds: number; output: string }> {
-  const args = [path.join(root, 'bin/mfx.js'), 'run', values.file!, '--backend', values.backend!, '--train-subset', values['train-subset']!, '--test-subset', values['test-subset']!, '--out', dir];
+  const args = [path.join(root, 'bin/mfx.js'), 'run', values.file!, '--backend', values.backend!, '--train-subset', values['train-subset']!, '--test-subset', values['test-subset']!, '--out', dir, '--no-cache'];
   const started = performance.now();
   const child =
     reporter === 'ink'

@@ -20,6 +20,8 @@ import { TensorFileError } from './tensor-file.js';
 import { describeStep, outlineArm } from './step-text.js';
 import { loadRunData, type LoadRunData, type RunData } from './run-data.js';
 import { DEFAULT_FEATURE_CACHE_BYTES, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
+import { datasetIdentity, StateCache } from './state-cache.js';
+import { cacheableAt, findCachedPrefix } from './cached-prefix.js';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface ExecuteOptions {
@@ -41,6 +43,8 @@ export interface ExecuteOptions {
   featureCacheBytes?: number;
   /** Whether arms start from an earlier arm's state after a shared prefix (default true). */
   reuse?: boolean;
+  /** Folder of the cross-run state cache (runtime/state-cache.ts); null or absent: no cache. */
+  cacheDir?: string | null;
 }
 
 /** Why an arm stopped for one seed, when it did not finish. */
@@ -150,6 +154,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     prefixes: new PrefixStore(),
     featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
     reuse: options.reuse ?? true,
+    stateCache: options.cacheDir ? new StateCache(options.cacheDir, { backend: active.name, subset, dataset: datasetIdentity(data.train) }) : null,
   };
   let stopped = false;
   try {
@@ -196,6 +201,8 @@ interface ArmContext {
   prefixes: PrefixStore;
   featureCacheBytes: number;
   reuse: boolean;
+  /** Cross-run cache of states after train/reset steps; set to null after a failed write. */
+  stateCache: StateCache | null;
 }
 
 function loadCheckpoint(ctx: ArmContext, arm: string, seed: number): Checkpoint | null {
@@ -285,6 +292,29 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
     }
     checkpoint(startStep, 0, startStep === arm.steps.length ? 'done' : 'running');
   }
+  const warn = (message: string) => emit({ type: 'warning', message, arm: arm.name, seed });
+  let cached = ckpt || !ctx.stateCache ? null : findCachedPrefix(ctx.stateCache, arm, seed, startStep, (k) => ctx.reuse && armsWaitingFor(plan, arm, k).length > 0, warn);
+  if (cached) {
+    try {
+      assignParams(net, cached.state.params, `a cache entry in ${ctx.stateCache!.dir}`); // checks every name and shape before assigning
+    } catch (err) {
+      if (!(err instanceof TensorFileError)) throw err;
+      warn(`ignored ${err.file}: it ${err.reason}; recomputing instead`);
+      cached = null;
+    }
+  }
+  if (cached) {
+    optimizer.restore(cached.state.optimizer);
+    for (let i = startStep; i < cached.steps; i++) {
+      emit(stepStartEvent(arm.name, seed, i, arm.steps[i]));
+      emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: 0, status: 'reused' });
+    }
+    startStep = cached.steps;
+    checkpoint(startStep, 0, startStep === arm.steps.length ? 'done' : 'running');
+    for (const later of ctx.reuse ? armsWaitingFor(plan, arm, startStep) : []) {
+      ctx.prefixes.put(seed, later.name, { steps: startStep, params: readParams(net), optimizer: optimizer.save(), evals: [...armEvals] });
+    }
+  }
   try {
     for (let i = startStep; i < arm.steps.length; i++) {
       if (ctx.signal?.aborted) {
@@ -298,7 +328,6 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
       switch (step.kind) {
         case 'train': {
           const firstEpoch = i === startStep ? epochsDone + 1 : 1;
-          const warn = (message: string) => emit({ type: 'warning', message, arm: arm.name, seed });
           const features = firstEpoch <= step.epochs ? prepareFeatureCache(net, data.train, step.trainable, ctx.featureCacheBytes, warn) : undefined;
           for (let epoch = firstEpoch; epoch <= step.epochs; epoch++) {
             const outcome = await runEpoch(ctx, net, optimizer, arm.name, seed, i, step, epoch, features);
@@ -356,6 +385,7 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
       if (changesWeights) saveWeights(net, folder.weightsFile(arm.name, seed, i, step.kind), { arm: arm.name, seed, step: i });
       const last = i === arm.steps.length - 1;
       checkpoint(i + 1, 0, last ? 'done' : 'running');
+      if (ctx.stateCache && cacheableAt(arm, i)) storeState(ctx, arm.name, seed, step.stateKey, net, optimizer);
       for (const later of ctx.reuse ? armsWaitingFor(plan, arm, i + 1) : []) {
         ctx.prefixes.put(seed, later.name, { steps: i + 1, params: readParams(net), optimizer: optimizer.save(), evals: [...armEvals] });
       }
@@ -367,6 +397,18 @@ async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ ou
   } finally {
     disposeNetwork(net);
     optimizer.dispose();
+  }
+}
+
+/** Puts the state after a step into the cross-run cache; a failed write turns the cache off for the run, with a warning. */
+function storeState(ctx: ArmContext, arm: string, seed: number, stateKey: string, net: Network, optimizer: Optimizer): void {
+  const cache = ctx.stateCache;
+  if (!cache || cache.has(stateKey, seed)) return;
+  try {
+    cache.put(stateKey, seed, { params: readParams(net), optimizer: optimizer.save() });
+  } catch (err) {
+    ctx.stateCache = null;
+    ctx.emit({ type: 'warning', message: `cannot write to the cache folder ${cache.dir} (${(err as Error).message.split('\n')[0]}); this run continues without the cache`, arm, seed });
   }
 }
 

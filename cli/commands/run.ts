@@ -18,6 +18,7 @@ import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-
 import { TensorFileError } from '../../runtime/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { featureCacheLimitFromEnv } from '../../runtime/feature-cache.js';
+import { resolveCacheDir } from '../run/cache-dir.js';
 
 interface RunFlags {
   backend: BackendChoice;
@@ -30,6 +31,8 @@ interface RunFlags {
   seed?: number;
   /** commander's negation of --no-reuse. */
   reuse: boolean;
+  /** --cache DIR (a string), --no-cache (false), or neither. */
+  cache?: string | boolean;
 }
 
 function positiveInt(flag: string) {
@@ -81,6 +84,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--quiet', 'show no progress, only the final table')
     .option('--seed <n>', 'override the file\'s seed', nonNegativeInt)
     .option('--no-reuse', 'recompute shared prefixes in every arm instead of starting from the earlier arm\'s state')
+    .option('--cache <dir>', 'cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx)')
+    .option('--no-cache', 'neither reuse nor store trained states between runs')
     .action(async (file: string, flags: RunFlags) => {
       await runCommand(file, flags, ctx);
     });
@@ -141,6 +146,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       signal: controller.signal,
       onEvent: (event) => reporter.onEvent(event),
       reuse: flags.reuse,
+      cacheDir: resolveCacheDir(flags.cache, process.env),
       featureCacheBytes: featureCacheLimitFromEnv(process.env) ?? undefined,
     });
   } catch (err) {

@@ -1,0 +1,129 @@
+// Cross-run cache of trained states, content-addressed: a network and optimiser state after a
+// step is stored under a hash of (the step's stateKey, seed, backend, data subset, dataset
+// identity, cache format). The stateKey already hashes the dataset spec, model, optimiser, batch
+// and every state-changing step so far, so an equal address means the same computation, and a
+// rerun after editing only the tail of a schedule starts from the stored prefix.
+// Entries use the tensor-file container (checksummed); an entry that cannot be read or does not
+// match its address is ignored (the caller warns and recomputes), never trusted.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Subset } from './events.js';
+import type { Images } from './training/image-batch.js';
+import type { NamedArray } from './tensor-file.js';
+import type { SavedSlot } from './training/optimizer.js';
+import { decodeTensorFile, encodeTensorFile, TensorFileError } from './tensor-file.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+/** Bumped whenever the entry layout or the meaning of a state changes. */
+export const STATE_CACHE_FORMAT = 1;
+const ENTRY_KIND = 'mfx.state-cache';
+
+/** What, besides the stateKey and seed, decides the computed state. */
+export interface CacheIdentity {
+  backend: string;
+  subset: Subset;
+  /** Content hash of the training images and labels (see datasetIdentity). */
+  dataset: string;
+}
+
+export interface CachedState {
+  params: NamedArray[];
+  optimizer: Record<string, SavedSlot>;
+}
+
+interface EntryMeta {
+  format: number;
+  address: string;
+  optimizerSteps: Record<string, number>;
+}
+
+/** An entry that exists but cannot be used; `reason` is one sentence for the warning. */
+export class CacheEntryError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'CacheEntryError';
+  }
+}
+
+/** sha256 of the training images and labels, so a changed data file never matches old entries. */
+export function datasetIdentity(train: Images): string {
+  const hash = createHash('sha256');
+  hash.update(`${train.n}x${train.height}x${train.width}x${train.channels}\n`);
+  hash.update(new Uint8Array(train.images.buffer, train.images.byteOffset, train.images.byteLength));
+  hash.update(train.labels);
+  return hash.digest('hex');
+}
+
+/** The default cache folder: $XDG_CACHE_HOME/mfx, else ~/.cache/mfx. */
+export function defaultCacheDir(env: Record<string, string | undefined>): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'mfx');
+}
+
+export class StateCache {
+  constructor(
+    readonly dir: string,
+    private readonly identity: CacheIdentity,
+  ) {}
+
+  /** The content address of the state after the step with this key, for this seed. */
+  address(stateKey: string, seed: number): string {
+    const { backend, subset, dataset } = this.identity;
+    const id = JSON.stringify({ format: STATE_CACHE_FORMAT, stateKey, seed, backend, subset: [subset.train, subset.test], dataset });
+    return createHash('sha256').update(id).digest('hex');
+  }
+
+  private file(address: string): string {
+    return path.join(this.dir, `v${STATE_CACHE_FORMAT}`, address.slice(0, 2), `${address}.mfxs`);
+  }
+
+  has(stateKey: string, seed: number): boolean {
+    return existsSync(this.file(this.address(stateKey, seed)));
+  }
+
+  /** The stored state, null when there is none; CacheEntryError when an entry is there but unusable. */
+  get(stateKey: string, seed: number): CachedState | null {
+    const address = this.address(stateKey, seed);
+    const file = this.file(address);
+    if (!existsSync(file)) return null;
+    let decoded;
+    try {
+      decoded = decodeTensorFile<EntryMeta>(readFileSync(file), ENTRY_KIND, file);
+    } catch (err) {
+      if (err instanceof TensorFileError) throw new CacheEntryError(file, err.reason);
+      throw new CacheEntryError(file, `cannot be read (${(err as Error).message})`);
+    }
+    const meta = decoded.meta;
+    if (meta?.format !== STATE_CACHE_FORMAT || meta.address !== address) throw new CacheEntryError(file, 'does not belong at its address');
+    const params: NamedArray[] = [];
+    const optimizer: Record<string, SavedSlot> = {};
+    for (const t of decoded.tensors) {
+      if (t.name.startsWith('param/')) params.push({ ...t, name: t.name.slice('param/'.length) });
+      else if (t.name.startsWith('opt/')) {
+        const rest = t.name.slice('opt/'.length);
+        const slash = rest.lastIndexOf('/');
+        const param = rest.slice(0, slash);
+        optimizer[param] ??= { step: meta.optimizerSteps?.[param] ?? 0, tensors: {} };
+        optimizer[param].tensors[rest.slice(slash + 1)] = { shape: t.shape, values: t.values };
+      }
+    }
+    return { params, optimizer };
+  }
+
+  /** Stores a state (atomically: a crash leaves the old entry or none). */
+  put(stateKey: string, seed: number, state: CachedState): void {
+    const address = this.address(stateKey, seed);
+    const tensors: NamedArray[] = state.params.map((p) => ({ ...p, name: `param/${p.name}` }));
+    const optimizerSteps: Record<string, number> = {};
+    for (const [name, slot] of Object.entries(state.optimizer)) {
+      optimizerSteps[name] = slot.step;
+      for (const [key, t] of Object.entries(slot.tensors)) tensors.push({ name: `opt/${name}/${key}`, shape: t.shape, values: t.values });
+    }
+    writeFileAtomic(this.file(address), encodeTensorFile<EntryMeta>({ kind: ENTRY_KIND, meta: { format: STATE_CACHE_FORMAT, address, optimizerSteps }, tensors }));
+  }
+}
