@@ -129,3 +129,39 @@ describe('work estimate', () => {
     expect(estimateWork(expectPlan(`${model}freeze conv2\ntrain 1\n`)).with.headOnly).toBe(0);
   });
 });
+
+describe('work estimate agrees with the runtime', () => {
+  // The compiler mirrors the runtime's cut (it cannot import it); this keeps the two in step.
+  const models = [
+    'model reference\n',
+    readFileSync('examples/custom-model.mfx', 'utf8').replace(/optimizer[\s\S]*$/, ''),
+    'model {\n  conv1: conv 4 3x3\n  pool 2\n  relu\n  flatten\n  fc1: dense 10\n}\n',
+    'model {\n  conv1: conv 4 3x3\n  relu\n  dropout2d 0.3\n  conv2: conv 8 3x3\n  pool 2\n  relu\n  flatten\n  fc1: dense 10\n}\n',
+    'model {\n  conv1: conv 4 3x3\n  pool 2\n  flatten\n  fc1: dense 10\n}\n',
+    'model {\n  flatten\n  fc1: dense 32\n  relu\n  dropout 0.2\n  fc2: dense 10\n}\n',
+  ];
+  const freezes = ['', 'freeze conv*\n', 'freeze conv*.weight\n', 'freeze conv1\n', 'freeze conv2\n', 'freeze conv*, fc1\n'];
+
+  it('on where the forward pass is cut and which train steps use the cache', async () => {
+    const { forwardCut } = await import('../../runtime/model/network.js');
+    const { decideFeatureCache, DEFAULT_FEATURE_CACHE_BYTES } = await import('../../runtime/feature-cache.js');
+    expect(DEFAULT_FEATURE_CACHE_BYTES).toBe(1024 ** 3);
+    let checked = 0;
+    for (const model of models) {
+      for (const freeze of freezes) {
+        const { plan } = compile(`${model}${freeze}train 1\n`, 'agree.mfx');
+        if (!plan) continue; // e.g. freeze conv2 in a model without conv2
+        const runtimeCut = forwardCut(plan.model);
+        const cut = featureCut(plan.model);
+        expect(cut && { resumeAt: cut.resumeAt, shape: cut.shape }).toEqual(runtimeCut && { resumeAt: runtimeCut.resumeAt, shape: runtimeCut.shape });
+        const step = plan.arms[0].steps.find((s) => s.kind === 'train')!;
+        if (step.kind !== 'train') throw new Error('no train step');
+        const decision = decideFeatureCache(plan.model, step.trainable, 60_000, DEFAULT_FEATURE_CACHE_BYTES);
+        const w = estimateWork(plan);
+        expect(w.arms[0].steps.find((s) => s.kind === 'train')!.headOnly, `${model}${freeze}`).toBe(decision.kind === 'use');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+});
