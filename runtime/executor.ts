@@ -22,6 +22,8 @@ import { loadRunData, type LoadRunData, type RunData } from './run-data.js';
 import { DEFAULT_FEATURE_CACHE_BYTES, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
 import { datasetIdentity, StateCache } from './state-cache.js';
 import { cacheableAt, findCachedPrefix } from './cached-prefix.js';
+import { workUnits } from './parallel/units.js';
+import { runInWorkers } from './parallel/pool.js';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface ExecuteOptions {
@@ -45,10 +47,16 @@ export interface ExecuteOptions {
   reuse?: boolean;
   /** Folder of the cross-run state cache (runtime/state-cache.ts); null or absent: no cache. */
   cacheDir?: string | null;
+  /**
+   * Worker threads for independent units (a seed and the arms linked by shared prefixes), each
+   * with its own backend; default 1. Only on the wasm and cpu backends, and not with `loadData`
+   * (a function cannot cross threads): otherwise the run stays on this thread.
+   */
+  jobs?: number;
 }
 
 /** Why an arm stopped for one seed, when it did not finish. */
-type ArmOutcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'diverged'; message: string };
+export type ArmOutcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'diverged'; message: string };
 
 const MODEL_FEATURES: FeatureTransform = { kind: 'model' };
 
@@ -157,8 +165,48 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     stateCache: options.cacheDir ? new StateCache(options.cacheDir, { backend: active.name, subset, dataset: datasetIdentity(data.train) }) : null,
   };
   let stopped = false;
+  const jobs = options.jobs ?? 1;
+  const threadable = active.name === 'wasm' || active.name === 'cpu';
+  if (jobs > 1 && !threadable) emit({ type: 'warning', message: `--jobs ${jobs} ignored: the ${active.name} backend runs one arm at a time here (it uses its own threads)` });
+  const units = jobs > 1 && threadable && !options.loadData ? workUnits(plan, ctx.reuse) : [];
   try {
-    for (const seed of plan.seeds) {
+    if (units.length > 1) {
+      // Arms finish in any order; results list them in plan order, as a sequential run does.
+      const finished = new Map<string, { outcome: ArmOutcome; armEvals: EvalRecord[] }>();
+      const collect = () => {
+        evals.length = 0;
+        for (const seed of plan.seeds) {
+          for (const arm of plan.arms) {
+            const r = finished.get(`${seed}\u0000${arm.name}`);
+            if (!r) continue;
+            evals.push(...r.armEvals);
+            setStatus(arm.name, seed, r.outcome.kind === 'done' ? 'done' : r.outcome.kind === 'stopped' ? 'stopped' : r.outcome.message);
+          }
+        }
+      };
+      const setup = {
+        plan,
+        backend: active.name,
+        runDir: folder.dir,
+        subset,
+        resume: ctx.resume,
+        batchEventIntervalMs: ctx.batchEventIntervalMs,
+        featureCacheBytes: ctx.featureCacheBytes,
+        reuse: ctx.reuse,
+        cache: ctx.stateCache ? { dir: ctx.stateCache.dir, identity: ctx.stateCache.identity } : null,
+      };
+      await runInWorkers(setup, units, jobs, options.signal, {
+        onEvent: emit,
+        onArmDone: (arm, seed, outcome, armEvals) => {
+          finished.set(`${seed}\u0000${arm}`, { outcome, armEvals });
+          collect();
+          if (outcome.kind === 'stopped') stopped = true;
+          else folder.writeResults(results('stopped'));
+        },
+      });
+      if (options.signal?.aborted || finished.size < plan.seeds.length * plan.arms.length) stopped = true;
+    }
+    for (const seed of units.length > 1 ? [] : plan.seeds) {
       for (const arm of plan.arms) {
         if (options.signal?.aborted) {
           stopped = true;
@@ -188,7 +236,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   return final;
 }
 
-interface ArmContext {
+export interface ArmContext {
   plan: Plan;
   data: RunData;
   folder: RunFolder;
@@ -245,7 +293,7 @@ export function savePathForSeed(file: string, seed: number, seedCount: number): 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Runs (or continues) one arm for one seed. */
-async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ outcome: ArmOutcome; armEvals: EvalRecord[] }> {
+export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promise<{ outcome: ArmOutcome; armEvals: EvalRecord[] }> {
   const { plan, data, folder, emit, now } = ctx;
   const ckpt = loadCheckpoint(ctx, arm.name, seed);
   if (ckpt && ckpt.meta.status !== 'running') {

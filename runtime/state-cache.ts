@@ -68,7 +68,7 @@ export function defaultCacheDir(env: Record<string, string | undefined>): string
 export class StateCache {
   constructor(
     readonly dir: string,
-    private readonly identity: CacheIdentity,
+    readonly identity: CacheIdentity,
   ) {}
 
   /** The content address of the state after the step with this key, for this seed. */

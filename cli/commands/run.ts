@@ -19,6 +19,7 @@ import { TensorFileError } from '../../runtime/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { featureCacheLimitFromEnv } from '../../runtime/feature-cache.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
+import { defaultJobs } from '../run/jobs.js';
 
 interface RunFlags {
   backend: BackendChoice;
@@ -33,6 +34,7 @@ interface RunFlags {
   reuse: boolean;
   /** --cache DIR (a string), --no-cache (false), or neither. */
   cache?: string | boolean;
+  jobs?: number;
 }
 
 function positiveInt(flag: string) {
@@ -86,6 +88,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--no-reuse', 'recompute shared prefixes in every arm instead of starting from the earlier arm\'s state')
     .option('--cache <dir>', 'cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx)')
     .option('--no-cache', 'neither reuse nor store trained states between runs')
+    .option('--jobs <n>', 'worker threads for independent arms and seeds (default: one per core)', positiveInt('--jobs'))
     .action(async (file: string, flags: RunFlags) => {
       await runCommand(file, flags, ctx);
     });
@@ -147,6 +150,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       onEvent: (event) => reporter.onEvent(event),
       reuse: flags.reuse,
       cacheDir: resolveCacheDir(flags.cache, process.env),
+      jobs: flags.jobs ?? defaultJobs(process.env),
       featureCacheBytes: featureCacheLimitFromEnv(process.env) ?? undefined,
     });
   } catch (err) {

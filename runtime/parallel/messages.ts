@@ -1,0 +1,42 @@
+// What the main thread and the --jobs worker threads say to each other (structured-clone data).
+import type { Plan } from '../../compiler/plan.js';
+import type { EvalRecord } from '../results.js';
+import type { RunEvent, Subset } from '../events.js';
+import type { BackendName } from '../backend/select.js';
+import type { CacheIdentity } from '../state-cache.js';
+import type { WorkUnit } from './units.js';
+
+/** Everything a worker needs to run arms like the main thread would. */
+export interface WorkerSetup {
+  plan: Plan;
+  backend: BackendName;
+  runDir: string;
+  subset: Subset;
+  resume: boolean;
+  batchEventIntervalMs: number;
+  featureCacheBytes: number;
+  reuse: boolean;
+  cache: { dir: string; identity: CacheIdentity } | null;
+}
+
+export type ArmOutcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'diverged'; message: string };
+
+export type ToWorker = { type: 'unit'; unit: WorkUnit } | { type: 'abort' } | { type: 'exit' };
+
+/** An error crossing threads: its class name and the fields its constructor needs. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  file?: string;
+  reason?: string;
+  backend?: string;
+  path?: string;
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'event'; event: RunEvent }
+  | { type: 'arm-done'; arm: string; seed: number; outcome: ArmOutcome; armEvals: EvalRecord[] }
+  | { type: 'unit-done' }
+  | { type: 'error'; error: SerializedError };

@@ -1,0 +1,62 @@
+// A --jobs worker thread: its own tfjs engine and backend (a worker has its own module
+// instances; initBackend registers the wasm training kernels here too), its own copy of the
+// data, and the executor's runArm. It writes only its arms' checkpoints, weights and cache
+// entries (one file per arm and seed, written atomically); events go to the main thread, which
+// alone appends to events.jsonl, writes results and feeds the reporters.
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend } from '../backend/select.js';
+import { loadRunData } from '../run-data.js';
+import { RunFolder } from '../run-folder.js';
+import { PrefixStore } from '../shared-prefix.js';
+import { StateCache } from '../state-cache.js';
+import { runArm, type ArmContext } from '../executor.js';
+import { serializeError } from './errors.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
+import type { WorkUnit } from './units.js';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+const controller = new AbortController();
+
+async function start(): Promise<ArmContext> {
+  await initBackend(setup.backend);
+  const data = await loadRunData(setup.plan.dataset, setup.subset);
+  return {
+    plan: setup.plan,
+    data,
+    folder: RunFolder.open(setup.runDir, setup.plan),
+    emit: (event) => post({ type: 'event', event }),
+    now: () => performance.now(),
+    signal: controller.signal,
+    resume: setup.resume,
+    batchEventIntervalMs: setup.batchEventIntervalMs,
+    prefixes: new PrefixStore(),
+    featureCacheBytes: setup.featureCacheBytes,
+    reuse: setup.reuse,
+    stateCache: setup.cache ? new StateCache(setup.cache.dir, setup.cache.identity) : null,
+  };
+}
+
+async function runUnit(ctx: ArmContext, unit: WorkUnit): Promise<void> {
+  for (const name of unit.arms) {
+    if (controller.signal.aborted) break;
+    const arm = ctx.plan.arms.find((a) => a.name === name)!;
+    const { outcome, armEvals } = await runArm(ctx, arm, unit.seed);
+    post({ type: 'arm-done', arm: name, seed: unit.seed, outcome, armEvals });
+    if (outcome.kind === 'stopped') break;
+  }
+  post({ type: 'unit-done' });
+}
+
+const ready = start();
+let work: Promise<void> = Promise.resolve();
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'abort') controller.abort();
+  else if (m.type === 'exit') port.close();
+  else work = work.then(async () => runUnit(await ready, m.unit)).catch((err) => post({ type: 'error', error: serializeError(err) }));
+});
+ready.then(
+  () => post({ type: 'ready' }),
+  (err) => post({ type: 'error', error: serializeError(err) }),
+);

@@ -1,0 +1,93 @@
+// --jobs: units of (seed, arms linked by shared prefixes) on worker threads, each with its own
+// wasm backend, on a small slice of MNIST. Results must equal a single-threaded run's.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { compile } from '../../compiler/index.js';
+import type { Plan } from '../../compiler/plan.js';
+import { executePlan } from '../../runtime/executor.js';
+import type { RunEvent } from '../../runtime/events.js';
+import { workUnits } from '../../runtime/parallel/units.js';
+
+const TEXT = `experiment "jobs"
+seed 4
+repeat 2
+arm baseline {
+  pretrain 2
+}
+arm inverted {
+  invert relu6
+  train 1
+}
+arm hybrid {
+  pretrain 2
+  freeze conv*
+  reset fc*
+  invert relu6
+  train 1
+}
+eval pmnist.unmodified, pmnist.hcut
+`;
+
+function plan(): Plan {
+  const { plan, diagnostics } = compile(TEXT, 'jobs.mfx');
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return plan!;
+}
+
+const SUBSET = { train: 192, test: 40 };
+
+async function run(jobs: number, opts: { runDir?: string; resume?: boolean; abortOn?: (e: RunEvent) => boolean } = {}) {
+  const runDir = opts.runDir ?? path.join(mkdtempSync(path.join(tmpdir(), 'mfx-jobs-')), 'run');
+  const controller = new AbortController();
+  const events: RunEvent[] = [];
+  const results = await executePlan(plan(), {
+    backend: 'wasm',
+    runDir,
+    subset: opts.resume ? undefined : SUBSET,
+    resume: opts.resume,
+    jobs,
+    batchEventIntervalMs: 0,
+    signal: controller.signal,
+    onEvent: (e) => {
+      events.push(e);
+      if (opts.abortOn?.(e)) controller.abort();
+    },
+  });
+  return { results, events, runDir };
+}
+
+describe('--jobs', () => {
+  let one: Awaited<ReturnType<typeof run>>;
+  beforeAll(async () => {
+    one = await run(1);
+  });
+
+  it('groups arms that share a prefix into one unit per seed', () => {
+    const units = workUnits(plan(), true);
+    expect(units.map((u) => `${u.seed}:${u.arms.join('+')}`)).toEqual(['4:baseline+hybrid', '5:baseline+hybrid', '4:inverted', '5:inverted']);
+    expect(workUnits(plan(), false)).toHaveLength(6);
+  });
+
+  it('gives the results of a single-threaded run; events reach the main thread and the run folder', async () => {
+    const two = await run(2);
+    expect(two.results.status).toBe('done');
+    expect(two.results.evals).toEqual(one.results.evals);
+    expect(two.results.table).toEqual(one.results.table);
+    const ends = (r: { events: RunEvent[] }) => r.events.filter((e) => e.type === 'arm-end').map((e) => e.type === 'arm-end' && `${e.arm}/${e.seed}`).sort();
+    expect(ends(two)).toEqual(ends(one));
+    const lines = readFileSync(path.join(two.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((e) => e.type === 'epoch-end')).toHaveLength(one.events.filter((e) => e.type === 'epoch-end').length);
+    expect(lines.filter((e) => e.type === 'step-end' && e.status === 'reused').length).toBe(2 * 2); // hybrid's pretrain + snapshot eval, per seed
+  });
+
+  it('stops every worker on abort, keeps resumable state, and --resume ends with the uninterrupted results', async () => {
+    const stopped = await run(2, { abortOn: (e) => e.type === 'epoch-end' && e.arm === 'baseline' && e.epoch === 1 });
+    expect(stopped.results.status).toBe('stopped');
+    expect(stopped.events.some((e) => e.type === 'arm-end' && e.status === 'stopped')).toBe(true);
+    const resumed = await run(2, { runDir: stopped.runDir, resume: true });
+    expect(resumed.results.status).toBe('done');
+    expect(resumed.results.evals).toEqual(one.results.evals);
+  });
+});
