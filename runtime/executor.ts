@@ -22,7 +22,7 @@ import { loadRunData, type LoadRunData, type RunData } from './run-data.js';
 import { DEFAULT_FEATURE_CACHE_BYTES, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
 import { datasetIdentity, StateCache } from './state-cache.js';
 import { cacheableAt, findCachedPrefix } from './cached-prefix.js';
-import { workUnits } from './parallel/units.js';
+import { armTasks } from './parallel/units.js';
 import { runInWorkers } from './parallel/pool.js';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -48,8 +48,8 @@ export interface ExecuteOptions {
   /** Folder of the cross-run state cache (runtime/state-cache.ts); null or absent: no cache. */
   cacheDir?: string | null;
   /**
-   * Worker threads for independent units (a seed and the arms linked by shared prefixes), each
-   * with its own backend; default 1. Only on the wasm and cpu backends, and not with `loadData`
+   * Worker threads running (seed, arm) tasks, each with its own backend (an arm taking a shared
+   * prefix starts once another thread hands its state over); default 1. Only on the wasm and cpu backends, and not with `loadData`
    * (a function cannot cross threads): otherwise the run stays on this thread.
    */
   jobs?: number;
@@ -168,9 +168,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const jobs = options.jobs ?? 1;
   const threadable = active.name === 'wasm' || active.name === 'cpu';
   if (jobs > 1 && !threadable) emit({ type: 'warning', message: `--jobs ${jobs} ignored: the ${active.name} backend runs one arm at a time here (it uses its own threads)` });
-  const units = jobs > 1 && threadable && !options.loadData ? workUnits(plan, ctx.reuse) : [];
+  const tasks = jobs > 1 && threadable && !options.loadData ? armTasks(plan, ctx.reuse) : [];
   try {
-    if (units.length > 1) {
+    if (tasks.length > 1) {
       // Arms finish in any order; results list them in plan order, as a sequential run does.
       const finished = new Map<string, { outcome: ArmOutcome; armEvals: EvalRecord[] }>();
       const collect = () => {
@@ -195,7 +195,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         reuse: ctx.reuse,
         cache: ctx.stateCache ? { dir: ctx.stateCache.dir, identity: ctx.stateCache.identity } : null,
       };
-      await runInWorkers(setup, units, jobs, options.signal, {
+      await runInWorkers(setup, tasks, jobs, options.signal, {
         onEvent: emit,
         onArmDone: (arm, seed, outcome, armEvals) => {
           finished.set(`${seed}\u0000${arm}`, { outcome, armEvals });
@@ -206,7 +206,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       });
       if (options.signal?.aborted || finished.size < plan.seeds.length * plan.arms.length) stopped = true;
     }
-    for (const seed of units.length > 1 ? [] : plan.seeds) {
+    for (const seed of tasks.length > 1 ? [] : plan.seeds) {
       for (const arm of plan.arms) {
         if (options.signal?.aborted) {
           stopped = true;

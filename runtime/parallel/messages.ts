@@ -4,7 +4,7 @@ import type { EvalRecord } from '../results.js';
 import type { RunEvent, Subset } from '../events.js';
 import type { BackendName } from '../backend/select.js';
 import type { CacheIdentity } from '../state-cache.js';
-import type { WorkUnit } from './units.js';
+import type { PrefixState } from '../shared-prefix.js';
 
 /** Everything a worker needs to run arms like the main thread would. */
 export interface WorkerSetup {
@@ -21,7 +21,8 @@ export interface WorkerSetup {
 
 export type ArmOutcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'diverged'; message: string };
 
-export type ToWorker = { type: 'unit'; unit: WorkUnit } | { type: 'abort' } | { type: 'exit' };
+/** Run one arm for one seed, starting from `prefix` (an earlier arm's state) when given. */
+export type ToWorker = { type: 'arm'; seed: number; arm: string; prefix: PrefixState | null } | { type: 'abort' } | { type: 'exit' };
 
 /** An error crossing threads: its class name and the fields its constructor needs. */
 export interface SerializedError {
@@ -38,5 +39,6 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'event'; event: RunEvent }
   | { type: 'arm-done'; arm: string; seed: number; outcome: ArmOutcome; armEvals: EvalRecord[] }
-  | { type: 'unit-done' }
+  /** State after a shared prefix, for a later arm (which may run on another thread). */
+  | { type: 'prefix'; seed: number; arm: string; state: PrefixState }
   | { type: 'error'; error: SerializedError };

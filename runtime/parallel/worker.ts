@@ -7,17 +7,29 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend/select.js';
 import { loadRunData } from '../run-data.js';
 import { RunFolder } from '../run-folder.js';
-import { PrefixStore } from '../shared-prefix.js';
+import { PrefixStore, type PrefixState } from '../shared-prefix.js';
 import { StateCache } from '../state-cache.js';
 import { runArm, type ArmContext } from '../executor.js';
 import { serializeError } from './errors.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
-import type { WorkUnit } from './units.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 const controller = new AbortController();
+
+/** Prefix states this thread computes go to the main thread, which hands them to the arm that needs them. */
+class ForwardingPrefixStore extends PrefixStore {
+  override put(seed: number, arm: string, state: PrefixState): void {
+    post({ type: 'prefix', seed, arm, state });
+  }
+
+  /** A state received from the main thread, for the arm about to run here. */
+  receive(seed: number, arm: string, state: PrefixState): void {
+    super.put(seed, arm, state);
+  }
+}
+const prefixes = new ForwardingPrefixStore();
 
 async function start(): Promise<ArmContext> {
   await initBackend(setup.backend);
@@ -31,22 +43,18 @@ async function start(): Promise<ArmContext> {
     signal: controller.signal,
     resume: setup.resume,
     batchEventIntervalMs: setup.batchEventIntervalMs,
-    prefixes: new PrefixStore(),
+    prefixes,
     featureCacheBytes: setup.featureCacheBytes,
     reuse: setup.reuse,
     stateCache: setup.cache ? new StateCache(setup.cache.dir, setup.cache.identity) : null,
   };
 }
 
-async function runUnit(ctx: ArmContext, unit: WorkUnit): Promise<void> {
-  for (const name of unit.arms) {
-    if (controller.signal.aborted) break;
-    const arm = ctx.plan.arms.find((a) => a.name === name)!;
-    const { outcome, armEvals } = await runArm(ctx, arm, unit.seed);
-    post({ type: 'arm-done', arm: name, seed: unit.seed, outcome, armEvals });
-    if (outcome.kind === 'stopped') break;
-  }
-  post({ type: 'unit-done' });
+async function runTask(ctx: ArmContext, seed: number, name: string, prefix: PrefixState | null): Promise<void> {
+  const arm = ctx.plan.arms.find((a) => a.name === name)!;
+  if (prefix) prefixes.receive(seed, name, prefix);
+  const { outcome, armEvals } = await runArm(ctx, arm, seed);
+  post({ type: 'arm-done', arm: name, seed, outcome, armEvals });
 }
 
 const ready = start();
@@ -54,7 +62,7 @@ let work: Promise<void> = Promise.resolve();
 port.on('message', (m: ToWorker) => {
   if (m.type === 'abort') controller.abort();
   else if (m.type === 'exit') port.close();
-  else work = work.then(async () => runUnit(await ready, m.unit)).catch((err) => post({ type: 'error', error: serializeError(err) }));
+  else work = work.then(async () => runTask(await ready, m.seed, m.arm, m.prefix)).catch((err) => post({ type: 'error', error: serializeError(err) }));
 });
 ready.then(
   () => post({ type: 'ready' }),

@@ -8,7 +8,7 @@ import { compile } from '../../compiler/index.js';
 import type { Plan } from '../../compiler/plan.js';
 import { executePlan } from '../../runtime/executor.js';
 import type { RunEvent } from '../../runtime/events.js';
-import { workUnits } from '../../runtime/parallel/units.js';
+import { armTasks } from '../../runtime/parallel/units.js';
 
 const TEXT = `experiment "jobs"
 seed 4
@@ -64,10 +64,12 @@ describe('--jobs', () => {
     one = await run(1);
   });
 
-  it('groups arms that share a prefix into one unit per seed', () => {
-    const units = workUnits(plan(), true);
-    expect(units.map((u) => `${u.seed}:${u.arms.join('+')}`)).toEqual(['4:baseline+hybrid', '5:baseline+hybrid', '4:inverted', '5:inverted']);
-    expect(workUnits(plan(), false)).toHaveLength(6);
+  it('makes one task per seed and arm; the hybrid takes its prefix from the baseline', () => {
+    const tasks = armTasks(plan(), true);
+    expect(tasks.map((t) => `${t.seed}:${t.arm}<${t.prefixFrom.join(',')}:${t.epochs}`)).toEqual([
+      '4:baseline<:2', '4:inverted<:1', '4:hybrid<baseline:1', '5:baseline<:2', '5:inverted<:1', '5:hybrid<baseline:1',
+    ]);
+    expect(armTasks(plan(), false).every((t) => t.prefixFrom.length === 0)).toBe(true);
   });
 
   it('gives the results of a single-threaded run; events reach the main thread and the run folder', async () => {
