@@ -19,7 +19,7 @@ import { armsWaitingFor, PrefixStore } from './shared-prefix.js';
 import { TensorFileError } from './tensor-file.js';
 import { describeStep, outlineArm } from './step-text.js';
 import { loadRunData, type LoadRunData, type RunData } from './run-data.js';
-import { DEFAULT_FEATURE_CACHE_BYTES, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
+import { DEFAULT_FEATURE_CACHE_BYTES, FeatureCacheStore, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
 import { datasetIdentity, StateCache } from './state-cache.js';
 import { cacheableAt, findCachedPrefix } from './cached-prefix.js';
 import { armTasks } from './parallel/units.js';
@@ -161,6 +161,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     batchEventIntervalMs: options.batchEventIntervalMs ?? 100,
     prefixes: new PrefixStore(),
     featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
+    featureCaches: new FeatureCacheStore(),
     reuse: options.reuse ?? true,
     stateCache: options.cacheDir ? new StateCache(options.cacheDir, { backend: active.name, subset, dataset: datasetIdentity(data.train) }) : null,
   };
@@ -248,6 +249,8 @@ export interface ArmContext {
   /** States at the end of shared prefixes, waiting for the later arms that start from them. */
   prefixes: PrefixStore;
   featureCacheBytes: number;
+  /** The last frozen-feature cache, for the next arm that freezes the same layers. */
+  featureCaches: FeatureCacheStore;
   reuse: boolean;
   /** Cross-run cache of states after train/reset steps; set to null after a failed write. */
   stateCache: StateCache | null;
@@ -376,7 +379,7 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
       switch (step.kind) {
         case 'train': {
           const firstEpoch = i === startStep ? epochsDone + 1 : 1;
-          const features = firstEpoch <= step.epochs ? prepareFeatureCache(net, data.train, step.trainable, ctx.featureCacheBytes, warn) : undefined;
+          const features = firstEpoch <= step.epochs ? prepareFeatureCache(net, data.train, step.trainable, ctx.featureCacheBytes, warn, { store: ctx.featureCaches, arm, stepIndex: i, seed }) : undefined;
           for (let epoch = firstEpoch; epoch <= step.epochs; epoch++) {
             const outcome = await runEpoch(ctx, net, optimizer, arm.name, seed, i, step, epoch, features);
             if (outcome.kind === 'aborted') {

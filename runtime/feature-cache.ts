@@ -4,7 +4,7 @@
 // tail (dropout masks, feature transform, head) on it: the same ops on the same values, in the
 // same order, so results are bitwise those of the uncached path (tested).
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelSpec } from '../compiler/plan.js';
+import type { ArmSpec, ModelSpec } from '../compiler/plan.js';
 import { forwardCut, forwardHead, forwardTail, type ForwardCut, type ForwardOptions, type Network } from './model/network.js';
 import { sliceBatch, type Images } from './training/image-batch.js';
 
@@ -79,15 +79,62 @@ export function featureCacheLimitFromEnv(env: Record<string, string | undefined>
 }
 
 /**
- * The cache for a train step when it applies and fits within `limitBytes`; otherwise undefined,
- * after a `warn` saying why when only its size stands in the way.
+ * What the cached tensors depend on: the seed and the state after the last step that changed a
+ * parameter before the cut (its stateKey covers everything up to it). Arms that freeze the same
+ * pretrained layers (the hybrids) get the same key and share one fill. Null when a step has no
+ * stateKey (hand-built plans): then nothing is shared.
  */
-export function prepareFeatureCache(net: Network, data: Images, trainable: readonly string[], limitBytes: number, warn: (message: string) => void): CachedFeatures | undefined {
+export function featureCacheKey(arm: ArmSpec, stepIndex: number, seed: number, headParams: readonly string[]): string | null {
+  const head = new Set(headParams);
+  for (let i = stepIndex - 1; i >= 0; i--) {
+    const step = arm.steps[i];
+    const changesHead =
+      step.kind === 'load' ||
+      (step.kind === 'train' && step.trainable.some((p) => head.has(p))) ||
+      (step.kind === 'reset' && step.params.some((p) => head.has(p)));
+    if (changesHead) return step.stateKey === '' ? null : `${seed}\u0000${step.stateKey}`;
+  }
+  return arm.steps[0]?.stateKey ? `${seed}\u0000initial` : null;
+}
+
+/** Keeps the most recent cache, so the next arm freezing the same layers reuses it (one at a time: bounded memory). */
+export class FeatureCacheStore {
+  private last: { key: string; features: CachedFeatures } | null = null;
+
+  get(key: string | null): CachedFeatures | undefined {
+    return key !== null && this.last?.key === key ? this.last.features : undefined;
+  }
+
+  keep(key: string | null, features: CachedFeatures): void {
+    this.last = key === null ? null : { key, features };
+  }
+}
+
+/**
+ * The cache for a train step when it applies and fits within `limitBytes`; otherwise undefined,
+ * after a `warn` saying why when only its size stands in the way. With a store, a cache built
+ * for an earlier step or arm from the same frozen layers is reused.
+ */
+export function prepareFeatureCache(
+  net: Network,
+  data: Images,
+  trainable: readonly string[],
+  limitBytes: number,
+  warn: (message: string) => void,
+  reuse?: { store: FeatureCacheStore; arm: ArmSpec; stepIndex: number; seed: number },
+): CachedFeatures | undefined {
   const decision = decideFeatureCache(net.spec, trainable, data.n, limitBytes);
   if (decision.kind === 'too-big') {
     const mib = (b: number) => `${(b / 1024 ** 2).toFixed(0)} MiB`;
     warn(`frozen-feature cache skipped: it would take ${mib(decision.bytes)}, over the ${mib(decision.limit)} limit (MFX_FEATURE_CACHE_MB); this train step recomputes the frozen layers every batch (same results, slower)`);
     return undefined;
   }
-  return decision.kind === 'use' ? buildFeatureCache(net, data, decision.cut) : undefined;
+  if (decision.kind !== 'use') return undefined;
+  const headParams = net.spec.layers.slice(0, decision.cut.resumeAt).flatMap((l) => ('params' in l ? l.params : []));
+  const key = reuse ? featureCacheKey(reuse.arm, reuse.stepIndex, reuse.seed, headParams) : null;
+  const kept = reuse?.store.get(key);
+  if (kept) return kept;
+  const features = buildFeatureCache(net, data, decision.cut);
+  reuse?.store.keep(key, features);
+  return features;
 }

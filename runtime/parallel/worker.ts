@@ -9,6 +9,7 @@ import { loadRunData } from '../run-data.js';
 import { RunFolder } from '../run-folder.js';
 import { PrefixStore, type PrefixState } from '../shared-prefix.js';
 import { StateCache } from '../state-cache.js';
+import { FeatureCacheStore } from '../feature-cache.js';
 import { runArm, type ArmContext } from '../executor.js';
 import { serializeError } from './errors.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
@@ -45,6 +46,7 @@ async function start(): Promise<ArmContext> {
     batchEventIntervalMs: setup.batchEventIntervalMs,
     prefixes,
     featureCacheBytes: setup.featureCacheBytes,
+    featureCaches: new FeatureCacheStore(),
     reuse: setup.reuse,
     stateCache: setup.cache ? new StateCache(setup.cache.dir, setup.cache.identity) : null,
   };

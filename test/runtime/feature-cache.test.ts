@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend/select.js';
 import { executePlan } from '../../runtime/executor.js';
 import type { RunEvent } from '../../runtime/events.js';
-import type { Plan } from '../../compiler/plan.js';
+import type { Plan, StepSpec } from '../../compiler/plan.js';
 import { createNetwork, disposeNetwork, forward, forwardCut } from '../../runtime/model/network.js';
 import { seededDropout } from '../../runtime/model/dropout.js';
 import { createPrng } from '../../runtime/data/prng.js';
@@ -36,7 +36,7 @@ async function run(plan: Plan, backend: 'cpu' | 'wasm', featureCacheBytes?: numb
   const events: RunEvent[] = [];
   const dir = freshDir();
   const results = await executePlan(plan, { backend, runDir: dir, loadData: syntheticData(), batchEventIntervalMs: 0, featureCacheBytes, onEvent: (e) => events.push(e) });
-  const weightsDir = path.join(dir, 'weights', 'hybrid', 'seed-1');
+  const weightsDir = path.join(dir, 'weights', plan.arms[0].name, 'seed-1');
   const weights = readdirSync(weightsDir).sort().map((f) => readFileSync(path.join(weightsDir, f)));
   const losses = events.flatMap((e) => (e.type === 'epoch-end' ? [e.loss] : []));
   const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
@@ -108,6 +108,31 @@ describe('frozen-feature cache', () => {
       expect(cached.warnings).toEqual([]);
     });
   }
+
+  it('lets a later arm that froze the same pretrained layers reuse the cache (same results, fewer convolutions)', async () => {
+    await initBackend('cpu');
+    const keyed = (key: string, step: StepSpec): StepSpec => ({ ...step, stateKey: key });
+    const hybrid = (name: string, activation: 'relu6' | 'sigmoid', keys: boolean) =>
+      arm(name, [
+        keyed(keys ? 'k0' : '', train(2, { pretrain: true })),
+        keyed(keys ? 'k1' : '', { kind: 'reset', params: FC_PARAMS, stateKey: '' }),
+        keyed(keys ? `k2-${name}` : '', train(2, { trainable: FC_PARAMS, feature: { kind: 'inverted', activation } })),
+        evalStep('final', undefined, { kind: 'inverted', activation }),
+      ]);
+    const plan = (keys: boolean) => tinyPlan([hybrid('a', 'relu6', keys), hybrid('b', 'sigmoid', keys)]);
+    const counter = countConvCalls('cpu');
+    restore = counter.restore;
+    const shared = await run(plan(true), 'cpu');
+    const sharedConvs = counter.count();
+    const alone = await run(plan(false), 'cpu');
+    const aloneConvs = counter.count() - sharedConvs;
+    const uncached = await run(plan(true), 'cpu', 0);
+    expect(shared.results.evals).toEqual(uncached.results.evals);
+    expect(alone.results.evals).toEqual(uncached.results.evals);
+    expect(shared.losses).toEqual(uncached.losses);
+    // One fill of 48 images in batches of 128 = 2 convolutions (conv1, conv2) saved.
+    expect(aloneConvs - sharedConvs).toBe(2);
+  });
 
   it('falls back to the uncached path with a warning when the cache would exceed its limit', async () => {
     const uncached = await run(hybridPlan(), 'cpu', 0);
