@@ -2,6 +2,7 @@
 // The runtime does the work and emits events; this command only wires flags, signals, the
 // reporter and the final summary, and turns runtime errors into one-paragraph messages.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
@@ -35,6 +36,8 @@ interface RunFlags {
   /** --cache DIR (a string), --no-cache (false), or neither. */
   cache?: string | boolean;
   jobs?: number;
+  /** commander's negation of --no-report. */
+  report: boolean;
 }
 
 function positiveInt(flag: string) {
@@ -65,6 +68,21 @@ function subsetNotice(subset: Subset): string | null {
   return `Subset run: ${train} and ${test}. Numbers are for a quick look and not comparable with a full run.`;
 }
 
+/**
+ * The report (report.md, report.html, charts/) at the end of every run. A report that cannot
+ * be written is a warning, not a failed run: the results are already safe in the run folder.
+ */
+async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
+  try {
+    // Loaded here: Vega takes a second to import and a run without a report never needs it.
+    const { writeReport } = await import('../report/write-report.js');
+    await writeReport(runDir, {});
+    ctx.stderr.write(`report: ${join(runDir, 'report.html')} (and report.md, charts/)\n`);
+  } catch (err) {
+    ctx.stderr.write(`warning: the report could not be written (${(err as Error).message}); the results are in ${runDir}. Try: mfx report ${runDir}\n`);
+  }
+}
+
 /** One paragraph for errors the user can act on; anything else is a bug and propagates. */
 function asUserError(err: unknown): unknown {
   if (err instanceof BackendError || err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
@@ -89,6 +107,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--cache <dir>', 'cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx)')
     .option('--no-cache', 'neither reuse nor store trained states between runs')
     .option('--jobs <n>', 'worker threads for independent arms and seeds (default: one per core)', positiveInt('--jobs'))
+    .option('--no-report', 'do not write report.md, report.html and charts/ into the run folder at the end')
     .action(async (file: string, flags: RunFlags) => {
       await runCommand(file, flags, ctx);
     });
@@ -161,6 +180,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   }
 
   // Every reporter but json prints the final table and the run folder at run-end.
+  if (flags.report && results.evals.length > 0) await writeRunReport(runDir, ctx);
   if (results.status === 'stopped') {
     ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}\n`);
     ctx.setExitCode(130);
