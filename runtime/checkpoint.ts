@@ -8,6 +8,7 @@ import type { Optimizer, SavedSlot } from './training/optimizer.js';
 import { assignParams, readParams } from './weights-file.js';
 import { decodeTensorFile, encodeTensorFile, TensorFileError, type NamedArray } from './tensor-file.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { packNetworkState, unpackNetworkState } from './network-state.js';
 
 export const CHECKPOINT_KIND = 'mfx.checkpoint';
 
@@ -34,13 +35,7 @@ export interface Checkpoint {
 
 /** Writes a checkpoint of the network and optimiser at the given position. */
 export function writeCheckpoint(file: string, meta: Omit<CheckpointMeta, 'optimizerSteps'>, net: Network, optimizer: Optimizer): void {
-  const saved = optimizer.save();
-  const tensors: NamedArray[] = readParams(net).map((p) => ({ ...p, name: `param/${p.name}` }));
-  const optimizerSteps: Record<string, number> = {};
-  for (const [name, slot] of Object.entries(saved)) {
-    optimizerSteps[name] = slot.step;
-    for (const [key, t] of Object.entries(slot.tensors)) tensors.push({ name: `opt/${name}/${key}`, shape: t.shape, values: t.values });
-  }
+  const { tensors, optimizerSteps } = packNetworkState(readParams(net), optimizer.save());
   writeFileAtomic(file, encodeTensorFile<CheckpointMeta>({ kind: CHECKPOINT_KIND, meta: { ...meta, optimizerSteps }, tensors }));
 }
 
@@ -52,19 +47,7 @@ export function readCheckpoint(file: string): Checkpoint | null {
   if (typeof meta?.nextStep !== 'number' || typeof meta?.epochsDone !== 'number' || !Array.isArray(meta?.evals)) {
     throw new TensorFileError(file, 'has an incomplete header (no position or evaluations)');
   }
-  const params: NamedArray[] = [];
-  const optimizer: Record<string, SavedSlot> = {};
-  for (const t of decoded.tensors) {
-    if (t.name.startsWith('param/')) params.push({ ...t, name: t.name.slice('param/'.length) });
-    else if (t.name.startsWith('opt/')) {
-      const rest = t.name.slice('opt/'.length);
-      const slash = rest.lastIndexOf('/');
-      const param = rest.slice(0, slash);
-      const key = rest.slice(slash + 1);
-      optimizer[param] ??= { step: meta.optimizerSteps?.[param] ?? 0, tensors: {} };
-      optimizer[param].tensors[key] = { shape: t.shape, values: t.values };
-    }
-  }
+  const { params, optimizer } = unpackNetworkState(decoded.tensors, meta.optimizerSteps);
   return { meta, params, optimizer };
 }
 

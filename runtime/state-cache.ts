@@ -15,6 +15,7 @@ import type { NamedArray } from './tensor-file.js';
 import type { SavedSlot } from './training/optimizer.js';
 import { decodeTensorFile, encodeTensorFile, TensorFileError } from './tensor-file.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { packNetworkState, unpackNetworkState } from './network-state.js';
 
 /** Bumped whenever the entry layout or the meaning of a state changes. */
 export const STATE_CACHE_FORMAT = 1;
@@ -100,30 +101,14 @@ export class StateCache {
     }
     const meta = decoded.meta;
     if (meta?.format !== STATE_CACHE_FORMAT || meta.address !== address) throw new CacheEntryError(file, 'does not belong at its address');
-    const params: NamedArray[] = [];
-    const optimizer: Record<string, SavedSlot> = {};
-    for (const t of decoded.tensors) {
-      if (t.name.startsWith('param/')) params.push({ ...t, name: t.name.slice('param/'.length) });
-      else if (t.name.startsWith('opt/')) {
-        const rest = t.name.slice('opt/'.length);
-        const slash = rest.lastIndexOf('/');
-        const param = rest.slice(0, slash);
-        optimizer[param] ??= { step: meta.optimizerSteps?.[param] ?? 0, tensors: {} };
-        optimizer[param].tensors[rest.slice(slash + 1)] = { shape: t.shape, values: t.values };
-      }
-    }
+    const { params, optimizer } = unpackNetworkState(decoded.tensors, meta.optimizerSteps);
     return { params, optimizer };
   }
 
   /** Stores a state (atomically: a crash leaves the old entry or none). */
   put(stateKey: string, seed: number, state: CachedState): void {
     const address = this.address(stateKey, seed);
-    const tensors: NamedArray[] = state.params.map((p) => ({ ...p, name: `param/${p.name}` }));
-    const optimizerSteps: Record<string, number> = {};
-    for (const [name, slot] of Object.entries(state.optimizer)) {
-      optimizerSteps[name] = slot.step;
-      for (const [key, t] of Object.entries(slot.tensors)) tensors.push({ name: `opt/${name}/${key}`, shape: t.shape, values: t.values });
-    }
+    const { tensors, optimizerSteps } = packNetworkState(state.params, state.optimizer);
     writeFileAtomic(this.file(address), encodeTensorFile<EntryMeta>({ kind: ENTRY_KIND, meta: { format: STATE_CACHE_FORMAT, address, optimizerSteps }, tensors }));
   }
 }
