@@ -55,3 +55,14 @@ describe('examples', () => {
     expect(plan.model.totalParams).toBe(16 * 25 + 16 + 32 * 16 * 25 + 32 + 512 * 64 + 64 + 64 * 10 + 10);
   });
 });
+
+describe('docs/results/reference-repeat3.mfx', () => {
+  it('is examples/reference.mfx with repeat 3: the same arms and steps, seeds 1..3', () => {
+    const docs = compile(readFileSync(new URL('../docs/results/reference-repeat3.mfx', import.meta.url), 'utf8'), 'docs/results/reference-repeat3.mfx');
+    expect(docs.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const reference = compile(read('reference.mfx'), 'examples/reference.mfx').plan!;
+    expect(docs.plan!.seeds).toEqual([1, 2, 3]);
+    const steps = (p: typeof reference) => p.arms.map((a) => [a.name, a.steps.map((s) => s.stateKey)]);
+    expect(steps(docs.plan!)).toEqual(steps(reference));
+  });
+});
