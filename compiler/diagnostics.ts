@@ -44,6 +44,12 @@ export const SemanticDiagnostics = {
   evalBeforeTraining: d('MFX2101', 'warning', 'An eval before any training', () => 'this `eval` runs before any training: it measures the untrained network'),
   resetFrozen: d('MFX2102', 'warning', 'A reset of frozen parameters', (names: string) => `resetting frozen parameters (${names}): they will stay at their fresh initial values`),
   emptyArm: d('MFX2103', 'warning', 'An arm that never evaluates', (arm: string) => `arm \`${arm}\` never evaluates, so it reports nothing`),
+  alternateEndsOnOwnFeatures: d(
+    'MFX2104',
+    'warning',
+    'An eval on inverted features after `train N alternate` with N even',
+    (n: number) => `\`train ${n} alternate\` ends on an epoch with the model's own features, but the eval after it uses the inverted ones`,
+  ),
 } as const;
 
 export { SyntaxDiagnostics };

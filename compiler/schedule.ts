@@ -38,6 +38,8 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   let lr = ctx.lr;
   let inverted = false;
   let trained = false;
+  // An even `train N alternate` whose last epoch saw the model's own features, until an eval or another train step.
+  let endedOnOwnFeatures: { span: Span; epochs: number } | null = null;
   let epochs = 0;
   const steps: DraftStep[] = [];
   /** Per lowered eval: its AST node and the epoch count when it runs (for automatic labels). */
@@ -80,6 +82,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           diagnostics.push(makeDiagnostic(D.allFrozen, headOf(s.span, word), [word], { hint: 'unfreeze something first, e.g. `unfreeze fc*`' }));
         }
         trained = true; // even when the count was rejected: no "eval before training" on top
+        endedOnOwnFeatures = s.alternate && n !== null && n % 2 === 0 ? { span: s.span, epochs: n } : null;
         if (n === null) break;
         steps.push({
           kind: 'train',
@@ -151,6 +154,14 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
       case 'eval': {
         const testSets = resolveTestSets(s.testSets, ctx.testSets, ctx.testSetsUnknown ? [] : diagnostics);
         if (!trained) diagnostics.push(makeDiagnostic(D.evalBeforeTraining, headOf(s.span, 'eval'), [], { hint: 'put a `train` or `pretrain` step before it' }));
+        if (endedOnOwnFeatures && feature.kind === 'inverted') {
+          diagnostics.push(
+            makeDiagnostic(D.alternateEndsOnOwnFeatures, endedOnOwnFeatures.span, [endedOnOwnFeatures.epochs], {
+              hint: 'an odd number of epochs ends on inverted features; or write `invert off` before the eval to score the features the head saw last',
+            }),
+          );
+          endedOnOwnFeatures = null;
+        }
         if (!testSets) break;
         if (s.label?.text === 'pretrained') {
           diagnostics.push(makeDiagnostic(D.reservedLabel, s.label.span, ['pretrained'], { hint: 'choose another label' }));
