@@ -2,6 +2,7 @@
 // this state; nothing here touches the terminal, the clock or the engine.
 import type { ArmOutline, RunEvent, StepStatus, Subset } from '../../runtime/events.js';
 import type { EvalRecord, Results } from '../../runtime/results.js';
+import type { HeaderInfo } from '../format/event-lines.js';
 
 /** How many recent batch losses the sparkline keeps. */
 export const LOSS_WINDOW = 60;
@@ -28,30 +29,14 @@ export interface ArmView {
   message?: string;
 }
 
-export interface RunHeader {
-  title: string;
-  file: string;
-  backend: string;
-  planHash: string;
-  runDir: string;
-  subset: Subset;
-  seeds: number[];
-  resumed: boolean;
+/** The header lines' facts (see cli/format/event-lines.ts), plus what the live progress needs. */
+export interface RunHeader extends HeaderInfo {
   startedAt: string;
   totalTrainImages: number;
 }
 
-/** The step being executed, with the freezing and inversion it runs under. */
-export interface CurrentStep {
-  arm: string;
-  seed: number;
-  step: number;
-  kind: string;
-  text: string;
-  frozen: string[];
-  inverted: string | null;
-  epochs: number;
-}
+/** The step being executed, with the freezing and inversion it runs under: the step-start event's facts. */
+export type CurrentStep = Omit<Extract<RunEvent, { type: 'step-start' }>, 'type'>;
 
 /** The latest batch (or finished epoch) of the training step in progress. */
 export interface EpochProgress {
