@@ -2,24 +2,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../cli/main.js';
+import { runMain, type CliResult } from './helpers/run-main.js';
 
-class Capture extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-export async function mfx(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+/** `mfx ARGV...` in-process, with captured output. */
+export const mfx = (...argv: string[]): Promise<CliResult> => runMain(argv);
 
 /** Writes files into a fresh temporary folder and returns their paths by name. */
 export function tempFiles(files: Record<string, string>): Record<string, string> {

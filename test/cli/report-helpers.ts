@@ -1,23 +1,10 @@
 // Shared checks for report and compare tests: run the CLI in-process and validate chart files.
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
-import { main } from '../../cli/main.js';
+import { runMain } from './helpers/run-main.js';
 
-export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const code = await main(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) });
-  return { code, stdout, stderr };
-}
+export const runCli = runMain;
 
 /** Parses an SVG file with resvg (a real XML + SVG parser: malformed files throw) and returns its size. */
 export function checkSvg(path: string): { width: number; height: number; text: string } {

@@ -3,21 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../cli/main.js';
+import { runMain as mfx } from './helpers/run-main.js';
 import { resolveCacheDir } from '../../cli/run/cache-dir.js';
 
 const TINY = ['--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--quiet'];
 
-async function mfx(args: string[]): Promise<{ status: number; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  stdout.resume();
-  stderr.on('data', (d) => (err += d));
-  const status = await main(args, { stdout, stderr });
-  return { status, stderr: err };
-}
 
 const schedule = (tailEpochs: number) => `experiment "cache"
 seed 3
@@ -45,7 +35,7 @@ async function runFile(dir: string, name: string, text: string, cacheFlags: stri
   writeFileSync(file, text);
   const out = path.join(dir, `${name}-run`);
   const r = await mfx(['run', file, ...TINY, '--out', out, ...cacheFlags]);
-  expect(r.status, r.stderr).toBe(0);
+  expect(r.code, r.stderr).toBe(0);
   const events = readFileSync(path.join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   return {
     evals: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).evals,

@@ -5,20 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../cli/main.js';
+import { runMain as mfx } from './helpers/run-main.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TINY = ['--backend', 'wasm', '--train-subset', '128', '--test-subset', '50'];
 
-async function mfx(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const status = await main(args, { stdout, stderr });
-  return { status, stdout: out, stderr: err };
-}
 
 const work = () => mkdtempSync(path.join(tmpdir(), 'mfx-run-cmd-'));
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
@@ -27,7 +18,7 @@ describe('mfx run', () => {
   it('runs examples/quickstart.mfx on a subset and prints the Accuracy/Delta table', async () => {
     const out = path.join(work(), 'qs');
     const r = await mfx(['run', path.join(ROOT, 'examples/quickstart.mfx'), ...TINY, '--out', out, '--reporter', 'plain']);
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Subset run: the first 128 training images and the first 50 test images/);
     expect(r.stdout).toMatch(/pmnist\.tcut/);
     expect(r.stdout).toContain(out);
@@ -47,11 +38,11 @@ describe('mfx run', () => {
     const file = path.join(dir, 'seed.mfx');
     writeFileSync(file, 'seed 1\ntrain 1\neval pmnist.unmodified\n');
     const r = await mfx(['run', file, ...TINY, '--seed', '7', '--out', path.join(dir, 'run'), '--quiet']);
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(readJson(path.join(dir, 'run', 'results.json')).seeds).toEqual([7]);
     // --resume repeats the override by itself (a finished run resumes to the same results).
     const again = await mfx(['run', file, '--resume', path.join(dir, 'run'), '--quiet']);
-    expect(again.status, again.stderr).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
     expect(readJson(path.join(dir, 'run', 'results.json')).seeds).toEqual([7]);
   });
 
@@ -59,11 +50,11 @@ describe('mfx run', () => {
     const dir = work();
     writeFileSync(path.join(dir, 'save.mfx'), 'train 1\nsave "net.mfxw"\neval pmnist.unmodified\n');
     const first = await mfx(['run', path.join(dir, 'save.mfx'), ...TINY, '--out', path.join(dir, 'a'), '--quiet']);
-    expect(first.status, first.stderr).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     expect(existsSync(path.join(dir, 'a', 'net.mfxw'))).toBe(true);
     writeFileSync(path.join(dir, 'load.mfx'), 'load "a/net.mfxw"\neval pmnist.unmodified\n');
     const second = await mfx(['run', path.join(dir, 'load.mfx'), ...TINY, '--out', path.join(dir, 'b'), '--quiet']);
-    expect(second.status, second.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
     const acc = (run: string) => readJson(path.join(dir, run, 'results.json')).evals[0].accuracy;
     expect(acc('b')).toBe(acc('a'));
   });
@@ -73,26 +64,26 @@ describe('mfx run', () => {
     const file = path.join(dir, 'bad.mfx');
     writeFileSync(file, 'pretrian 3\n');
     const r = await mfx(['run', file, '--out', path.join(dir, 'run')]);
-    expect(r.status).toBe(1);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.mfx:1:1/);
     expect(existsSync(path.join(dir, 'run'))).toBe(false);
   });
 
   it('explains a missing file, an unavailable backend and conflicting flags in one paragraph', async () => {
     const missing = await mfx(['run', 'no-such-file.mfx']);
-    expect(missing.status).toBe(1);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Cannot read no-such-file\.mfx: no such file/);
 
     const backend = await mfx(['run', path.join(ROOT, 'examples/quickstart.mfx'), '--backend', 'tensorflow', '--out', path.join(work(), 'x')]);
-    expect(backend.status).toBe(1);
+    expect(backend.code).toBe(1);
     expect(backend.stderr).toMatch(/npm install @tensorflow\/tfjs-node/);
     expect(backend.stderr).not.toMatch(/\n\s+at /);
 
     const both = await mfx(['run', path.join(ROOT, 'examples/quickstart.mfx'), '--out', 'a', '--resume', 'b']);
-    expect(both.status).toBe(2);
+    expect(both.code).toBe(2);
 
     const subset = await mfx(['run', path.join(ROOT, 'examples/quickstart.mfx'), '--train-subset', '0']);
-    expect(subset.status).toBe(2);
+    expect(subset.code).toBe(2);
   });
 });
 
@@ -122,7 +113,7 @@ describe('mfx run interrupted with Ctrl-C', () => {
     expect(readJson(path.join(out, 'results.json')).status).toBe('stopped');
 
     const resumed = await mfx(['run', file, '--resume', out, '--quiet']);
-    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.code, resumed.stderr).toBe(0);
     expect(readJson(path.join(out, 'results.json')).status).toBe('done');
   });
 });

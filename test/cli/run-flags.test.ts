@@ -3,21 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../cli/main.js';
+import { runMain as mfx } from './helpers/run-main.js';
 import { defaultJobs } from '../../cli/run/jobs.js';
 
 const TINY = ['--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--quiet', '--no-cache'];
 
-async function mfx(args: string[]): Promise<{ status: number; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  stdout.resume();
-  stderr.on('data', (d) => (err += d));
-  const status = await main(args, { stdout, stderr });
-  return { status, stderr: err };
-}
 
 const TEXT = `experiment "flags"
 arm baseline {
@@ -41,7 +31,7 @@ describe('mfx run flags', () => {
     for (const flags of [[], ['--no-reuse']]) {
       const out = path.join(dir, `run${runs.length}`);
       const r = await mfx(['run', file, ...TINY, '--out', out, ...flags]);
-      expect(r.status, r.stderr).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       const events = readFileSync(path.join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       runs.push({
         evals: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).evals,
@@ -57,7 +47,7 @@ describe('mfx run flags', () => {
 
   it('--jobs needs a whole number above 0; the default is $MFX_JOBS or one per core', async () => {
     const r = await mfx(['run', 'x.mfx', '--jobs', '0']);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--jobs needs a whole number above 0/);
     expect(defaultJobs({ MFX_JOBS: '3' })).toBe(3);
     expect(defaultJobs({})).toBeGreaterThanOrEqual(1);

@@ -2,8 +2,7 @@
 // same results as an uninterrupted run (same seed, same backend).
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
-import { main } from '../../cli/main.js';
+import { runMain as mfx } from './helpers/run-main.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,17 +28,6 @@ eval pmnist.unmodified, pmnist.hcut
 
 const FLAGS = ['--backend', 'wasm', '--train-subset', '3000', '--test-subset', '200', '--quiet'];
 
-/** Runs the mfx command line in this process (only the run to be killed needs its own process). */
-async function mfx(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const status = await main(args, { stdout, stderr });
-  return { status, stdout: out, stderr: err };
-}
 
 function hasCheckpoint(dir: string): boolean {
   const root = path.join(dir, 'checkpoints');
@@ -77,7 +65,7 @@ describe('mfx run --resume after SIGKILL', () => {
     writeFileSync(file, EXPERIMENT);
 
     const whole = await mfx(['run', file, '--out', path.join(work, 'whole'), ...FLAGS]);
-    expect(whole.status, whole.stderr).toBe(0);
+    expect(whole.code, whole.stderr).toBe(0);
 
     const killed = path.join(work, 'killed');
     await runAndKill(file, killed);
@@ -85,7 +73,7 @@ describe('mfx run --resume after SIGKILL', () => {
     expect(events).not.toMatch(/"type":"run-end"/); // really interrupted
 
     const resumed = await mfx(['run', file, '--resume', killed, '--quiet']);
-    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.code, resumed.stderr).toBe(0);
     expect(table(killed)).toEqual(table(path.join(work, 'whole')));
     expect(table(killed).status).toBe('done');
   });
@@ -95,10 +83,10 @@ describe('mfx run --resume after SIGKILL', () => {
     const file = path.join(work, 'resume.mfx');
     writeFileSync(file, 'pretrain 1; eval pmnist.unmodified\n');
     const first = await mfx(['run', file, '--out', path.join(work, 'run'), '--backend', 'wasm', '--train-subset', '64', '--test-subset', '50', '--quiet']);
-    expect(first.status, first.stderr).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     writeFileSync(file, 'pretrain 2; eval pmnist.unmodified\n');
     const again = await mfx(['run', file, '--resume', path.join(work, 'run'), '--quiet']);
-    expect(again.status).toBe(1);
+    expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/different plan/);
     expect(again.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
