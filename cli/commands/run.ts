@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import isInCi from 'is-in-ci';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import { createReporter, type ReporterKind } from '../reporters/index.js';
@@ -100,7 +101,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--resume <dir>', 'continue an interrupted run from its last completed epoch')
     .option('--train-subset <n>', 'use only the first N training images', positiveInt('--train-subset'))
     .option('--test-subset <m>', 'use only the first M images of each test set', positiveInt('--test-subset'))
-    .addOption(new Option('--reporter <kind>', 'how progress is shown (default: ink on a terminal, plain otherwise)').choices(['ink', 'plain', 'json']))
+    .addOption(new Option('--reporter <kind>', 'how progress is shown (default: ink on a terminal, plain otherwise and under CI)').choices(['ink', 'plain', 'json']))
     .option('--quiet', 'show no progress, only the final table')
     .option('--seed <n>', 'override the file\'s seed', nonNegativeInt)
     .option('--no-reuse', 'recompute shared prefixes in every arm instead of starting from the earlier arm\'s state')
@@ -139,7 +140,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const notice = subset && subsetNotice(subset);
   if (notice) ctx.stderr.write(`${notice}\n`);
 
-  const kind: ReporterKind = flags.quiet ? 'quiet' : (flags.reporter ?? (ctx.stdout.isTTY ? 'ink' : 'plain'));
+  // Ink draws no live frames under CI (it asks is-in-ci too), so a CI log gets the plain lines.
+  const kind: ReporterKind = flags.quiet ? 'quiet' : (flags.reporter ?? (ctx.stdout.isTTY && !isInCi ? 'ink' : 'plain'));
   const controller = new AbortController();
   const stop = () => {
     if (!controller.signal.aborted) {

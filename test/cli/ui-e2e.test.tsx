@@ -28,11 +28,11 @@ interface Child {
 }
 
 /** Runs `mfx run ...` inside an 80x40 pseudo-terminal; keys typed go to the UI as from a keyboard. */
-function inTerminal(args: string[]): Child {
+function inTerminal(args: string[], env: NodeJS.ProcessEnv = { CI: undefined, CONTINUOUS_INTEGRATION: undefined }): Child {
   const quoted = [process.execPath, MFX, 'run', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qfec', `stty cols 80 rows 40; exec ${quoted}`, '/dev/null'], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: undefined },
+    env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   return wrap(child);
@@ -99,6 +99,18 @@ describe.skipIf(!hasScript)('mfx run in a terminal', () => {
     expect(events[second].resumed).toBe(true);
     expect(events.slice(second).some((e) => e.type === 'step-start' && e.step === 0)).toBe(false);
     expect(final).toContain('✓ main');
+  });
+
+  it('uses the plain reporter in a terminal under CI, where Ink would draw no live frames', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-ui-e2e-')), 'run');
+    const run = inTerminal([EXAMPLE, '--backend', 'wasm', '--train-subset', '256', '--test-subset', '50', '--out', dir, '--no-report'], { CI: 'true' });
+    const code = await run.exit;
+    const out = stripAnsi(run.output());
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/^\[main\] step 1\/7 pretrain 1/m);
+    expect(out).toMatch(/^\[main\] arm done/m);
+    expect(out).not.toContain('q or Ctrl-C: stop');
+    expect(results(dir).status).toBe('done');
   });
 
   it('a SIGINT to a piped run stops it the same way', async () => {

@@ -1,8 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createInkReporter } from '../../cli/reporters/ink-reporter.js';
 import { RunStore } from '../../cli/ui/run-store.js';
 import { FakeStdin, FakeStdout, until } from './ui-fake-terminal.js';
 import { scriptedRun } from './ui-scripted-run.js';
+
+// Ink reads is-in-ci once, when it loads, and draws no live frames under CI. These tests are about
+// the live UI, so they pin a terminal session whatever the machine's CI variables (hoisted above the
+// imports). `mfx run` itself picks the plain reporter under CI: test/cli/ui-e2e.test.tsx.
+vi.hoisted(() => {
+  process.env.CI = 'false';
+  process.env.CONTINUOUS_INTEGRATION = 'false';
+});
 
 function setup() {
   const stdout = new FakeStdout(80, { isTTY: false });
