@@ -6,6 +6,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { makeConv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { makeBatchMatMulConfig } from './batch-mat-mul.js';
+import { makeCastConfig, makeIdentityConfig } from './alias.js';
 
 const ours = new WeakSet<KernelConfig>();
 
@@ -22,7 +23,8 @@ function install(config: KernelConfig): void {
  * call it too): Conv2DBackpropFilter (missing in tfjs 4.22), a faster NHWC
  * Conv2DBackpropInput (XNNPACK GEMM + col2im, any stride; NCHW keeps the original kernel),
  * a faster MaxPoolGrad with the cpu backend's routing rule, and a BatchMatMul that avoids
- * the stock kernel's slow transposed path (used by every dense layer's backward pass).
+ * the stock kernel's slow transposed path (used by every dense layer's backward pass), and
+ * Identity / same-dtype Cast that share the buffer instead of copying it.
  * Idempotent; call before or after the wasm backend is initialised.
  */
 export function registerWasmTrainingKernels(): void {
@@ -32,4 +34,8 @@ export function registerWasmTrainingKernels(): void {
   install(maxPoolGradConfig);
   const matMul = getKernel('BatchMatMul', 'wasm');
   if (matMul !== undefined && !ours.has(matMul)) install(makeBatchMatMulConfig(matMul));
+  const identity = getKernel('Identity', 'wasm');
+  if (identity !== undefined && !ours.has(identity)) install(makeIdentityConfig(identity));
+  const cast = getKernel('Cast', 'wasm');
+  if (cast !== undefined && !ours.has(cast)) install(makeCastConfig(cast));
 }
