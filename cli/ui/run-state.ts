@@ -64,19 +64,41 @@ export interface LogEntry {
   event: LoggedEvent;
 }
 
+/**
+ * One (arm, seed) in progress. `mfx run --jobs N` runs several at once and their events
+ * interleave, so everything about "the step in progress" is kept per lane and changed only
+ * by that lane's own events.
+ */
+export interface Lane {
+  arm: string;
+  seed: number;
+  current: CurrentStep | null;
+  progress: EpochProgress | null;
+  /** Recent batch losses of this lane's training step, oldest first. */
+  losses: number[];
+  /** Epochs of this lane's current training step already counted in epochsDone. */
+  stepEpochsCounted: number;
+  /** This seed's step statuses, by position in the arm's outline (the arm shows one lane's). */
+  steps: StepStatus[];
+}
+
 export interface RunState {
   header: RunHeader | null;
   arms: ArmView[];
   testSets: string[];
+  /** The (arm, seed) pairs in progress, in the order they started. */
+  lanes: Lane[];
+  /** The focus lane's step (see focusLane). */
   current: CurrentStep | null;
+  /** The focus lane's progress. */
   progress: EpochProgress | null;
-  /** Recent batch losses, oldest first. */
+  /** The focus lane's recent batch losses, oldest first. */
   losses: number[];
   /** Training epochs in the whole run (every arm's train steps × seeds). */
   plannedEpochs: number;
   /** Epochs finished or reused. */
   epochsDone: number;
-  /** Epochs of the current training step already counted in epochsDone. */
+  /** The focus lane's epochs of its training step already counted in epochsDone. */
   stepEpochsCounted: number;
   evals: EvalRecord[];
   /** Per arm, per seed: `done` or why it has no numbers. */
@@ -92,6 +114,7 @@ export const initialRunState: RunState = {
   header: null,
   arms: [],
   testSets: [],
+  lanes: [],
   current: null,
   progress: null,
   losses: [],
@@ -104,6 +127,20 @@ export const initialRunState: RunState = {
   log: [],
   end: null,
 };
+
+/** Whether a lane's step in progress trains (and so has a bar, a rate and losses). */
+export function laneTrains(lane: Lane): boolean {
+  return lane.current !== null && lane.current.epochs > 0;
+}
+
+/**
+ * The lane the progress bar follows: the earliest-started lane whose step trains, else the
+ * earliest lane. It depends only on which lanes exist and their steps, so it changes at step
+ * and arm boundaries, never because another lane sent a batch.
+ */
+export function focusLane(lanes: readonly Lane[]): Lane | null {
+  return lanes.find(laneTrains) ?? lanes[0] ?? null;
+}
 
 function armFromOutline(outline: ArmOutline): ArmView {
   return {
@@ -119,16 +156,68 @@ function updateArm(state: RunState, name: string, update: (arm: ArmView) => ArmV
   return state.arms.map((a) => (a.name === name ? update(a) : a));
 }
 
-function setStepStatus(arm: ArmView, index: number, status: StepStatus): ArmView {
-  return { ...arm, steps: arm.steps.map((s) => (s.index === index ? { ...s, status } : s)) };
-}
-
 function appendLog(state: RunState, event: LoggedEvent): LogEntry[] {
   return [...state.log, { id: state.log.length, event }];
 }
 
+const isLane = (arm: string, seed: number) => (l: Lane) => l.arm === arm && l.seed === seed;
+
+function freshLane(state: RunState, arm: string, seed: number): Lane {
+  const steps = state.arms.find((a) => a.name === arm)?.steps ?? [];
+  return { arm, seed, current: null, progress: null, losses: [], stepEpochsCounted: 0, steps: steps.map(() => 'pending') };
+}
+
+function laneOf(state: RunState, arm: string, seed: number): Lane {
+  return state.lanes.find(isLane(arm, seed)) ?? freshLane(state, arm, seed);
+}
+
+/** The lanes with `lane` in place of its old self (appended if it is new: lanes keep start order). */
+function putLane(state: RunState, lane: Lane): Lane[] {
+  const at = state.lanes.findIndex(isLane(lane.arm, lane.seed));
+  return at < 0 ? [...state.lanes, lane] : state.lanes.map((l, i) => (i === at ? lane : l));
+}
+
+/**
+ * Whether the arm's line shows this seed's steps: the arm shows one lane at a time (the one
+ * that started first), so with two seeds of an arm at once the other seed's events leave the
+ * marks alone. A seed whose arm shows no live lane takes the arm over.
+ */
+function showsSeed(state: RunState, arm: string, seed: number): boolean {
+  const view = state.arms.find((a) => a.name === arm);
+  if (!view || view.seed === seed) return true;
+  return !state.lanes.some(isLane(arm, view.seed ?? Number.NaN));
+}
+
+/** The arm with its step marks taken from a lane. */
+function showLane(arm: ArmView, lane: Lane): ArmView {
+  return { ...arm, seed: lane.seed, steps: arm.steps.map((s, i) => ({ ...s, status: lane.steps[i] ?? s.status })) };
+}
+
+function stepPosition(state: RunState, arm: string, step: number): number {
+  return state.arms.find((a) => a.name === arm)?.steps.findIndex((s) => s.index === step) ?? -1;
+}
+
+function stepEpochs(state: RunState, arm: string, positions: number[]): number {
+  const steps = state.arms.find((a) => a.name === arm)?.steps ?? [];
+  return positions.reduce((sum, i) => sum + (steps[i]?.epochs ?? 0), 0);
+}
+
 /** Folds one event into the state; returns a new state (inputs are never mutated). */
 export function reduceRunState(state: RunState, event: RunEvent): RunState {
+  const next = reduceEvent(state, event);
+  if (next.lanes === state.lanes) return next;
+  // The top-level step fields are the focus lane's, for the progress panel and older readers.
+  const focus = focusLane(next.lanes);
+  return {
+    ...next,
+    current: focus?.current ?? null,
+    progress: focus?.progress ?? null,
+    losses: focus?.losses ?? [],
+    stepEpochsCounted: focus?.stepEpochsCounted ?? 0,
+  };
+}
+
+function reduceEvent(state: RunState, event: RunEvent): RunState {
   switch (event.type) {
     case 'run-start': {
       const arms = event.arms.map(armFromOutline);
@@ -154,33 +243,32 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
         reportLabels: event.reportLabels,
       };
     }
-    case 'arm-start':
+    case 'arm-start': {
+      // Another seed of this arm still running keeps the arm's line; this seed gets its own lane.
+      const busy = state.lanes.some((l) => l.arm === event.arm && l.seed !== event.seed);
       return {
         ...state,
-        arms: updateArm(state, event.arm, (a) => ({
-          ...a,
-          status: 'running',
-          seed: event.seed,
-          message: undefined,
-          steps: a.steps.map((s) => ({ ...s, status: 'pending' })),
-        })),
+        arms: busy
+          ? state.arms
+          : updateArm(state, event.arm, (a) => ({
+              ...a,
+              status: 'running',
+              seed: event.seed,
+              message: undefined,
+              steps: a.steps.map((s) => ({ ...s, status: 'pending' })),
+            })),
+        lanes: putLane(state, freshLane(state, event.arm, event.seed)),
         log: appendLog(state, event),
       };
+    }
     case 'step-start': {
       // Steps run in order: earlier ones still pending were completed before a resume.
-      const arm = state.arms.find((a) => a.name === event.arm);
-      const skipped = arm ? arm.steps.filter((s) => s.index < event.step && s.status === 'pending') : [];
-      return {
-        ...state,
-        arms: updateArm(state, event.arm, (a) =>
-          setStepStatus(
-            { ...a, status: 'running', seed: event.seed, steps: a.steps.map((s) => (skipped.includes(s) ? { ...s, status: 'done' } : s)) },
-            event.step,
-            'running',
-          ),
-        ),
-        epochsDone: state.epochsDone + skipped.reduce((sum, s) => sum + s.epochs, 0),
-        stepEpochsCounted: 0,
+      const lane = laneOf(state, event.arm, event.seed);
+      const at = stepPosition(state, event.arm, event.step);
+      const skipped = at < 0 ? [] : lane.steps.flatMap((status, i) => (i < at && status === 'pending' ? [i] : []));
+      const updated: Lane = {
+        ...lane,
+        steps: lane.steps.map((status, i) => (i === at ? 'running' : skipped.includes(i) ? 'done' : status)),
         current: {
           arm: event.arm,
           seed: event.seed,
@@ -192,14 +280,22 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
           epochs: event.epochs,
         },
         progress: null,
+        stepEpochsCounted: 0,
         // The sparkline follows one training step: losses of different steps are not comparable.
-        losses: event.epochs > 0 ? [] : state.losses,
+        losses: event.epochs > 0 ? [] : lane.losses,
+      };
+      return {
+        ...state,
+        arms: showsSeed(state, event.arm, event.seed) ? updateArm(state, event.arm, (a) => ({ ...showLane(a, updated), status: 'running' })) : state.arms,
+        lanes: putLane(state, updated),
+        epochsDone: state.epochsDone + stepEpochs(state, event.arm, skipped),
         log: appendLog(state, event),
       };
     }
-    case 'batch':
-      return {
-        ...state,
+    case 'batch': {
+      const lane = laneOf(state, event.arm, event.seed);
+      const updated: Lane = {
+        ...lane,
         progress: {
           arm: event.arm,
           seed: event.seed,
@@ -213,13 +309,16 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
           elapsedSec: event.elapsedSec,
           finished: false,
         },
-        losses: [...state.losses, event.loss].slice(-LOSS_WINDOW),
+        losses: [...lane.losses, event.loss].slice(-LOSS_WINDOW),
       };
+      return { ...state, lanes: putLane(state, updated) };
+    }
     case 'epoch-end': {
-      const previous = state.progress;
-      const batches = previous && previous.step === event.step && previous.arm === event.arm ? previous.batches : 0;
-      return {
-        ...state,
+      const lane = laneOf(state, event.arm, event.seed);
+      const previous = lane.progress;
+      const batches = previous && previous.step === event.step ? previous.batches : 0;
+      const updated: Lane = {
+        ...lane,
         progress: {
           arm: event.arm,
           seed: event.seed,
@@ -234,23 +333,32 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
           finished: true,
           inverted: event.inverted,
         },
-        // A resumed step starts past epoch 1: the epochs before it were done in the earlier run.
-        epochsDone: state.epochsDone + Math.max(1, event.epoch - state.stepEpochsCounted),
         stepEpochsCounted: event.epoch,
+      };
+      return {
+        ...state,
+        lanes: putLane(state, updated),
+        // A resumed step starts past epoch 1: the epochs before it were done in the earlier run.
+        epochsDone: state.epochsDone + Math.max(1, event.epoch - lane.stepEpochsCounted),
         log: appendLog(state, event),
       };
     }
     case 'step-end': {
-      const arm = state.arms.find((a) => a.name === event.arm);
-      const outline = arm?.steps.find((s) => s.index === event.step);
+      const lane = laneOf(state, event.arm, event.seed);
+      const at = stepPosition(state, event.arm, event.step);
       // A reused step's epochs were planned but will never run: count them as done for the ETA.
-      const reusedEpochs = event.status === 'reused' && outline ? outline.epochs : 0;
-      const isCurrent = state.current?.arm === event.arm && state.current.step === event.step && state.current.seed === event.seed;
+      const reusedEpochs = event.status === 'reused' && at >= 0 ? stepEpochs(state, event.arm, [at]) : 0;
+      const ended = lane.current?.step === event.step;
+      const updated: Lane = {
+        ...lane,
+        steps: lane.steps.map((status, i) => (i === at ? event.status : status)),
+        current: ended ? null : lane.current,
+        progress: ended ? null : lane.progress,
+      };
       return {
         ...state,
-        arms: updateArm(state, event.arm, (a) => setStepStatus(a, event.step, event.status)),
-        current: isCurrent ? null : state.current,
-        progress: isCurrent ? null : state.progress,
+        arms: showsSeed(state, event.arm, event.seed) ? updateArm(state, event.arm, (a) => showLane(a, updated)) : state.arms,
+        lanes: putLane(state, updated),
         epochsDone: state.epochsDone + reusedEpochs,
         log: appendLog(state, event),
       };
@@ -269,35 +377,35 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
     case 'arm-end': {
       const outcome = event.status === 'done' ? 'done' : (event.message ?? event.status);
       const stepStatus: StepStatus | null = event.status === 'diverged' ? 'diverged' : event.status === 'stopped' ? 'stopped' : null;
-      const isCurrent = state.current?.arm === event.arm && state.current.seed === event.seed;
+      const lane = laneOf(state, event.arm, event.seed);
       // An arm that ends done without step events finished in an earlier run (resume).
-      const arm = state.arms.find((a) => a.name === event.arm);
-      const finishedEarlier = event.status === 'done' && arm ? arm.steps.filter((s) => s.status === 'pending') : [];
+      const finishedEarlier = event.status === 'done' ? lane.steps.flatMap((status, i) => (status === 'pending' ? [i] : [])) : [];
+      const ended: Lane = {
+        ...lane,
+        // The step that was running when the arm ended carries the arm's fate.
+        steps: lane.steps.map((status, i) => (stepStatus && status === 'running' ? stepStatus : finishedEarlier.includes(i) ? 'done' : status)),
+      };
+      const lanes = state.lanes.filter((l) => !isLane(event.arm, event.seed)(l));
+      // Another seed of the arm still running: the arm stays running and shows that seed.
+      const sibling = lanes.find((l) => l.arm === event.arm);
+      const shown = showsSeed(state, event.arm, event.seed);
       return {
         ...state,
-        arms: updateArm(state, event.arm, (a) => ({
-          ...a,
-          status: event.status,
-          seedsEnded: a.seedsEnded + 1,
-          message: event.message,
-          steps: a.steps.map((s) => {
-            // The step that was running when the arm ended carries the arm's fate.
-            if (stepStatus && s.status === 'running') return { ...s, status: stepStatus };
-            return finishedEarlier.includes(s) ? { ...s, status: 'done' } : s;
-          }),
-        })),
-        epochsDone: state.epochsDone + finishedEarlier.reduce((sum, s) => sum + s.epochs, 0),
+        arms: updateArm(state, event.arm, (a) =>
+          sibling
+            ? { ...(shown ? showLane(a, sibling) : a), status: 'running', seedsEnded: a.seedsEnded + 1 }
+            : { ...showLane(a, ended), status: event.status, seedsEnded: a.seedsEnded + 1, message: event.message },
+        ),
+        lanes,
+        epochsDone: state.epochsDone + stepEpochs(state, event.arm, finishedEarlier),
         armOutcomes: { ...state.armOutcomes, [event.arm]: { ...state.armOutcomes[event.arm], [String(event.seed)]: outcome } },
-        current: isCurrent ? null : state.current,
-        progress: isCurrent ? null : state.progress,
         log: appendLog(state, event),
       };
     }
     case 'run-end':
       return {
         ...state,
-        current: null,
-        progress: null,
+        lanes: [],
         arms: state.arms.map((a) =>
           a.status === 'running'
             ? {

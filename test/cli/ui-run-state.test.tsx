@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { liveResultsTable } from '../../cli/ui/live-table.js';
 import { runFigures } from '../../cli/ui/run-figures.js';
-import { initialRunState, reduceRunState, type RunState } from '../../cli/ui/run-state.js';
+import { focusLane, initialRunState, reduceRunState, type RunState } from '../../cli/ui/run-state.js';
 import type { RunEvent } from '../../runtime/events.js';
-import { scriptedRun, START_MS } from './ui-scripted-run.js';
+import { INTERLEAVED_RATES, interleavedRun, scriptedRun, START_MS } from './ui-scripted-run.js';
 
 const fold = (events: RunEvent[]): RunState => events.reduce(reduceRunState, initialRunState);
 
@@ -112,6 +112,108 @@ describe('reduceRunState on a resumed run', () => {
       { type: 'epoch-end', arm: 'baseline', seed: 1, step: 0, epoch: 2, epochs: 2, loss: 0.1, seconds: 1, imagesPerSec: 256, inverted: false },
     ];
     expect(fold(resumedEpoch).epochsDone).toBe(2); // epoch 1 ran before the interruption
+  });
+});
+
+describe('reduceRunState with two arms training at once (--jobs 2)', () => {
+  const { events, marks } = interleavedRun();
+  const at = (mark: keyof typeof marks) => fold(events.slice(0, marks[mark]));
+
+  it('keeps one lane per arm and seed, in start order, each with its own step, progress and losses', () => {
+    const s = at('bothTraining');
+    expect(s.lanes.map((l) => [l.arm, l.seed, l.current?.step, l.progress?.epoch, l.progress?.batch])).toEqual([
+      ['baseline', 1, 0, 2, 2],
+      ['inverted', 1, 1, 1, 2],
+    ]);
+    expect(s.lanes[1].losses).toEqual([3, 1.5]);
+    expect(s.lanes[1].current).toMatchObject({ inverted: 'relu6', epochs: 3 });
+    expect(s.arms.map((a) => [a.name, a.status, a.steps.map((x) => x.status).join(' ')])).toEqual([
+      ['baseline', 'running', 'running pending'],
+      ['inverted', 'running', 'done running pending'],
+    ]);
+  });
+
+  it("keeps the focus (current, progress, losses) on the earliest training arm while the other arm sends batches", () => {
+    const s = at('bothTraining');
+    expect(events[marks.bothTraining - 1]).toMatchObject({ type: 'batch', arm: 'inverted' });
+    expect(s.current).toMatchObject({ arm: 'baseline', step: 0 });
+    expect(s.progress).toMatchObject({ arm: 'baseline', epoch: 2, batch: 2, imagesPerSec: INTERLEAVED_RATES.baseline });
+    expect(s.losses).toEqual([2, 1, 2 / 3, 0.5, 1, 0.5]);
+    // Not for a single event between inverted's training start and baseline's last epoch.
+    const start = events.findIndex((e) => e.type === 'step-start' && e.arm === 'inverted' && e.step === 1);
+    const lastEpoch = events.findIndex((e) => e.type === 'epoch-end' && e.arm === 'baseline' && e.epoch === 3);
+    let state = fold(events.slice(0, start));
+    for (const e of events.slice(start, lastEpoch + 1)) {
+      state = reduceRunState(state, e);
+      expect(state.progress?.arm ?? 'baseline', `after ${e.type} of ${'arm' in e ? e.arm : ''}`).toBe('baseline');
+      expect(focusLane(state.lanes)?.arm).toBe('baseline');
+    }
+  });
+
+  it('moves the focus at step boundaries only: to the arm still training while the other evaluates', () => {
+    const s = at('baselineEvaluating');
+    expect(s.lanes.map((l) => [l.arm, l.current?.kind])).toEqual([
+      ['baseline', 'eval'],
+      ['inverted', 'train'],
+    ]);
+    expect(s.current).toMatchObject({ arm: 'inverted', step: 1 });
+    expect(s.progress).toMatchObject({ arm: 'inverted', epoch: 3, batch: 1 });
+    const done = at('baselineDone');
+    expect(done.lanes.map((l) => l.arm)).toEqual(['inverted']);
+    expect(done.arms[0]).toMatchObject({ status: 'done', seedsEnded: 1 });
+    expect(fold(events).lanes).toEqual([]);
+  });
+
+  it("counts each epoch exactly once when the two arms' epoch ends interleave", () => {
+    expect(at('afterBaselineEpoch2').epochsDone).toBe(2);
+    expect(at('baselineEvaluating').epochsDone).toBe(5);
+    expect(at('baselineDone').epochsDone).toBe(5);
+    expect(fold(events).epochsDone).toBe(6);
+  });
+
+  it("runs the figures on every lane: images done include each lane's epoch in progress, the run ETA the sum of their rates", () => {
+    const f = runFigures(at('bothTraining'), START_MS + 10_000);
+    // Baseline's first epoch, plus half of baseline's second and half of inverted's first.
+    expect(f.imagesDone).toBe(512);
+    expect(f.imagesTotal).toBe(1536);
+    expect(f.runEtaSec).toBeCloseTo((1536 - 512) / (INTERLEAVED_RATES.baseline + INTERLEAVED_RATES.inverted));
+    // The epoch figures stay the focus lane's (baseline, batch 2 of 4 after 0.2s).
+    expect(f.epochFraction).toBe(0.5);
+    expect(f.epochEtaSec).toBeCloseTo(0.2);
+    // While baseline evaluates, only inverted's rate counts.
+    const g = runFigures(at('baselineEvaluating'), START_MS + 10_000);
+    expect(g.imagesDone).toBe((5 + 0.25) * 256);
+    expect(g.runEtaSec).toBeCloseTo((1536 - 5.25 * 256) / INTERLEAVED_RATES.inverted);
+  });
+
+  it('never mutates the state it is given', () => {
+    let s = deepFreeze(initialRunState);
+    for (const e of events) s = deepFreeze(reduceRunState(s, e));
+    expect(s.epochsDone).toBe(6);
+  });
+
+  it('keeps an arm running, showing its other seed, while two of its seeds run at once', () => {
+    const start = { ...(events[0] as Extract<RunEvent, { type: 'run-start' }>), seeds: [1, 2] };
+    const train = (seed: number): RunEvent => ({ type: 'step-start', arm: 'baseline', seed, step: 0, kind: 'train', text: 'train 3', frozen: [], inverted: null, epochs: 3 });
+    const s = fold([
+      start,
+      { type: 'arm-start', arm: 'baseline', seed: 1 },
+      train(1),
+      { type: 'arm-start', arm: 'baseline', seed: 2 },
+      { type: 'step-end', arm: 'baseline', seed: 1, step: 0, seconds: 1, status: 'done' },
+      train(2),
+    ]);
+    // Seed 2's start does not reset seed 1's marks: the arm shows the seed that started first.
+    expect(s.arms[0]).toMatchObject({ status: 'running', seed: 1 });
+    expect(s.arms[0].steps.map((x) => x.status)).toEqual(['done', 'pending']);
+    expect(s.lanes.map((l) => [l.seed, l.steps.join(' ')])).toEqual([
+      [1, 'done pending'],
+      [2, 'running pending'],
+    ]);
+    const after = reduceRunState(s, { type: 'arm-end', arm: 'baseline', seed: 1, status: 'done' });
+    expect(after.arms[0]).toMatchObject({ status: 'running', seed: 2, seedsEnded: 1 });
+    expect(after.arms[0].steps.map((x) => x.status)).toEqual(['running', 'pending']);
+    expect(after.current).toMatchObject({ arm: 'baseline', seed: 2 });
   });
 });
 

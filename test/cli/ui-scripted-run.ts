@@ -193,3 +193,114 @@ export function scriptedRun(options: { baselines?: boolean } = {}): ScriptedRun 
   marks.end = events.length;
   return { events, marks };
 }
+
+export interface InterleavedRun {
+  events: RunEvent[];
+  /** Named positions, as in ScriptedRun. */
+  marks: Record<'bothTraining' | 'afterBaselineEpoch2' | 'baselineEvaluating' | 'baselineDone' | 'end', number>;
+}
+
+export const INTERLEAVED_RATES = { baseline: 1000, inverted: 3000 } as const;
+
+/**
+ * Two arms training at once, as `mfx run --jobs 2` interleaves them: `baseline` (train 3; eval)
+ * starts first, `inverted` (freeze; train 3 inverted; eval) starts its training step while
+ * baseline is in its second epoch, and from then on their batches and epoch ends alternate.
+ * Six training epochs in all, 256 images each.
+ */
+export function interleavedRun(options: { seeds?: number[] } = {}): InterleavedRun {
+  const events: RunEvent[] = [];
+  const marks = {} as InterleavedRun['marks'];
+  const push = (e: RunEvent) => events.push(e);
+  const seeds = options.seeds ?? [1];
+  const frozen = ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias'];
+  push({
+    type: 'run-start',
+    time: START_TIME,
+    title: 'two arms at once, scripted',
+    file: 'examples/interleaved.mfx',
+    planHash: 'fedcba9876543210',
+    backend: 'wasm',
+    runDir: 'runs/interleaved-20261128-120000',
+    seeds,
+    arms: [
+      {
+        name: 'baseline',
+        steps: [
+          { index: 0, kind: 'train', text: 'train 3', epochs: 3 },
+          { index: 1, kind: 'eval', text: 'eval pmnist.*', epochs: 0 },
+        ],
+      },
+      {
+        name: 'inverted',
+        steps: [
+          { index: 0, kind: 'freeze', text: 'freeze conv*', epochs: 0 },
+          { index: 1, kind: 'train', text: 'train 3 (fc1, fc2; inverted relu6)', epochs: 3 },
+          { index: 2, kind: 'eval', text: 'eval pmnist.*', epochs: 0 },
+        ],
+      },
+    ],
+    testSets: ['pmnist.unmodified'],
+    subset: { train: 256, test: 100 },
+    totalTrainImages: 6 * 256 * seeds.length,
+    resumed: false,
+  });
+  const seed = seeds[0];
+  const batch = (arm: 'baseline' | 'inverted', epoch: number, b: number) => {
+    const step = arm === 'baseline' ? 0 : 1;
+    const loss = (arm === 'baseline' ? 2 : 3) / (epoch * b);
+    push({ type: 'batch', arm, seed, step, epoch, epochs: 3, batch: b, batches: BATCHES, loss, imagesPerSec: INTERLEAVED_RATES[arm], elapsedSec: b * 0.1 });
+  };
+  const epochEnd = (arm: 'baseline' | 'inverted', epoch: number) =>
+    push({ type: 'epoch-end', arm, seed, step: arm === 'baseline' ? 0 : 1, epoch, epochs: 3, loss: 1 / epoch, seconds: 0.4, imagesPerSec: INTERLEAVED_RATES[arm], inverted: arm === 'inverted' });
+  const evaluate = (arm: string, step: number) => {
+    push({ type: 'step-start', arm, seed, step, kind: 'eval', text: 'eval pmnist.*', frozen: [], inverted: null, epochs: 0 });
+    push({ type: 'eval-result', arm, seed, label: 'final', testSet: 'pmnist.unmodified', accuracy: arm === 'baseline' ? 0.9 : 0.8, loss: 0.3, n: 100 });
+    push({ type: 'step-end', arm, seed, step, seconds: 0.2, status: 'done' });
+  };
+
+  push({ type: 'arm-start', arm: 'baseline', seed });
+  push({ type: 'step-start', arm: 'baseline', seed, step: 0, kind: 'train', text: 'train 3', frozen: [], inverted: null, epochs: 3 });
+  for (let b = 1; b <= BATCHES; b++) batch('baseline', 1, b);
+  epochEnd('baseline', 1);
+  push({ type: 'arm-start', arm: 'inverted', seed });
+  push({ type: 'step-start', arm: 'inverted', seed, step: 0, kind: 'freeze', text: 'freeze conv*', frozen, inverted: null, epochs: 0 });
+  push({ type: 'step-end', arm: 'inverted', seed, step: 0, seconds: 0.01, status: 'done' });
+  push({ type: 'step-start', arm: 'inverted', seed, step: 1, kind: 'train', text: 'train 3 (fc1, fc2; inverted relu6)', frozen, inverted: 'relu6', epochs: 3 });
+  // From here on the two arms alternate batch by batch; inverted always sends last.
+  for (let b = 1; b <= BATCHES; b++) {
+    batch('baseline', 2, b);
+    batch('inverted', 1, b);
+    if (b === 2) marks.bothTraining = events.length;
+  }
+  epochEnd('baseline', 2);
+  marks.afterBaselineEpoch2 = events.length;
+  epochEnd('inverted', 1);
+  for (let b = 1; b <= BATCHES; b++) {
+    batch('inverted', 2, b);
+    batch('baseline', 3, b);
+  }
+  epochEnd('inverted', 2);
+  epochEnd('baseline', 3);
+  push({ type: 'step-end', arm: 'baseline', seed, step: 0, seconds: 1.2, status: 'done' });
+  push({ type: 'step-start', arm: 'baseline', seed, step: 1, kind: 'eval', text: 'eval pmnist.*', frozen: [], inverted: null, epochs: 0 });
+  batch('inverted', 3, 1);
+  marks.baselineEvaluating = events.length;
+  push({ type: 'eval-result', arm: 'baseline', seed, label: 'final', testSet: 'pmnist.unmodified', accuracy: 0.9, loss: 0.3, n: 100 });
+  push({ type: 'step-end', arm: 'baseline', seed, step: 1, seconds: 0.2, status: 'done' });
+  push({ type: 'arm-end', arm: 'baseline', seed, status: 'done' });
+  marks.baselineDone = events.length;
+  for (let b = 2; b <= BATCHES; b++) batch('inverted', 3, b);
+  epochEnd('inverted', 3);
+  push({ type: 'step-end', arm: 'inverted', seed, step: 1, seconds: 1.2, status: 'done' });
+  evaluate('inverted', 2);
+  push({ type: 'arm-end', arm: 'inverted', seed, status: 'done' });
+  push({
+    type: 'run-end',
+    status: 'done',
+    seconds: 3,
+    results: { ...finalResults(), title: 'two arms at once, scripted', seeds, table: { testSets: ['pmnist.unmodified'], columns: [] } },
+  });
+  marks.end = events.length;
+  return { events, marks };
+}
