@@ -8,7 +8,8 @@
 //    whether an earlier position already matched; no data-dependent branches, which
 //    on real-valued inputs would mispredict about every other element.
 //  - Any other window/stride/padding: a scatter pass with a running argmax.
-// Both run in JS directly on the wasm heap (no copies).
+// Both run in JS directly on the wasm heap (no copies); the 2x2 case in WebAssembly SIMD
+// where the engine has it (./simd/kernels.wat, the same bits).
 import {
   backend_util,
   type KernelConfig,
@@ -18,6 +19,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapOffset, simdKernels } from './simd/simd-kernels.js';
 
 export function maxPoolGrad(args: {
   inputs: MaxPoolGradInputs;
@@ -111,7 +113,13 @@ function tilingMaxPoolGrad(info: PoolInfo, backend: BackendWasm, x: TensorInfo, 
   const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight: fh, filterWidth: fw } = info;
   const rowStride = inWidth * ch;
   if (fh === 2 && fw === 2) {
-    tiling2x2(xs, ys, dys, out, batchSize * outHeight, outWidth, ch, rowStride);
+    const simd = simdKernels(backend);
+    if (simd) {
+      const at = (t: TensorInfo) => heapOffset(backend, t);
+      simd.maxPoolGrad2x2(at(x), at(y), at(dy), at(dx), batchSize * outHeight, outWidth, ch, rowStride);
+    } else {
+      tiling2x2(xs, ys, dys, out, batchSize * outHeight, outWidth, ch, rowStride);
+    }
     return dx;
   }
   const taken = new Int32Array(ch);
@@ -137,7 +145,7 @@ function tilingMaxPoolGrad(info: PoolInfo, backend: BackendWasm, x: TensorInfo, 
 }
 
 /** The 2x2/2 case unrolled (twice as fast as the general loop): positions a b / c d. */
-function tiling2x2(xs: Float32Array, ys: Float32Array, dys: Float32Array, out: Float32Array,
+export function tiling2x2(xs: Float32Array, ys: Float32Array, dys: Float32Array, out: Float32Array,
   outRows: number, outWidth: number, ch: number, rowStride: number): void {
   let k = 0;
   for (let row = 0; row < outRows; row++) {
