@@ -2,11 +2,14 @@ import { render as inkRender } from 'ink';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stripAnsi } from '../../cli/format/color.js';
+import { ArmList, armListHeight } from '../../cli/ui/components/ArmList.js';
+import { otherTrainingLanes, ProgressPanel, progressPanelHeight } from '../../cli/ui/components/ProgressPanel.js';
 import { RunView } from '../../cli/ui/components/RunView.js';
-import { initialRunState, reduceRunState } from '../../cli/ui/run-state.js';
+import { runFigures } from '../../cli/ui/run-figures.js';
+import { initialRunState, reduceRunState, type CurrentStep, type RunState } from '../../cli/ui/run-state.js';
 import type { RunEvent } from '../../runtime/events.js';
 import { FakeStdout } from './ui-fake-terminal.js';
-import { scriptedRun, START_MS, type ScriptedRun } from './ui-scripted-run.js';
+import { interleavedRun, scriptedRun, START_MS, type ScriptedRun } from './ui-scripted-run.js';
 
 const unmounts: Array<() => void> = [];
 afterEach(() => {
@@ -172,5 +175,97 @@ describe('RunView from a scripted run', () => {
     const screen = stripAnsi(r.lastFrame() ?? '');
     expect(screen.match(/^test set/gm)?.length).toBeGreaterThanOrEqual(2);
     expect(screen).toContain('hybrid-variant-4');
+  });
+});
+
+describe('RunView with two arms training at once (--jobs 2)', () => {
+  const run = interleavedRun();
+  const stateAt = (mark: keyof typeof run.marks, events = run.events, marks = run.marks): RunState =>
+    events.slice(0, marks[mark]).reduce(reduceRunState, initialRunState);
+  const draw = (node: React.ReactElement) => {
+    const r = render(node);
+    unmounts.push(r.unmount);
+    return stripAnsi(r.lastFrame() ?? '');
+  };
+  const view = (state: RunState, columns = 100, rows = 0) =>
+    draw(<RunView state={state} nowMs={START_MS + 5000} columns={columns} rows={rows} color={false} stopRequested={false} interactive />);
+
+  it('shows the focus bar named by its arm, an `also` line for the other arm, and marks both current steps', () => {
+    const screen = view(stateAt('bothTraining'));
+    // inverted sent the last batch; the bar still belongs to baseline.
+    expect(screen).toMatch(/^baseline · epoch 2\/3 [█░]+ 2\/4 batches · 1,000 img\/s$/m);
+    expect(screen).toContain('also inverted · epoch 1/3 · 2/4 batches · 3,000 img/s');
+    expect(screen).toContain('run 5.0s elapsed · ETA 0.3s · 512/1,536 images (33%)');
+    expect(screen.match(/◀ now/g)).toHaveLength(2);
+    expect(screen).toContain('▶ train 3  ◀ now');
+    expect(screen).toContain('▶ train 3 (fc1, fc2; inverted relu6)  ◀ now');
+    expect(screen).toContain('nothing frozen · features not inverted');
+    expect(screen).toContain('frozen conv1, conv2 · features inverted (relu6)');
+    expect(screen).toMatch(/▶ baseline +running/);
+    expect(screen).toMatch(/▶ inverted +running/);
+  });
+
+  it('hands the bar to the arm still training while the other evaluates, without an `also` line', () => {
+    const screen = view(stateAt('baselineEvaluating'));
+    expect(screen).toMatch(/^inverted · epoch 3\/3 [█░]+ 1\/4 batches · 3,000 img\/s$/m);
+    expect(screen).not.toContain('also ');
+    expect(screen).toContain('▶ eval pmnist.*  ◀ now');
+    // One lane left: no name on the bar.
+    expect(view(stateAt('baselineDone'))).toMatch(/^epoch 3\/3 [█░]+ 1\/4 batches · 3,000 img\/s$/m);
+  });
+
+  it('names seeds on the bar, the `also` line and the arm line when several seeds run', () => {
+    const seeded = interleavedRun({ seeds: [1, 2] });
+    const screen = view(stateAt('bothTraining', seeded.events, seeded.marks));
+    expect(screen).toMatch(/^baseline seed 1 · epoch 2\/3/m);
+    expect(screen).toContain('also inverted seed 1 · epoch 1/3 · 2/4 batches · 3,000 img/s');
+    const start = { ...(seeded.events[0] as Extract<RunEvent, { type: 'run-start' }>) };
+    const twoSeeds = [start, ...[1, 2].flatMap((seed): RunEvent[] => [
+      { type: 'arm-start', arm: 'baseline', seed },
+      { type: 'step-start', arm: 'baseline', seed, step: 0, kind: 'train', text: 'train 3', frozen: [], inverted: null, epochs: 3 },
+    ])].reduce(reduceRunState, initialRunState);
+    const both = view(twoSeeds);
+    expect(both).toContain('▶ baseline running seeds 1, 2 (0/2 seeds ended)');
+    expect(both).toContain('▶ train 3  ◀ now (seeds 1, 2)');
+    expect(both).toContain('also baseline seed 2 · train 3 · starting');
+  });
+
+  it('counts every marked step, conditions line and `also` line in the heights it fits the terminal with', () => {
+    for (const mark of ['bothTraining', 'baselineEvaluating', 'baselineDone'] as const) {
+      const state = stateAt(mark);
+      const current = state.lanes.flatMap((l): CurrentStep[] => (l.current ? [l.current] : []));
+      const expanded = [...new Set(state.lanes.map((l) => l.arm))];
+      for (const steps of ['all', 'current'] as const) {
+        const list = draw(<ArmList arms={state.arms} current={current} seedCount={1} color={false} expanded={expanded} steps={steps} />);
+        expect(list.split('\n'), `${mark} ${steps}`).toHaveLength(armListHeight(state.arms, current, expanded, steps));
+      }
+      const others = otherTrainingLanes(state.lanes);
+      const panel = draw(
+        <ProgressPanel progress={state.progress} figures={runFigures(state, START_MS)} losses={state.losses} columns={80} color={false} others={others} focusLabel="x" />,
+      );
+      expect(panel.split('\n'), mark).toHaveLength(progressPanelHeight(state.progress, others));
+    }
+    // A terminal just tall enough for every step with two arms at once lists them all; one row less, only the current ones.
+    const state = stateAt('bothTraining');
+    const liveRows = (screen: string) => screen.split('\n').length - screen.split('\n').indexOf('▶ baseline running');
+    const tall = view(state, 80, 40);
+    const needed = liveRows(tall) + 2;
+    expect(view(state, 80, needed)).toContain('✓ freeze conv*');
+    const short = view(state, 80, needed - 1);
+    expect(short).not.toContain('freeze conv*');
+    expect(short).toContain('also inverted');
+  });
+
+  it('fits 80 columns with the `also` line', () => {
+    const stdout = new FakeStdout(80);
+    const app = inkRender(<RunView state={stateAt('bothTraining')} nowMs={START_MS} columns={80} color={false} stopRequested={false} interactive />, {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      debug: true,
+      patchConsole: false,
+    });
+    app.unmount();
+    const lines = stdout.chunks.flatMap((frame) => stripAnsi(frame).split('\n'));
+    expect(lines.some((l) => l.startsWith('also inverted'))).toBe(true);
+    expect(lines.filter((l) => [...l].length > 80)).toEqual([]);
   });
 });

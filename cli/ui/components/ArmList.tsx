@@ -1,5 +1,6 @@
-// The arms and their steps: one line per arm, the running arm expanded with a mark per step
-// and the current step's conditions (what is frozen, whether features are inverted).
+// The arms and their steps: one line per arm, the running arms expanded with a mark per step
+// and, under each step in progress, its conditions (what is frozen, whether features are
+// inverted). With --jobs several arms (or seeds of one arm) run at once: each is marked.
 import { Box, Text } from 'ink';
 import { stepConditions } from '../../format/event-lines.js';
 import type { ArmView, CurrentStep } from '../run-state.js';
@@ -7,22 +8,41 @@ import { ARM_MARK, STATUS_COLOR, STEP_MARK } from './step-marks.js';
 
 export interface ArmListProps {
   arms: readonly ArmView[];
-  current: CurrentStep | null;
+  /** The steps in progress, one per lane (arm, seed), in start order. */
+  current: readonly CurrentStep[];
   seedCount: number;
   color: boolean;
-  /** Expand this arm (normally the running one); null keeps every arm on one line. */
-  expanded: string | null;
-  /** `current`: the expanded arm lists only its current step (short terminals). */
+  /** Expand these arms (normally the running ones); empty keeps every arm on one line. */
+  expanded: readonly string[];
+  /** `current`: an expanded arm lists only its current steps (short terminals). */
   steps?: 'all' | 'current';
+  /** The (arm, seed) pairs in progress, to name every seed an arm is running. */
+  lanes?: readonly { arm: string; seed: number }[];
+}
+
+/** The lanes' steps in progress at this step of this arm (two seeds of an arm may share one). */
+function currentAt(current: readonly CurrentStep[], arm: string, step: number): CurrentStep[] {
+  return current.filter((c) => c.arm === arm && c.step === step);
 }
 
 /** Lines the list takes, for fitting the live part into the terminal's height. */
-export function armListHeight(arms: readonly ArmView[], current: CurrentStep | null, expanded: string | null, steps: 'all' | 'current'): number {
-  const arm = arms.find((a) => a.name === expanded);
-  if (!arm) return arms.length;
-  const conditions = current && current.arm === arm.name && current.epochs > 0 ? 1 : 0;
-  const stepLines = steps === 'all' ? arm.steps.length : current && current.arm === arm.name ? 1 : 0;
-  return arms.length + stepLines + conditions;
+export function armListHeight(arms: readonly ArmView[], current: readonly CurrentStep[], expanded: readonly string[], steps: 'all' | 'current'): number {
+  let lines = arms.length;
+  for (const arm of arms) {
+    if (!expanded.includes(arm.name)) continue;
+    const here = arm.steps.map((s) => currentAt(current, arm.name, s.index));
+    lines += steps === 'all' ? arm.steps.length : here.filter((h) => h.length > 0).length;
+    lines += here.filter((h) => h.length > 0 && h[0].epochs > 0).length; // conditions
+  }
+  return lines;
+}
+
+/** `  ◀ now`, naming the seeds when several seeds of the arm run at once. */
+function nowMark(current: readonly CurrentStep[], here: readonly CurrentStep[], arm: string): string {
+  const seedsOfArm = new Set(current.filter((c) => c.arm === arm).map((c) => c.seed));
+  if (seedsOfArm.size < 2) return '  ◀ now';
+  const seeds = here.map((c) => c.seed);
+  return `  ◀ now (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})`;
 }
 
 /** With repeats, an arm between two of its seeds is waiting, not done. */
@@ -30,15 +50,18 @@ function waitingForSeeds(arm: ArmView, seedCount: number): boolean {
   return seedCount > 1 && arm.status !== 'running' && arm.status !== 'pending' && arm.seedsEnded > 0 && arm.seedsEnded < seedCount;
 }
 
-function armSummary(arm: ArmView, seedCount: number): string {
+function armSummary(arm: ArmView, seedCount: number, lanes: readonly { arm: string; seed: number }[]): string {
   const ended = `${arm.seedsEnded}/${seedCount} seeds ended`;
   const outcome = !arm.message ? arm.status : arm.message.startsWith(arm.status) ? arm.message : `${arm.status}: ${arm.message}`;
   if (waitingForSeeds(arm, seedCount)) return `seed ${arm.seed} ${outcome}, ${ended}, next seed waiting`;
   switch (arm.status) {
     case 'pending':
       return 'pending';
-    case 'running':
-      return seedCount > 1 && arm.seed !== null ? `running seed ${arm.seed} (${ended})` : 'running';
+    case 'running': {
+      if (seedCount <= 1 || arm.seed === null) return 'running';
+      const seeds = lanes.filter((l) => l.arm === arm.name).map((l) => l.seed);
+      return seeds.length > 1 ? `running seeds ${seeds.join(', ')} (${ended})` : `running seed ${arm.seed} (${ended})`;
+    }
     case 'done':
       return seedCount > 1 ? `done, ${seedCount} seeds` : 'done';
     default:
@@ -46,7 +69,7 @@ function armSummary(arm: ArmView, seedCount: number): string {
   }
 }
 
-export function ArmList({ arms, current, seedCount, color, expanded, steps = 'all' }: ArmListProps) {
+export function ArmList({ arms, current, seedCount, color, expanded, steps = 'all', lanes = [] }: ArmListProps) {
   const c = (status: keyof typeof STATUS_COLOR) => (color ? STATUS_COLOR[status] : undefined);
   const nameWidth = Math.min(16, Math.max(...arms.map((a) => a.name.length)));
   return (
@@ -57,17 +80,18 @@ export function ArmList({ arms, current, seedCount, color, expanded, steps = 'al
             {STEP_MARK[s.status]}
           </Text>
         ));
-        const isExpanded = arm.name === expanded;
+        const isExpanded = expanded.includes(arm.name);
         return (
           <Box key={arm.name} flexDirection="column">
             <Text wrap="truncate-end">
               {waitingForSeeds(arm, seedCount) ? <Text>{ARM_MARK.pending} </Text> : <Text color={c(arm.status)}>{ARM_MARK[arm.status]} </Text>}
               <Text bold={isExpanded}>{arm.name.padEnd(nameWidth)}</Text> {isExpanded ? null : <>{marks} </>}
-              <Text dimColor={arm.status === 'pending'}>{armSummary(arm, seedCount)}</Text>
+              <Text dimColor={arm.status === 'pending'}>{armSummary(arm, seedCount, lanes)}</Text>
             </Text>
             {isExpanded
               ? arm.steps.map((s) => {
-                  const isCurrent = current !== null && current.arm === arm.name && current.step === s.index;
+                  const here = currentAt(current, arm.name, s.index);
+                  const isCurrent = here.length > 0;
                   if (steps === 'current' && !isCurrent) return null;
                   return (
                     <Box key={s.index} flexDirection="column" paddingLeft={2}>
@@ -76,12 +100,12 @@ export function ArmList({ arms, current, seedCount, color, expanded, steps = 'al
                         <Text bold={isCurrent} color={isCurrent && color ? 'cyan' : undefined} dimColor={s.status === 'pending'}>
                           {s.text}
                         </Text>
-                        {isCurrent ? <Text color={color ? 'cyan' : undefined}>{'  ◀ now'}</Text> : null}
+                        {isCurrent ? <Text color={color ? 'cyan' : undefined}>{nowMark(current, here, arm.name)}</Text> : null}
                       </Text>
-                      {isCurrent && current.epochs > 0 ? (
+                      {isCurrent && here[0].epochs > 0 ? (
                         <Box paddingLeft={2}>
                           <Text wrap="truncate-end" dimColor>
-                            {stepConditions(current.frozen, current.inverted)}
+                            {stepConditions(here[0].frozen, here[0].inverted)}
                           </Text>
                         </Box>
                       ) : null}

@@ -8,9 +8,9 @@ import { finalSummaryLines } from '../../format/final-summary.js';
 import { formatResultsTable } from '../../format/results-table.js';
 import { liveResultsTable } from '../live-table.js';
 import { runFigures } from '../run-figures.js';
-import type { LogEntry, RunState } from '../run-state.js';
+import { focusLane, type CurrentStep, type LogEntry, type RunState } from '../run-state.js';
 import { ArmList, armListHeight } from './ArmList.js';
-import { ProgressPanel } from './ProgressPanel.js';
+import { laneName, otherTrainingLanes, ProgressPanel, progressPanelHeight } from './ProgressPanel.js';
 
 export interface RunViewProps {
   state: RunState;
@@ -104,7 +104,7 @@ export function RunView({ state, nowMs, columns, rows = 0, color, stopRequested,
     const end = { type: 'run-end' as const, ...state.end };
     live = (
       <Box flexDirection="column">
-        <ArmList arms={state.arms} current={null} seedCount={seeds} color={color} expanded={null} />
+        <ArmList arms={state.arms} current={[]} seedCount={seeds} color={color} expanded={[]} />
         <Text> </Text>
         {finalSummaryLines(end, state.header.runDir, { width, paint: p }).map((line, i) => (
           <StyledLine key={i} line={line} />
@@ -122,22 +122,37 @@ export function RunView({ state, nowMs, columns, rows = 0, color, stopRequested,
       armStatus: state.armOutcomes,
     });
     const hasResults = table.columns.some((c) => Object.keys(c.cells).length > 0);
-    const running = state.current?.arm ?? state.arms.find((a) => a.status === 'running')?.name ?? null;
+    // Every arm with a lane in progress is expanded (several with --jobs), in start order.
+    const laneArms = [...new Set(state.lanes.map((l) => l.arm))];
+    const fallback = state.arms.find((a) => a.status === 'running')?.name;
+    const expanded = laneArms.length > 0 ? laneArms : fallback ? [fallback] : [];
+    const currentSteps = state.lanes.flatMap((l): CurrentStep[] => (l.current ? [l.current] : []));
+    const focus = focusLane(state.lanes);
+    const others = otherTrainingLanes(state.lanes);
     const lastWarning = state.warnings[state.warnings.length - 1];
     const tableLines = hasResults ? formatResultsTable(table, { width, paint: p }) : [];
-    // Fit the terminal: first list only the current step, then fold the table to one line.
-    const fixed = 1 + 1 + (state.progress ? 4 : 1) + (lastWarning ? 1 : 0) + 2;
+    // Fit the terminal: first list only the current steps, then fold the table to one line.
+    const fixed = 1 + 1 + progressPanelHeight(state.progress, others) + (lastWarning ? 1 : 0) + 2;
     const height = (steps: 'all' | 'current', tableHeight: number) =>
-      fixed + armListHeight(state.arms, state.current, running, steps) + (hasResults ? 2 + tableHeight : 0);
+      fixed + armListHeight(state.arms, currentSteps, expanded, steps) + (hasResults ? 2 + tableHeight : 0);
     const limit = rows > 0 ? rows - 1 : Infinity;
     const steps = height('all', tableLines.length) <= limit ? 'all' : 'current';
     const foldTable = height(steps, tableLines.length) > limit;
     const cells = table.columns.reduce((n, c) => n + Object.keys(c.cells).length, 0);
     live = (
       <Box flexDirection="column">
-        <ArmList arms={state.arms} current={state.current} seedCount={seeds} color={color} expanded={running} steps={steps} />
+        <ArmList arms={state.arms} current={currentSteps} seedCount={seeds} color={color} expanded={expanded} steps={steps} lanes={state.lanes} />
         <Text> </Text>
-        <ProgressPanel progress={state.progress} figures={figures} losses={state.losses} columns={width} color={color} />
+        <ProgressPanel
+          progress={state.progress}
+          figures={figures}
+          losses={state.losses}
+          columns={width}
+          color={color}
+          focusLabel={focus && state.lanes.length > 1 ? laneName(focus, seeds) : null}
+          others={others}
+          seedCount={seeds}
+        />
         {hasResults ? (
           <Box flexDirection="column" marginTop={1}>
             <Text bold>results so far{state.baselines ? '' : ' (delta at the end)'}</Text>
