@@ -1,6 +1,6 @@
 // `--reporter plain` (the default off a terminal): one line per step, epoch, evaluation and
-// warning, batch progress at most every few seconds, and the final table. Greppable: every
-// line about an arm starts with `[arm]` or `[arm seed N]`.
+// warning, batch progress at most every few seconds per arm and seed, and the final table.
+// Greppable: every line about an arm starts with `[arm]` or `[arm seed N]`.
 import type { RunEvent } from '../../runtime/events.js';
 import type { Paint } from '../format/color.js';
 import {
@@ -34,7 +34,10 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
   const now = options.now ?? Date.now;
   const every = (options.progressEverySec ?? 5) * 1000;
   let state: RunState = initialRunState;
-  let lastProgressAt = now();
+  // Per (arm, seed): with --jobs the arms' batches interleave, and one shared interval would
+  // let whichever arm comes first after it take every progress line.
+  const lastProgressAt = new Map<string, number>();
+  const lane = (e: { arm: string; seed: number }) => `${e.arm}\u0000${e.seed}`;
 
   const write = (line: string) => out.write(`${line}\n`);
   const seedCount = () => state.header?.seeds.length ?? 1;
@@ -45,19 +48,20 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
       case 'run-start':
         return headerLines(event, paint);
       case 'arm-start':
+        lastProgressAt.set(lane(event), now());
         return [];
       case 'step-start': {
-        lastProgressAt = now();
+        lastProgressAt.set(lane(event), now());
         const steps = state.arms.find((a) => a.name === event.arm)?.steps.length ?? null;
         return [`${whoTag(event.arm, event.seed, seedCount())} ${stepStartLine(event, steps)}`];
       }
       case 'batch': {
-        if (event.batch >= event.batches || now() - lastProgressAt < every) return [];
-        lastProgressAt = now();
+        if (event.batch >= event.batches || now() - (lastProgressAt.get(lane(event)) ?? -Infinity) < every) return [];
+        lastProgressAt.set(lane(event), now());
         return [`${whoTag(event.arm, event.seed, seedCount())} ${paint.dim(batchLine(event))}`];
       }
       case 'epoch-end':
-        lastProgressAt = now();
+        lastProgressAt.set(lane(event), now());
         return [`${whoTag(event.arm, event.seed, seedCount())} ${epochLine(event)}`];
       case 'step-end': {
         const step = stepOf(event.arm, event.step);
@@ -70,6 +74,7 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
       case 'warning':
         return [warningLine(event, paint, seedCount())];
       case 'arm-end':
+        lastProgressAt.delete(lane(event));
         return [`${whoTag(event.arm, event.seed, seedCount())} ${armEndLine(event, paint)}`];
       case 'run-end':
         return ['', ...finalSummaryLines(event, state.header?.runDir ?? null, { width: options.width, paint })];

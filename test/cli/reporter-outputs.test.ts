@@ -6,7 +6,7 @@ import { createReporter } from '../../cli/reporters/index.js';
 import { createPlainReporter } from '../../cli/reporters/plain-reporter.js';
 import type { CliContext } from '../../cli/context.js';
 import { FakeStdout } from './ui-fake-terminal.js';
-import { scriptedRun } from './ui-scripted-run.js';
+import { interleavedRun, scriptedRun } from './ui-scripted-run.js';
 
 function context(columns = 80): { ctx: CliContext; out: FakeStdout; err: FakeStdout } {
   const out = new FakeStdout(columns);
@@ -50,6 +50,22 @@ describe('plain reporter', () => {
     expect(frequent).toMatch(/\[baseline\] epoch 1\/2 batch 2\/4 · loss 1\.1500 · 1,000 img\/s/);
     const never = plainOutput({ every: 1000 }).text();
     expect(never).not.toContain('batch 2/4');
+  });
+
+  it('throttles batch progress per arm, so two arms training at once (--jobs) both get progress lines', () => {
+    const out = new FakeStdout(80);
+    let t = 0;
+    const reporter = createPlainReporter({ out, paint: paint(false), width: 80, now: () => t, progressEverySec: 2 });
+    // One second between batches; the arms alternate, so each arm sends a batch every two seconds.
+    for (const e of interleavedRun().events) {
+      if (e.type === 'batch') t += 1000;
+      reporter.onEvent(e);
+    }
+    const text = out.text();
+    expect(text).toMatch(/^\[baseline\] epoch 2\/3 batch 2\/4 · loss 0\.5000 · 1,000 img\/s$/m);
+    expect(text).toMatch(/^\[inverted\] epoch 1\/3 batch 2\/4 · loss 1\.5000 · 3,000 img\/s$/m);
+    expect(text).toContain('[baseline] epoch 3/3 batch 2/4');
+    expect(text).toContain('[inverted] epoch 2/3 batch 2/4');
   });
 
   it('ends with the final table in the talk layout and the run folder', () => {
