@@ -18,7 +18,7 @@ import { assignParams, loadWeights, readParams, saveWeights } from './weights-fi
 import { armsWaitingFor, PrefixStore } from './shared-prefix.js';
 import { TensorFileError } from './tensor-file.js';
 import { describeStep, outlineArm } from './step-text.js';
-import { loadRunData, type LoadRunData, type RunData } from './run-data.js';
+import { loadRunData, runDataFromShared, type LoadRunData, type RunData } from './run-data.js';
 import { DEFAULT_FEATURE_CACHE_BYTES, FeatureCacheStore, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
 import { datasetIdentity, StateCache } from './state-cache.js';
 import { cacheableAt, findCachedPrefix } from './cached-prefix.js';
@@ -95,7 +95,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       `Cannot resume ${options.runDir} with a different data subset: it was started with ${describeSubset(subset)}, this command asks for ${describeSubset(options.subset)}. Repeat the original flags or leave them out.`,
     );
   }
-  const data = await (options.loadData ?? loadRunData)(plan.dataset, subset);
+  let data = await (options.loadData ?? loadRunData)(plan.dataset, subset);
   const startedAt = opened ? opened.info.startedAt : new Date().toISOString();
   const folder = opened ?? RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
 
@@ -185,8 +185,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
           }
         }
       };
+      // One copy of the images for every thread: workers map the main thread's shared arrays,
+      // and the main thread drops its unshared ones.
+      const shared = data.share?.(plan.testSets, plan.seed) ?? null;
+      if (shared) ctx.data = data = runDataFromShared(shared);
       const setup = {
         plan,
+        data: shared,
         backend: active.name,
         runDir: folder.dir,
         subset,

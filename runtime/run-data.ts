@@ -3,7 +3,8 @@
 import type { DatasetSpec } from '../compiler/plan.js';
 import type { Subset } from './events.js';
 import type { Images } from './training/image-batch.js';
-import { loadDataset } from './data/datasets.js';
+import { loadDataset, type Dataset } from './data/datasets.js';
+import type { ImageSet } from './data/image-set.js';
 import { makeTestSet } from './data/test-sets.js';
 
 export interface RunData {
@@ -11,25 +12,75 @@ export interface RunData {
   classes: number;
   /** A test set; `seed` (the Plan's seed, the same for every repeat) drives generated fillings. */
   testSet(name: string, seed: number): Images;
+  /**
+   * The same data in SharedArrayBuffers, with the named test sets made for `seed`: --jobs worker
+   * threads get it without a copy (runDataFromShared), and the caller should go on with
+   * `runDataFromShared(shared)` too, so that its own unshared arrays can be freed. Absent on data
+   * not loaded by loadRunData.
+   */
+  share?(testSets: readonly string[], seed: number): SharedRunData;
+}
+
+/** A dataset and prepared test sets whose arrays live in SharedArrayBuffers (structured clone shares them). */
+export interface SharedRunData {
+  dataset: Dataset;
+  /** Keyed `name\0seed`. */
+  testSets: Record<string, ImageSet>;
 }
 
 export type LoadRunData = (spec: DatasetSpec, subset: Subset) => Promise<RunData>;
 
 /** Loads the Plan's dataset through runtime/data (DataError when the files are missing or bad). */
-export const loadRunData: LoadRunData = async (spec, subset) => {
-  const ds = await loadDataset(spec, { trainSubset: subset.train, testSubset: subset.test });
-  const cache = new Map<string, Images>();
+export const loadRunData: LoadRunData = async (spec, subset) =>
+  runDataFrom(await loadDataset(spec, { trainSubset: subset.train, testSubset: subset.test }), new Map());
+
+/** RunData over data another thread shared (see RunData.share). */
+export function runDataFromShared(shared: SharedRunData): RunData {
+  return runDataFrom(shared.dataset, new Map(Object.entries(shared.testSets)));
+}
+
+const testSetKey = (name: string, seed: number) => `${name}\u0000${seed}`;
+
+function runDataFrom(ds: Dataset, cache: Map<string, ImageSet>): RunData {
+  const testSet = (name: string, seed: number): ImageSet => {
+    const key = testSetKey(name, seed);
+    let set = cache.get(key);
+    if (!set) {
+      set = makeTestSet(name, ds, seed);
+      cache.set(key, set);
+    }
+    return set;
+  };
   return {
     train: ds.train,
     classes: ds.classes,
-    testSet(name, seed) {
-      const key = `${name}\u0000${seed}`;
-      let set = cache.get(key);
-      if (!set) {
-        set = makeTestSet(name, ds, seed);
-        cache.set(key, set);
+    testSet,
+    share(names, seed) {
+      const testSets: Record<string, ImageSet> = {};
+      for (const name of names) {
+        const set = testSet(name, seed);
+        testSets[testSetKey(name, seed)] = { ...set, images: sharedCopy(set.images), labels: sharedCopy(set.labels) };
       }
-      return set;
+      return { dataset: shareDataset(ds), testSets };
     },
   };
-};
+}
+
+function sharedCopy<T extends Float32Array | Uint8Array>(a: T): T {
+  const Ctor = a.constructor as { new (buffer: SharedArrayBuffer): T };
+  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+function shareDataset(ds: Dataset): Dataset {
+  const poolImages = sharedCopy(ds.testPool.images);
+  const poolLabels = sharedCopy(ds.testPool.labels);
+  return {
+    ...ds,
+    train: { ...ds.train, images: sharedCopy(ds.train.images), labels: sharedCopy(ds.train.labels) },
+    // The used test images are a prefix of the pool: views of the shared pool, as loadDataset makes them.
+    test: { images: poolImages.subarray(0, ds.test.images.length), labels: poolLabels.subarray(0, ds.test.labels.length), n: ds.test.n },
+    testPool: { images: poolImages, labels: poolLabels, n: ds.testPool.n },
+  };
+}

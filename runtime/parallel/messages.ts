@@ -5,10 +5,13 @@ import type { RunEvent, Subset } from '../events.js';
 import type { BackendName } from '../backend/select.js';
 import type { CacheIdentity } from '../state-cache.js';
 import type { PrefixState } from '../shared-prefix.js';
+import type { SharedRunData } from '../run-data.js';
 
 /** Everything a worker needs to run arms like the main thread would. */
 export interface WorkerSetup {
   plan: Plan;
+  /** The main thread's data in shared memory (null: the worker loads its own). */
+  data: SharedRunData | null;
   backend: BackendName;
   runDir: string;
   subset: Subset;

@@ -1,11 +1,11 @@
 // A --jobs worker thread: its own tfjs engine and backend (a worker has its own module
-// instances; initBackend registers the wasm training kernels here too), its own copy of the
-// data, and the executor's runArm. It writes only its arms' checkpoints, weights and cache
+// instances; initBackend registers the wasm training kernels here too), the main thread's data
+// in shared memory, and the executor's runArm. It writes only its arms' checkpoints, weights and cache
 // entries (one file per arm and seed, written atomically); events go to the main thread, which
 // alone appends to events.jsonl, writes results and feeds the reporters.
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend/select.js';
-import { loadRunData } from '../run-data.js';
+import { loadRunData, runDataFromShared } from '../run-data.js';
 import { RunFolder } from '../run-folder.js';
 import { PrefixStore, type PrefixState } from '../shared-prefix.js';
 import { StateCache } from '../state-cache.js';
@@ -34,7 +34,7 @@ const prefixes = new ForwardingPrefixStore();
 
 async function start(): Promise<ArmContext> {
   await initBackend(setup.backend);
-  const data = await loadRunData(setup.plan.dataset, setup.subset);
+  const data = setup.data ? runDataFromShared(setup.data) : await loadRunData(setup.plan.dataset, setup.subset);
   return {
     plan: setup.plan,
     data,
