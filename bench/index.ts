@@ -18,18 +18,40 @@ import { MFX_SIDE_DESCRIPTION, runMfxSide } from './mfx.js';
 import { TORCH_SCRIPT, runTorchSide, torchUnavailable, torchVersion } from './torch.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({
-  options: {
-    repeats: { type: 'string', default: '3' },
-    'train-subset': { type: 'string', default: '3000' },
-    'test-subset': { type: 'string', default: '1000' },
-    epochs: { type: 'string', default: '1' },
-    jobs: { type: 'string', default: '1,2' },
-    arms: { type: 'string', default: 'baseline,inverted,hybrid,hybrid-relu6' },
-    'only-compare': { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `Usage: npm run bench -- [options]
+  --repeats N          repeats per side, interleaved; medians are quoted (3)
+  --train-subset N     training images (3000; 60000 = full MNIST)
+  --test-subset M      images per test set (1000; 10000 = full)
+  --epochs E           epochs per phase (1; the talk's experiment uses 10)
+  --jobs 1,2           core counts to compare: torch threads = mfx worker threads
+  --arms a,b,...       arms of torch_reference.py (baseline,inverted,hybrid,hybrid-relu6)
+  --only-compare       skip bench/check.ts, data.ts and ui.ts
+  --quick              1 repeat on 1000/200 images (a smoke run)
+Figures go to stdout and bench/out/compare-*.json.`;
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      repeats: { type: 'string', default: '3' },
+      'train-subset': { type: 'string', default: '3000' },
+      'test-subset': { type: 'string', default: '1000' },
+      epochs: { type: 'string', default: '1' },
+      jobs: { type: 'string', default: '1,2' },
+      arms: { type: 'string', default: 'baseline,inverted,hybrid,hybrid-relu6' },
+      'only-compare': { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 if (values.quick) {
   // A smoke run (about a minute on an idle 2-core machine): figures dominated by warm-up.
   values.repeats = '1';
