@@ -39,8 +39,13 @@ export function RunApp({ store, color, onStop, onInterrupt, onStderrWriter }: Ru
   const interactive = isRawModeSupported === true;
   useInput(
     (input, key) => {
-      if (key.ctrl && input === 'c') onInterrupt();
-      else if (input === 'q' || input === 'Q') onStop();
+      if (key.ctrl && input === 'c') return onInterrupt();
+      // Keys typed while a training batch held the event loop arrive as one chunk, which Ink
+      // passes on whole (e.g. "\u0003\u0003" for a quick double Ctrl-C): act on each of them.
+      for (const ch of input) {
+        if (ch === '\u0003') onInterrupt();
+        else if (ch === 'q' || ch === 'Q') onStop();
+      }
     },
     { isActive: interactive },
   );

@@ -101,6 +101,21 @@ describe.skipIf(!hasScript)('mfx run in a terminal', () => {
     expect(final).toContain('✓ main');
   });
 
+  it('two quick Ctrl-Cs exit 130 and leave the cursor shown, whichever of them ends the run', async () => {
+    // Whether the graceful stop or the second key's immediate exit wins depends on timing; either
+    // way the command must exit 130 and give the terminal back.
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-ui-e2e-')), 'run');
+    const run = inTerminal([EXAMPLE, '--backend', 'wasm', '--train-subset', '20000', '--test-subset', '100', '--out', dir]);
+    await until(() => /\d+\/\d+ batches/.test(stripAnsi(run.output())), 'the first training batches');
+    run.type('\u0003');
+    await new Promise((r) => setTimeout(r, 20));
+    run.type('\u0003');
+    const code = await run.exit;
+    const out = run.output();
+    expect(code, stripAnsi(out)).toBe(130);
+    expect(out.lastIndexOf('\u001b[?25h')).toBeGreaterThan(out.lastIndexOf('\u001b[?25l'));
+  });
+
   it('uses the plain reporter in a terminal under CI, where Ink would draw no live frames', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-ui-e2e-')), 'run');
     const run = inTerminal([EXAMPLE, '--backend', 'wasm', '--train-subset', '256', '--test-subset', '50', '--out', dir, '--no-report'], { CI: 'true' });

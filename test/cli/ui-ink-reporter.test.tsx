@@ -58,6 +58,20 @@ describe('Ink reporter', () => {
     expect(stdin.rawMode).toBe(false);
   });
 
+  it('acts on every key of a chunk: a double Ctrl-C typed during a batch arrives as one read', async () => {
+    const { stdin, calls, reporter } = setup();
+    const { events, marks } = scriptedRun();
+    for (const e of events.slice(0, marks.midEpoch)) reporter.onEvent(e);
+    await until(() => stdin.rawMode);
+    stdin.type('\u0003\u0003');
+    await until(() => calls.length === 2);
+    stdin.type('qQ');
+    await until(() => calls.length === 4);
+    expect(calls).toEqual(['interrupt', 'interrupt', 'stop', 'stop']);
+    for (const e of events.slice(marks.midEpoch)) reporter.onEvent(e);
+    await reporter.close();
+  });
+
   it('prints other stderr writes above the live part while it is up, and lets go of stderr on close', async () => {
     const { stdout, stderr, reporter } = setup();
     const { events, marks } = scriptedRun();
