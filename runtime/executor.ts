@@ -47,6 +47,8 @@ export interface ExecuteOptions {
   reuse?: boolean;
   /** Folder of the cross-run state cache (runtime/state-cache.ts); null or absent: no cache. */
   cacheDir?: string | null;
+  /** Bound of the cross-run cache folder in bytes (default 1 GiB). */
+  cacheLimitBytes?: number;
   /**
    * Worker threads running (seed, arm) tasks, each with its own backend (an arm taking a shared
    * prefix starts once another thread hands its state over); default 1. Only on the wasm and cpu backends, and not with `loadData`
@@ -163,7 +165,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
     featureCaches: new FeatureCacheStore(),
     reuse: options.reuse ?? true,
-    stateCache: options.cacheDir ? new StateCache(options.cacheDir, { backend: active.name, subset, dataset: datasetIdentity(data.train) }) : null,
+    stateCache: options.cacheDir
+      ? new StateCache(options.cacheDir, { backend: active.name, subset, dataset: datasetIdentity(data.train) }, options.cacheLimitBytes)
+      : null,
   };
   let stopped = false;
   const jobs = options.jobs ?? 1;
@@ -199,7 +203,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         batchEventIntervalMs: ctx.batchEventIntervalMs,
         featureCacheBytes: ctx.featureCacheBytes,
         reuse: ctx.reuse,
-        cache: ctx.stateCache ? { dir: ctx.stateCache.dir, identity: ctx.stateCache.identity } : null,
+        cache: ctx.stateCache ? { dir: ctx.stateCache.dir, identity: ctx.stateCache.identity, limitBytes: ctx.stateCache.limitBytes } : null,
       };
       await runInWorkers(setup, tasks, jobs, options.signal, {
         onEvent: emit,

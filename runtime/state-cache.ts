@@ -5,8 +5,10 @@
 // rerun after editing only the tail of a schedule starts from the stored prefix.
 // Entries use the tensor-file container (checksummed); an entry that cannot be read or does not
 // match its address is ignored (the caller warns and recomputes), never trusted.
+// The folder is bounded (1 GiB by default, MFX_CACHE_MB): after each store, the least recently
+// used entries (a hit refreshes an entry's time) are deleted until it is back under 90% of the limit.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Subset } from './events.js';
@@ -66,10 +68,22 @@ export function defaultCacheDir(env: Record<string, string | undefined>): string
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'mfx');
 }
 
+/** Default bound of the cache folder's entries, in bytes. */
+export const DEFAULT_STATE_CACHE_BYTES = 1024 * 1024 * 1024;
+
+/** MFX_CACHE_MB as bytes; null when unset or not a non-negative number. */
+export function stateCacheLimitFromEnv(env: Record<string, string | undefined>): number | null {
+  const raw = env.MFX_CACHE_MB;
+  if (raw === undefined || raw.trim() === '') return null;
+  const mb = Number(raw);
+  return Number.isFinite(mb) && mb >= 0 ? Math.floor(mb * 1024 * 1024) : null;
+}
+
 export class StateCache {
   constructor(
     readonly dir: string,
     readonly identity: CacheIdentity,
+    readonly limitBytes: number = DEFAULT_STATE_CACHE_BYTES,
   ) {}
 
   /** The content address of the state after the step with this key, for this seed. */
@@ -96,12 +110,15 @@ export class StateCache {
     try {
       decoded = decodeTensorFile<EntryMeta>(readFileSync(file), ENTRY_KIND, file);
     } catch (err) {
+      // Pruned by another run or thread between the check and the read: simply not there.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       if (err instanceof TensorFileError) throw new CacheEntryError(file, err.reason);
       throw new CacheEntryError(file, `cannot be read (${(err as Error).message})`);
     }
     const meta = decoded.meta;
     if (meta?.format !== STATE_CACHE_FORMAT || meta.address !== address) throw new CacheEntryError(file, 'does not belong at its address');
     const { params, optimizer } = unpackNetworkState(decoded.tensors, meta.optimizerSteps);
+    touch(file);
     return { params, optimizer };
   }
 
@@ -109,6 +126,65 @@ export class StateCache {
   put(stateKey: string, seed: number, state: CachedState): void {
     const address = this.address(stateKey, seed);
     const { tensors, optimizerSteps } = packNetworkState(state.params, state.optimizer);
-    writeFileAtomic(this.file(address), encodeTensorFile<EntryMeta>({ kind: ENTRY_KIND, meta: { format: STATE_CACHE_FORMAT, address, optimizerSteps }, tensors }));
+    const file = this.file(address);
+    writeFileAtomic(file, encodeTensorFile<EntryMeta>({ kind: ENTRY_KIND, meta: { format: STATE_CACHE_FORMAT, address, optimizerSteps }, tensors }));
+    this.prune(file);
   }
+
+  /** Deletes the least recently used entries (never `keep`) while the folder is over its limit. */
+  prune(keep?: string): void {
+    const entries = listEntries(path.join(this.dir, `v${STATE_CACHE_FORMAT}`));
+    let total = entries.reduce((sum, e) => sum + e.bytes, 0);
+    if (total <= this.limitBytes) return;
+    const target = Math.floor(this.limitBytes * 0.9);
+    entries.sort((a, b) => a.usedMs - b.usedMs || a.file.localeCompare(b.file));
+    for (const e of entries) {
+      if (total <= target) break;
+      if (e.file === keep) continue;
+      try {
+        unlinkSync(e.file);
+      } catch {
+        // Gone already (another run pruned it): its bytes are freed either way.
+      }
+      total -= e.bytes;
+    }
+  }
+}
+
+function touch(file: string): void {
+  const now = new Date();
+  try {
+    utimesSync(file, now, now);
+  } catch {
+    // A read-only cache still serves hits; it just forgets which were recent.
+  }
+}
+
+function listEntries(root: string): Array<{ file: string; bytes: number; usedMs: number }> {
+  const out: Array<{ file: string; bytes: number; usedMs: number }> = [];
+  let shards: string[];
+  try {
+    shards = readdirSync(root);
+  } catch {
+    return out;
+  }
+  for (const shard of shards) {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(root, shard));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!name.endsWith('.mfxs')) continue;
+      const file = path.join(root, shard, name);
+      try {
+        const st = statSync(file);
+        out.push({ file, bytes: st.size, usedMs: st.mtimeMs });
+      } catch {
+        // Deleted meanwhile.
+      }
+    }
+  }
+  return out;
 }

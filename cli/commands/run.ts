@@ -20,6 +20,7 @@ import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-
 import { TensorFileError } from '../../runtime/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { featureCacheLimitFromEnv } from '../../runtime/feature-cache.js';
+import { stateCacheLimitFromEnv } from '../../runtime/state-cache.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
 
@@ -105,7 +106,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--quiet', 'show no progress, only the final table')
     .option('--seed <n>', 'override the file\'s seed', nonNegativeInt)
     .option('--no-reuse', 'recompute shared prefixes in every arm instead of starting from the earlier arm\'s state')
-    .option('--cache <dir>', 'cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx)')
+    .option('--cache <dir>', 'cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx; kept under MFX_CACHE_MB, default 1024)')
     .option('--no-cache', 'neither reuse nor store trained states between runs')
     .option('--jobs <n>', 'worker threads for independent arms and seeds (default: one per core)', positiveInt('--jobs'))
     .option('--no-report', 'do not write report.md, report.html and charts/ into the run folder at the end')
@@ -171,6 +172,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       onEvent: (event) => reporter.onEvent(event),
       reuse: flags.reuse,
       cacheDir: resolveCacheDir(flags.cache, process.env),
+      cacheLimitBytes: stateCacheLimitFromEnv(process.env) ?? undefined,
       jobs: flags.jobs ?? defaultJobs(process.env),
       featureCacheBytes: featureCacheLimitFromEnv(process.env) ?? undefined,
     });

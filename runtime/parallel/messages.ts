@@ -19,7 +19,7 @@ export interface WorkerSetup {
   batchEventIntervalMs: number;
   featureCacheBytes: number;
   reuse: boolean;
-  cache: { dir: string; identity: CacheIdentity } | null;
+  cache: { dir: string; identity: CacheIdentity; limitBytes: number } | null;
 }
 
 export type ArmOutcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'diverged'; message: string };

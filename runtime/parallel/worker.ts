@@ -48,7 +48,7 @@ async function start(): Promise<ArmContext> {
     featureCacheBytes: setup.featureCacheBytes,
     featureCaches: new FeatureCacheStore(),
     reuse: setup.reuse,
-    stateCache: setup.cache ? new StateCache(setup.cache.dir, setup.cache.identity) : null,
+    stateCache: setup.cache ? new StateCache(setup.cache.dir, setup.cache.identity, setup.cache.limitBytes) : null,
   };
 }
 
