@@ -15,6 +15,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2dExplicit, free, slice, transpose } from './wasm-calls.js';
+import { filterGradByGemm, gemmFilterGradApplies } from './filter-grad-gemm.js';
+import { simdKernels } from './simd/simd-kernels.js';
 
 export function conv2dBackpropFilter(args: {
   inputs: Conv2DBackpropFilterInputs;
@@ -36,6 +38,10 @@ export function conv2dBackpropFilter(args: {
     pad,
     dimRoundingMode,
   );
+  // One input channel (a first layer on images), with WebAssembly SIMD: a faster GEMM form.
+  const simd = simdKernels(backend);
+  if (simd && gemmFilterGradApplies(info)) return filterGradByGemm(backend, simd, x, dy, info);
+
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   const [oh, ow] = [dy.shape[1], dy.shape[2]];
   const [inH, inW] = [x.shape[1], x.shape[2]];

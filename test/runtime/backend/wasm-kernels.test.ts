@@ -51,7 +51,7 @@ function compare(kernel: string, inputs: Inputs, attrs: object) {
   return { reference, actual, error: relativeError(reference.values, actual.values) };
 }
 
-type ConvCase = { name: string; x: number[]; filter: number[]; strides: number; pad: 'valid' | 'same' };
+type ConvCase = { name: string; x: number[]; filter: number[]; strides: number | [number, number]; pad: 'valid' | 'same' };
 
 const convCases: ConvCase[] = [
   { name: 'reference conv1 (batch 8)', x: [8, 28, 28, 1], filter: [5, 5, 1, 10], strides: 1, pad: 'valid' },
@@ -61,6 +61,9 @@ const convCases: ConvCase[] = [
   { name: 'stride 2 same', x: [4, 10, 10, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
   { name: 'stride 3, uncovered tail, non-square filter', x: [3, 10, 11, 2], filter: [4, 2, 2, 5], strides: 3, pad: 'valid' },
   { name: 'even filter same', x: [2, 7, 8, 3], filter: [4, 4, 3, 2], strides: 1, pad: 'same' },
+  // One input channel, stride 1 across: the filter gradient's GEMM form (filter-grad-gemm.ts).
+  { name: 'one channel, stride 2 down and 1 across, uncovered last row', x: [3, 12, 9, 1], filter: [3, 2, 1, 4], strides: [2, 1], pad: 'valid' },
+  { name: 'one channel, same padding (convolution form)', x: [2, 9, 9, 1], filter: [3, 3, 1, 5], strides: 1, pad: 'same' },
 ];
 
 beforeAll(async () => {

@@ -1,8 +1,9 @@
 ;; Inner loops of mfx's wasm training kernels, in WebAssembly SIMD (4 floats per instruction).
 ;; They run on tfjs's own heap: the module imports the memory of the tfjs wasm backend, and
-;; every pointer below is a byte offset into it (TensorData.memoryOffset). Each loop does the
-;; same float32 operations in the same order as the JavaScript loop it replaces, so the results
-;; are bit for bit the same (test/runtime/backend/simd-kernels.test.ts).
+;; every pointer below is a byte offset into it (TensorData.memoryOffset). addRuns and
+;; maxPoolGrad2x2 do the same float32 operations in the same order as the JavaScript loops they
+;; replace, so the results are bit for bit the same (test/runtime/backend/simd-kernels.test.ts);
+;; copyRuns only moves floats (im2col for ../filter-grad-gemm.ts).
 ;; Edit this file, then run `node --import tsx runtime/backend/wasm-kernels/simd/gen-kernels-wasm.ts`.
 (module
   (import "env" "memory" (memory 1))
@@ -33,6 +34,35 @@
             (local.set $d (i32.add (local.get $dst) (local.get $i)))
             (f32.store (local.get $d)
               (f32.add (f32.load (local.get $d)) (f32.load (i32.add (local.get $src) (local.get $i)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $tail)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+        (br $rows))))
+
+  ;; im2col's gather: `count` runs of `len` floats, dst[r*dstStride + i] = src[r*srcStride + i].
+  ;; Strides in bytes.
+  (func (export "copyRuns")
+    (param $dst i32) (param $src i32) (param $len i32) (param $count i32)
+    (param $dstStride i32) (param $srcStride i32)
+    (local $i i32) (local $vecEnd i32) (local $end i32)
+    (local.set $vecEnd (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $len) (i32.const 2)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.eqz (local.get $count)))
+        (local.set $i (i32.const 0))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $i) (local.get $vecEnd)))
+            (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $src) (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $vec)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $i) (local.get $end)))
+            (f32.store (i32.add (local.get $dst) (local.get $i)) (f32.load (i32.add (local.get $src) (local.get $i))))
             (local.set $i (i32.add (local.get $i) (i32.const 4)))
             (br $tail)))
         (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))

@@ -9,6 +9,8 @@ import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 export interface SimdKernels {
   /** `count` runs of `len` floats: dst[r*dstStride + i] += src[r*srcStride + i] (pointers and strides in bytes). */
   addRuns(dst: number, src: number, len: number, count: number, dstStride: number, srcStride: number): void;
+  /** `count` runs of `len` floats: dst[r*dstStride + i] = src[r*srcStride + i] (pointers and strides in bytes). */
+  copyRuns(dst: number, src: number, len: number, count: number, dstStride: number, srcStride: number): void;
   /** MaxPoolGrad of 2x2/2 windows tiling the input (see kernels.wat). */
   maxPoolGrad2x2(xs: number, ys: number, dys: number, out: number, outRows: number, outWidth: number, ch: number, rowStride: number): void;
 }
