@@ -43,7 +43,13 @@ export function simdKernels(backend: BackendWasm): SimdKernels | null {
   if (!(memory instanceof wasmApi.Memory)) return null;
   if (!loaded.has(memory)) {
     const module = compile();
-    loaded.set(memory, module ? (new wasmApi.Instance(module, { env: { memory } }).exports as unknown as SimdKernels) : null);
+    let kernels: SimdKernels | null = null;
+    try {
+      if (module) kernels = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+    } catch {
+      kernels = null; // a memory this module cannot import: the JavaScript loops take over
+    }
+    loaded.set(memory, kernels);
   }
   return loaded.get(memory) ?? null;
 }
