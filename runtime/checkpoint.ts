@@ -8,6 +8,7 @@ import type { Optimizer, SavedSlot } from './training/optimizer.js';
 import { assignParams, readParams } from './weights-file.js';
 import { decodeTensorFile, encodeTensorFile, TensorFileError, type NamedArray } from './tensor-file.js';
 import { writeFileAtomic } from './atomic-write.js';
+import type { LossHistory } from './state-cache.js';
 import { packNetworkState, unpackNetworkState } from './network-state.js';
 
 export const CHECKPOINT_KIND = 'mfx.checkpoint';
@@ -23,6 +24,8 @@ export interface CheckpointMeta {
   /** `running`, `done`, or why the arm stopped for good (e.g. `diverged at epoch 3 batch 17 (loss NaN)`). */
   status: string;
   evals: EvalRecord[];
+  /** Training losses of the train steps completed so far (absent in older checkpoints). */
+  history?: LossHistory;
   /** Per-step optimiser bookkeeping: parameter name → step count; tensors stored as `opt/<param>/<slot>`. */
   optimizerSteps: Record<string, number>;
 }

@@ -84,7 +84,16 @@ export type RunEvent =
       imagesPerSec: number;
       inverted: boolean; // features inverted during this epoch
     }
-  | { type: 'step-end'; arm: string; seed: number; step: number; seconds: number; status: StepStatus }
+  | {
+      type: 'step-end';
+      arm: string;
+      seed: number;
+      step: number;
+      seconds: number;
+      status: StepStatus;
+      /** A reused train step: the mean training loss of each epoch of the computation it stands for, when known (e.g. from the cross-run cache). */
+      losses?: number[];
+    }
   | {
       type: 'eval-result';
       arm: string;

@@ -20,7 +20,7 @@ import { TensorFileError } from './tensor-file.js';
 import { describeStep, outlineArm } from './step-text.js';
 import { loadRunData, runDataFromShared, type LoadRunData, type RunData } from './run-data.js';
 import { DEFAULT_FEATURE_CACHE_BYTES, FeatureCacheStore, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
-import { datasetIdentity, StateCache } from './state-cache.js';
+import { datasetIdentity, StateCache, type LossHistory } from './state-cache.js';
 import { cacheableAt, findCachedPrefix } from './cached-prefix.js';
 import { armTasks } from './parallel/units.js';
 import { runInWorkers } from './parallel/pool.js';
@@ -319,6 +319,9 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
   const net = createNetwork(plan.model, seed);
   const optimizer = new Optimizer(plan.optimizer);
   const armEvals: EvalRecord[] = [];
+  // Training losses behind the current state, carried into checkpoints, prefixes and cache
+  // entries, so that a step reused later still has its loss curve (report charts).
+  const history: LossHistory = {};
   let startStep = 0;
   let epochsDone = 0;
   const ckptFile = folder.checkpointFile(arm.name, seed);
@@ -327,15 +330,22 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
     startStep = ckpt.meta.nextStep;
     epochsDone = ckpt.meta.epochsDone;
     armEvals.push(...ckpt.meta.evals);
+    Object.assign(history, ckpt.meta.history);
   }
   const checkpoint = (nextStep: number, epochs: number, status: string) =>
-    writeCheckpoint(ckptFile, { planHash: plan.hash, arm: arm.name, seed, nextStep, epochsDone: epochs, status, evals: armEvals }, net, optimizer);
+    writeCheckpoint(ckptFile, { planHash: plan.hash, arm: arm.name, seed, nextStep, epochsDone: epochs, status, evals: armEvals, history }, net, optimizer);
+  const reusedStepEnd = (i: number, from: LossHistory | undefined): RunEvent => {
+    const step = arm.steps[i];
+    const losses = step.kind === 'train' && step.stateKey !== '' ? from?.[step.stateKey] : undefined;
+    return { type: 'step-end', arm: arm.name, seed, step: i, seconds: 0, status: 'reused', ...(losses ? { losses } : {}) };
+  };
 
   const prefix = ckpt || !ctx.reuse ? null : ctx.prefixes.take(seed, arm.name);
   if (prefix) {
     assignParams(net, prefix.params, `the shared prefix of arm ${arm.name}`);
     optimizer.restore(prefix.optimizer);
     startStep = prefix.steps;
+    Object.assign(history, prefix.history);
   }
 
   emit({ type: 'arm-start', arm: arm.name, seed });
@@ -343,7 +353,7 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
     for (let i = 0; i < prefix.steps; i++) {
       const step = arm.steps[i];
       emit(stepStartEvent(arm.name, seed, i, step));
-      emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: 0, status: 'reused' });
+      emit(reusedStepEnd(i, prefix.history));
     }
     for (const record of prefix.evals) {
       const copy = { ...record, arm: arm.name };
@@ -365,14 +375,15 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
   }
   if (cached) {
     optimizer.restore(cached.state.optimizer);
+    Object.assign(history, cached.state.history);
     for (let i = startStep; i < cached.steps; i++) {
       emit(stepStartEvent(arm.name, seed, i, arm.steps[i]));
-      emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: 0, status: 'reused' });
+      emit(reusedStepEnd(i, cached.state.history));
     }
     startStep = cached.steps;
     checkpoint(startStep, 0, startStep === arm.steps.length ? 'done' : 'running');
     for (const later of ctx.reuse ? armsWaitingFor(plan, arm, startStep) : []) {
-      ctx.prefixes.put(seed, later.name, { steps: startStep, params: readParams(net), optimizer: optimizer.save(), evals: [...armEvals] });
+      ctx.prefixes.put(seed, later.name, { steps: startStep, params: readParams(net), optimizer: optimizer.save(), evals: [...armEvals], history: { ...history } });
     }
   }
   try {
@@ -403,6 +414,7 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
               emit({ type: 'arm-end', arm: arm.name, seed, status: 'diverged', message });
               return { outcome: { kind: 'diverged', message }, armEvals };
             }
+            if (step.stateKey !== '') history[step.stateKey] = [...(history[step.stateKey] ?? []).slice(0, epoch - 1), outcome.meanLoss];
             if (epoch < step.epochs) checkpoint(i, epoch, 'running');
           }
           changesWeights = true;
@@ -445,9 +457,9 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
       if (changesWeights) saveWeights(net, folder.weightsFile(arm.name, seed, i, step.kind), { arm: arm.name, seed, step: i });
       const last = i === arm.steps.length - 1;
       checkpoint(i + 1, 0, last ? 'done' : 'running');
-      if (ctx.stateCache && cacheableAt(arm, i)) storeState(ctx, arm.name, seed, step.stateKey, net, optimizer);
+      if (ctx.stateCache && cacheableAt(arm, i)) storeState(ctx, arm.name, seed, step.stateKey, net, optimizer, history);
       for (const later of ctx.reuse ? armsWaitingFor(plan, arm, i + 1) : []) {
-        ctx.prefixes.put(seed, later.name, { steps: i + 1, params: readParams(net), optimizer: optimizer.save(), evals: [...armEvals] });
+        ctx.prefixes.put(seed, later.name, { steps: i + 1, params: readParams(net), optimizer: optimizer.save(), evals: [...armEvals], history: { ...history } });
       }
       emit({ type: 'step-end', arm: arm.name, seed, step: i, seconds: (now() - stepStart) / 1000, status: 'done' });
     }
@@ -461,11 +473,11 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
 }
 
 /** Puts the state after a step into the cross-run cache; a failed write turns the cache off for the run, with a warning. */
-function storeState(ctx: ArmContext, arm: string, seed: number, stateKey: string, net: Network, optimizer: Optimizer): void {
+function storeState(ctx: ArmContext, arm: string, seed: number, stateKey: string, net: Network, optimizer: Optimizer, history: LossHistory): void {
   const cache = ctx.stateCache;
   if (!cache || cache.has(stateKey, seed)) return;
   try {
-    cache.put(stateKey, seed, { params: readParams(net), optimizer: optimizer.save() });
+    cache.put(stateKey, seed, { params: readParams(net), optimizer: optimizer.save(), history: { ...history } });
   } catch (err) {
     ctx.stateCache = null;
     ctx.emit({ type: 'warning', message: `cannot write to the cache folder ${cache.dir} (${(err as Error).message.split('\n')[0]}); this run continues without the cache`, arm, seed });

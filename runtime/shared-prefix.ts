@@ -6,6 +6,7 @@ import type { ArmSpec, Plan, StepSpec } from '../compiler/plan.js';
 import type { EvalRecord } from './results.js';
 import type { NamedArray } from './tensor-file.js';
 import type { SavedSlot } from './training/optimizer.js';
+import type { LossHistory } from './state-cache.js';
 
 /** The network, optimiser and evaluations at the end of a shared prefix. */
 export interface PrefixState {
@@ -15,6 +16,8 @@ export interface PrefixState {
   optimizer: Record<string, SavedSlot>;
   /** Evaluations made within the prefix, still labelled with the arm that made them. */
   evals: EvalRecord[];
+  /** Training losses of the prefix's train steps (see LossHistory). */
+  history?: LossHistory;
 }
 
 // What makes two steps the same computation: everything but where they were written and the

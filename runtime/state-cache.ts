@@ -31,15 +31,21 @@ export interface CacheIdentity {
   dataset: string;
 }
 
+/** Mean training loss per epoch of each train step behind a state, keyed by the step's stateKey. */
+export type LossHistory = Record<string, number[]>;
+
 export interface CachedState {
   params: NamedArray[];
   optimizer: Record<string, SavedSlot>;
+  /** Absent in entries written before it existed. */
+  history?: LossHistory;
 }
 
 interface EntryMeta {
   format: number;
   address: string;
   optimizerSteps: Record<string, number>;
+  history?: LossHistory;
 }
 
 /** An entry that exists but cannot be used; `reason` is one sentence for the warning. */
@@ -119,7 +125,7 @@ export class StateCache {
     if (meta?.format !== STATE_CACHE_FORMAT || meta.address !== address) throw new CacheEntryError(file, 'does not belong at its address');
     const { params, optimizer } = unpackNetworkState(decoded.tensors, meta.optimizerSteps);
     touch(file);
-    return { params, optimizer };
+    return { params, optimizer, history: validHistory(meta.history) };
   }
 
   /** Stores a state (atomically: a crash leaves the old entry or none). */
@@ -127,7 +133,7 @@ export class StateCache {
     const address = this.address(stateKey, seed);
     const { tensors, optimizerSteps } = packNetworkState(state.params, state.optimizer);
     const file = this.file(address);
-    writeFileAtomic(file, encodeTensorFile<EntryMeta>({ kind: ENTRY_KIND, meta: { format: STATE_CACHE_FORMAT, address, optimizerSteps }, tensors }));
+    writeFileAtomic(file, encodeTensorFile<EntryMeta>({ kind: ENTRY_KIND, meta: { format: STATE_CACHE_FORMAT, address, optimizerSteps, history: state.history }, tensors }));
     this.prune(file);
   }
 
@@ -149,6 +155,13 @@ export class StateCache {
       total -= e.bytes;
     }
   }
+}
+
+/** The history if it has the expected shape; a malformed one is dropped (it only feeds charts). */
+function validHistory(h: unknown): LossHistory | undefined {
+  if (!h || typeof h !== 'object') return undefined;
+  const entries = Object.entries(h as Record<string, unknown>);
+  return entries.every(([, v]) => Array.isArray(v) && v.every((x) => typeof x === 'number')) ? (h as LossHistory) : undefined;
 }
 
 function touch(file: string): void {

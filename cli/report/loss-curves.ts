@@ -1,7 +1,9 @@
 // Training loss per epoch per arm, averaged over seeds, from epoch-end events.
 // Epochs are numbered through the whole arm (pretrain 10 then train 10 → epochs 1..20).
-// A step the runtime reused from another arm (same stateKey: a shared prefix) has no
-// events of its own in that arm, so its losses are borrowed from the arm that computed it.
+// A step the runtime reused has no epoch-end events of its own. Its step-end event carries the
+// losses of the computation it stands for when the runtime knows them (run-folder.ts turns them
+// into epoch records: steps taken from the cross-run cache or from another arm). Otherwise
+// they are borrowed from the arm of this run that computed the same stateKey.
 import type { Plan } from '../../compiler/plan.js';
 import type { EpochEndEvent } from './run-folder.js';
 

@@ -91,6 +91,26 @@ function* fileLines(path: string): Generator<string> {
   }
 }
 
+/**
+ * A reused train step's losses (from the computation it stands for, e.g. in an earlier run that
+ * filled the cross-run cache) as the epoch-end records that step would have written.
+ */
+function reusedEpochs(e: Extract<RunEvent, { type: 'step-end' }>): EpochEndEvent[] {
+  const losses = (e.losses ?? []).filter((l) => typeof l === 'number');
+  return losses.map((loss, k) => ({
+    type: 'epoch-end',
+    arm: e.arm,
+    seed: e.seed,
+    step: e.step,
+    epoch: k + 1,
+    epochs: losses.length,
+    loss,
+    seconds: 0,
+    imagesPerSec: 0,
+    inverted: false,
+  }));
+}
+
 function readEpochEnds(dir: string, notes: string[]): EpochEndEvent[] {
   const path = join(dir, RUN_FILES.events);
   if (!existsSync(path)) {
@@ -100,11 +120,13 @@ function readEpochEnds(dir: string, notes: string[]): EpochEndEvent[] {
   const out: EpochEndEvent[] = [];
   let unreadable = 0;
   for (const line of fileLines(path)) {
-    // Only epoch-end lines matter here; skipping the rest unparsed keeps large logs cheap.
-    if (!line.includes('epoch-end')) continue;
+    // Only epoch-end lines (and reused steps that carry their losses) matter here; skipping the
+    // rest unparsed keeps large logs cheap.
+    if (!line.includes('epoch-end') && !line.includes('"losses"')) continue;
     try {
       const e = JSON.parse(line) as RunEvent;
       if (e.type === 'epoch-end' && typeof e.loss === 'number') out.push(e);
+      else if (e.type === 'step-end' && e.status === 'reused' && Array.isArray(e.losses)) out.push(...reusedEpochs(e));
     } catch {
       unreadable++; // a run killed mid-write leaves a truncated last line
     }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runMain as mfx } from './helpers/run-main.js';
 import { resolveCacheDir } from '../../cli/run/cache-dir.js';
+import { readRunFolder } from '../../cli/report/run-folder.js';
+import { lossCurves } from '../../cli/report/loss-curves.js';
 
 const TINY = ['--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--quiet'];
 
@@ -25,9 +27,13 @@ eval pmnist.unmodified, pmnist.hcut
 `;
 
 interface Finished {
+  out: string;
   evals: { arm: string; label: string; testSet: string; accuracy: number; loss: number }[];
   reused: string[];
   warnings: string[];
+  /** `arm/step` → per-epoch losses, from epoch-end events and from reused step-ends. */
+  epochLosses: Record<string, number[]>;
+  reusedLosses: Record<string, number[]>;
 }
 
 async function runFile(dir: string, name: string, text: string, cacheFlags: string[]): Promise<Finished> {
@@ -37,7 +43,15 @@ async function runFile(dir: string, name: string, text: string, cacheFlags: stri
   const r = await mfx(['run', file, ...TINY, '--out', out, ...cacheFlags]);
   expect(r.code, r.stderr).toBe(0);
   const events = readFileSync(path.join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const epochLosses: Record<string, number[]> = {};
+  for (const e of events.filter((e) => e.type === 'epoch-end')) (epochLosses[`${e.arm}/${e.step}`] ??= [])[e.epoch - 1] = e.loss;
+  const reusedLosses = Object.fromEntries(
+    events.filter((e) => e.type === 'step-end' && e.status === 'reused' && e.losses).map((e) => [`${e.arm}/${e.step}`, e.losses]),
+  );
   return {
+    out,
+    epochLosses,
+    reusedLosses,
     evals: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).evals,
     reused: events.filter((e) => e.type === 'step-end' && e.status === 'reused').map((e) => `${e.arm}/${e.step}`),
     warnings: events.filter((e) => e.type === 'warning').map((e) => e.message),
@@ -65,6 +79,17 @@ describe('mfx run --cache', () => {
     expect(edited.reused).toEqual(['baseline/0', 'hybrid/0', 'hybrid/1', 'hybrid/2', 'hybrid/3']);
     expect(fresh.reused).toEqual(['hybrid/0', 'hybrid/1']);
     expect(edited.warnings).toEqual([]);
+    // Reused steps carry the losses of the computation they stand for: the baseline's from the
+    // cache entry the first run wrote, the hybrid's from the baseline within the run. So the
+    // edited run's report still draws the pretraining epoch of both arms.
+    expect(first.epochLosses['baseline/0']).toHaveLength(1);
+    expect(edited.reusedLosses['baseline/0']).toEqual(first.epochLosses['baseline/0']);
+    expect(edited.reusedLosses['hybrid/0']).toEqual(first.epochLosses['baseline/0']);
+    const folder = readRunFolder(edited.out);
+    const curves = lossCurves(folder.epochEnds, folder.plan);
+    for (const arm of ['baseline', 'hybrid']) {
+      expect(curves.find((p) => p.arm === arm && p.epoch === 1)?.loss, arm).toBe(first.epochLosses['baseline/0'][0]);
+    }
 
     for (const f of cacheFiles(cache)) {
       const bytes = readFileSync(f);
