@@ -6,7 +6,7 @@
 // convolution also multiplies the zero padding.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { callWasmKernel, free, transpose } from './wasm-calls.js';
+import { free, matMul, reshape, transpose } from './wasm-calls.js';
 import { heapOffset, simdKernels, type SimdKernels } from './simd/simd-kernels.js';
 
 export interface Col2imGeometry {
@@ -25,17 +25,13 @@ export interface Col2imGeometry {
   padLeft: number;
 }
 
-function reshape(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
-  return callWasmKernel('Reshape', backend, { x }, { shape });
-}
-
 export function convInputGradByGemm(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: Col2imGeometry): TensorInfo {
   const rows = g.batch * g.outHeight * g.outWidth;
   const k = g.filterHeight * g.filterWidth * g.inChannels;
   const dy3 = reshape(backend, dy, [1, rows, g.outChannels]);
   const wT = transpose(backend, filter, [3, 0, 1, 2]); // [co, fh, fw, ci]
   const wT3 = reshape(backend, wT, [1, g.outChannels, k]);
-  const cols = callWasmKernel('BatchMatMul', backend, { a: dy3, b: wT3 }, { transposeA: false, transposeB: false });
+  const cols = matMul(backend, dy3, wT3);
   free(backend, dy3, wT, wT3);
 
   const dx = backend.makeOutput([g.batch, g.inHeight, g.inWidth, g.inChannels], 'float32');

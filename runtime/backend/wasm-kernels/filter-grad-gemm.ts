@@ -10,18 +10,10 @@
 // it pack a large operand on every call: no faster than the convolution, which they keep.
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { callWasmKernel, free } from './wasm-calls.js';
+import { free, matMul, reshape } from './wasm-calls.js';
 import { heapOffset, type SimdKernels } from './simd/simd-kernels.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
-
-function reshape(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
-  return callWasmKernel('Reshape', backend, { x }, { shape });
-}
-
-function matMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
-  return callWasmKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
-}
 
 /** True when filterGradByGemm applies. */
 export function gemmFilterGradApplies(info: ConvInfo): boolean {

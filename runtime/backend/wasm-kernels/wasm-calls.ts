@@ -26,6 +26,15 @@ export function reverse(backend: BackendWasm, x: TensorInfo, dims: number[]): Te
   return callWasmKernel('Reverse', backend, { x }, { dims });
 }
 
+export function reshape(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
+  return callWasmKernel('Reshape', backend, { x }, { shape });
+}
+
+/** Untransposed (batched) matrix product: XNNPACK's fast path. */
+export function matMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return callWasmKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+}
+
 export function slice(backend: BackendWasm, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   return callWasmKernel('Slice', backend, { x }, { begin, size });
 }
