@@ -70,14 +70,6 @@ export function buildFeatureCache(net: Network, data: Images, cut: ForwardCut): 
   };
 }
 
-/** Reads MFX_FEATURE_CACHE_MB (a bound in MiB, 0 disables the cache); the default when unset. */
-export function featureCacheLimitFromEnv(env: Record<string, string | undefined>): number | null {
-  const raw = env.MFX_FEATURE_CACHE_MB;
-  if (raw === undefined || raw.trim() === '') return null;
-  const mb = Number(raw);
-  return Number.isFinite(mb) && mb >= 0 ? Math.floor(mb * 1024 * 1024) : null;
-}
-
 /**
  * What the cached tensors depend on: the seed and the state after the last step that changed a
  * parameter before the cut (its stateKey covers everything up to it). Arms that freeze the same

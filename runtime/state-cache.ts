@@ -77,14 +77,6 @@ export function defaultCacheDir(env: Record<string, string | undefined>): string
 /** Default bound of the cache folder's entries, in bytes. */
 export const DEFAULT_STATE_CACHE_BYTES = 1024 * 1024 * 1024;
 
-/** MFX_CACHE_MB as bytes; null when unset or not a non-negative number. */
-export function stateCacheLimitFromEnv(env: Record<string, string | undefined>): number | null {
-  const raw = env.MFX_CACHE_MB;
-  if (raw === undefined || raw.trim() === '') return null;
-  const mb = Number(raw);
-  return Number.isFinite(mb) && mb >= 0 ? Math.floor(mb * 1024 * 1024) : null;
-}
-
 export class StateCache {
   constructor(
     readonly dir: string,

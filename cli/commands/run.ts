@@ -19,8 +19,7 @@ import { BackendError } from '../../runtime/backend/errors.js';
 import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-folder.js';
 import { TensorFileError } from '../../runtime/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
-import { featureCacheLimitFromEnv } from '../../runtime/feature-cache.js';
-import { stateCacheLimitFromEnv } from '../../runtime/state-cache.js';
+import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
 
@@ -172,9 +171,9 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       onEvent: (event) => reporter.onEvent(event),
       reuse: flags.reuse,
       cacheDir: resolveCacheDir(flags.cache, process.env),
-      cacheLimitBytes: stateCacheLimitFromEnv(process.env) ?? undefined,
+      cacheLimitBytes: megabytesFromEnv(process.env, 'MFX_CACHE_MB') ?? undefined,
       jobs: flags.jobs ?? defaultJobs(process.env),
-      featureCacheBytes: featureCacheLimitFromEnv(process.env) ?? undefined,
+      featureCacheBytes: megabytesFromEnv(process.env, 'MFX_FEATURE_CACHE_MB') ?? undefined,
     });
   } catch (err) {
     throw asUserError(err);

@@ -10,7 +10,7 @@ import type { Plan, StepSpec } from '../../compiler/plan.js';
 import { createNetwork, disposeNetwork, forward, forwardCut } from '../../runtime/model/network.js';
 import { seededDropout } from '../../runtime/model/dropout.js';
 import { createPrng } from '../../runtime/data/prng.js';
-import { buildFeatureCache, decideFeatureCache, featureCacheLimitFromEnv } from '../../runtime/feature-cache.js';
+import { buildFeatureCache, decideFeatureCache } from '../../runtime/feature-cache.js';
 import { gatherBatch } from '../../runtime/training/image-batch.js';
 import { ALL_PARAMS, CONV_PARAMS, FC_PARAMS, arm, evalStep, syntheticData, syntheticImages, tinyModel, tinyPlan, train } from './helpers/tiny-plan.js';
 
@@ -140,12 +140,5 @@ describe('frozen-feature cache', () => {
     expect(capped.warnings).toHaveLength(2);
     expect(capped.warnings[0]).toMatch(/frozen-feature cache skipped: .* over the 0 MiB limit/);
     expect(capped.losses).toEqual(uncached.losses);
-  });
-
-  it('reads its limit from MFX_FEATURE_CACHE_MB', () => {
-    expect(featureCacheLimitFromEnv({})).toBeNull();
-    expect(featureCacheLimitFromEnv({ MFX_FEATURE_CACHE_MB: '0' })).toBe(0);
-    expect(featureCacheLimitFromEnv({ MFX_FEATURE_CACHE_MB: '2' })).toBe(2 * 1024 * 1024);
-    expect(featureCacheLimitFromEnv({ MFX_FEATURE_CACHE_MB: 'lots' })).toBeNull();
   });
 });

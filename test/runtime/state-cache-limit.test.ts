@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { StateCache, stateCacheLimitFromEnv } from '../../runtime/state-cache.js';
+import { StateCache } from '../../runtime/state-cache.js';
 
 const IDENTITY = { backend: 'cpu', subset: { train: 100, test: 10 }, dataset: 'test-data' } as const;
 const state = (k: number) => ({ params: [{ name: 'w', shape: [1000], values: new Float32Array(1000).fill(k) }], optimizer: {} });
@@ -51,11 +51,5 @@ describe('StateCache limit', () => {
     cache.put('b', 1, state(2));
     expect(cache.get('a', 1)).toBeNull();
     expect(cache.get('b', 1)?.params[0].values[0]).toBe(2);
-  });
-
-  it('reads MFX_CACHE_MB', () => {
-    expect(stateCacheLimitFromEnv({ MFX_CACHE_MB: '256' })).toBe(256 * 1024 * 1024);
-    expect(stateCacheLimitFromEnv({ MFX_CACHE_MB: 'lots' })).toBeNull();
-    expect(stateCacheLimitFromEnv({})).toBeNull();
   });
 });
