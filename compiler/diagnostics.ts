@@ -39,6 +39,16 @@ export const SemanticDiagnostics = {
   namedLayerWithoutParams: d('MFX2055', 'error', 'A name on a layer that has no parameters', (kind: string) => `only \`conv\` and \`dense\` layers take a name, not \`${kind}\``),
   badOutput: d('MFX2056', 'error', 'A model whose output is not one score per class', (shape: string, classes: number) => `the model's output has shape [${shape}], but the dataset has ${classes} classes`),
   badPadding: d('MFX2057', 'error', 'A padding mode that mfx does not know', (found: string) => `unknown padding \`${found}\``),
+  // limits (compiler/limits.ts)
+  overLimit: d('MFX2080', 'error', 'A number above the bound mfx sets for it', (what: string, max: number, found: string) => `${what} is at most ${max.toLocaleString('en-US')} in mfx, found \`${found}\``),
+  tooManyArms: d('MFX2081', 'error', 'More arms than mfx runs in one file', (count: number, max: number) => `${count.toLocaleString('en-US')} arms, but mfx runs at most ${max.toLocaleString('en-US')} in one file`),
+  modelTooLarge: d(
+    'MFX2082',
+    'error',
+    'A model too large for the memory a backend gives',
+    (params: string, need: string, max: string) => `this model (${params} parameters) needs about ${need} to train, more than the ${max} mfx can count on`,
+  ),
+  missingLoadFile: d('MFX2083', 'error', 'A `load` path that does not exist', (path: string) => `\`load "${path}"\`: no such file`),
   // warnings
   invertReluUnbounded: d('MFX2100', 'warning', '`invert relu` is unbounded', () => '`invert relu` complements an unbounded activation (1 - max(z, 0)); the talk recommends relu6'),
   evalBeforeTraining: d('MFX2101', 'warning', 'An eval before any training', () => 'this `eval` runs before any training: it measures the untrained network'),
@@ -50,6 +60,7 @@ export const SemanticDiagnostics = {
     'An eval on inverted features after `train N alternate` with N even',
     (n: number) => `\`train ${n} alternate\` ends on an epoch with the model's own features, but the eval after it uses the inverted ones`,
   ),
+  emptyProgram: d('MFX2120', 'warning', 'A file with no statements', () => 'this file has no statements, so it runs nothing'),
 } as const;
 
 export { SyntaxDiagnostics };

@@ -1,14 +1,14 @@
 // `mfx run FILE`: compile, execute on a TensorFlow.js backend, show progress, print the table.
 // The runtime does the work and emits events; this command only wires flags, signals, the
 // reporter and the final summary, and turns runtime errors into one-paragraph messages.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import isInCi from 'is-in-ci';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import { createReporter, type ReporterKind } from '../reporters/index.js';
-import { compile } from '../../compiler/index.js';
+import { compile, DIAGNOSTIC_CATALOGUE } from '../../compiler/index.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
 import { planHash } from '../../compiler/plan-hash.js';
@@ -122,7 +122,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   } catch (err) {
     throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
   }
-  const { plan: compiled, diagnostics } = compile(text, file);
+  const { plan: compiled, diagnostics } = compile(text, file, { fileExists: existsSync });
   if (diagnostics.length > 0) {
     ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
   }
@@ -130,6 +130,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     ctx.setExitCode(1);
     return;
   }
+  // `check` only warns about an empty file; running one would report "(no results)" as a success.
+  if (diagnostics.some((d) => d.code === DIAGNOSTIC_CATALOGUE.emptyProgram.code)) throw new UserError(`${file} has no statements: there is nothing to run.`);
   // --resume repeats the run's own --seed override, so it need not be given again.
   const seed = flags.seed ?? (flags.resume ? savedPlanSeed(flags.resume) : null) ?? compiled.seed;
   const plan = seed === compiled.seed ? compiled : withSeed(compiled, seed);
