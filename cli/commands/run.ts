@@ -23,6 +23,9 @@ import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
 
+/** Exit status of a run that ended without a single evaluation (every arm diverged): see README. */
+export const EXIT_NO_RESULTS = 3;
+
 interface RunFlags {
   backend: BackendChoice;
   out?: string;
@@ -189,6 +192,11 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   if (results.status === 'stopped') {
     ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}\n`);
     ctx.setExitCode(130);
+  } else if (results.evals.length === 0) {
+    // A run in which every arm diverged (or none evaluates) has nothing to show: not a success.
+    const why = [...new Set(results.table.columns.flatMap((c) => Object.values(c.status).filter((s) => s !== 'done')))];
+    ctx.stderr.write(`mfx: no arm produced a result${why.length > 0 ? ` (${why.slice(0, 3).join('; ')}${why.length > 3 ? '; ...' : ''})` : ''}. Try a smaller learning rate, or check the file with \`mfx plan ${file}\`.\n`);
+    ctx.setExitCode(EXIT_NO_RESULTS);
   }
 }
 
