@@ -30,7 +30,7 @@ const FLOAT_BYTES = 4;
 export const LIMITS_HINT = 'see "Limits" in docs/language.md';
 
 /** Reports more than LIMITS.arms arms, at the first arm over the bound; true when within it. */
-export function checkArmCount(count: number, firstOver: Span | null, diagnostics: Diagnostic[]): boolean {
+export function checkArmCount(count: number, firstOver: Pick<Span, 'offset' | 'length'> | null, diagnostics: Diagnostic[]): boolean {
   if (count <= LIMITS.arms) return true;
   diagnostics.push(
     makeDiagnostic(D.tooManyArms, firstOver ?? { offset: 0, length: 0 }, [count, LIMITS.arms], {

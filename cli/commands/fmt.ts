@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { capDiagnostics, parse, print } from '../../compiler/index.js';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
+import { EnvironmentError, isEnvironmentFailure } from '../environment-error.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { readSourceFile } from '../diagnostics/source-file.js';
 import { shouldUseColor } from '../format/color.js';
@@ -52,6 +53,7 @@ export function registerFmt(program: Command, ctx: CliContext): void {
             try {
               writeFileSync(file, formatted);
             } catch (err) {
+              if (isEnvironmentFailure(err)) throw EnvironmentError.from(err, file);
               throw new UserError(`cannot write ${file}: ${(err as Error).message}`);
             }
             ctx.stdout.write(`${file}: formatted\n`);

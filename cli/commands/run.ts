@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import isInCi from 'is-in-ci';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
+import { EnvironmentError, isEnvironmentFailure } from '../environment-error.js';
 import { createReporter, type ReporterKind } from '../reporters/index.js';
 import { compile, DIAGNOSTIC_CATALOGUE } from '../../compiler/index.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
@@ -22,9 +23,16 @@ import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
+import { acquireRunLock, type RunLock } from '../run/run-lock.js';
+import { sweepTempFiles } from '../../runtime/atomic-write.js';
 
 /** Exit status of a run that ended without a single evaluation (every arm diverged): see README. */
 export const EXIT_NO_RESULTS = 3;
+
+/** Signals that stop a run gracefully, and the exit status each gives (128 + its number). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+export const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 interface RunFlags {
   backend: BackendChoice;
@@ -88,7 +96,13 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 }
 
 /** One paragraph for errors the user can act on; anything else is a bug and propagates. */
-function asUserError(err: unknown): unknown {
+function asUserError(err: unknown, file: string, runDir: string): unknown {
+  if (isEnvironmentFailure(err)) {
+    // The machine failed mid-run: what is complete is kept, and --resume continues from it.
+    const resumable = existsSync(join(runDir, 'plan.json'));
+    const hint = resumable ? `Everything completed is kept in ${runDir}; after fixing this, continue with: mfx run ${file} --resume ${runDir}` : '';
+    return EnvironmentError.from(err, runDir, hint);
+  }
   if (err instanceof BackendError || err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   return err;
@@ -155,16 +169,36 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     }
   };
   const reporter = createReporter({ kind, onStopRequest: stop }, ctx);
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) stop();
-    else process.exit(130);
+  // SIGTERM (kill, systemd, Docker, CI runners) and SIGHUP (the terminal closed) stop the run as
+  // Ctrl-C does: nothing new starts, what is complete is kept and the resume hint printed; the
+  // exit status is 128 + the signal's number. A second signal quits at once.
+  let stoppedBy: StopSignal | null = null;
+  let lock: RunLock | null = null;
+  const onSignal = (signal: StopSignal) => {
+    if (signal === 'SIGHUP') {
+      // The terminal may be gone: a failed write to it must not end the run before it saves.
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+    }
+    if (stoppedBy === null) {
+      stoppedBy = signal;
+      stop();
+    } else {
+      lock?.release();
+      process.exit(SIGNAL_EXIT[signal]);
+    }
   };
-  process.on('SIGINT', onSigint);
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
 
   let results;
   try {
+    // One run at a time in a run folder (a resume of a missing folder is left to the executor's error).
+    if (!flags.resume || existsSync(runDir)) {
+      lock = acquireRunLock(runDir, !flags.resume);
+      if (lock.staleNote) ctx.stderr.write(`${lock.staleNote}\n`);
+    }
+    // Temporary files of writers that died (a full disk, SIGKILL) are removed before continuing.
+    if (flags.resume) sweepTempFiles(runDir);
     // Loaded here, not at the top: TensorFlow.js takes seconds to load and other commands never need it.
     const { executePlan } = await import('../../runtime/executor.js');
     results = await executePlan(plan, {
@@ -181,9 +215,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       featureCacheBytes: megabytesFromEnv(process.env, 'MFX_FEATURE_CACHE_MB') ?? undefined,
     });
   } catch (err) {
-    throw asUserError(err);
+    throw asUserError(err, file, runDir);
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+    lock?.release();
     await reporter.close();
   }
 
@@ -191,7 +226,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   if (flags.report && results.evals.length > 0) await writeRunReport(runDir, ctx);
   if (results.status === 'stopped') {
     ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}\n`);
-    ctx.setExitCode(130);
+    ctx.setExitCode(SIGNAL_EXIT[stoppedBy ?? 'SIGINT']);
   } else if (results.evals.length === 0) {
     // A run in which every arm diverged (or none evaluates) has nothing to show: not a success.
     const why = [...new Set(results.table.columns.flatMap((c) => Object.values(c.status).filter((s) => s !== 'done')))];

@@ -8,8 +8,9 @@ import type { SerializedError } from './messages.js';
 
 export function serializeError(err: unknown): SerializedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string };
-  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path };
+  const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string; code?: unknown; syscall?: string };
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, code, syscall: e.syscall };
 }
 
 export function deserializeError(s: SerializedError): Error {
@@ -29,6 +30,8 @@ export function deserializeError(s: SerializedError): Error {
       break;
     default:
       err = new Error(`in a worker thread: ${s.message}`);
+      // A file-system failure keeps its errno code and path, so the CLI can explain it.
+      if (s.code) Object.assign(err, { code: s.code, syscall: s.syscall, path: s.path });
   }
   if (s.stack) err.stack = s.stack;
   return err;

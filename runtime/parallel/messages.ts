@@ -36,6 +36,9 @@ export interface SerializedError {
   reason?: string;
   backend?: string;
   path?: string;
+  /** errno code and system call of a file-system error (ENOSPC, write). */
+  code?: string;
+  syscall?: string;
 }
 
 export type FromWorker =
