@@ -121,7 +121,7 @@ async function checkWritableFolder(file: string): Promise<void> {
     await access(dir, fsConstants.W_OK);
   } catch (err) {
     // The real cause (missing, read-only, forbidden), as for every other command.
-    if (isEnvironmentFailure(err)) throw EnvironmentError.from(Object.assign(err, { syscall: 'open', path: file }), file, 'Or choose another path for --png.');
+    if (isEnvironmentFailure(err)) throw EnvironmentError.from(Object.assign(err, { syscall: 'write', path: file }), file, 'Or choose another path for --png.');
     throw new UserError(`Cannot write ${file}: the folder ${dir} does not exist or is not writable. Create it, or choose another path for --png.`, 1);
   }
 }
