@@ -434,7 +434,7 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
           for (const testSet of step.testSets) {
             // Test sets come from the Plan's seed, so every repeat is scored on the same images.
             const r = evaluate(net, data.testSet(testSet, plan.seed), step.feature);
-            const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n };
+            const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n, predicted: r.predicted };
             armEvals.push(record);
             emit({ type: 'eval-result', ...record });
             await yieldToEventLoop();

@@ -38,6 +38,10 @@ export function parseResultsJson(text: string): Results {
     checkRange(e.accuracy, `${where} has an accuracy of`, 'a fraction from 0 to 1', isFraction);
     checkRange(e.seed, `${where} has a seed of`, 'a whole number, 0 or more', isCount);
     if (e.n !== undefined) checkRange(e.n, `${where} counts`, 'a whole number of images, 0 or more', isCount);
+    if (e.predicted !== undefined) {
+      if (!Array.isArray(e.predicted)) throw new ResultsFileError(`${where} has "predicted" that is not a list of counts`);
+      for (const c of e.predicted) checkRange(c, `${where} counts a prediction of`, 'a whole number, 0 or more', isCount);
+    }
     if (e.loss !== undefined && e.loss !== null) checkRange(e.loss, `${where} has a loss of`, 'a finite number, 0 or more', (v) => Number.isFinite(v) && v >= 0);
   }
   if (!Array.isArray(data.seeds) || !data.seeds.every((s) => typeof s === 'number')) {
