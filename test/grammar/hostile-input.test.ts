@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostics } from '../../cli/diagnostics/render.js';
 import { diagnosticsToJson } from '../../cli/diagnostics/json.js';
-import { compile, DIAGNOSTIC_CATALOGUE, parse } from '../../compiler/index.js';
+import { compile, DIAGNOSTIC_CATALOGUE, parse, print } from '../../compiler/index.js';
 import { checkArmCount, estimateMemoryBytes, LIMITS } from '../../compiler/limits.js';
 import { MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS } from '../../grammar/index.js';
 
@@ -130,5 +130,13 @@ describe('empty files and load paths (points 11 and 12)', () => {
     const r = compile('load "missing.weights"\ntrain 1\neval pmnist.*\n', '/x/a.mfx', { fileExists: (p) => p !== '/x/missing.weights' });
     expect(r.diagnostics.map((d) => d.code)).toEqual([C.missingLoadFile.code]);
     expect(compile('load "here.weights"\ntrain 1\neval pmnist.*\n', '/x/a.mfx', { fileExists: () => true }).diagnostics).toEqual([]);
+  });
+});
+
+describe('formatting keeps what was written (found by the fuzzer)', () => {
+  it('prints a kernel size as written, not as 3x4e+40', () => {
+    const text = 'model {\n  c1: conv 2 3x39999999999999999999999999999999999999999\n}\n';
+    const printed = print(parse(text).ast);
+    expect(printed).toBe(text);
   });
 });
