@@ -10,7 +10,7 @@ import { tokenize } from './lexer.js';
 import { mfxParser } from './parser.js';
 import { tokenSpan } from './raw.js';
 import { SyntaxDiagnostics as S } from './syntax-diagnostics.js';
-import { MAX_SOURCE_CHARS, withinNesting } from './limits.js';
+import { MAX_SOURCE_CHARS, MAX_TOKENS, withinNesting } from './limits.js';
 
 export interface ParseResult {
   ast: Program;
@@ -29,6 +29,7 @@ export function parse(text: string, _file = '<input>'): ParseResult {
     const ch = text.slice(e.offset, e.offset + e.length);
     diagnostics.push(makeDiagnostic(S.unexpectedCharacter, { offset: e.offset, length: Math.max(1, e.length) }, [ch], { hint: unexpectedCharacterHint(ch) }));
   }
+  if (lexed.tokens.length > MAX_TOKENS) return tooLarge(text, makeDiagnostic(S.tooManyTokens, { offset: 0, length: 0 }, [MAX_TOKENS], { hint: 'split the experiment into several files' }));
   // The parser recurses once per block level: blocks nested deeper than any program needs are
   // reported and left out before it sees them, so no input can exhaust the stack.
   mfxParser.input = withinNesting(lexed.tokens, diagnostics);
@@ -48,10 +49,12 @@ export function parse(text: string, _file = '<input>'): ParseResult {
   return { ast: { kind: 'program', statements, comments, span }, diagnostics };
 }
 
-/** A file over MAX_SOURCE_CHARS: one diagnostic, and no work proportional to the text. */
-function tooLarge(text: string): ParseResult {
+/** A file over MAX_SOURCE_CHARS (or MAX_TOKENS): one diagnostic, and no parsing. */
+function tooLarge(
+  text: string,
+  d = makeDiagnostic(S.sourceTooLarge, { offset: 0, length: 0 }, [text.length, MAX_SOURCE_CHARS], { hint: 'split the experiment into several files' }),
+): ParseResult {
   const span: Span = { offset: 0, length: text.length, line: 1, column: 1, endLine: 1 };
-  const d = makeDiagnostic(S.sourceTooLarge, { offset: 0, length: 0 }, [text.length, MAX_SOURCE_CHARS], { hint: 'split the experiment into several files' });
   return { ast: { kind: 'program', statements: [], comments: [], span }, diagnostics: [d] };
 }
 
@@ -80,5 +83,5 @@ export { closest, didYouMean, editDistance } from './suggest.js';
 export { assertNever } from './ast.js';
 export { print } from './printer.js';
 export { escapeNonPrintable } from './printable.js';
-export { capDiagnostics, MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS } from './limits.js';
+export { capDiagnostics, MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TOKENS } from './limits.js';
 export { ACTIVATION_LAYERS, LAYER_KEYWORDS, STATEMENT_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from './keywords.js';

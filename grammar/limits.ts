@@ -8,8 +8,14 @@ import { makeDiagnostic } from './diagnostic.js';
 import { tokenSpan } from './raw.js';
 import { SyntaxDiagnostics as S } from './syntax-diagnostics.js';
 
-/** Characters in one .mfx file (4 MiB of ASCII): far above any experiment, far below any trouble. */
-export const MAX_SOURCE_CHARS = 4 * 1024 * 1024;
+/** Characters in one .mfx file (2 MiB of ASCII): far above any experiment, far below any trouble. */
+export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
+/**
+ * Tokens (words, numbers, symbols, line ends) in one file, checked before parsing: parsing
+ * costs far more per token than lexing, so this bounds the parser's time and memory. 10,000
+ * arms written `arm NAME { train 1; eval pmnist.* }` are 100,000.
+ */
+export const MAX_TOKENS = 250_000;
 /** Block levels: mfx programs use one (`arm { }`, `model { }`); the rest is room for error recovery. */
 export const MAX_NESTING = 16;
 /** Diagnostics kept per file; the rest are counted in one closing diagnostic. */

@@ -6,7 +6,7 @@ import { renderDiagnostics } from '../../cli/diagnostics/render.js';
 import { diagnosticsToJson } from '../../cli/diagnostics/json.js';
 import { compile, DIAGNOSTIC_CATALOGUE, parse, print } from '../../compiler/index.js';
 import { checkArmCount, estimateMemoryBytes, LIMITS } from '../../compiler/limits.js';
-import { MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS } from '../../grammar/index.js';
+import { MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TOKENS } from '../../grammar/index.js';
 
 const codes = (text: string) => compile(text, 'h.mfx').diagnostics.map((d) => d.code);
 const C = DIAGNOSTIC_CATALOGUE;
@@ -64,6 +64,13 @@ describe('no recursion depth and no work beyond the input (points 2 and 3)', () 
     expect(text.length).toBeGreaterThan(MAX_SOURCE_CHARS);
     const r = compile(text, 'big.mfx');
     expect(r.diagnostics.map((d) => d.code)).toEqual([C.sourceTooLarge.code]);
+  });
+
+  it('answers 260,000 one-line arms (just under the size bound) with one diagnostic, without parsing them', () => {
+    const text = 'arm a{}\n'.repeat(260_000);
+    expect(text.length).toBeLessThan(MAX_SOURCE_CHARS);
+    expect(compile(text, 'tiny-arms.mfx').diagnostics.map((d) => d.code)).toEqual([C.tooManyTokens.code]);
+    expect(compile('train 1\n'.repeat(MAX_TOKENS / 3 + 1), 'steps.mfx').diagnostics.map((d) => d.code)).toEqual([C.tooManyTokens.code]);
   });
 
   it('stops at the arm bound for a file under the size bound with more arms than that', () => {
