@@ -24,6 +24,7 @@ import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
 import { acquireRunLock, type RunLock } from '../run/run-lock.js';
+import { isOutOfMemory, outOfMemoryMessage } from '../run/out-of-memory.js';
 import { sweepTempFiles } from '../../runtime/atomic-write.js';
 
 /** Exit status of a run that ended without a single evaluation (every arm diverged): see README. */
@@ -97,12 +98,11 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 
 /** One paragraph for errors the user can act on; anything else is a bug and propagates. */
 function asUserError(err: unknown, file: string, runDir: string): unknown {
-  if (isEnvironmentFailure(err)) {
-    // The machine failed mid-run: what is complete is kept, and --resume continues from it.
-    const resumable = existsSync(join(runDir, 'plan.json'));
-    const hint = resumable ? `Everything completed is kept in ${runDir}; after fixing this, continue with: mfx run ${file} --resume ${runDir}` : '';
-    return EnvironmentError.from(err, runDir, hint);
-  }
+  // The machine failed mid-run: what is complete is kept, and --resume continues from it.
+  const resumable = existsSync(join(runDir, 'plan.json'));
+  const hint = resumable ? `Everything completed is kept in ${runDir}; after fixing this, continue with: mfx run ${file} --resume ${runDir}` : '';
+  if (isEnvironmentFailure(err)) return EnvironmentError.from(err, runDir, hint);
+  if (isOutOfMemory(err)) return new UserError(outOfMemoryMessage(err as Error, runDir, hint));
   if (err instanceof BackendError || err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   return err;

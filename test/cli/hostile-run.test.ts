@@ -123,3 +123,14 @@ describe('run folder lock', () => {
     expect(existsSync(path.join(out, 'run.lock'))).toBe(false);
   });
 });
+
+describe('a backend out of memory', () => {
+  it('is told apart from a bug by its own words', async () => {
+    const { isOutOfMemory } = await import('../../cli/run/out-of-memory.js');
+    expect(isOutOfMemory(Object.assign(new Error('memory access out of bounds'), { name: 'RuntimeError' }))).toBe(true);
+    expect(isOutOfMemory(new RangeError('Array buffer allocation failed'))).toBe(true);
+    expect(isOutOfMemory(new Error('in a worker thread: memory access out of bounds'))).toBe(true);
+    expect(isOutOfMemory(new TypeError('cannot read properties of undefined'))).toBe(false);
+    expect(isOutOfMemory(new RangeError('Maximum call stack size exceeded'))).toBe(false);
+  });
+});
