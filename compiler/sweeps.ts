@@ -182,12 +182,14 @@ export function expandSweeps(statements: Statement[], settings: SweepSetting[], 
     );
     ok = false;
   }
-  // Sweeps with errors, or too many arms: keep the file's arms as written, minus the templates.
+  // After an error, a template stays one arm of its steps without placeholders, so that the
+  // rest of the file is still checked without cascading complaints (no plan comes out anyway).
   const out: Statement[] = [];
   for (const p of planned) {
     if (p.kind !== 'planned') out.push(p);
     else if (p.over && p.over.length === 0) out.push(p.arm);
     else if (p.over && ok) out.push(...expandArm(p.arm, p.over, templates));
+    else out.push({ ...p.arm, body: p.arm.body.filter((s) => usesOf({ ...p.arm, body: [s] }).length === usesOf({ ...p.arm, body: [] }).length) });
   }
   return { statements: uniqueExpandedNames(out, templates, diagnostics), templates };
 }
