@@ -84,20 +84,26 @@ interface Use {
   where: string;
 }
 
+function usesIn(node: NumberLit | Name | Glob, kind: Use['kind'], where: string, into: Use[]): void {
+  const text = textOf(node);
+  for (const p of placeholdersIn(text)) into.push({ name: p.name, span: useSpan(node, p.index, p.length), whole: isWholePlaceholder(text), kind, where });
+}
+
+/** The placeholders one statement of an arm's body mentions. */
+function stepUses(s: Statement): Use[] {
+  const uses: Use[] = [];
+  mapArgs(s, (node, kind, where) => {
+    usesIn(node, kind, where, uses);
+    return node;
+  });
+  return uses;
+}
+
 /** Every placeholder an arm mentions, in its name and steps. */
 function usesOf(arm: ArmDecl): Use[] {
   const uses: Use[] = [];
-  const add = (node: NumberLit | Name | Glob, kind: Use['kind'], where: string) => {
-    const text = textOf(node);
-    for (const p of placeholdersIn(text)) uses.push({ name: p.name, span: useSpan(node, p.index, p.length), whole: isWholePlaceholder(text), kind, where });
-  };
-  add(arm.name, 'arm-name', 'the arm name');
-  for (const s of arm.body) {
-    mapArgs(s, (node, kind, where) => {
-      add(node, kind, where);
-      return node;
-    });
-  }
+  usesIn(arm.name, 'arm-name', 'the arm name', uses);
+  for (const s of arm.body) uses.push(...stepUses(s));
   return uses;
 }
 
@@ -189,7 +195,7 @@ export function expandSweeps(statements: Statement[], settings: SweepSetting[], 
     if (p.kind !== 'planned') out.push(p);
     else if (p.over && p.over.length === 0) out.push(p.arm);
     else if (p.over && ok) out.push(...expandArm(p.arm, p.over, templates));
-    else out.push({ ...p.arm, body: p.arm.body.filter((s) => usesOf({ ...p.arm, body: [s] }).length === usesOf({ ...p.arm, body: [] }).length) });
+    else out.push({ ...p.arm, body: p.arm.body.filter((s) => stepUses(s).length === 0) });
   }
   return { statements: uniqueExpandedNames(out, templates, diagnostics), templates };
 }
