@@ -1,4 +1,4 @@
-// Phase 2b, sweeps: expands every arm that mentions sweep variables (`$act` in its name or its
+// Phase 3a, sweeps (before the arms are split): expands every arm that mentions sweep variables (`$act` in its name or its
 // steps) into one ordinary arm per combination of the values of the variables it mentions
 // (Cartesian product, sweeps in the order written, the first varying slowest). Later phases see
 // only ordinary arms, so shared prefixes, repeats, baselines and reports work unchanged.
