@@ -1,6 +1,6 @@
-// Phase 3a, sweeps (before the arms are split): expands every arm that mentions sweep variables (`$act` in its name or its
-// steps) into one ordinary arm per combination of the values of the variables it mentions
-// (Cartesian product, sweeps in the order written, the first varying slowest). Later phases see
+// Phase 3a, sweeps (before the arms are split): expands every arm that mentions sweep
+// variables (`$act` in its name or its steps) into one ordinary arm per combination of the
+// values of the variables it mentions (Cartesian product, sweeps in the order written, the first varying slowest). Later phases see
 // only ordinary arms, so shared prefixes, repeats, baselines and reports work unchanged.
 // Guarantees: no placeholder survives in the arms returned; expanded names are unique; at most
 // MAX_ARMS arms in all. Each expanded arm keeps its template name and bindings as data.
