@@ -1,9 +1,10 @@
 // Phase 3a, sweeps (before the arms are split): expands every arm that mentions sweep
 // variables (`$act` in its name or its steps) into one ordinary arm per combination of the
-// values of the variables it mentions (Cartesian product, sweeps in the order written, the first varying slowest). Later phases see
-// only ordinary arms, so shared prefixes, repeats, baselines and reports work unchanged.
-// Guarantees: no placeholder survives in the arms returned; expanded names are unique; at most
-// MAX_ARMS arms in all. Each expanded arm keeps its template name and bindings as data.
+// values of the variables it mentions (Cartesian product, sweeps in the order written, the
+// first varying slowest). Later phases see only ordinary arms, so shared prefixes, repeats,
+// baselines and reports work unchanged. Guarantees: no placeholder survives in the arms
+// returned; expanded names are unique; at most MAX_ARMS arms in all. Each expanded arm keeps
+// its template name and bindings as data.
 import type { ArmDecl, Diagnostic, Glob, Name, NumberLit, Span, Statement, Step, SweepSetting } from '../grammar/index.js';
 import { assertNever, isWholePlaceholder, makeDiagnostic, placeholdersIn, substitutePlaceholders } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
