@@ -19,7 +19,7 @@ p, li { overflow-wrap: anywhere; }
 .table-scroll { max-width: 100%; overflow-x: auto; margin: 1em 0; }
 table { border-collapse: collapse; font-size: .92em; }
 th, td { border: 1px solid #ccc; padding: .2em .6em; }
-thead th { background: #f4f4f4; position: sticky; top: 0; }
+thead th { background: #f4f4f4; }
 th[scope="row"] { text-align: left; font-weight: normal; white-space: nowrap; background: #fafafa; }
 tbody th[scope="rowgroup"] { text-align: left; background: #eef3f8; font-size: .9em; letter-spacing: .02em; }
 table.facts th[scope="row"] { color: #555; }
@@ -29,6 +29,7 @@ figure { margin: 1.5em 0; max-width: 100%; overflow-x: auto; }
 figure svg, figure img { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: .9em; }
 img.pixels { image-rendering: pixelated; }
+@media (max-width: 900px) { body { padding: 0 .6em; } table { font-size: .82em; } th, td { padding: .2em .35em; } }
 .chart-hint { color: #777; font-size: .85em; }
 .chart-tooltip { position: absolute; z-index: 10; pointer-events: none; background: #fff; border: 1px solid #999; border-radius: 4px; padding: .3em .5em; font-size: .8em; box-shadow: 0 2px 6px rgba(0,0,0,.15); max-width: 22em; }
 .chart-tooltip table { border: 0; font-size: 1em; }

@@ -34,7 +34,7 @@ function baselineText(col: ReportColumn): string {
   const b = col.baseline;
   if (!b) return 'none';
   if (b.reason === 'snapshot') return `own \`${b.label}\` snapshot`;
-  return `\`${b.arm}\` (${b.label})`;
+  return b.label === col.label ? `\`${b.arm}\`` : `\`${b.arm}\` (${b.label})`;
 }
 
 /** Rows in report order (baselines first, sweep templates together) with their section headings. */
