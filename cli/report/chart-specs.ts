@@ -22,7 +22,7 @@ const CONFIG = {
   font: FONT,
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 },
   title: { fontSize: 14, anchor: 'start' as const },
 };
 
@@ -37,7 +37,7 @@ export const MAX_GROUPED_ARMS = 10;
 const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
 
 /** Width of the whole many-arm figure's panels together. */
-const PANELS_WIDTH = 880;
+const PANELS_WIDTH = 640;
 const ROW_HEIGHT = 15;
 
 /** The field a chart is coloured (and its legend hides) by. */

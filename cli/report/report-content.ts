@@ -186,6 +186,7 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
         ['backend', results.backend],
         ['seeds', `${seeds.join(', ')} (${seeds.length === 1 ? 'one seed' : `repeat ${seeds.length}`})`],
         ['data', subsetText(results.subset)],
+        ['test sets', table.testSets.map((t) => (testSetLabel(t) === t ? `\`${t}\`` : `\`${t}\` (${testSetLabel(t)})`)).join(', ')],
         ['status', `${results.status}, ${durationText(results.seconds)}`],
         ['started', results.startedAt],
       ],
