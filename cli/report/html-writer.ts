@@ -31,7 +31,7 @@ figcaption { color: #555; font-size: .9em; }
 img.pixels { image-rendering: pixelated; }
 @media (max-width: 900px) { body { padding: 0 .6em; } table { font-size: .82em; } th, td { padding: .2em .35em; } }
 .chart-hint { color: #777; font-size: .85em; }
-.chart-tooltip { position: absolute; z-index: 10; pointer-events: none; background: #fff; border: 1px solid #999; border-radius: 4px; padding: .3em .5em; font-size: .8em; box-shadow: 0 2px 6px rgba(0,0,0,.15); max-width: 22em; }
+.chart-tooltip { position: absolute; z-index: 10; pointer-events: none; background: #fff; border: 1px solid #999; border-radius: 4px; padding: .3em .5em; font-size: .8em; box-shadow: 0 2px 6px rgba(0,0,0,.15); max-width: min(30em, 90vw); }
 .chart-tooltip table { border: 0; font-size: 1em; }
 .chart-tooltip th, .chart-tooltip td { border: 0; padding: 0 .4em 0 0; vertical-align: top; background: none; }
 .chart-tooltip th { color: #666; font-weight: normal; text-align: left; white-space: nowrap; }
@@ -52,6 +52,7 @@ const CHART_SCRIPT = `
     tip.innerHTML = '<table>' + rows + '</table>';
     tip.hidden = false;
     var x = event.pageX + 12, y = event.pageY + 12;
+    if (event.clientY + 12 + tip.offsetHeight > window.innerHeight) y = Math.max(window.scrollY, event.pageY - tip.offsetHeight - 12);
     var max = document.documentElement.clientWidth + window.scrollX - tip.offsetWidth - 4;
     tip.style.left = Math.max(window.scrollX, Math.min(x, max)) + 'px';
     tip.style.top = y + 'px';
