@@ -12,6 +12,14 @@ import type { Results } from '../../runtime/results.js';
 import { launchChromium } from './helpers/browser.js';
 import { buildFixture, sweepFixture, writeRunFolder } from './report-fixtures.js';
 
+// The callbacks given to page.evaluate / $eval run in the browser. The project compiles without
+// the DOM library (nothing else runs in a browser), so the browser globals they use are declared
+// here, for this module only, loosely typed.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare function getComputedStyle(el: unknown): any;
+
 const { browser, reason } = await launchChromium();
 if (reason) console.warn(`report-browser.test.ts skipped: ${reason}`);
 
@@ -95,10 +103,10 @@ describe.skipIf(!browser)(`report.html in Chromium${reason ? ` (skipped: ${reaso
         const { page, problems } = await open(report.html, width);
         const layout = await page.evaluate(() => {
           const doc = document.documentElement;
-          const visible = (el: Element) => !(el as HTMLElement).hidden && getComputedStyle(el).display !== 'none';
+          const visible = (el: unknown) => !(el as any).hidden && getComputedStyle(el).display !== 'none';
           const sizes = [...document.querySelectorAll('img')].filter(visible).map((img) => {
             const r = img.getBoundingClientRect();
-            return { what: `img ${img.alt}`, w: r.width, h: r.height, natural: (img as HTMLImageElement).naturalWidth };
+            return { what: `img ${img.alt}`, w: r.width, h: r.height, natural: (img as any).naturalWidth };
           });
           const charts = [...document.querySelectorAll('figure[data-chart] .chart svg')].map((svg) => {
             const r = svg.getBoundingClientRect();
@@ -166,8 +174,8 @@ describe.skipIf(!browser)(`report.html in Chromium${reason ? ` (skipped: ${reaso
         const largest = areas.reduce((best, a, i) => (a.width * a.height > areas[best].width * areas[best].height ? i : best), 0);
         expect(bars.length, `${report.name}: bars in ${chart}`).toBeGreaterThan(0);
         await bars[largest].hover();
-        await page.waitForFunction(() => !(document.querySelector('.chart-tooltip') as HTMLElement).hidden, { timeout: 5_000 });
-        const text = await page.$eval('.chart-tooltip', (el) => el.textContent ?? '');
+        await page.waitForFunction(() => !document.querySelector('.chart-tooltip').hidden, { timeout: 5_000 });
+        const text = await page.$eval('.chart-tooltip', (el: any) => el.textContent ?? '');
         expect(text, `${report.name} ${chart} tooltip`).toMatch(expected);
         await page.mouse.move(0, 0);
       }
@@ -200,7 +208,7 @@ describe.skipIf(!browser)(`report.html in Chromium${reason ? ` (skipped: ${reaso
     await page.setJavaScriptEnabled(false);
     await page.setViewport({ width: 800, height: 900 });
     await page.goto(pathToFileURL(reports[0].html).href, { waitUntil: 'load' });
-    const images = await page.$$eval('figure[data-chart] img', (imgs) => imgs.map((i) => [(i as HTMLImageElement).naturalWidth, i.getBoundingClientRect().width]));
+    const images = await page.$$eval('figure[data-chart] img', (imgs) => imgs.map((i) => [(i as any).naturalWidth, i.getBoundingClientRect().width]));
     expect(images.length).toBeGreaterThanOrEqual(2);
     for (const [natural, shown] of images) expect(natural > 0 && shown > 0).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);

@@ -1,7 +1,9 @@
 // Every report.html passes html-validate's recommended rules (HTML5 content models, unique ids,
 // accessible tables and images, no deprecated markup): the writer's output is checked as a
-// browser-independent document, next to the Chromium tests in report-browser.test.ts.
-import { readFileSync, rmSync } from 'node:fs';
+// browser-independent document, next to the Chromium tests in report-browser.test.ts. Also:
+// the committed docs/results report is what the current code writes from its results.json.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HtmlValidate } from 'html-validate';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,5 +43,16 @@ describe('report.html is valid HTML', () => {
 
   it('for the committed docs/results/report.html', async () => {
     expect(await problems(readFileSync('docs/results/report.html', 'utf8'))).toEqual([]);
+  });
+});
+
+describe('the committed docs/results report', () => {
+  it('is what `mfx report docs/results` writes with this code (regenerate it after changing the report)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'mfx-docs-report-'));
+    dirs.push(out);
+    await writeReport('docs/results', { outDir: out });
+    for (const file of ['report.md', 'report.html']) {
+      expect(readFileSync(join(out, file), 'utf8') === readFileSync(join('docs/results', file), 'utf8'), `docs/results/${file} is stale: run \`npx mfx report docs/results\``).toBe(true);
+    }
   });
 });
