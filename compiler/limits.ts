@@ -1,8 +1,9 @@
 // The bounds mfx puts on a program, checked by the compiler so that no input can make a later
 // phase allocate without end: a `repeat 1e9` is a diagnostic, not a seed list of a billion
 // entries. Each bound is far above what an experiment on 28x28 images needs, and is documented
-// in docs/language.md (## Limits). Callers that create arms (sweeps as well as `arm`) check
-// their count with `checkArmCount` after expansion.
+// in docs/language.md (## Limits). The arm bound is checked twice with one diagnostic
+// (MFX2074): by compiler/sweeps.ts on the count a grid would expand to, before expanding it,
+// and by `checkArmCount` on the arms actually written.
 import type { Diagnostic, Span } from '../grammar/index.js';
 import { makeDiagnostic } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
@@ -17,8 +18,8 @@ export const LIMITS = {
   batch: 60_000,
   /** `conv N ...` filters and `dense N` units. */
   width: 65_536,
-  /** Arms after expansion (arms × seeds is what a run schedules). */
-  arms: 10_000,
+  /** Arms in one file, after sweep expansion (compiler/sweeps.ts counts before expanding). */
+  arms: 1_000,
   /** Estimated bytes to train or evaluate the model (weights, gradients, optimizer state, activations). */
   memoryBytes: 2 * 1024 ** 3,
 } as const;
@@ -33,7 +34,7 @@ export const LIMITS_HINT = 'see "Limits" in docs/language.md';
 export function checkArmCount(count: number, firstOver: Pick<Span, 'offset' | 'length'> | null, diagnostics: Diagnostic[]): boolean {
   if (count <= LIMITS.arms) return true;
   diagnostics.push(
-    makeDiagnostic(D.tooManyArms, firstOver ?? { offset: 0, length: 0 }, [count, LIMITS.arms], {
+    makeDiagnostic(D.tooManyArms, firstOver ?? { offset: 0, length: 0 }, [count.toLocaleString('en-US'), LIMITS.arms.toLocaleString('en-US')], {
       hint: `split the experiment into several files; ${LIMITS_HINT}`,
     }),
   );

@@ -84,4 +84,5 @@ export { assertNever } from './ast.js';
 export { print } from './printer.js';
 export { escapeNonPrintable } from './printable.js';
 export { capDiagnostics, MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TOKENS } from './limits.js';
+export { hasPlaceholder, isWholePlaceholder, placeholdersIn, substitutePlaceholders } from './placeholders.js';
 export { ACTIVATION_LAYERS, LAYER_KEYWORDS, STATEMENT_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from './keywords.js';

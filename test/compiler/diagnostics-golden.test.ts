@@ -37,8 +37,10 @@ describe('the diagnostic catalogue', () => {
   it('has a golden file for every code the compiler can report', () => {
     const covered = new Set(FIXTURES.map((f) => f.slice(0, 7)));
     // MFX1013 is Chevrotain's own complaint: the grammar leaves it no input to reject.
+    // MFX2039 (not supported yet) is reserved: no form reports it since `lr X for` and `sweep` work.
     // MFX1017 and MFX1019 need files over 2 MiB or 250,000 tokens: test/grammar/hostile-input.test.ts makes them.
-    const missing = entries.map((e) => e.code).filter((c) => !covered.has(c) && !['MFX1013', 'MFX1017', 'MFX1019'].includes(c));
+    const unreachable = new Set(['MFX1013', 'MFX2039', 'MFX1017', 'MFX1019']);
+    const missing = entries.map((e) => e.code).filter((c) => !covered.has(c) && !unreachable.has(c));
     expect(missing).toEqual([]);
   });
 });
