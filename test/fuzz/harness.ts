@@ -84,7 +84,12 @@ function mutate(text: string, rnd: () => number): string {
 /** Shapes no generator reaches by chance. */
 function hostile(rnd: () => number): string {
   const n = 1 + Math.floor(rnd() * 600);
-  switch (Math.floor(rnd() * 6)) {
+  switch (Math.floor(rnd() * 7)) {
+    case 6: {
+      // Sweep grids up to 600^3 arms: the bound must be counted, never built.
+      const values = (k: number) => `[${Array.from({ length: k }, (_, i) => String(i + 1)).join(', ')}]`;
+      return `sweep a in ${values(n)}\nsweep b in ${values(1 + Math.floor(rnd() * n))}\nsweep c in ${values(1 + Math.floor(rnd() * n))}\narm x-$a-$b-$c { train $a; lr $b; train $c; eval pmnist.* }\n`;
+    }
     case 0:
       return 'arm a {\n'.repeat(n);
     case 1:
