@@ -12,8 +12,9 @@ import { SyntaxDiagnostics as S } from './syntax-diagnostics.js';
 export const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
 /**
  * Tokens (words, numbers, symbols, line ends) in one file, checked before parsing: parsing
- * costs far more per token than lexing, so this bounds the parser's time and memory. 10,000
- * arms written `arm NAME { train 1; eval pmnist.* }` are 100,000.
+ * costs far more per token than lexing, so this bounds the parser's time and memory. The
+ * most arms a file may have (1,000), written `arm NAME { train 1; eval pmnist.* }`, are
+ * 10,000 tokens: the bound leaves room for long schedules and model blocks.
  */
 export const MAX_TOKENS = 250_000;
 /** Block levels: mfx programs use one (`arm { }`, `model { }`); the rest is room for error recovery. */
