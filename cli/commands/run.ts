@@ -7,7 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import isInCi from 'is-in-ci';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
-import { createReporter, type ReporterKind } from '../reporters/index.js';
+import type { ReporterKind } from '../reporters/index.js';
 import { compile } from '../../compiler/index.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
@@ -149,6 +149,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       ctx.stderr.write('\nStopping: the epoch in progress is abandoned, everything completed is kept. Press Ctrl-C again to quit at once.\n');
     }
   };
+  // Loaded here: the live UI (Ink, React) is for `run` alone (see cli/main.ts).
+  const { createReporter } = await import('../reporters/index.js');
   const reporter = createReporter({ kind, onStopRequest: stop }, ctx);
   let interrupts = 0;
   const onSigint = () => {
