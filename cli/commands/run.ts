@@ -116,6 +116,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
 
 async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<void> {
   if (flags.out && flags.resume) throw new UserError('Use either --out (a new run) or --resume (continue one), not both.', 2);
+  // TensorFlow.js takes about half a second to import: start now, while the file compiles.
+  const executorModule = import('../../runtime/executor.js');
+  executorModule.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -139,6 +142,11 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const subset: Subset | undefined = subsetGiven || !flags.resume ? { train: flags.trainSubset ?? null, test: flags.testSubset ?? null } : undefined;
   const notice = subset && subsetNotice(subset);
   if (notice) ctx.stderr.write(`${notice}\n`);
+  // A new run's data starts loading now too (file reads and gunzip off the main thread), so it
+  // overlaps the imports and the backend's start; a resumed run's subset is its folder's.
+  const { loadRunData } = await import('../../runtime/run-data.js');
+  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset) : undefined;
+  dataLoading?.catch(() => {}); // awaited inside executePlan
 
   // Ink draws no live frames under CI (it asks is-in-ci too), so a CI log gets the plain lines.
   const kind: ReporterKind = flags.quiet ? 'quiet' : (flags.reporter ?? (ctx.stdout.isTTY && !isInCi ? 'ink' : 'plain'));
@@ -162,9 +170,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
 
   let results;
   try {
-    // Loaded here, not at the top: TensorFlow.js takes seconds to load and other commands never need it.
-    const { executePlan } = await import('../../runtime/executor.js');
+    // Imported in this function, not at the top: other commands never need TensorFlow.js.
+    const { executePlan } = await executorModule;
     results = await executePlan(plan, {
+      dataLoading,
       backend: flags.backend,
       runDir,
       subset,
