@@ -1,5 +1,5 @@
 // `npm run bench`: the other bench files (bench/check.ts, data.ts, ui.ts, when present), then
-// mfx against PyTorch (../shared/bench/torch_reference.py) on the same work, interleaved,
+// mfx against PyTorch (bench/torch_reference.py) on the same work, interleaved,
 // medians of several repeats, ratios printed and written to bench/out/compare-*.json.
 //
 // Options: --repeats N (3)  --train-subset N (3000)  --test-subset M (1000)  --epochs E (1)
