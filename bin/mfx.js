@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 // React (the live UI) in its production build unless told otherwise: the development build
 // costs the training loop several times more per frame.
 process.env.NODE_ENV ??= 'production';
+// Stack traces (MFX_DEBUG=1) in terms of the TypeScript sources, through dist/'s source maps.
+if (process.env.MFX_DEBUG) process.setSourceMapsEnabled(true);
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('mfx: error: the compiled code (dist/) is missing. In a checkout of mfx, run `npm run build` (`npm ci` runs it too).\n');
