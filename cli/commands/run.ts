@@ -116,9 +116,6 @@ export function registerRun(program: Command, ctx: CliContext): void {
 
 async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<void> {
   if (flags.out && flags.resume) throw new UserError('Use either --out (a new run) or --resume (continue one), not both.', 2);
-  // TensorFlow.js takes about half a second to import: start now, while the file compiles.
-  const executorModule = import('../../runtime/executor.js');
-  executorModule.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -133,6 +130,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     ctx.setExitCode(1);
     return;
   }
+  // TensorFlow.js takes a good part of a second to import: start now, while the run is set up
+  // and the data loads (not before the file compiled: a file with errors should fail at once).
+  const executorModule = import('../../runtime/executor.js');
+  executorModule.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   // --resume repeats the run's own --seed override, so it need not be given again.
   const seed = flags.seed ?? (flags.resume ? savedPlanSeed(flags.resume) : null) ?? compiled.seed;
   const plan = seed === compiled.seed ? compiled : withSeed(compiled, seed);
