@@ -62,7 +62,12 @@ export function registerTrainingGradients(): Promise<void> {
   registered ??= (async () => {
     register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`);
     const modules = await Promise.all(GRADIENTS.map(([file]) => import(`@tensorflow/tfjs-core/dist/gradients/${file}.js`)));
-    modules.forEach((module, i) => registerGradient(module[GRADIENTS[i][1]] as GradConfig));
+    modules.forEach((module, i) => {
+      const [file, name] = GRADIENTS[i];
+      const config = module[name] as GradConfig | undefined;
+      if (!config) throw new Error(`@tensorflow/tfjs-core/dist/gradients/${file}.js has no export ${name}`);
+      registerGradient(config);
+    });
   })();
   return registered;
 }
