@@ -97,7 +97,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       `Cannot resume ${options.runDir} with a different data subset: it was started with ${describeSubset(subset)}, this command asks for ${describeSubset(options.subset)}. Repeat the original flags or leave them out.`,
     );
   }
-  let data = await (options.loadData ?? loadRunData)(plan.dataset, subset);
+  let data = await (options.loadData ?? loadRunData)(plan.dataset, subset, plan.model);
   const startedAt = opened ? opened.info.startedAt : new Date().toISOString();
   const folder = opened ?? RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
 

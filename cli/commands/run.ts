@@ -9,6 +9,7 @@ import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import { createReporter, type ReporterKind } from '../reporters/index.js';
 import { compile } from '../../compiler/index.js';
+import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
 import { planHash } from '../../compiler/plan-hash.js';
@@ -122,7 +123,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   } catch (err) {
     throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
   }
-  const { plan: compiled, diagnostics } = compile(text, file);
+  const { plan: compiled, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo });
   if (diagnostics.length > 0) {
     ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
   }

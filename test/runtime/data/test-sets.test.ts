@@ -80,7 +80,7 @@ describe('occluded PMNIST test sets', () => {
     const set = makeTestSet('pmnist.tcut', mnist, 1);
     expect(set).toMatchObject({ name: 'pmnist.tcut', n: 30, height: 28, width: 28, channels: 1 });
     expect(set.images[8 * 28 + 20]).toBeCloseTo(-MNIST_MEAN / MNIST_STD, 6); // square 3
-    expect(set.normalisation).toEqual({ mean: MNIST_MEAN, std: MNIST_STD });
+    expect(set.normalisation).toEqual({ mean: [MNIST_MEAN], std: [MNIST_STD] });
   });
 
   it('normalise exactly the raw set, for every name in the catalogue', () => {
