@@ -156,7 +156,8 @@ function dataOf(settings: Settings, provider: DatasetInfoProvider, diagnostics: 
       return { inputShape: [s.height, s.width, s.channels], classes: s.classes, classesFrom: from };
     }
     case 'absent': {
-      const assumed = `${describeShape(MNIST_SHAPE, null)} and as many classes as the model has outputs`;
+      const classes = settings.model?.kind === 'model-block' ? 'as many classes as the model has outputs' : `${MNIST_SHAPE.classes} classes`;
+      const assumed = `${describeShape(MNIST_SHAPE, null)} and ${classes}`;
       diagnostics.push(
         makeDiagnostic(D.datasetNotRead, at, [`\`dataset ${settings.dataset.kind}\``, info.reason, assumed], {
           hint: '`mfx run` needs the data; check the path in the `dataset` line',
