@@ -42,6 +42,9 @@ describe('datasets of any shape and class count', () => {
     expect(json.model.params.find((p: { name: string }) => p.name === 'fc2.weight').shape).toEqual([50, 47]);
     expect(results.evals.map((e) => e.testSet)).toEqual(['pidx.unmodified', 'pidx.hcut', 'pidx.vcut', 'pidx.dcut', 'pidx.tcut']);
     for (const e of results.evals) expect(e.accuracy).toBeGreaterThanOrEqual(0);
+    const list = await mfx(['data', 'list', '--dataset', 'idx', '--dir', data]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('94 train, 47 test, 28x28x1, 47 classes');
   });
 
   it('a 32x32x3 colour set checks, plans (3 input channels) and runs, with a model block', async () => {
@@ -56,6 +59,16 @@ describe('datasets of any shape and class count', () => {
     expect(json.model.params.find((p: { name: string }) => p.name === 'conv1.weight').shape).toEqual([5, 5, 3, 8]);
     expect(json.model.params.find((p: { name: string }) => p.name === 'out.weight').shape).toEqual([14 * 14 * 8, 10]);
     expect(results.evals.some((e) => e.testSet === 'pidx-fill.noise')).toBe(true);
+    // `mfx data show` describes the scaled cut and draws the colour images.
+    const png = path.join(dir, 'tcut.png');
+    const show = await mfx(['data', 'show', 'pidx.tcut', '--dir', data, '--grid', '2', '--no-outline', '--png', png]);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain('pidx.tcut: three 10x10 squares set to black: 300 of 1024 pixels');
+    const { PNG } = await import('pngjs');
+    const image = PNG.sync.read(readFileSync(png));
+    let coloured = 0;
+    for (let o = 0; o < image.data.length; o += 4) if (image.data[o] !== image.data[o + 1] || image.data[o + 1] !== image.data[o + 2]) coloured++;
+    expect(coloured).toBeGreaterThan(100);
   });
 
   it('colour images learn, and train the same on the wasm kernels as on the cpu backend', async () => {
