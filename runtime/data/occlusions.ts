@@ -1,5 +1,5 @@
-// The talk's occlusion rules (as coded in the research code's mnist.py), for images of any
-// size. On the 28x28 grid, r = row and c = column 0..27:
+// The talk's occlusion rules (as coded in the research code's mnist.py, and in
+// bench/torch_reference.py's occlusion_masks), for images of any size. On the 28x28 grid, r = row and c = column 0..27:
 //   hcut  r < 14                       the top half
 //   vcut  c < 14                       the left half
 //   dcut  (r < 14 and c > 14) or (r > 14 and c < 14)   the top-right and bottom-left quarters
