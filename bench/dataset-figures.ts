@@ -1,14 +1,14 @@
 // Makes the figures of docs/language.md's `## Datasets` section: MNIST's test digits padded to
 // 32x32 and tinted one colour per class, written as an IDX folder with channels ([n, 32, 32, 3],
 // magic 2052), then shown with `mfx data show --png` for each cut.
-//   npx tsx docs/datasets/make-figures.ts
+//   npx tsx bench/dataset-figures.ts
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from '../../cli/main.js';
-import { loadDataset } from '../../runtime/data/datasets.js';
+import { main } from '../cli/main.js';
+import { loadDataset } from '../runtime/data/datasets.js';
 
-const OUT = path.dirname(new URL(import.meta.url).pathname);
+const OUT = new URL('../docs/datasets/', import.meta.url).pathname;
 const N = 64;
 const SIZE = 32;
 const PAD = 2;
