@@ -14,7 +14,7 @@ export const LIMITS = {
   repeat: 1_000,
   /** `train N` / `pretrain N`: epochs of one step. */
   epochs: 10_000,
-  /** `batch N`: no dataset mfx reads has more training images than this. */
+  /** `batch N`: MNIST's whole training set; the memory bound usually stops a batch far earlier. */
   batch: 60_000,
   /** `conv N ...` filters and `dense N` units. */
   width: 65_536,

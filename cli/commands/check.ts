@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compile } from '../../compiler/index.js';
+import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import type { CliContext } from '../context.js';
 import { diagnosticsToJson } from '../diagnostics/json.js';
 import { renderDiagnostics, summarizeDiagnostics } from '../diagnostics/render.js';
@@ -22,7 +23,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       let failed = false;
       for (const file of files) {
         const text = readSourceFile(file);
-        const { diagnostics } = compile(text, file, { fileExists: existsSync });
+        const { diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo, fileExists: existsSync });
         const errors = diagnostics.some((d) => d.severity === 'error');
         failed ||= errors;
         if (opts.json) {
