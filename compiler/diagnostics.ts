@@ -66,7 +66,7 @@ export const SemanticDiagnostics = {
   alternateEndsOnOwnFeatures: d(
     'MFX2104',
     'warning',
-    'An eval on inverted features after `train N alternate` with N even',
+    'An eval on inverted features after `train N alternate` with N odd',
     (n: number) => `\`train ${n} alternate\` ends on an epoch with the model's own features, but the eval after it uses the inverted ones`,
   ),
   unusedSweep: d('MFX2170', 'warning', 'A sweep that no arm uses', (name: string) => `\`sweep ${name}\` is used by no arm`),

@@ -62,10 +62,14 @@ export type ArmOutcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'diver
 
 const MODEL_FEATURES: FeatureTransform = { kind: 'model' };
 
-/** Feature transform for epoch `epoch` (1-based) of a train step: alternate = inverted on odd epochs. */
+/**
+ * Feature transform for epoch `epoch` (1-based) of a train step: alternate = the model's own
+ * features on odd epochs, inverted on even ones (the research code's hybrid_alt), so an even
+ * count ends on the inversion that the evals after it use.
+ */
 export function epochFeature(step: Extract<StepSpec, { kind: 'train' }>, epoch: number): FeatureTransform {
   if (!step.alternate) return step.feature;
-  return epoch % 2 === 1 ? step.feature : MODEL_FEATURES;
+  return epoch % 2 === 0 ? step.feature : MODEL_FEATURES;
 }
 
 // Steps in a shared prefix are computed by an earlier arm, so they are not counted again.

@@ -46,8 +46,14 @@ describe('examples', () => {
       expect(plan.arms.find((a) => a.name === arm)!.sharedPrefix).toBeGreaterThanOrEqual(2);
     }
     expect(plan.testSets).toEqual(['pmnist.unmodified', 'pmnist.hcut', 'pmnist.vcut', 'pmnist.dcut', 'pmnist.tcut']);
-    // invert relu in `inverted` and `hybrid` (as torch_reference.py does), and `alternate`'s even epoch count (MFX2104)
-    expect(plan.warnings).toHaveLength(3);
+    // invert relu (MFX2100) in `inverted` and `hybrid` (as torch_reference.py does), `hybrid-nr` and `alternate`
+    // (as the research code does); `alternate`'s 10 epochs end inverted, so no MFX2104
+    expect(plan.warnings).toHaveLength(4);
+    expect(plan.warnings.every((w) => w.includes('MFX2100'))).toBe(true);
+    const alternate = plan.arms.find((a) => a.name === 'alternate')!.steps.find((s) => s.kind === 'train' && s.alternate);
+    expect(alternate).toMatchObject({ epochs: 10, feature: { kind: 'inverted', activation: 'relu' } });
+    const nr = plan.arms.find((a) => a.name === 'hybrid-nr')!.steps.filter((s) => s.kind === 'train');
+    expect(nr[1]).toMatchObject({ feature: { kind: 'inverted', activation: 'relu' }, frozen: ['conv1.weight', 'conv2.weight'] });
   });
 
   it('custom-model.mfx declares its own model', () => {
