@@ -56,6 +56,46 @@ describe('examples', () => {
     expect(nr[1]).toMatchObject({ feature: { kind: 'inverted', activation: 'relu' }, frozen: ['conv1.weight', 'conv2.weight'] });
   });
 
+  it('research-code.mfx has mnist.py\'s net, settings and five arms, step for step', () => {
+    const plan = compile(read('research-code.mfx'), 'research-code.mfx').plan!;
+    expect(plan.model.name).toBe('research');
+    expect(plan.optimizer).toMatchObject({ kind: 'sgd', lr: 0.01, momentum: 0.5 });
+    expect(plan.batch).toBe(64);
+    expect(plan.seeds).toEqual([42, 43, 44]);
+    expect(plan.testSets).toEqual(['pmnist.unmodified', 'pmnist.hcut', 'pmnist.vcut', 'pmnist.dcut', 'pmnist.tcut']);
+    const shape = (name: string) =>
+      plan.arms.find((a) => a.name === name)!.steps
+        .filter((s) => s.kind !== 'eval')
+        .map((s) => {
+          switch (s.kind) {
+            case 'train':
+              return `train ${s.epochs}${s.alternate ? ' alternate' : ''} ${s.feature.kind === 'inverted' ? `1-${s.feature.activation}` : 'own'} frozen=${s.frozen.join(',')}`;
+            case 'invert':
+              return `invert ${s.feature.kind === 'inverted' ? s.feature.activation : 'off'}`;
+            case 'reset':
+            case 'freeze':
+            case 'unfreeze':
+              return `${s.kind} ${s.params.join(',')}`;
+            default:
+              return s.kind;
+          }
+        });
+    const pretrain = 'train 10 own frozen=';
+    const frozen = 'frozen=conv1.weight,conv2.weight'; // biases keep training (mnist.py lines 169-170)
+    expect(plan.arms.map((a) => a.name)).toEqual(['normal', 'negative_relu', 'hybrid', 'hybrid_nr', 'hybrid_alt']);
+    expect(shape('normal')).toEqual([pretrain]);
+    expect(shape('negative_relu')).toEqual(['invert relu', 'train 10 1-relu frozen=']);
+    const reset = 'reset fc1.weight,fc1.bias,fc2.weight,fc2.bias';
+    const freeze = 'freeze conv1.weight,conv2.weight';
+    expect(shape('hybrid')).toEqual([pretrain, 'invert relu', reset, freeze, `train 10 1-relu ${frozen}`]);
+    expect(shape('hybrid_nr')).toEqual([pretrain, 'invert relu', freeze, `train 10 1-relu ${frozen}`]);
+    expect(shape('hybrid_alt')).toEqual([pretrain, 'invert relu', reset, freeze, `train 10 alternate 1-relu ${frozen}`]);
+    // every arm is compared with normal; only the four `invert relu` warnings (1 - x, as mnist.py)
+    for (const a of plan.arms.slice(1)) expect(a.baseline).toMatchObject({ arm: 'normal', label: 'final' });
+    expect(plan.warnings).toHaveLength(4);
+    expect(plan.warnings.every((w) => w.includes('MFX2100'))).toBe(true);
+  });
+
   it('custom-model.mfx declares its own model', () => {
     const plan = compile(read('custom-model.mfx'), 'custom-model.mfx').plan!;
     expect(plan.model.name).toBe('custom');
