@@ -12,7 +12,7 @@ import { runMain as mfx } from './helpers/run-main.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The example with 1 epoch per phase, 2 alternating epochs and one seed. */
-export function researchCodeSlice(): string {
+function researchCodeSlice(): string {
   const text = readFileSync(path.join(ROOT, 'examples/research-code.mfx'), 'utf8');
   const cut = text
     .replace(/^repeat 3\n/m, '')
