@@ -113,3 +113,15 @@ describe('docs/results/reference-repeat3.mfx', () => {
     expect(steps(docs.plan!)).toEqual(steps(reference));
   });
 });
+
+describe('docs/results/research-code/slice-2x2.mfx', () => {
+  it('is examples/research-code.mfx with 2 epochs per phase and one seed: the same arms and steps otherwise', () => {
+    const slice = compile(readFileSync(new URL('../docs/results/research-code/slice-2x2.mfx', import.meta.url), 'utf8'), 'slice-2x2.mfx');
+    expect(slice.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const full = compile(read('research-code.mfx'), 'examples/research-code.mfx').plan!;
+    expect(slice.plan!.seeds).toEqual([42]);
+    const steps = (p: typeof full, epochs: (n: number) => number) =>
+      p.arms.map((a) => [a.name, a.steps.map(({ stateKey: _k, source: _s, ...s }) => (s.kind === 'train' ? { ...s, epochs: epochs(s.epochs) } : s))]);
+    expect(steps(slice.plan!, (n) => n)).toEqual(steps(full, (n) => (n === 10 ? 2 : n)));
+  });
+});
