@@ -16,8 +16,8 @@ import type { Plan } from '../../compiler/plan.js';
 import type { Subset } from '../../runtime/events.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/choices.js';
 import { BackendError } from '../../runtime/backend/errors.js';
-import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-folder.js';
-import { TensorFileError } from '../../runtime/tensor-file.js';
+import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/store/run-folder.js';
+import { TensorFileError } from '../../runtime/store/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
@@ -161,7 +161,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   let results;
   try {
     // Loaded here, not at the top: TensorFlow.js takes seconds to load and other commands never need it.
-    const { executePlan } = await import('../../runtime/executor.js');
+    const { executePlan } = await import('../../runtime/run/execute.js');
     results = await executePlan(plan, {
       backend: flags.backend,
       runDir,

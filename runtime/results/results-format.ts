@@ -1,6 +1,6 @@
 // The results table as files: Markdown (results.md, the talk's Table 1 layout) and CSV
 // (results.csv). Accuracy in percent, Delta in percentage points.
-import type { Results, Stat } from './results.js';
+import type { Results, Stat } from '../results.js';
 
 function pct(x: number): string {
   return (x * 100).toFixed(2);

@@ -1,7 +1,7 @@
 // From evaluation records to the summary table (talk's Table 1): per arm, the reported eval's
 // accuracy per test set over seeds, and Delta paired by seed against the arm's baseline.
-import type { Plan } from '../compiler/plan.js';
-import type { ArmColumn, EvalRecord, ResultsTable, Stat, TableCell } from './results.js';
+import type { Plan } from '../../compiler/plan.js';
+import type { ArmColumn, EvalRecord, ResultsTable, Stat, TableCell } from '../results.js';
 
 /** mean, sample std (n-1), min, max of values in seed order; null for no values. */
 export function stat(values: number[]): Stat | null {

@@ -1,6 +1,6 @@
 // One-line descriptions of Plan steps for people (step-start events, the live UI, `mfx plan`-like outlines).
-import type { ArmSpec, FeatureTransform, StepSpec } from '../compiler/plan.js';
-import type { ArmOutline } from './events.js';
+import type { ArmSpec, FeatureTransform, StepSpec } from '../../compiler/plan.js';
+import type { ArmOutline } from '../events.js';
 
 /** Groups parameter names by layer: `conv1, conv2.weight` instead of every name. */
 export function describeParams(names: string[]): string {

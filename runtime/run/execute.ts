@@ -1,29 +1,29 @@
 // Executes a Plan: every arm for every seed, steps in order, emitting the event stream and
 // keeping the run folder (checkpoints, weights, results) up to date so that a crash loses at
 // most the epoch in progress and `resume` continues from the last completed epoch.
-import type { ArmSpec, FeatureTransform, Plan, StepSpec } from '../compiler/plan.js';
-import type { RunEvent, Subset } from './events.js';
-import { RESULTS_SCHEMA, RESULTS_VERSION, type EvalRecord, type Results } from './results.js';
-import { initBackend, type BackendChoice } from './backend/select.js';
-import { createNetwork, disposeNetwork, type Network } from './model/network.js';
-import { initialValues, resetPurpose } from './model/init.js';
-import { invertedActivation } from './model/feature-transform.js';
-import { Optimizer } from './training/optimizer.js';
-import { trainEpoch } from './training/train-epoch.js';
+import type { ArmSpec, FeatureTransform, Plan, StepSpec } from '../../compiler/plan.js';
+import type { RunEvent, Subset } from '../events.js';
+import { RESULTS_SCHEMA, RESULTS_VERSION, type EvalRecord, type Results } from '../results.js';
+import { initBackend, type BackendChoice } from '../backend/select.js';
+import { createNetwork, disposeNetwork, type Network } from '../model/network.js';
+import { initialValues, resetPurpose } from '../model/init.js';
+import { invertedActivation } from '../model/feature-transform.js';
+import { Optimizer } from '../training/optimizer.js';
+import { trainEpoch } from '../training/train-epoch.js';
 import { evaluate } from './evaluate.js';
-import { buildTable } from './results-table.js';
-import { RunFolder, RunFolderError } from './run-folder.js';
-import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { assignParams, loadWeights, readParams, saveWeights } from './weights-file.js';
-import { armsWaitingFor, PrefixStore } from './shared-prefix.js';
-import { TensorFileError } from './tensor-file.js';
-import { describeStep, outlineArm } from './step-text.js';
+import { buildTable } from '../results/results-table.js';
+import { RunFolder, RunFolderError } from '../store/run-folder.js';
+import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type Checkpoint } from '../store/checkpoint.js';
+import { assignParams, loadWeights, readParams, saveWeights } from '../store/weights-file.js';
+import { armsWaitingFor, PrefixStore } from '../reuse/shared-prefix.js';
+import { TensorFileError } from '../store/tensor-file.js';
+import { describeStep, outlineArm } from '../results/step-text.js';
 import { loadRunData, runDataFromShared, type LoadRunData, type RunData } from './run-data.js';
-import { DEFAULT_FEATURE_CACHE_BYTES, FeatureCacheStore, prepareFeatureCache, type CachedFeatures } from './feature-cache.js';
-import { datasetIdentity, StateCache, type LossHistory } from './state-cache.js';
-import { cacheableAt, findCachedPrefix } from './cached-prefix.js';
-import { armTasks } from './parallel/units.js';
-import { runInWorkers } from './parallel/pool.js';
+import { DEFAULT_FEATURE_CACHE_BYTES, FeatureCacheStore, prepareFeatureCache, type CachedFeatures } from '../reuse/feature-cache.js';
+import { datasetIdentity, StateCache, type LossHistory } from '../reuse/state-cache.js';
+import { cacheableAt, findCachedPrefix } from '../reuse/cached-prefix.js';
+import { armTasks } from './units.js';
+import { runInWorkers } from './workers/pool.js';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface ExecuteOptions {

@@ -1,11 +1,11 @@
 // The images a run trains and evaluates on: the training set and, on demand, each test set
 // (generated once per (name, seed) and kept for the rest of the run).
-import type { DatasetSpec } from '../compiler/plan.js';
-import type { Subset } from './events.js';
-import type { Images } from './training/image-batch.js';
-import { loadDataset, type Dataset } from './data/datasets.js';
-import type { ImageSet } from './data/image-set.js';
-import { makeTestSet } from './data/test-sets.js';
+import type { DatasetSpec } from '../../compiler/plan.js';
+import type { Subset } from '../events.js';
+import type { Images } from '../training/image-batch.js';
+import { loadDataset, type Dataset } from '../data/datasets.js';
+import type { ImageSet } from '../data/image-set.js';
+import { makeTestSet } from '../data/test-sets.js';
 
 export interface RunData {
   train: Images;

@@ -3,7 +3,7 @@
 // then runs on any free thread; arms share nothing else at run time, so tasks run in any order
 // on any thread and give the results of a sequential run.
 import type { Plan } from '../../compiler/plan.js';
-import { armsWaitingFor } from '../shared-prefix.js';
+import { armsWaitingFor } from '../reuse/shared-prefix.js';
 
 export interface ArmTask {
   seed: number;

@@ -7,11 +7,11 @@
 //   checkpoints/<arm>/seed-<s>.mfxc                progress for --resume (see checkpoint.ts)
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Plan } from '../compiler/plan.js';
-import type { RunEvent, Subset } from './events.js';
-import type { Results } from './results.js';
+import type { Plan } from '../../compiler/plan.js';
+import type { RunEvent, Subset } from '../events.js';
+import type { Results } from '../results.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { formatResultsCsv, formatResultsMarkdown } from './results-format.js';
+import { formatResultsCsv, formatResultsMarkdown } from '../results/results-format.js';
 
 /** A run folder that cannot be used (missing, not a run, or for another plan). */
 export class RunFolderError extends Error {

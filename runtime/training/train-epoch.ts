@@ -8,7 +8,7 @@ import type { Optimizer } from './optimizer.js';
 import { gatherBatch, type Images } from './image-batch.js';
 import { nllLoss } from './loss.js';
 import { epochPrng, permutation } from './shuffle.js';
-import type { CachedFeatures } from '../feature-cache.js';
+import type { CachedFeatures } from '../reuse/feature-cache.js';
 
 export interface EpochRequest {
   net: Network;

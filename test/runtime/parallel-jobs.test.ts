@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compile } from '../../compiler/index.js';
 import type { Plan } from '../../compiler/plan.js';
-import { executePlan } from '../../runtime/executor.js';
+import { executePlan } from '../../runtime/run/execute.js';
 import type { RunEvent } from '../../runtime/events.js';
-import { armTasks } from '../../runtime/parallel/units.js';
+import { armTasks } from '../../runtime/run/units.js';
 
 const TEXT = `experiment "jobs"
 seed 4

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTable, stat } from '../../runtime/results-table.js';
-import { formatResultsCsv, formatResultsMarkdown } from '../../runtime/results-format.js';
+import { buildTable, stat } from '../../runtime/results/results-table.js';
+import { formatResultsCsv, formatResultsMarkdown } from '../../runtime/results/results-format.js';
 import type { EvalRecord, Results } from '../../runtime/results.js';
 import { arm, evalStep, tinyPlan, train } from './helpers/tiny-plan.js';
 

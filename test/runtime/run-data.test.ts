@@ -3,7 +3,7 @@
 // reads and sees the very same memory.
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { loadRunData, runDataFromShared } from '../../runtime/run-data.js';
+import { loadRunData, runDataFromShared } from '../../runtime/run/run-data.js';
 
 const SPEC = { kind: 'mnist' } as const;
 

@@ -8,9 +8,9 @@ import { initBackend } from '../../runtime/backend/select.js';
 import { createNetwork, disposeNetwork, type Network } from '../../runtime/model/network.js';
 import { Optimizer } from '../../runtime/training/optimizer.js';
 import { trainEpoch } from '../../runtime/training/train-epoch.js';
-import { executePlan, epochFeature, savePathForSeed } from '../../runtime/executor.js';
-import { decodeTensorFile } from '../../runtime/tensor-file.js';
-import { WEIGHTS_KIND } from '../../runtime/weights-file.js';
+import { executePlan, epochFeature, savePathForSeed } from '../../runtime/run/execute.js';
+import { decodeTensorFile } from '../../runtime/store/tensor-file.js';
+import { WEIGHTS_KIND } from '../../runtime/store/weights-file.js';
 import type { RunEvent } from '../../runtime/events.js';
 import { ALL_PARAMS, CONV_PARAMS, FC_PARAMS, arm, evalStep, syntheticData, syntheticImages, tinyModel, tinyPlan, train } from './helpers/tiny-plan.js';
 

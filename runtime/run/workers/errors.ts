@@ -1,9 +1,9 @@
 // Errors thrown in a worker thread arrive as plain data; the ones the CLI explains to the user
 // (bad data, run folder, backend, damaged files) are rebuilt as their own classes.
-import { DataError } from '../data/errors.js';
-import { BackendError } from '../backend/errors.js';
-import { RunFolderError } from '../run-folder.js';
-import { TensorFileError } from '../tensor-file.js';
+import { DataError } from '../../data/errors.js';
+import { BackendError } from '../../backend/errors.js';
+import { RunFolderError } from '../../store/run-folder.js';
+import { TensorFileError } from '../../store/tensor-file.js';
 import type { SerializedError } from './messages.js';
 
 export function serializeError(err: unknown): SerializedError {

@@ -1,10 +1,10 @@
 // What the main thread and the --jobs worker threads say to each other (structured-clone data).
-import type { Plan } from '../../compiler/plan.js';
-import type { EvalRecord } from '../results.js';
-import type { RunEvent, Subset } from '../events.js';
-import type { BackendName } from '../backend/select.js';
-import type { CacheIdentity } from '../state-cache.js';
-import type { PrefixState } from '../shared-prefix.js';
+import type { Plan } from '../../../compiler/plan.js';
+import type { EvalRecord } from '../../results.js';
+import type { RunEvent, Subset } from '../../events.js';
+import type { BackendName } from '../../backend/select.js';
+import type { CacheIdentity } from '../../reuse/state-cache.js';
+import type { PrefixState } from '../../reuse/shared-prefix.js';
 import type { SharedRunData } from '../run-data.js';
 
 /** Everything a worker needs to run arms like the main thread would. */

@@ -4,12 +4,12 @@
 // sequential run would). Aborting sends every worker `abort`: each abandons its epoch in
 // progress, as the sequential executor does, so the run folder stays resumable.
 import { Worker } from 'node:worker_threads';
-import type { RunEvent } from '../events.js';
-import type { EvalRecord } from '../results.js';
-import type { PrefixState } from '../shared-prefix.js';
+import type { RunEvent } from '../../events.js';
+import type { EvalRecord } from '../../results.js';
+import type { PrefixState } from '../../reuse/shared-prefix.js';
 import { deserializeError } from './errors.js';
 import type { ArmOutcome, FromWorker, ToWorker, WorkerSetup } from './messages.js';
-import type { ArmTask } from './units.js';
+import type { ArmTask } from '../units.js';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 

@@ -4,13 +4,13 @@
 // entries (one file per arm and seed, written atomically); events go to the main thread, which
 // alone appends to events.jsonl, writes results and feeds the reporters.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend } from '../backend/select.js';
+import { initBackend } from '../../backend/select.js';
 import { loadRunData, runDataFromShared } from '../run-data.js';
-import { RunFolder } from '../run-folder.js';
-import { PrefixStore, type PrefixState } from '../shared-prefix.js';
-import { StateCache } from '../state-cache.js';
-import { FeatureCacheStore } from '../feature-cache.js';
-import { runArm, type ArmContext } from '../executor.js';
+import { RunFolder } from '../../store/run-folder.js';
+import { PrefixStore, type PrefixState } from '../../reuse/shared-prefix.js';
+import { StateCache } from '../../reuse/state-cache.js';
+import { FeatureCacheStore } from '../../reuse/feature-cache.js';
+import { runArm, type ArmContext } from '../execute.js';
 import { serializeError } from './errors.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 

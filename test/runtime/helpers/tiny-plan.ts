@@ -2,7 +2,7 @@
 // net in miniature (conv, pool, relu, conv, dropout2d, relu, flatten, dense, relu, dropout, dense).
 import type { ArmSpec, LayerSpec, ModelSpec, ParamSpec, Plan, StepSpec } from '../../../compiler/plan.js';
 import type { Images } from '../../../runtime/training/image-batch.js';
-import type { LoadRunData } from '../../../runtime/run-data.js';
+import type { LoadRunData } from '../../../runtime/run/run-data.js';
 import { createPrng } from '../../../runtime/data/prng.js';
 
 function param(layer: string, role: 'weight' | 'bias', shape: number[], fanIn: number): ParamSpec {
