@@ -9,7 +9,8 @@ import type { SerializedError } from './messages.js';
 export function serializeError(err: unknown): SerializedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
   const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string };
-  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path };
+  const problem = err instanceof RunFolderError ? err.problem : undefined;
+  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, problem };
 }
 
 export function deserializeError(s: SerializedError): Error {
@@ -22,7 +23,7 @@ export function deserializeError(s: SerializedError): Error {
       err = new BackendError(s.message, s.backend ?? '');
       break;
     case 'RunFolderError':
-      err = new RunFolderError(s.message);
+      err = s.problem ? new RunFolderError(s.problem) : new Error(s.message);
       break;
     case 'TensorFileError':
       err = new TensorFileError(s.file ?? '', s.reason ?? s.message);
