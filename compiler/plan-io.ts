@@ -3,6 +3,7 @@
 import { planHash } from './plan-hash.js';
 import type { Plan } from './plan.js';
 import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
+import { OCCLUSIONS, resolveTestSet, TCUT_FILLS } from './test-sets.js';
 
 /** A plan.json that is not a valid mfx Plan of this version. */
 export class PlanFormatError extends Error {
@@ -127,6 +128,7 @@ const planShape = shape({
   repeat: int,
   seeds: arr(int),
   testSets: arr(str),
+  testSetRefs: optional(arr(shape({ name: str, family: str, variant: union({ occlusion: { occlusion: oneOf(...OCCLUSIONS) }, 'tcut-fill': { fill: oneOf(...TCUT_FILLS) } }) }))),
   arms: arr(
     shape({
       name: str,
@@ -150,6 +152,10 @@ export function readPlan(json: unknown): Plan {
   }
   planShape(o, '');
   const plan = o as unknown as Plan;
+  // Plans written before testSetRefs existed get them from the names (they are derived, not hashed).
+  const refs = plan.testSets.map((name, i) => resolveTestSet(name) ?? fail(`testSets[${i}]`, `${JSON.stringify(name)} is not a test set`));
+  if (plan.testSetRefs === undefined) plan.testSetRefs = refs;
+  else if (JSON.stringify(plan.testSetRefs) !== JSON.stringify(refs)) fail('testSetRefs', 'does not describe testSets (the file was edited or damaged)');
   if (plan.arms.length === 0) fail('arms', 'a plan has at least one arm');
   const expected = planHash(plan);
   if (plan.hash !== expected) fail('hash', 'does not match the plan contents (the file was edited or damaged)');

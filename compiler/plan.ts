@@ -1,6 +1,7 @@
 // The Plan: the compiler's output and the runtime's only input.
 // Plain JSON data (no classes, no functions), schema-versioned, validated when read back
 // (see plan-io.ts), hashed without source layout or comments (see plan-hash.ts).
+import type { TestSetRef } from './test-sets.js';
 
 export const PLAN_SCHEMA = 'mfx.plan';
 export const PLAN_VERSION = 1;
@@ -154,6 +155,8 @@ export interface Plan {
   seeds: number[];
   /** Every concrete test set evaluated anywhere, in catalogue order. */
   testSets: string[];
+  /** What each of `testSets` is, in the same order: derived from the names, so not hashed (see plan-hash.ts). */
+  testSetRefs: TestSetRef[];
   arms: ArmSpec[];
   warnings: string[];
   /** sha256 (hex) of the canonical JSON of everything above except `file`, `warnings` and `hash`, and without `source` fields. */

