@@ -16,7 +16,7 @@ import type { Plan } from '../../compiler/plan.js';
 import type { Subset } from '../../runtime/events.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/choices.js';
 import { BackendError } from '../../runtime/backend/errors.js';
-import { runFolderText } from '../run/run-folder-text.js';
+import { runFolderText, subsetText } from '../run/error-text.js';
 import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/store/run-folder.js';
 import { TensorFileError } from '../../runtime/store/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
@@ -88,6 +88,7 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 /** One paragraph for errors the user can act on; anything else is a bug and propagates. */
 function asUserError(err: unknown): unknown {
   if (err instanceof RunFolderError) return new UserError(runFolderText(err.problem));
+  if (err instanceof DataError && err.subset) return new UserError(subsetText(err.subset));
   if (err instanceof BackendError || err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   return err;

@@ -105,26 +105,19 @@ function remedies(spec: DatasetSpec): { missing: string; file: string } {
   }
 }
 
-function subsetFlag(which: 'train' | 'test'): string {
-  return which === 'train' ? '--train-subset' : '--test-subset';
-}
-
 /** The form of a subset size, checked before any file is read. */
 function checkSubsetForm(requested: number | null | undefined, which: 'train' | 'test'): void {
   if (requested === null || requested === undefined) return;
   if (!Number.isInteger(requested) || requested < 1) {
-    throw new DataError(`${subsetFlag(which)} must be a whole number of images, at least 1; got ${requested}.`);
+    throw new DataError(`the ${which} subset must be a whole number of images, at least 1; got ${requested}`, undefined, { which, requested, available: null });
   }
 }
 
 function checkSubset(requested: number | null | undefined, total: number, which: 'train' | 'test', source: string): number | null {
   if (requested === null || requested === undefined) return null;
-  const flag = subsetFlag(which);
   if (requested > total) {
-    throw new DataError(
-      `${flag} ${requested} asks for more ${which === 'train' ? 'training' : 'test'} images than the dataset in ${source} has (${total}). ` +
-        `Use at most ${total}, or leave the flag out to use them all.`,
-    );
+    const message = `a ${which} subset of ${requested} asks for more ${which === 'train' ? 'training' : 'test'} images than the dataset in ${source} has (${total})`;
+    throw new DataError(message, undefined, { which, requested, available: total, source });
   }
   return requested;
 }

@@ -150,7 +150,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   };
   const jobs = options.jobs ?? 1;
   const threadable = active.name === 'wasm' || active.name === 'cpu';
-  if (jobs > 1 && !threadable) emit({ type: 'warning', message: `--jobs ${jobs} ignored: the ${active.name} backend runs one arm at a time here (it uses its own threads)` });
+  if (jobs > 1 && !threadable) emit({ type: 'warning', message: `${jobs} worker threads were asked for, but the ${active.name} backend runs one arm at a time here (it uses its own threads)` });
   const units = planUnits(plan, ctx.reuse);
   const inWorkers = jobs > 1 && threadable && !options.loadData && units.length > 1;
   let runner: UnitRunner;

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend/select.js';
 import { executePlan } from '../../runtime/run/execute.js';
 import { RunFolderError } from '../../runtime/store/run-folder.js';
-import { runFolderText } from '../../cli/run/run-folder-text.js';
+import { runFolderText } from '../../cli/run/error-text.js';
 import type { RunEvent } from '../../runtime/events.js';
 import type { Plan } from '../../compiler/plan.js';
 import { FC_PARAMS, arm, evalStep, syntheticData, tinyPlan, train } from './helpers/tiny-plan.js';

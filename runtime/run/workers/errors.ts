@@ -10,14 +10,15 @@ export function serializeError(err: unknown): SerializedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
   const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string };
   const problem = err instanceof RunFolderError ? err.problem : undefined;
-  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, problem };
+  const subset = err instanceof DataError ? err.subset : undefined;
+  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, problem, subset };
 }
 
 export function deserializeError(s: SerializedError): Error {
   let err: Error;
   switch (s.name) {
     case 'DataError':
-      err = new DataError(s.message, s.path);
+      err = new DataError(s.message, s.path, s.subset);
       break;
     case 'BackendError':
       err = new BackendError(s.message, s.backend ?? '');

