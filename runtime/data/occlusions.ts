@@ -1,4 +1,4 @@
-// The talk's occlusion rules (shared/reference/talk.md, as coded in the research code's
+// The talk's occlusion rules (as coded in the research code's
 // mnist.py), r = row and c = column on the 28x28 grid, 0..27. Images of another size are
 // mapped onto that grid (r28 = floor(r*28/height)), so the same fractions are removed.
 import type { Occlusion } from '../../compiler/test-sets.js';
