@@ -3,6 +3,7 @@
 import { planHash } from './plan-hash.js';
 import type { Plan } from './plan.js';
 import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
+import { ACTIVATION_LAYERS } from '../grammar/keywords.js';
 import { OCCLUSIONS, resolveTestSet, TCUT_FILLS } from './test-sets.js';
 
 /** A plan.json that is not a valid mfx Plan of this version. */
@@ -77,7 +78,7 @@ const union =
     shape({ ...fields, ...extra })(o, p);
   };
 
-const activation = oneOf('relu', 'relu6', 'sigmoid', 'tanh');
+const activation = oneOf(...ACTIVATION_LAYERS);
 const feature = union({ model: {}, inverted: { activation } });
 const sourceRef = optional(shape({ line: int, column: int }));
 const layerCommon = { inShape: arr(int), outShape: arr(int) };

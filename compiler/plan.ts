@@ -27,7 +27,8 @@ export interface ParamSpec {
   fanIn: number;
 }
 
-export type Activation = 'relu' | 'relu6' | 'sigmoid' | 'tanh';
+export type { Activation } from '../grammar/keywords.js';
+import type { Activation } from '../grammar/keywords.js';
 
 /** A layer with its inferred shapes. Named layers (conv, dense) own parameters. */
 export type LayerSpec =
