@@ -63,7 +63,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
 
 /**
  * The feature-cache bound `mfx run` will apply: MFX_FEATURE_CACHE_MB in MiB (0 turns the cache
- * off), read as runtime/feature-cache.ts reads it (not imported: that module loads TensorFlow.js).
+ * off), read as runtime/reuse/feature-cache.ts reads it (not imported: that module loads TensorFlow.js).
  */
 export function featureCacheLimit(env: Record<string, string | undefined>): number | undefined {
   const raw = env.MFX_FEATURE_CACHE_MB;

@@ -42,7 +42,7 @@ export interface ExecuteOptions {
   featureCacheBytes?: number;
   /** Whether arms start from an earlier arm's state after a shared prefix (default true). */
   reuse?: boolean;
-  /** Folder of the cross-run state cache (runtime/state-cache.ts); null or absent: no cache. */
+  /** Folder of the cross-run state cache (runtime/reuse/state-cache.ts); null or absent: no cache. */
   cacheDir?: string | null;
   /** Bound of the cross-run cache folder in bytes (default 1 GiB). */
   cacheLimitBytes?: number;
