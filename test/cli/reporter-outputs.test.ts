@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markupPaint, paint, stripAnsi, toneSegments } from '../../cli/format/color.js';
 import { formatResultsTable } from '../../cli/format/results-table.js';
-import { summarize } from '../../cli/ui/live-table.js';
+import { summarize } from '../../runtime/results/stats.js';
 import { createReporter } from '../../cli/reporters/index.js';
 import { createPlainReporter } from '../../cli/reporters/plain-reporter.js';
 import type { CliContext } from '../../cli/context.js';
