@@ -11,7 +11,7 @@ import { renderDiagnostics } from '../diagnostics/render.js';
 import { readSourceFile } from '../diagnostics/source-file.js';
 import { paint, shouldUseColor, type Paint } from '../format/color.js';
 import { formatCount } from '../format/numbers.js';
-import { summarizeParams } from '../format/param-names.js';
+import { groupParams } from '../../runtime/results/step-text.js';
 import { describeWork } from './plan-work.js';
 
 interface PlanFlags {
@@ -142,7 +142,7 @@ function testSetSummary(plan: Plan, names: string[]): string {
 }
 
 function params(names: string[]): string {
-  return summarizeParams(names).join(', ');
+  return groupParams(names).join(', ');
 }
 
 function describeStep(s: StepSpec, plan: Plan): string {

@@ -17,6 +17,7 @@ import type { Subset } from '../../runtime/events.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/choices.js';
 import { BackendError } from '../../runtime/backend/errors.js';
 import { runFolderText, subsetText } from '../run/error-text.js';
+import { subsetNotice } from '../../runtime/results/step-text.js';
 import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/store/run-folder.js';
 import { TensorFileError } from '../../runtime/store/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
@@ -63,12 +64,6 @@ function withSeed(plan: Plan, seed: number): Plan {
   return { ...changed, hash: planHash(changed) };
 }
 
-function subsetNotice(subset: Subset): string | null {
-  if (subset.train === null && subset.test === null) return null;
-  const train = subset.train === null ? 'all training images' : `the first ${subset.train} training images`;
-  const test = subset.test === null ? 'all test images' : `the first ${subset.test} test images of each test set`;
-  return `Subset run: ${train} and ${test}. Numbers are for a quick look and not comparable with a full run.`;
-}
 
 /**
  * The report (report.md, report.html, charts/) at the end of every run. A report that cannot

@@ -3,7 +3,9 @@
 // evaluation per seed, the charts, the sample images and the notes.
 import type { Results } from '../../runtime/results.js';
 import type { Block, ReportDocument } from './document.js';
-import { accuracyText, deltaText, durationText, percent, points, subsetText } from './number-format.js';
+import { durationText } from './number-format.js';
+import { accuracyText, deltaText, NOT_AVAILABLE, percent, points } from '../../runtime/results/numbers.js';
+import { subsetText } from '../../runtime/results/step-text.js';
 import type { ReportColumn, ReportTable } from './report-table.js';
 import { testSetLabel } from './test-set-label.js';
 
@@ -52,7 +54,7 @@ function resultsTable(table: ReportTable): Block {
       row.push(accuracyText(cell.accuracy));
       if (col.baseline) {
         const d = cell.delta;
-        row.push(d ? `${deltaText(d.stat)}${d.interval?.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}` : '—');
+        row.push(d ? `${deltaText(d.stat)}${d.interval?.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}` : NOT_AVAILABLE);
       }
     }
     return row;
@@ -70,11 +72,11 @@ function intervalBlocks(table: ReportTable): Block[] {
     for (const cell of col.cells) {
       const d = cell.delta;
       if (!d) {
-        rows.push([col.arm, `\`${cell.testSet}\``, '0', '—', '— (no paired seed)', '—']);
+        rows.push([col.arm, `\`${cell.testSet}\``, '0', NOT_AVAILABLE, `${NOT_AVAILABLE} (no paired seed)`, NOT_AVAILABLE]);
         continue;
       }
-      const ci = d.interval ? `[${points(d.interval.lower)}, ${points(d.interval.upper)}]` : '— (one seed)';
-      const excl = d.interval ? (d.interval.excludesZero ? `yes ${EXCLUDES_ZERO_MARK}` : 'no') : '—';
+      const ci = d.interval ? `[${points(d.interval.lower)}, ${points(d.interval.upper)}]` : `${NOT_AVAILABLE} (one seed)`;
+      const excl = d.interval ? (d.interval.excludesZero ? `yes ${EXCLUDES_ZERO_MARK}` : 'no') : NOT_AVAILABLE;
       rows.push([col.arm, `\`${cell.testSet}\``, String(d.seeds.length), points(d.stat.mean), ci, excl]);
     }
   }
@@ -109,7 +111,7 @@ function allEvaluations(results: Results, table: ReportTable): Block {
     for (const seed of table.seeds) {
       const values = testSets.map((t) => acc.get(`${arm}\u0000${label}\u0000${seed}\u0000${t}`));
       if (values.every((v) => v === undefined)) continue;
-      rows.push([arm, label, String(seed), ...values.map((v) => (v === undefined ? '—' : percent(v)))]);
+      rows.push([arm, label, String(seed), ...values.map((v) => (v === undefined ? NOT_AVAILABLE : percent(v)))]);
     }
   }
   return {

@@ -1,19 +1,42 @@
-// One-line descriptions of Plan steps for people (step-start events, the live UI, `mfx plan`-like outlines).
+// The one place that describes things for people: Plan steps (step-start events, the live UI,
+// `mfx plan`), parameter lists grouped by layer, and the data subset of a run.
 import type { ArmSpec, FeatureTransform, StepSpec } from '../../compiler/plan.js';
-import type { ArmOutline } from '../events.js';
+import type { ArmOutline, Subset } from '../events.js';
 
-/** Groups parameter names by layer: `conv1, conv2.weight` instead of every name. */
-export function describeParams(names: string[]): string {
-  const byLayer = new Map<string, string[]>();
-  for (const n of names) {
-    const dot = n.lastIndexOf('.');
-    const layer = dot < 0 ? n : n.slice(0, dot);
-    const role = dot < 0 ? '' : n.slice(dot + 1);
-    byLayer.set(layer, [...(byLayer.get(layer) ?? []), role]);
+/** Collapses `<layer>.weight` + `<layer>.bias` into `<layer>`, keeping first-seen layer order. */
+export function groupParams(params: readonly string[]): string[] {
+  const roles = new Map<string, Set<string>>();
+  for (const name of params) {
+    const dot = name.lastIndexOf('.');
+    const layer = dot < 0 ? name : name.slice(0, dot);
+    const role = dot < 0 ? '' : name.slice(dot + 1);
+    if (!roles.has(layer)) roles.set(layer, new Set());
+    roles.get(layer)!.add(role);
   }
-  const parts: string[] = [];
-  for (const [layer, roles] of byLayer) parts.push(roles.length >= 2 ? layer : `${layer}.${roles[0]}`);
-  return parts.join(', ');
+  const out: string[] = [];
+  for (const [layer, set] of roles) {
+    if (set.has('') || (set.has('weight') && set.has('bias') && set.size === 2)) out.push(layer);
+    else for (const role of set) out.push(`${layer}.${role}`);
+  }
+  return out;
+}
+
+/** Parameter names grouped by layer: `conv1, conv2.weight` instead of every name. */
+export function describeParams(names: readonly string[]): string {
+  return groupParams(names).join(', ');
+}
+
+/** `first 256 training images, all test images`: the data a run used. */
+export function subsetText(subset: Subset): string {
+  const train = subset.train === null ? 'all training images' : `first ${subset.train} training images`;
+  const test = subset.test === null ? 'all test images' : `first ${subset.test} test images per set`;
+  return `${train}, ${test}`;
+}
+
+/** The warning a run on part of the data carries, or null for a full run. */
+export function subsetNotice(subset: Subset): string | null {
+  if (subset.train === null && subset.test === null) return null;
+  return `subset: ${subsetText(subset)} (quick look, not a full run)`;
 }
 
 function featureText(f: FeatureTransform): string {

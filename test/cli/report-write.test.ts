@@ -83,7 +83,7 @@ describe('writeReport in edge cases', () => {
     const dir = folder({ seeds: [7] });
     await writeReport(dir, { samples: false, png: false });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    expect(md).toContain('— (one seed)');
+    expect(md).toContain('n/a (one seed)');
     expect(md).toContain('one seed, so there is no interval');
     const row = md.split('\n').find((l) => l.startsWith('| `pmnist.hcut`'))!;
     expect(row).not.toContain('±');
@@ -112,7 +112,7 @@ describe('writeReport in edge cases', () => {
     dirs.push(dir);
     const written = await writeReport(dir, { samples: false, png: false });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    expect(md).toContain('| `pmnist.tcut` | — | — | — | — | — |');
+    expect(md).toContain('| `pmnist.tcut` | n/a | n/a | n/a | n/a | n/a |');
     expect(md).toContain('The run ended with status `failed`');
     expect(written.notes).toContain("No Delta chart: no arm has a seed evaluated on both its own side and its baseline's.");
     checkSvg(join(dir, 'charts', 'accuracy.svg'));

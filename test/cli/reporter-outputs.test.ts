@@ -72,7 +72,7 @@ describe('plain reporter', () => {
     const text = plainOutput().text();
     expect(text).toMatch(/ +baseline +hybrid +alt\n/);
     expect(text).toMatch(/test set +acc % +acc % +delta +acc % +delta\n/);
-    expect(text).toMatch(/pmnist\.unmodified +90\.00 +91\.00 +\+3\.00 +- +-\n/);
+    expect(text).toMatch(/pmnist\.unmodified +90\.00 +91\.00 +\+3\.00 +n\/a +n\/a\n/);
     expect(text).toContain('delta: accuracy points over hybrid → hybrid@pretrained, alt → baseline@final');
     expect(text).toContain('run done in 42s');
     expect(text.trimEnd().endsWith('run folder: runs/scripted-20261128-120000')).toBe(true);

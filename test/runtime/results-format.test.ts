@@ -48,7 +48,7 @@ describe('results table', () => {
     expect(md).toContain('| test set | baseline acc % | hybrid acc % | hybrid Δ vs baseline |');
     expect(md).toContain('| pmnist.unmodified | 91.00 ± 1.41 | 95.00 | +5.00 |');
     expect(md).toContain('hybrid (seed 2): diverged at epoch 1 batch 3 (loss NaN)');
-    expect(md).toContain('Subset: 100 training images, all test images per test set.');
+    expect(md).toContain('Subset: first 100 training images, all test images.');
   });
 
   it('writes one CSV row per arm and test set with unrounded numbers', () => {
