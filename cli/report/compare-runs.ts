@@ -7,7 +7,7 @@ import { subsetText } from '../../runtime/results/step-text.js';
 import { describeDifferences } from './plan-diff.js';
 import { buildReportTable, type ReportTable } from './report-table.js';
 import { EXCLUDES_ZERO_MARK } from './report-content.js';
-import { readRunFolder } from './run-folder.js';
+import { readRunFolder } from './read-run-folder.js';
 import type { ComparedRun } from './plan-diff.js';
 
 interface LoadedRun extends ComparedRun {

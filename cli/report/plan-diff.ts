@@ -5,7 +5,7 @@ import type { ArmSpec, Plan } from '../../compiler/plan.js';
 import type { Results } from '../../runtime/results.js';
 import { subsetText } from '../../runtime/results/step-text.js';
 import { diffSequences, type SequenceChange } from './sequence-diff.js';
-import { datasetText, layerText, optimizerText, stepText, testSetsText } from './step-text.js';
+import { datasetText, layerText, optimizerText, stepText, testSetsText } from './plan-text.js';
 
 export interface ComparedRun {
   plan: Plan;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRunFolder } from '../../cli/report/run-folder.js';
+import { readRunFolder } from '../../cli/report/read-run-folder.js';
 import { writeReport } from '../../cli/report/write-report.js';
 import { buildFixture, PMNIST, writeRunFolder } from './report-fixtures.js';
 import { checkPng, checkSvg } from './report-helpers.js';
