@@ -136,6 +136,7 @@ async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, feat
     trainable: step.trainable,
     feature,
     lr: step.lr,
+    rates: step.rates,
     seed,
     stepIndex,
     epoch,
