@@ -13,7 +13,7 @@ import { RunFolder, RunFolderError } from '../store/run-folder.js';
 import { PrefixStore } from '../reuse/shared-prefix.js';
 import { DEFAULT_FEATURE_CACHE_BYTES, FeatureCacheStore } from '../reuse/feature-cache.js';
 import { datasetIdentity, StateCache } from '../reuse/state-cache.js';
-import { loadRunData, runDataFromShared, type LoadRunData } from './run-data.js';
+import { loadRunData, runDataFromShared, type LoadRunData, type RunData } from './run-data.js';
 import type { ArmContext } from './context.js';
 import { planUnits, unitKey } from './units.js';
 import { runUnits, type UnitResult, type UnitRunner } from './runner.js';
@@ -36,6 +36,11 @@ export interface ExecuteOptions {
   now?: () => number;
   /** Where the images come from; tests inject small synthetic sets. */
   loadData?: LoadRunData;
+  /**
+   * The plan's dataset for `subset`, already loading (`loadRunData`, started by the caller before
+   * this module and TensorFlow.js were imported); not for `resume`, whose subset is the run folder's.
+   */
+  dataLoading?: Promise<RunData>;
   /** Minimum milliseconds between batch events (default 100: at most 10 a second). */
   batchEventIntervalMs?: number;
   /** Bound on the frozen-feature cache in bytes (default 1 GiB; 0 turns the cache off). */
@@ -67,7 +72,10 @@ function sameSubset(a: Subset, b: Subset): boolean {
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<Results> {
   const now = options.now ?? (() => performance.now());
   const runStart = now();
-  const active = await initBackend(options.backend);
+  // The backend initialises (wasm compile, kernel registration) while the data loads (file
+  // reads and gunzip run off the main thread): neither waits for the other.
+  const backendReady = initBackend(options.backend);
+  backendReady.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
 
   // A resumed run keeps its folder, data subset and start time; a new one gets a fresh folder,
   // created only after the data loaded (so a data error leaves nothing behind).
@@ -76,7 +84,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   if (opened && options.subset && !sameSubset(options.subset, subset)) {
     throw new RunFolderError({ kind: 'other-subset', dir: options.runDir, started: subset, requested: options.subset });
   }
-  let data = await (options.loadData ?? loadRunData)(plan.dataset, subset);
+  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset);
+  dataReady.catch(() => {}); // awaited below, after the backend (whose errors come first)
+  const active = await backendReady;
+  let data = await dataReady;
   const startedAt = opened ? opened.info.startedAt : new Date().toISOString();
   const folder = opened ?? RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
 

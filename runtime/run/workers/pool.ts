@@ -10,7 +10,9 @@ import { unitKey as key, type Unit } from '../units.js';
 import { deserializeError } from './errors.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+// The compiled worker (dist/) is plain JavaScript; from the TypeScript sources (tests, benchmarks)
+// the worker starts from worker-entry.mjs, which registers tsx first.
+const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
 
 /** A runner whose threads each load `setup` (plan, data, backend, run folder) once. */
 export function workerRunner(setup: WorkerSetup, jobs: number): UnitRunner {
