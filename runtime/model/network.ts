@@ -71,7 +71,7 @@ export function forward(net: Network, images: tf.Tensor4D, options: ForwardOptio
 }
 
 /**
- * Where a forward pass can be cut for the frozen-feature cache (runtime/feature-cache.ts): every
+ * Where a forward pass can be cut for the frozen-feature cache (runtime/reuse/feature-cache.ts): every
  * layer before `resumeAt` is deterministic (no dropout, not at or after the feature transform),
  * so its output is a function of the image and the (frozen) weights alone.
  */
