@@ -18,15 +18,17 @@ import type { Plan } from '../../compiler/plan.js';
 import type { Subset } from '../../runtime/events.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/choices.js';
 import { BackendError } from '../../runtime/backend/errors.js';
-import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-folder.js';
-import { TensorFileError } from '../../runtime/tensor-file.js';
+import { runFolderText, subsetText } from '../run/error-text.js';
+import { subsetNotice } from '../../runtime/results/step-text.js';
+import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/store/run-folder.js';
+import { TensorFileError } from '../../runtime/store/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
 import { acquireRunLock, type RunLock } from '../run/run-lock.js';
 import { isOutOfMemory, outOfMemoryMessage } from '../run/out-of-memory.js';
-import { sweepTempFiles } from '../../runtime/atomic-write.js';
+import { sweepTempFiles } from '../../runtime/store/atomic-write.js';
 
 /** Exit status of a run that ended without a single evaluation (every arm diverged): see README. */
 export const EXIT_NO_RESULTS = 3;
@@ -75,12 +77,6 @@ function withSeed(plan: Plan, seed: number): Plan {
   return { ...changed, hash: planHash(changed) };
 }
 
-function subsetNotice(subset: Subset): string | null {
-  if (subset.train === null && subset.test === null) return null;
-  const train = subset.train === null ? 'all training images' : `the first ${subset.train} training images`;
-  const test = subset.test === null ? 'all test images' : `the first ${subset.test} test images of each test set`;
-  return `Subset run: ${train} and ${test}. Numbers are for a quick look and not comparable with a full run.`;
-}
 
 /**
  * The report (report.md, report.html, charts/) at the end of every run. A report that cannot
@@ -104,7 +100,9 @@ function asUserError(err: unknown, file: string, runDir: string): unknown {
   const hint = resumable ? `Everything completed is kept in ${runDir}; after fixing this, continue with: mfx run ${file} --resume ${runDir}` : '';
   if (isEnvironmentFailure(err)) return EnvironmentError.from(err, runDir, hint);
   if (isOutOfMemory(err)) return new UserError(outOfMemoryMessage(err as Error, runDir, hint));
-  if (err instanceof BackendError || err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
+  if (err instanceof RunFolderError) return new UserError(runFolderText(err.problem));
+  if (err instanceof DataError && err.subset) return new UserError(subsetText(err.subset));
+  if (err instanceof BackendError || err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   return err;
 }
@@ -152,7 +150,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   if (diagnostics.some((d) => d.code === DIAGNOSTIC_CATALOGUE.emptyProgram.code)) throw new UserError(`${file} has no statements: there is nothing to run.`);
   // TensorFlow.js takes a good part of a second to import: start now, while the run is set up
   // and the data loads (not before the file compiled: a file with errors should fail at once).
-  const executorModule = import('../../runtime/executor.js');
+  const executorModule = import('../../runtime/run/execute.js');
   executorModule.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   // --resume repeats the run's own --seed override, so it need not be given again.
   const seed = flags.seed ?? (flags.resume ? savedPlanSeed(flags.resume) : null) ?? compiled.seed;
@@ -165,7 +163,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   if (notice) ctx.stderr.write(`${notice}\n`);
   // A new run's data starts loading now too (file reads and gunzip off the main thread), so it
   // overlaps the imports and the backend's start; a resumed run's subset is its folder's.
-  const { loadRunData } = await import('../../runtime/run-data.js');
+  const { loadRunData } = await import('../../runtime/run/run-data.js');
   const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset, plan.model) : undefined;
   dataLoading?.catch(() => {}); // awaited inside executePlan
 

@@ -2,7 +2,7 @@
 // cells): the terminal table and the report say which arm, test set, class and seeds, and
 // what usually causes it, so an 8.50% on every test set is not taken for a finding.
 import type { EvalRecord, ResultsTable } from '../../runtime/results.js';
-import { COLLAPSE_SHARE, dominantClass } from '../../runtime/results-table.js';
+import { COLLAPSE_SHARE, dominantClass } from '../../runtime/results/results-table.js';
 
 /** The mark after a collapsed cell's accuracy in the terminal table. */
 export const COLLAPSE_MARK = '!';

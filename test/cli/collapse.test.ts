@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collapsedEvalNotes, collapseLegend } from '../../cli/format/collapse-text.js';
-import { COLLAPSE_SHARE, dominantClass } from '../../runtime/results-table.js';
+import { COLLAPSE_SHARE, dominantClass } from '../../runtime/results/results-table.js';
 import { buildFixture } from './report-fixtures.js';
 import { runMain as mfx } from './helpers/run-main.js';
 
