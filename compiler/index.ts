@@ -5,12 +5,12 @@ import { makeDiagnostic, parse } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { splitArms } from './arms.js';
 import { resolveBaselines } from './baselines.js';
-import { blockModel, namedModel } from './models.js';
+import { blockModel, namedModel, type ModelResult } from './models.js';
 import type { ArmSpec, Plan, SourceRef } from './plan.js';
 import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
 import { planHash } from './plan-hash.js';
 import { lowerArm } from './schedule.js';
-import { collectSettings } from './settings.js';
+import { collectSettings, type Settings } from './settings.js';
 import { attachStateKeys, setupKey, sharedPrefixLengths } from './state-keys.js';
 import { testSetCatalogue } from './test-sets.js';
 import { lineStarts, positionAt } from './positions.js';
@@ -44,17 +44,7 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
   // 1. settings: defaults applied, misplaced and duplicate settings rejected.
   const settings = collectSettings(ast.statements, file, diagnostics);
   // 2. model: every layer's shapes, parameter names and counts (null after a model error).
-  const m = settings.model;
-  // A model block with syntax errors lost some layers: inferring shapes would only add noise.
-  const brokenBlock =
-    m?.kind === 'model-block' && syntax.some((d) => d.severity === 'error' && d.offset >= m.span.offset && d.offset < m.span.offset + m.span.length);
-  const modelResult = brokenBlock
-    ? { model: null, diagnostics: [] }
-    : m === null
-      ? namedModel('reference', null, INPUT_SHAPE, CLASSES)
-      : m.kind === 'model-ref'
-        ? namedModel(m.name.text, m.name.span, INPUT_SHAPE, CLASSES)
-        : blockModel(m.layers, m.span, INPUT_SHAPE, CLASSES);
+  const modelResult = programModel(settings.model, syntax);
   diagnostics.push(...modelResult.diagnostics);
   // 3. arms: prefix + arm body + trailing evals per arm, names unique.
   const armSources = splitArms(ast.statements, diagnostics);
@@ -126,6 +116,19 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
     warnings,
   };
   return finish({ ...body, hash: planHash(body) }, unique);
+}
+
+/**
+ * The model a file trains: its `model` setting (null: the reference net) with shapes inferred.
+ * Also used by the language server for layer names and shapes while the file has other errors.
+ */
+export function programModel(m: Settings['model'], syntax: readonly Diagnostic[]): ModelResult {
+  // A model block with syntax errors lost some layers: inferring shapes would only add noise.
+  const brokenBlock =
+    m?.kind === 'model-block' && syntax.some((d) => d.severity === 'error' && d.offset >= m.span.offset && d.offset < m.span.offset + m.span.length);
+  if (brokenBlock) return { model: null, diagnostics: [] };
+  if (m === null) return namedModel('reference', null, INPUT_SHAPE, CLASSES);
+  return m.kind === 'model-ref' ? namedModel(m.name.text, m.name.span, INPUT_SHAPE, CLASSES) : blockModel(m.layers, m.span, INPUT_SHAPE, CLASSES);
 }
 
 /** Shared prefix steps are lowered once per arm; report each problem once. */

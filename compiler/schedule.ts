@@ -28,7 +28,7 @@ export interface ScheduleContext {
   sourceRef: (span: Span) => SourceRef;
 }
 
-const ACTIVATIONS: Activation[] = ['relu6', 'sigmoid', 'tanh', 'relu'];
+export const ACTIVATIONS: Activation[] = ['relu6', 'sigmoid', 'tanh', 'relu'];
 
 /** Lowers one arm; diagnostics may repeat across arms for shared steps (the caller dedupes). */
 export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diagnostic[]): DraftStep[] {

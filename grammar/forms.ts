@@ -224,7 +224,7 @@ function reportMissingClose(block: RawBlock, diags: Diagnostic[]): void {
   if (block.close === null) diags.push(makeDiagnostic(S.missingCloseBrace, tokenSpan(block.open), []));
 }
 
-const USAGE: Record<string, string> = {
+export const USAGE: Record<string, string> = {
   experiment: 'experiment "title"',
   dataset: 'dataset mnist | dataset fashion-mnist ["dir"] | dataset idx "dir"',
   model: 'model reference | model NAME | model { ... }',
@@ -373,7 +373,7 @@ function buildSimple(head: string, r: ArgReader, span: Span): Statement | null {
   }
 }
 
-const LAYER_USAGE: Record<string, string> = {
+export const LAYER_USAGE: Record<string, string> = {
   conv: 'NAME: conv FILTERS KxK [stride N] [padding valid|same]',
   dense: 'NAME: dense UNITS',
   pool: 'pool N',

@@ -1,0 +1,63 @@
+// What each statement, layer and activation does, in a few sentences, for hovers and
+// completion details. Usage lines come from the grammar (one home for them).
+import { LAYER_USAGE, USAGE } from '../../grammar/forms.js';
+
+const STATEMENTS: Record<string, string> = {
+  experiment: 'The title of the experiment, shown in the live view and reports (default: the file name).',
+  dataset: 'The training and test data: `mnist` (ships with mfx), `fashion-mnist` (an optional folder), or `idx "dir"` for MNIST-format files.',
+  model: 'The network: a built-in (`reference`, the talk\'s net; `lenet5`) or a `model { ... }` block of layers. Exactly one `flatten` marks the feature boundary.',
+  optimizer: 'The optimizer and its options: `sgd lr 0.01 momentum 0.5` (the default) or `adam lr 0.001 beta1 beta2 epsilon`.',
+  batch: 'Training batch size (default 64).',
+  seed: 'The first random seed (default 1); with `repeat N` the seeds are seed, seed+1, ...',
+  repeat: 'Run every arm with N seeds and report the mean and spread.',
+  baseline: 'The arm every Delta column compares against (default: an arm called `baseline`, else each arm\'s pretrained snapshot).',
+  arm: 'One variant of the experiment: the steps before the arms, then this block, then the evals after the arms.',
+  pretrain: 'Normal training for N epochs; its end is the pretrained snapshot, evaluated as `pretrained` and usable as a baseline.',
+  train: 'Train N epochs with the parameters not frozen. `alternate` switches between inverted and normal features every epoch.',
+  freeze: 'Stop training the selected parameters (`conv*` every parameter of the matching layers, `conv*.weight` only weights).',
+  unfreeze: 'Train the selected parameters again.',
+  reset: 'Re-initialise the selected parameters (PyTorch\'s default init), e.g. to start the classifier head fresh.',
+  invert: 'Complement the feature activation so neurons fire for missing features: `relu6` gives 6 - relu6(z); `off` restores the normal features.',
+  lr: 'Set the learning rate from here on.',
+  eval: 'Evaluate on test sets (globs such as `pmnist.*`); `as LABEL` names the result column.',
+  save: 'Save the parameters to a file in the run folder.',
+  load: 'Load parameters saved by `save` (a path relative to this file).',
+};
+
+const LAYERS: Record<string, string> = {
+  conv: 'A 2-D convolution with FILTERS output channels and a KxK kernel (stride 1, `valid` padding unless given). Owns NAME.weight and NAME.bias.',
+  dense: 'A fully connected layer with UNITS outputs. Owns NAME.weight and NAME.bias.',
+  pool: 'Max pooling with an N x N window and stride N.',
+  dropout: 'Drops each unit with probability RATE while training.',
+  dropout2d: 'Drops whole channels with probability RATE while training.',
+  flatten: 'Flattens to a vector: the feature boundary. The activation right before it is what `invert` complements.',
+};
+
+export const ACTIVATION_DOCS: Record<string, string> = {
+  relu: 'max(z, 0). Inverted: 1 - max(z, 0), unbounded (a warning; relu6 is recommended).',
+  relu6: 'min(max(z, 0), 6). Inverted: 6 - relu6(z), the talk\'s recommended bounded inversion.',
+  sigmoid: '1 / (1 + e^-z). Inverted: 1 - sigmoid(z).',
+  tanh: 'tanh(z). Inverted: 1 - tanh(z).',
+  off: 'Restore the model\'s own (not inverted) features.',
+};
+
+/** Markdown for a statement keyword, or null. */
+export function statementDoc(keyword: string): string | null {
+  const text = STATEMENTS[keyword];
+  return text === undefined ? null : `\`\`\`mfx\n${USAGE[keyword] ?? keyword}\n\`\`\`\n${text}`;
+}
+
+/** Markdown for a layer kind (activations included), or null. */
+export function layerDoc(kind: string): string | null {
+  const text = LAYERS[kind] ?? (ACTIVATION_DOCS[kind] && kind !== 'off' ? `Activation layer: ${ACTIVATION_DOCS[kind]}` : undefined);
+  return text === undefined ? null : `\`\`\`mfx\n${LAYER_USAGE[kind] ?? kind}\n\`\`\`\n${text}`;
+}
+
+/** The one-line usage of a statement, for completion details. */
+export function statementUsage(keyword: string): string | undefined {
+  return USAGE[keyword];
+}
+
+export function layerUsage(kind: string): string | undefined {
+  return LAYER_USAGE[kind];
+}
