@@ -1,7 +1,8 @@
 // `mfx lsp --stdio`: the Language Server Protocol over standard input and output. Documents
 // are analysed with the parser and compiler `mfx check` uses (analysis.ts); this module only
-// wires requests to the features. It loads nothing of the runtime's training stack (tfjs, Ink,
-// Vega): test/lsp/imports.test.ts keeps it that way.
+// wires requests to the features (features.ts, imported after `initialize` is answered). It
+// loads nothing of the runtime's training stack (tfjs, Ink, Vega): test/lsp/imports.test.ts
+// keeps it that way.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
@@ -16,13 +17,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { print } from '../../grammar/index.js';
-import { analyze, type Analysis } from './analysis.js';
-import { quickFixes } from './code-actions.js';
-import { complete } from './completion.js';
-import { rangeOf, toLspDiagnostic } from './convert.js';
-import { hover } from './hover.js';
-import { definition, documentSymbols } from './symbols.js';
+import type { Analysis } from './analysis.js';
+
+type Features = typeof import('./features.js');
 
 /**
  * Above this size a document is not analysed live: a 1 MB program takes seconds and hundreds
@@ -31,11 +28,16 @@ import { definition, documentSymbols } from './symbols.js';
 export const MAX_LIVE_CHARS = 256 * 1024;
 
 function serverVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  // From the sources (cli/lsp/) or a compiled build (dist/cli/lsp/).
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'mfx' && pkg.version) return pkg.version;
+    } catch {
+      // not here: try one folder up
+    }
   }
+  return 'unknown';
 }
 
 /** The path the compiler is told for a document URI. */
@@ -76,25 +78,34 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
 
   const documents = new TextDocuments(TextDocument);
   const cache = new Map<string, { version: number; analysis: Analysis }>();
+  let loading: Promise<Features> | undefined;
+  const features = () => (loading ??= import('./features.js'));
+
+  interface Found {
+    doc: TextDocument;
+    analysis: Analysis;
+    f: Features;
+  }
 
   /** The analysis of an open document's current version; null for unknown or oversized ones. */
-  function analysisOf(uri: string): { doc: TextDocument; analysis: Analysis } | null {
+  async function analysisOf(uri: string): Promise<Found | null> {
+    const f = await features();
     const doc = documents.get(uri);
     if (!doc) return null;
     const text = doc.getText();
     if (text.length > MAX_LIVE_CHARS) return null;
     const hit = cache.get(uri);
-    if (hit && hit.version === doc.version) return { doc, analysis: hit.analysis };
-    const analysis = analyze(text, fileOf(uri));
+    if (hit && hit.version === doc.version) return { doc, analysis: hit.analysis, f };
+    const analysis = f.analyze(text, fileOf(uri));
     cache.set(uri, { version: doc.version, analysis });
-    return { doc, analysis };
+    return { doc, analysis, f };
   }
 
   /** Request handlers never throw into the connection: a failure is logged and answered empty. */
-  function safe<P, R>(what: string, fallback: R, handler: (params: P) => R): (params: P) => R {
-    return (params) => {
+  function safe<P, R>(what: string, fallback: R, handler: (params: P) => Promise<R>): (params: P) => Promise<R> {
+    return async (params) => {
       try {
-        return handler(params);
+        return await handler(params);
       } catch (err) {
         connection.console.error(`mfx lsp: ${what} failed: ${(err as Error)?.stack ?? String(err)}`);
         return fallback;
@@ -110,10 +121,10 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     pending.add(uri);
     setImmediate(() => {
       pending.delete(uri);
-      safe('diagnostics', undefined, validate)(uri);
+      void safe('diagnostics', undefined, validate)(uri);
     });
   }
-  function validate(uri: string): void {
+  async function validate(uri: string): Promise<void> {
     const doc = documents.get(uri);
     if (!doc) return;
     const size = doc.getText().length;
@@ -126,9 +137,10 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       });
       return;
     }
-    const found = analysisOf(uri);
+    const found = await analysisOf(uri);
     if (!found) return;
-    void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: found.analysis.diagnostics.map((d) => toLspDiagnostic(found.doc, d)) });
+    const { f, doc: at, analysis } = found;
+    void connection.sendDiagnostics({ uri, version: at.version, diagnostics: analysis.diagnostics.map((d) => f.toLspDiagnostic(at, d)) });
   }
 
   documents.onDidChangeContent((e) => schedule(e.document.uri));
@@ -138,41 +150,45 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   });
 
   connection.onInitialize(() => capabilities());
+  // Load the parser and compiler now that the handshake is answered, before the first request.
+  connection.onInitialized(() => void features());
   connection.onCompletion(
-    safe('completion', [], (p) => {
-      const f = analysisOf(p.textDocument.uri);
-      return f ? complete(f.doc, f.analysis, f.doc.offsetAt(p.position)) : [];
+    safe('completion', [], async (p) => {
+      const x = await analysisOf(p.textDocument.uri);
+      return x ? x.f.complete(x.doc, x.analysis, x.doc.offsetAt(p.position)) : [];
     }),
   );
   connection.onHover(
-    safe('hover', null, (p) => {
-      const f = analysisOf(p.textDocument.uri);
-      return f ? hover(f.doc, f.analysis, f.doc.offsetAt(p.position)) : null;
+    safe('hover', null, async (p) => {
+      const x = await analysisOf(p.textDocument.uri);
+      return x ? x.f.hover(x.doc, x.analysis, x.doc.offsetAt(p.position)) : null;
     }),
   );
   connection.onDocumentFormatting(
-    safe('formatting', [], (p) => {
-      const f = analysisOf(p.textDocument.uri);
+    safe('formatting', [], async (p) => {
+      const x = await analysisOf(p.textDocument.uri);
       // Like `mfx fmt`: a file with syntax errors is left alone.
-      if (!f || f.analysis.syntaxErrors) return [];
-      const formatted = print(f.analysis.ast);
-      if (formatted === f.analysis.text) return [];
-      return [{ range: rangeOf(f.doc, { offset: 0, length: f.analysis.text.length }), newText: formatted }];
+      if (!x || x.analysis.syntaxErrors) return [];
+      const formatted = x.f.print(x.analysis.ast);
+      if (formatted === x.analysis.text) return [];
+      return [{ range: x.f.rangeOf(x.doc, { offset: 0, length: x.analysis.text.length }), newText: formatted }];
     }),
   );
   connection.onDocumentSymbol(
-    safe('document symbols', [], (p) => {
-      const f = analysisOf(p.textDocument.uri);
-      return f ? documentSymbols(f.doc, f.analysis) : [];
+    safe('document symbols', [], async (p) => {
+      const x = await analysisOf(p.textDocument.uri);
+      return x ? x.f.documentSymbols(x.doc, x.analysis) : [];
     }),
   );
   connection.onDefinition(
-    safe('definition', [], (p) => {
-      const f = analysisOf(p.textDocument.uri);
-      return f ? definition(f.doc, f.analysis, f.doc.offsetAt(p.position)) : [];
+    safe('definition', [], async (p) => {
+      const x = await analysisOf(p.textDocument.uri);
+      return x ? x.f.definition(x.doc, x.analysis, x.doc.offsetAt(p.position)) : [];
     }),
   );
-  connection.onCodeAction(safe('code actions', [], (p) => (documents.get(p.textDocument.uri) ? quickFixes(p.textDocument.uri, p.context.diagnostics) : [])));
+  connection.onCodeAction(
+    safe('code actions', [], async (p) => (documents.get(p.textDocument.uri) ? (await features()).quickFixes(p.textDocument.uri, p.context.diagnostics) : [])),
+  );
 
   documents.listen(connection);
   connection.listen();

