@@ -39,19 +39,29 @@ function diagnosticsAfterChange(lines: number): void {
   console.log(`lsp diagnostics after a change, ${actual} lines: ${fmt(times)}`);
 }
 
-/** Milliseconds from spawn to the answer to `initialize`. */
-async function startToReady(command: string, args: string[]): Promise<number> {
+/** Milliseconds from spawn to the answer to `initialize`, and to the first diagnostics of a small file. */
+async function startToReady(command: string, args: string[]): Promise<{ ready: number; diagnostics: number }> {
   const t0 = performance.now();
-  const child = spawn(command, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(command, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'] });
+  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready`))));
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const uri = 'file:///bench/small.mfx';
+  const published = new Promise<number>((res) => connection.onNotification('textDocument/publishDiagnostics', () => res(performance.now() - t0)));
   connection.listen();
-  await connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
-  const ms = performance.now() - t0;
-  await connection.sendRequest('shutdown');
-  await connection.sendNotification('exit');
-  await new Promise((r) => child.on('exit', r));
-  connection.dispose();
-  return ms;
+  try {
+    await Promise.race([connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} }), exited]);
+    const ready = performance.now() - t0;
+    await connection.sendNotification('initialized', {});
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'mfx', version: 1, text: 'pretrain 1\nfrez conv*\ntrain 1\neval pmnist.*\n' } });
+    const diagnostics = await Promise.race([published, exited]);
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+    await exited.catch(() => undefined);
+    return { ready, diagnostics };
+  } finally {
+    connection.dispose();
+    if (child.exitCode === null) child.kill();
+  }
 }
 
 async function starts(n: number): Promise<void> {
@@ -68,10 +78,20 @@ async function starts(n: number): Promise<void> {
     console.log('(no dist/: run `npm run build` first for the compiled figures)');
   }
   for (const [label, args] of variants) {
-    await startToReady(process.execPath, args); // warm the file system cache and tsx's cache
-    const times: number[] = [];
-    for (let i = 0; i < n; i++) times.push(await startToReady(process.execPath, args));
-    console.log(`lsp start to ready, ${label}: ${fmt(times)}`);
+    try {
+      await startToReady(process.execPath, args); // warm the file system cache and tsx's cache
+      const ready: number[] = [];
+      const diagnostics: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = await startToReady(process.execPath, args);
+        ready.push(r.ready);
+        diagnostics.push(r.diagnostics);
+      }
+      console.log(`lsp start to ready (initialize answered), ${label}: ${fmt(ready)}`);
+      console.log(`lsp start to first diagnostics, ${label}: ${fmt(diagnostics)}`);
+    } catch (err) {
+      console.log(`lsp start, ${label}: failed: ${(err as Error).message}`);
+    }
   }
 }
 
