@@ -195,6 +195,15 @@ describe('mfx lsp over stdio', () => {
     expect(await c.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 0 } })).toEqual([]);
   });
 
+  it('clears the diagnostics of a closed file and forgets it', async () => {
+    const uri = 'file:///work/example/closing.mfx';
+    c.open(uri, 'frez conv*\n');
+    expect((await c.nextDiagnostics(uri)).diagnostics).toHaveLength(1);
+    void c.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    expect((await c.nextDiagnostics(uri)).diagnostics).toEqual([]);
+    expect(await c.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } })).toBeNull();
+  });
+
   it('exits 0 after shutdown and exit, with nothing on stderr', async () => {
     expect(await stopClient(c)).toBe(0);
     expect(c.stderr()).toBe('');
