@@ -86,6 +86,14 @@ describe('TextMate grammar', () => {
     expect(line.filter((t) => t.scopes[0] === 'string.quoted.double.mfx').map((t) => t.text).join('')).toBe('"a \\" b"');
     expect(line.find((t) => t.text.includes('\\"'))?.scopes).toContain('constant.character.escape.mfx');
     expect(line[line.length - 1]).toEqual({ text: '# c', scopes: ['comment.line.number-sign.mfx'] });
+    // The sweeps and heads of the language's next wave highlight already.
+    expect(scopeOf('sweep act in [relu, relu6]', 'sweep')).toEqual(['keyword.other.setting']);
+    expect(scopeOf('sweep act in [relu, relu6]', 'in')).toEqual(['keyword.other.modifier']);
+    expect(scopeOf('  invert $act; lr $rate', '$act;'.slice(0, 4))).toEqual(['variable.other.sweep']);
+    expect(tokenizeLines('arm hybrid-$act {')[0].find((t) => t.text === '$act')?.scopes).toEqual(['entity.name.function.arm.mfx', 'variable.other.sweep.mfx']);
+    expect(scopeOf('  train 10 on main + missing', 'on')).toEqual(['keyword.other.modifier']);
+    expect(scopeOf('  train 10 on main + missing', '+')).toEqual(['keyword.operator.plus']);
+    expect(scopeOf('  freeze missing.fc1.weight', 'missing.fc1.weight')).toEqual(['variable.other.name']);
     // `#` inside a string is not a comment.
     expect(scopeOf('save "run#1.bin"', '#1.bin')).not.toContain('comment.line.number-sign');
   });
