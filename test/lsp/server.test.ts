@@ -211,8 +211,18 @@ describe('mfx lsp over stdio', () => {
 });
 
 describe('mfx lsp exit codes', () => {
-  it('exits 1 on exit without shutdown', async () => {
+  const started: TestClient[] = [];
+  const start = () => {
     const c = startClient();
+    started.push(c);
+    return c;
+  };
+  afterAll(() => {
+    for (const c of started) if (c.child.exitCode === null) c.child.kill();
+  });
+
+  it('exits 1 on exit without shutdown', async () => {
+    const c = start();
     await c.initialize();
     await c.connection.sendNotification('exit');
     expect(await c.exited).toBe(1);
@@ -220,7 +230,7 @@ describe('mfx lsp exit codes', () => {
   });
 
   it('exits 1 when the client closes its end without shutdown', async () => {
-    const c = startClient();
+    const c = start();
     await c.initialize();
     c.child.stdin.end();
     expect(await c.exited).toBe(1);
