@@ -38,3 +38,21 @@ describe('LSP diagnostics agree with mfx check', () => {
     }
   });
 });
+
+describe('LSP positions', () => {
+  it('count lines the same with CRLF and LF, and columns in UTF-16 units', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = ['experiment "é ✓ 𝔪"', 'frez conv*', 'invert relu7', ''].join(eol);
+      const doc = TextDocument.create('file:///crlf.mfx', 'mfx', 1, text);
+      const got = analyze(text, '/crlf.mfx').diagnostics.map((d) => toLspDiagnostic(doc, d).range);
+      expect(got).toEqual([
+        { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } },
+        { start: { line: 2, character: 7 }, end: { line: 2, character: 12 } },
+      ]);
+    }
+    const astral = 'experiment "𝔪"; frez conv*';
+    const doc = TextDocument.create('file:///u.mfx', 'mfx', 1, astral);
+    // `𝔪` is two UTF-16 units, as LSP counts by default.
+    expect(toLspDiagnostic(doc, analyze(astral, '/u.mfx').diagnostics[0]).range.start).toEqual({ line: 0, character: 17 });
+  });
+});
