@@ -14,12 +14,14 @@ import { testSetFamily } from '../../compiler/test-sets.js';
 import type { Analysis } from './analysis.js';
 import type { CursorContext } from './cursor.js';
 import { cursorContext } from './cursor.js';
-import { ACTIVATION_DOCS, layerUsage, statementUsage } from './docs.js';
+import { ACTIVATION_DOCS, layerDoc, layerUsage, statementDoc, statementUsage } from './docs.js';
 
 interface Candidate {
   label: string;
   kind: CompletionItemKind;
   detail?: string;
+  /** Markdown shown beside the list. */
+  documentation?: string | null;
 }
 
 type Provider = (c: CursorContext, a: Analysis) => Candidate[];
@@ -90,11 +92,12 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
 };
 
 function statementStarts(c: CursorContext): Candidate[] {
-  const steps = STEP_KEYWORDS.map((k) => keyword(k, statementUsage(k)));
+  const statement = (k: string): Candidate => ({ ...keyword(k, statementUsage(k)), documentation: statementDoc(k) });
+  const steps = STEP_KEYWORDS.map(statement);
   if (c.block === 'arm') return steps;
   if (c.block !== 'top') return [];
-  const settings = c.afterFirstStep ? [] : SETTING_KEYWORDS.map((k) => keyword(k, statementUsage(k)));
-  return [...settings, ...steps, keyword('arm', statementUsage('arm'))];
+  const settings = c.afterFirstStep ? [] : SETTING_KEYWORDS.map(statement);
+  return [...settings, ...steps, statement('arm')];
 }
 
 function layerArguments(c: CursorContext): Candidate[] {
@@ -107,7 +110,7 @@ function layerArguments(c: CursorContext): Candidate[] {
 
 function candidates(c: CursorContext, a: Analysis): Candidate[] {
   if (c.block === 'model') {
-    if (c.layerKind === null || c.afterLayerName) return LAYER_KEYWORDS.map((k) => keyword(k, layerUsage(k)));
+    if (c.layerKind === null || c.afterLayerName) return LAYER_KEYWORDS.map((k) => ({ ...keyword(k, layerUsage(k)), documentation: layerDoc(k) }));
     return layerArguments(c);
   }
   if (c.head === null) return statementStarts(c);
@@ -122,6 +125,7 @@ export function complete(doc: TextDocument, a: Analysis, offset: number): Comple
     label: x.label,
     kind: x.kind,
     detail: x.detail,
+    ...(x.documentation ? { documentation: { kind: 'markdown' as const, value: x.documentation } } : {}),
     // Replace the whole word typed so far: globs hold `*` and `.`, which editors split words at.
     textEdit: { range, newText: x.label },
     filterText: x.label,

@@ -24,6 +24,17 @@ describe('completion', () => {
     expect(labelsAt('seed 1; |')).toContain('batch');
   });
 
+  it('documents statements and layers beside the list', () => {
+    const text = 'model {\n  \n}\n';
+    const doc = TextDocument.create('file:///t.mfx', 'mfx', 1, text);
+    const a = analyze(text, '/t.mfx');
+    const conv = complete(doc, a, 10).find((i) => i.label === 'conv');
+    expect(conv?.detail).toBe('NAME: conv FILTERS KxK [stride N] [padding valid|same]');
+    expect(conv?.documentation).toMatchObject({ kind: 'markdown', value: expect.stringContaining('2-D convolution') });
+    const freeze = complete(doc, a, text.length).find((i) => i.label === 'freeze');
+    expect(freeze?.documentation).toMatchObject({ value: expect.stringContaining('Stop training the selected parameters') });
+  });
+
   it('offers layer kinds in a model block, also after `NAME:`, and conv options', () => {
     expect(labelsAt('model {\n  |\n}')).toEqual(expect.arrayContaining(['conv', 'dense', 'pool', 'flatten', 'relu6']));
     expect(labelsAt('model {\n  c1: |\n}')).toContain('conv');
