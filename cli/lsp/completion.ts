@@ -6,10 +6,11 @@
 import type { CompletionItem } from 'vscode-languageserver/node.js';
 import { CompletionItemKind } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Setting, Statement } from '../../grammar/index.js';
 import { LAYER_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from '../../grammar/index.js';
 import { NAMED_MODELS } from '../../compiler/models.js';
 import { ACTIVATIONS } from '../../compiler/schedule.js';
-import { DATASETS, OPTIMIZER_OPTIONS } from '../../compiler/settings.js';
+import { DATASETS, isSetting, OPTIMIZER_OPTIONS, settingKeyword } from '../../compiler/settings.js';
 import { testSetFamily } from '../../compiler/test-sets.js';
 import type { Analysis } from './analysis.js';
 import type { CursorContext } from './cursor.js';
@@ -91,12 +92,19 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
   },
 };
 
-function statementStarts(c: CursorContext): Candidate[] {
+/** Settings already written elsewhere in the file (each may appear once). */
+function settingsWritten(a: Analysis, offset: number): Set<string> {
+  const here = (s: Statement) => offset >= s.span.offset && offset <= s.span.offset + s.span.length;
+  return new Set(a.ast.statements.filter((s): s is Setting => isSetting(s) && !here(s)).map(settingKeyword));
+}
+
+function statementStarts(c: CursorContext, a: Analysis): Candidate[] {
   const statement = (k: string): Candidate => ({ ...keyword(k, statementUsage(k)), documentation: statementDoc(k) });
   const steps = STEP_KEYWORDS.map(statement);
   if (c.block === 'arm') return steps;
   if (c.block !== 'top') return [];
-  const settings = c.afterFirstStep ? [] : SETTING_KEYWORDS.map(statement);
+  const written = settingsWritten(a, c.wordStart);
+  const settings = c.afterFirstStep ? [] : SETTING_KEYWORDS.filter((k) => !written.has(k)).map(statement);
   return [...settings, ...steps, statement('arm')];
 }
 
@@ -113,7 +121,7 @@ function candidates(c: CursorContext, a: Analysis): Candidate[] {
     if (c.layerKind === null || c.afterLayerName) return LAYER_KEYWORDS.map((k) => ({ ...keyword(k, layerUsage(k)), documentation: layerDoc(k) }));
     return layerArguments(c);
   }
-  if (c.head === null) return statementStarts(c);
+  if (c.head === null) return statementStarts(c, a);
   return ARGUMENT_PROVIDERS[c.head]?.(c, a) ?? [];
 }
 

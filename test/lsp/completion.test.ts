@@ -22,6 +22,11 @@ describe('completion', () => {
     expect(afterStep).not.toContain('dataset');
     expect(labelsAt('arm a { train 1 }\n|')).not.toContain('seed');
     expect(labelsAt('seed 1; |')).toContain('batch');
+    // Each setting once: the ones already written are not offered again.
+    expect(labelsAt('seed 1\n|\ndataset mnist')).not.toContain('seed');
+    expect(labelsAt('seed 1\n|\ndataset mnist')).not.toContain('dataset');
+    expect(labelsAt('seed 1\n|\ndataset mnist')).toContain('batch');
+    expect(labelsAt('se|ed 1')).toContain('seed');
   });
 
   it('documents statements and layers beside the list', () => {
