@@ -2,6 +2,7 @@
 // arguments are complete, and the word being typed. Read from the same lexer the parser uses,
 // on the text before the cursor, so half-written statements still have a context.
 import type { IToken } from 'chevrotain';
+import { SETTING_KEYWORDS } from '../../grammar/keywords.js';
 import { tokenize } from '../../grammar/lexer.js';
 
 export type BlockKind = 'top' | 'arm' | 'model' | 'other';
@@ -24,7 +25,7 @@ export interface CursorContext {
 }
 
 const WORD_CHAR = /[A-Za-z0-9_*?.$-]/;
-const SETTINGS = new Set(['experiment', 'dataset', 'model', 'optimizer', 'batch', 'seed', 'repeat', 'baseline']);
+const SETTINGS: ReadonlySet<string> = new Set(SETTING_KEYWORDS);
 
 /** The context at `offset`, or null inside a comment or a string. */
 export function cursorContext(text: string, offset: number): CursorContext | null {
