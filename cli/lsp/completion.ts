@@ -2,7 +2,7 @@
 // file's static facts (analysis.ts). Each statement head has one argument provider in
 // ARGUMENT_PROVIDERS; a new statement (e.g. `sweep`, `on`) adds its entry there and its head
 // to the grammar's keyword lists; a word form completed the same way wherever it appears
-// (e.g. `$NAME`) is a check on `c.word` at the top of candidates(), before the statement's own.
+// (`$NAME`) is a check on `c.word` at the top of candidates(), before the statement's own.
 import type { CompletionItem } from 'vscode-languageserver/node.js';
 import { CompletionItemKind } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -23,6 +23,8 @@ interface Candidate {
   detail?: string;
   /** Markdown shown beside the list. */
   documentation?: string | null;
+  /** The text that replaces the typed word, when it is not the label (`hybrid-$act`). */
+  insert?: string;
 }
 
 type Provider = (c: CursorContext, a: Analysis) => Candidate[];
@@ -85,6 +87,7 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
     return c.args.length === 1 ? [keyword('for', 'only for some parameters')] : [];
   },
   invert: (c) => (c.args.length === 0 ? [...ACTIVATIONS, 'off'].map((x) => ({ label: x, kind: CompletionItemKind.EnumMember, detail: ACTIVATION_DOCS[x] })) : []),
+  sweep: (c) => (c.args.length === 1 ? [keyword('in', 'then the values: [a, b, ...]')] : []),
   eval: (c, a) => {
     if (c.args.some((t) => t.image === 'as')) return [];
     if (atListElement(c)) return testSets(a);
@@ -116,7 +119,21 @@ function layerArguments(c: CursorContext): Candidate[] {
   return ['stride', 'padding'].filter((k) => !c.args.some((t) => t.image === k)).map((k) => keyword(k));
 }
 
+/** `$NAME`: the file's sweeps, where placeholders may stand (in an arm and in an arm's name). */
+function placeholders(c: CursorContext, a: Analysis): Candidate[] {
+  if (c.block !== 'arm' && !(c.block === 'top' && c.head === 'arm')) return [];
+  // In an arm name the placeholder follows the written part: `hybrid-$a` → `hybrid-$act`.
+  const before = c.word.slice(0, c.word.lastIndexOf('$'));
+  return a.settings.sweeps.map((s) => ({
+    insert: `${before}$${s.name.text}`,
+    label: `$${s.name.text}`,
+    kind: CompletionItemKind.Variable,
+    detail: `sweep: ${s.values.map((v) => (v.kind === 'number' ? v.raw : v.text)).join(', ')}`,
+  }));
+}
+
 function candidates(c: CursorContext, a: Analysis): Candidate[] {
+  if (c.word.includes('$')) return placeholders(c, a);
   if (c.block === 'model') {
     if (c.layerKind === null || c.afterLayerName) return LAYER_KEYWORDS.map((k) => ({ ...keyword(k, layerUsage(k)), documentation: layerDoc(k) }));
     return layerArguments(c);
@@ -135,8 +152,8 @@ export function complete(doc: TextDocument, a: Analysis, offset: number): Comple
     detail: x.detail,
     ...(x.documentation ? { documentation: { kind: 'markdown' as const, value: x.documentation } } : {}),
     // Replace the whole word typed so far: globs hold `*` and `.`, which editors split words at.
-    textEdit: { range, newText: x.label },
-    filterText: x.label,
+    textEdit: { range, newText: x.insert ?? x.label },
+    filterText: x.insert ?? x.label,
     sortText: String(i).padStart(4, '0'),
   }));
 }

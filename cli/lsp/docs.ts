@@ -11,6 +11,7 @@ const STATEMENTS: Record<string, string> = {
   seed: 'The first random seed (default 1); with `repeat N` the seeds are seed, seed+1, ...',
   repeat: 'Run every arm with N seeds and report the mean and spread.',
   baseline: 'The arm every Delta column compares against (default: an arm called `baseline`, else each arm\'s pretrained snapshot).',
+  sweep: 'A setting that expands arms: every arm that mentions `$NAME` (in its name or its steps) becomes one arm per value, e.g. `arm hybrid-$act { invert $act }`. Values are all numbers or all names.',
   arm: 'One variant of the experiment: the steps before the arms, then this block, then the evals after the arms.',
   pretrain: 'Normal training for N epochs; its end is the pretrained snapshot, evaluated as `pretrained` and usable as a baseline.',
   train: 'Train N epochs with the parameters not frozen. `alternate` switches between inverted and normal features every epoch.',

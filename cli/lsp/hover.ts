@@ -2,7 +2,7 @@
 // what a test set is and how large, which arm a `baseline` names.
 import type { Hover } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Span } from '../../grammar/index.js';
+import type { Span, SweepSetting } from '../../grammar/index.js';
 import { matchGlob } from '../../compiler/globs.js';
 import type { ModelSpec } from '../../compiler/plan.js';
 import { resolveSelector } from '../../compiler/selectors.js';
@@ -45,6 +45,11 @@ function testSetSummary(a: Analysis, glob: string): string {
   return [...names.map((n) => `- \`${n}\`: ${describeTestSet(n, h, w)}`), '', `Each: ${testSetSize(a.settings.dataset)}.`].join('\n');
 }
 
+function sweepSummary(s: SweepSetting): string {
+  const values = s.values.map((v) => (v.kind === 'number' ? v.raw : v.text));
+  return `sweep \`${s.name.text}\` over ${values.length} values: ${values.map((v) => `\`${v}\``).join(', ')}. Each arm that mentions \`$${s.name.text}\` becomes one arm per value.`;
+}
+
 export function hover(doc: TextDocument, a: Analysis, offset: number): Hover | null {
   const hit = nodeAt(a.ast, a.text, offset);
   if (!hit) return null;
@@ -75,6 +80,12 @@ export function hover(doc: TextDocument, a: Analysis, offset: number): Hover | n
     case 'activation': {
       const text = ACTIVATION_DOCS[hit.name.text];
       return text ? md(`\`invert ${hit.name.text}\`: ${text}`, hit.name.span) : null;
+    }
+    case 'sweep-name':
+      return md(sweepSummary(hit.sweep), hit.sweep.name.span);
+    case 'placeholder': {
+      const sweep = a.settings.sweeps.find((x) => x.name.text === hit.name);
+      return md(sweep ? `\`$${hit.name}\`: ${sweepSummary(sweep)}` : `no \`sweep ${hit.name} in [...]\` in this file`, hit.span);
     }
     case 'model-name': {
       const m = a.model;

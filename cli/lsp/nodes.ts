@@ -1,6 +1,6 @@
 // The AST node under the cursor, named by what it is to the user (a statement keyword, a
 // layer, a selector, a test-set glob, an arm reference), for hover and go to definition.
-import type { ArmDecl, Glob, LayerDecl, Name, Program, Span, Statement } from '../../grammar/index.js';
+import type { ArmDecl, Glob, LayerDecl, Name, Program, Span, Statement, SweepSetting } from '../../grammar/index.js';
 
 export type Hit =
   | { kind: 'keyword'; keyword: string; span: Span }
@@ -11,7 +11,10 @@ export type Hit =
   | { kind: 'arm-ref'; name: Name }
   | { kind: 'arm-name'; arm: ArmDecl }
   | { kind: 'activation'; name: Name }
-  | { kind: 'model-name'; name: Name };
+  | { kind: 'model-name'; name: Name }
+  | { kind: 'sweep-name'; sweep: SweepSetting }
+  /** `$act` inside an arm (its name or its steps): a sweep placeholder. */
+  | { kind: 'placeholder'; name: string; span: Span };
 
 const inside = (s: { offset: number; length: number }, offset: number) => offset >= s.offset && offset <= s.offset + s.length;
 
@@ -22,7 +25,23 @@ function wordSpan(text: string, from: number, base: Span): Span {
 }
 
 export function nodeAt(program: Program, text: string, offset: number): Hit | null {
-  return inStatements(program.statements, text, offset);
+  const arm = program.statements.find((s) => s.kind === 'arm' && inside(s.span, offset));
+  const placeholder = arm ? placeholderAt(text, offset, arm.span) : null;
+  return placeholder ?? inStatements(program.statements, text, offset);
+}
+
+/** The `$NAME` around `offset`, if any. */
+function placeholderAt(text: string, offset: number, within: Span): Hit | null {
+  let start = offset;
+  while (start > within.offset && /[A-Za-z0-9_]/.test(text[start - 1])) start--;
+  if (text[start] !== '$') {
+    if (text[start - 1] !== '$') return null;
+    start--;
+  }
+  let end = start + 1;
+  while (end < within.offset + within.length && /[A-Za-z0-9_]/.test(text[end])) end++;
+  if (end === start + 1 || offset < start || offset > end) return null;
+  return { kind: 'placeholder', name: text.slice(start + 1, end), span: { ...within, offset: start, length: end - start } };
 }
 
 function inStatements(statements: Statement[], text: string, offset: number): Hit | null {
@@ -53,6 +72,8 @@ function inStatements(statements: Statement[], text: string, offset: number): Hi
       }
       case 'invert':
         return inside(s.activation.span, offset) ? { kind: 'activation', name: s.activation } : null;
+      case 'sweep':
+        return inside(s.name.span, offset) ? { kind: 'sweep-name', sweep: s } : null;
       case 'experiment':
       case 'dataset':
       case 'optimizer':

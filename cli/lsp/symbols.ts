@@ -44,6 +44,9 @@ export function documentSymbols(doc: TextDocument, a: Analysis): DocumentSymbol[
 export function definition(doc: TextDocument, a: Analysis, offset: number): Location[] {
   const hit = nodeAt(a.ast, a.text, offset);
   if (!hit) return [];
+  if (hit.kind === 'placeholder') {
+    return a.settings.sweeps.filter((s) => s.name.text === hit.name).map((s) => ({ uri: doc.uri, range: rangeOf(doc, s.name.span) }));
+  }
   if (hit.kind === 'arm-ref') {
     return a.arms.filter((arm) => arm.name.text === hit.name.text).map((arm) => ({ uri: doc.uri, range: rangeOf(doc, arm.name.span) }));
   }

@@ -31,8 +31,12 @@ export class Optimizer {
 
   constructor(readonly spec: OptimizerSpec) {}
 
-  /** Applies one update to each parameter that has a gradient; others are untouched. */
-  apply(params: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void {
+  /**
+   * Applies one update to each parameter that has a gradient; others are untouched. A parameter
+   * named in `rates` (`lr X for SEL`) steps with its own rate, every other one with `lr`, as
+   * PyTorch's parameter groups do; the state stays per parameter whatever its rate.
+   */
+  apply(params: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number, rates?: Readonly<Record<string, number>>): void {
     for (const [name, grad] of Object.entries(grads)) {
       const p = params.get(name);
       if (!p) throw new Error(`gradient for unknown parameter ${name}`);
@@ -42,8 +46,9 @@ export class Optimizer {
       const slot = this.slot(name, p.shape);
       slot.step++;
       const next = new Float32Array(values.length);
-      if (this.spec.kind === 'sgd') sgd(slot, values, g, next, lr, this.spec.momentum);
-      else adam(slot, values, g, next, lr, this.spec);
+      const rate = rates?.[name] ?? lr;
+      if (this.spec.kind === 'sgd') sgd(slot, values, g, next, rate, this.spec.momentum);
+      else adam(slot, values, g, next, rate, this.spec);
       tf.tidy(() => p.assign(tf.tensor(next, p.shape, 'float32')));
     }
   }

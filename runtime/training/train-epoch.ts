@@ -18,6 +18,8 @@ export interface EpochRequest {
   trainable: string[];
   feature: FeatureTransform;
   lr: number;
+  /** Per-parameter rates that differ from `lr` (the train step's `rates`). */
+  rates?: Readonly<Record<string, number>>;
   seed: number;
   stepIndex: number;
   epoch: number; // 1-based within the step
@@ -62,7 +64,7 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
       if (!Number.isFinite(loss)) return loss;
       const named: Record<string, tf.Tensor> = {};
       for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
-      req.optimizer.apply(net.params, named, req.lr);
+      req.optimizer.apply(net.params, named, req.lr, req.rates);
       return loss;
     });
     if (!Number.isFinite(lossValue)) return { kind: 'diverged', batch: b + 1, loss: lossValue };

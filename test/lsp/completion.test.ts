@@ -85,3 +85,26 @@ describe('completion', () => {
     expect(labelsAt('experiment "a |')).toEqual([]);
   });
 });
+
+describe('sweeps', () => {
+  const SWEEPS = 'sweep act in [relu6, tanh]\nsweep rate in [0.01, 0.03]\n';
+
+  it('completes `$NAME` in arms and arm names, with the values as detail', () => {
+    expect(labelsAt(`${SWEEPS}arm a {\n  invert $|\n}`)).toEqual(['$act', '$rate']);
+    expect(labelsAt(`${SWEEPS}arm a { lr $r| }`)).toEqual(['$act', '$rate']);
+    const text = `${SWEEPS}arm hybrid-$a`;
+    const doc = TextDocument.create('file:///t.mfx', 'mfx', 1, text);
+    const items = complete(doc, analyze(text, '/t.mfx'), text.length);
+    expect(items.map((i) => [i.label, i.detail, i.textEdit && 'newText' in i.textEdit ? i.textEdit.newText : null])).toEqual([
+      ['$act', 'sweep: relu6, tanh', 'hybrid-$act'],
+      ['$rate', 'sweep: 0.01, 0.03', 'hybrid-$rate'],
+    ]);
+    // Outside arms a placeholder is an error, so none is offered.
+    expect(labelsAt(`${SWEEPS}batch $|`)).toEqual([]);
+  });
+
+  it('offers `sweep` as a setting and `in` after its name', () => {
+    expect(labelsAt('|')).toContain('sweep');
+    expect(labelsAt('sweep act |')).toEqual(['in']);
+  });
+});
