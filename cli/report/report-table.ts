@@ -20,7 +20,7 @@ export interface ReportColumn {
   baseline: BaselineRef | null;
   /**
    * The sweep template (or any other group name) the arm came from, or null. Plain data: set
-   * from results.json's `table.columns[i].group` when present, or given to buildReportTable.
+   * from results.json's `table.columns[i].template` when present, or given to buildReportTable.
    */
   group: string | null;
   /** Per test set, in table order. */
@@ -52,12 +52,11 @@ function indexEvals(evals: EvalRecord[]): AccuracyIndex {
   return index;
 }
 
-/** The group names results.json carries per arm (an optional string `group` on a table column). */
+/** The sweep template each expanded arm came from, as results.json carries it per column. */
 export function groupsInResults(results: Results): Map<string, string> {
   const groups = new Map<string, string>();
   for (const col of results.table.columns) {
-    const group = (col as unknown as { group?: unknown }).group;
-    if (typeof group === 'string' && group !== '') groups.set(col.arm, group);
+    if (typeof col.template === 'string' && col.template !== '') groups.set(col.arm, col.template);
   }
   return groups;
 }

@@ -195,7 +195,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
     baseline: arm.baseline,
     status: Object.fromEntries(seeds.map((s) => [String(s), isDiverged(arm.name, s) ? 'diverged at epoch 1 batch 3 (loss NaN)' : 'done'])),
     cells: {}, // the report recomputes cells from evals; left empty to prove it does
-    ...(options.groups?.[arm.name] ? { group: options.groups[arm.name] } : {}),
+    ...(options.groups?.[arm.name] ? { template: options.groups[arm.name] } : {}),
   }));
   const results: Results = {
     schema: 'mfx.results', version: 1, title: plan.title, file: plan.file, planHash: plan.hash, backend: 'cpu',

@@ -30,7 +30,7 @@ describe('arm sections', () => {
     expect(orderedColumns(table).map((c) => c.arm)).toEqual(['ref', 'a1', 'a2', 'b1', 'b2', 'solo']);
   });
 
-  it('takes group names from results.json, or from the caller (plain data, for sweeps)', () => {
+  it('takes group names from results.json (the sweep template of each column), or from the caller', () => {
     const fixture = buildFixture({ groups: { hybrid: 'hybrid-*', 'hybrid-nr': 'hybrid-*' } });
     expect([...groupsInResults(fixture.results)]).toEqual([['hybrid', 'hybrid-*'], ['hybrid-nr', 'hybrid-*']]);
     expect(buildReportTable(fixture.results).columns.map((c) => c.group)).toEqual([null, 'hybrid-*', 'hybrid-*']);
