@@ -1,8 +1,9 @@
 // Benchmark: the language server. (1) In process: diagnostics for a 1,000-line document after
 // a change (the server's analysis plus the conversion to LSP diagnostics; target <= 50 ms).
-// (2) Out of process: from spawning the server to its answer to `initialize` (target <= 0.3 s),
-// for the server module alone and for the whole `mfx lsp --stdio` command, from the sources
-// (through tsx) and, when `npm run build` has left dist/, from the compiled build.
+// (2) Out of process: from spawning the server to its answer to `initialize` (target <= 0.3 s)
+// and to its first diagnostics, for the server module alone and for the whole `mfx lsp --stdio`
+// command, from the sources (through tsx) and from the compiled build in dist/ (`npm run bench`
+// builds it first), which is what the installed `mfx` runs.
 // Usage: node --import tsx bench/lsp.ts [lines] [starts]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -73,7 +74,7 @@ async function starts(n: number): Promise<void> {
   const built = resolve(ROOT, 'dist/cli/lsp/server.js');
   if (existsSync(built)) {
     variants.push(['server module, compiled (dist/)', ['--input-type=module', '-e', serverOnly(built)]]);
-    if (existsSync(resolve(ROOT, 'dist/test/lsp/mfx-entry.js'))) variants.push(['mfx lsp --stdio, compiled (dist/)', [resolve(ROOT, 'dist/test/lsp/mfx-entry.js'), 'lsp', '--stdio']]);
+    variants.push(['mfx lsp --stdio, compiled (bin/mfx.js)', [resolve(ROOT, 'bin/mfx.js'), 'lsp', '--stdio']]);
   } else {
     console.log('(no dist/: run `npm run build` first for the compiled figures)');
   }

@@ -32,8 +32,9 @@ export interface TestClient {
   open: (uri: string, text: string, version?: number) => void;
 }
 
-export function startClient(): TestClient {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'lsp', '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+/** Starts `mfx lsp --stdio` from the sources, or with `nodeArgs` (e.g. the compiled bin/mfx.js). */
+export function startClient(nodeArgs: string[] = ['--import', 'tsx', ENTRY, 'lsp', '--stdio'], env: NodeJS.ProcessEnv = process.env): TestClient {
+  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: 'pipe', env });
   let err = '';
   child.stderr.on('data', (b: Buffer) => (err += b.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
