@@ -1,6 +1,60 @@
-// What each statement, layer and activation does, in a few sentences, for hovers and
-// completion details. Usage lines come from the grammar (one home for them).
+// What each statement, layer and activation does, for hovers and completion details. The
+// rows of the user manual's tables (docs/language.md: Settings, Steps, Models) come first; the
+// sentences below stand in where the manual is not installed or has no row. Usage lines come
+// from the grammar (one home for them).
+import { readFileSync } from 'node:fs';
 import { LAYER_USAGE, USAGE } from '../../grammar/forms.js';
+
+/** The manual's sections whose tables describe statement and layer forms. */
+const MANUAL_SECTIONS = new Set(['Settings', 'Steps', 'Models']);
+
+/**
+ * The manual's table rows by keyword: `train` → ["`train N`: N epochs ...", ...]. In Models a
+ * row whose first cell holds several layers (`relu`, `relu6`, ...) is listed under each.
+ */
+export function parseManual(markdown: string): Map<string, string[]> {
+  const rows = new Map<string, string[]>();
+  let section = '';
+  for (const line of markdown.split(/\r?\n/)) {
+    const heading = /^## (.+)$/.exec(line);
+    if (heading) section = heading[1].trim();
+    if (!MANUAL_SECTIONS.has(section) || !line.startsWith('| `')) continue;
+    const cells = line.slice(1, line.endsWith('|') ? -1 : undefined).split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+    if (cells.length < 2) continue;
+    // Links point into the manual, which a hover cannot follow: keep their text.
+    const meaning = cells[1].replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
+    const text = `${cells[0]}: ${meaning}`;
+    const forms = [...cells[0].matchAll(/`([^`]+)`/g)].map((m) => m[1].replace(/^NAME:\s*/, '').split(/\s+/)[0]);
+    // `invert relu6` / `sigmoid` lists arguments after its first form; a layer row lists layers.
+    const keywords = new Set(section === 'Models' ? forms : forms.slice(0, 1));
+    for (const k of keywords) rows.set(k, [...(rows.get(k) ?? []), text]);
+  }
+  return rows;
+}
+
+let manual: Map<string, string[]> | undefined;
+
+/** The installed manual's rows (read once): from the sources (cli/lsp/) or dist/cli/lsp/. */
+function manualRows(keyword: string): string[] {
+  if (!manual) {
+    manual = new Map();
+    for (const up of ['../../docs/language.md', '../../../docs/language.md']) {
+      try {
+        manual = parseManual(readFileSync(new URL(up, import.meta.url), 'utf8'));
+        break;
+      } catch {
+        // not at this level: try the next one up
+      }
+    }
+  }
+  return manual.get(keyword) ?? [];
+}
+
+function describe(usage: string, keyword: string, fallback: string): string {
+  const rows = manualRows(keyword);
+  const body = rows.length > 0 ? rows.map((r) => `- ${r}`).join('\n') : fallback;
+  return `\`\`\`mfx\n${usage}\n\`\`\`\n${body}`;
+}
 
 const STATEMENTS: Record<string, string> = {
   experiment: 'The title of the experiment, shown in the live view and reports (default: the file name).',
@@ -45,13 +99,13 @@ export const ACTIVATION_DOCS: Record<string, string> = {
 /** Markdown for a statement keyword, or null. */
 export function statementDoc(keyword: string): string | null {
   const text = STATEMENTS[keyword];
-  return text === undefined ? null : `\`\`\`mfx\n${USAGE[keyword] ?? keyword}\n\`\`\`\n${text}`;
+  return text === undefined ? null : describe(USAGE[keyword] ?? keyword, keyword, text);
 }
 
 /** Markdown for a layer kind (activations included), or null. */
 export function layerDoc(kind: string): string | null {
   const text = LAYERS[kind] ?? (ACTIVATION_DOCS[kind] && kind !== 'off' ? `Activation layer: ${ACTIVATION_DOCS[kind]}` : undefined);
-  return text === undefined ? null : `\`\`\`mfx\n${LAYER_USAGE[kind] ?? kind}\n\`\`\`\n${text}`;
+  return text === undefined ? null : describe(LAYER_USAGE[kind] ?? kind, kind, text);
 }
 
 /** The one-line usage of a statement, for completion details. */

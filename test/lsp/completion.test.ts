@@ -37,7 +37,7 @@ describe('completion', () => {
     expect(conv?.detail).toBe('NAME: conv FILTERS KxK [stride N] [padding valid|same]');
     expect(conv?.documentation).toMatchObject({ kind: 'markdown', value: expect.stringContaining('2-D convolution') });
     const freeze = complete(doc, a, text.length).find((i) => i.label === 'freeze');
-    expect(freeze?.documentation).toMatchObject({ value: expect.stringContaining('Stop training the selected parameters') });
+    expect(freeze?.documentation).toMatchObject({ value: expect.stringContaining('stop updating the selected parameters') });
   });
 
   it('offers layer kinds in a model block, also after `NAME:`, and conv options', () => {

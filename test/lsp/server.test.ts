@@ -125,7 +125,7 @@ describe('mfx lsp over stdio', () => {
     await c.nextDiagnostics(uri);
     const hoverAt = async (line: number, character: number) =>
       (await c.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character } }))?.contents.value ?? null;
-    expect(await hoverAt(8, 2)).toContain('Train N epochs');
+    expect(await hoverAt(8, 2)).toContain('N epochs with the freezing, inversion and learning rate in force');
     const layer = await hoverAt(1, 3);
     expect(layer).toContain('28×28×1 → 24×24×10');
     expect(layer).toContain('260 parameters');

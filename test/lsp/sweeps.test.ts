@@ -23,7 +23,7 @@ describe('sweeps in the editor', () => {
     expect(hoverText(at('$act;', 2))).toContain('sweep `act` over 2 values: `relu6`, `tanh`');
     expect(hoverText(at('$rate {', 0))).toContain('sweep `rate` over 2 values: `0.01`, `0.03`');
     expect(hoverText(at('sweep rate', 7))).toContain('sweep `rate`');
-    expect(hoverText(at('sweep act', 1))).toContain('becomes one arm per value');
+    expect(hoverText(at('sweep act', 1))).toContain('expands arm templates into one arm per value');
   });
 
   it('goes from `$NAME` to the sweep that defines it', () => {
