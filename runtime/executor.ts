@@ -105,7 +105,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       `Cannot resume ${options.runDir} with a different data subset: it was started with ${describeSubset(subset)}, this command asks for ${describeSubset(options.subset)}. Repeat the original flags or leave them out.`,
     );
   }
-  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset);
+  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset, plan.model);
   dataReady.catch(() => {}); // awaited below, after the backend (whose errors come first)
   const active = await backendReady;
   let data = await dataReady;

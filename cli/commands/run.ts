@@ -9,6 +9,7 @@ import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import type { ReporterKind } from '../reporters/index.js';
 import { compile } from '../../compiler/index.js';
+import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
 import { planHash } from '../../compiler/plan-hash.js';
@@ -122,7 +123,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   } catch (err) {
     throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
   }
-  const { plan: compiled, diagnostics } = compile(text, file);
+  const { plan: compiled, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo });
   if (diagnostics.length > 0) {
     ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
   }
@@ -146,7 +147,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   // A new run's data starts loading now too (file reads and gunzip off the main thread), so it
   // overlaps the imports and the backend's start; a resumed run's subset is its folder's.
   const { loadRunData } = await import('../../runtime/run-data.js');
-  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset) : undefined;
+  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset, plan.model) : undefined;
   dataLoading?.catch(() => {}); // awaited inside executePlan
 
   // Ink draws no live frames under CI (it asks is-in-ci too), so a CI log gets the plain lines.

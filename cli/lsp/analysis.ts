@@ -3,10 +3,11 @@
 // from the same parser and compiler as `mfx check`, so the editor shows exactly its findings.
 import type { ArmDecl, Diagnostic, Program } from '../../grammar/index.js';
 import { parse } from '../../grammar/index.js';
-import { compileProgram, programModel } from '../../compiler/index.js';
+import { compileProgram, dataOf, programModel } from '../../compiler/index.js';
 import type { DatasetSpec, ModelSpec } from '../../compiler/plan.js';
 import { collectSettings, type Settings } from '../../compiler/settings.js';
 import { testSetCatalogue } from '../../compiler/test-sets.js';
+import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 
 export interface Analysis {
   text: string;
@@ -27,11 +28,12 @@ export interface Analysis {
 
 export function analyze(text: string, file: string): Analysis {
   const parsed = parse(text, file);
-  const compiled = compileProgram(parsed.ast, text, file, parsed.diagnostics);
+  // The dataset reader `mfx check` uses: shapes and class counts from the IDX headers.
+  const compiled = compileProgram(parsed.ast, text, file, parsed.diagnostics, { datasetInfo: readDatasetInfo });
   // The compiler's own settings pass, again, with its diagnostics discarded (compile has them):
   // the facts are needed even when the file does not compile.
   const settings = collectSettings(parsed.ast.statements, file, []);
-  const model = programModel(settings.model, parsed.diagnostics).model;
+  const model = programModel(settings.model, parsed.diagnostics, dataOf(settings, readDatasetInfo, [])).model;
   return {
     text,
     file,

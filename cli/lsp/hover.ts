@@ -41,7 +41,8 @@ function selectorSummary(model: ModelSpec, glob: string): string {
 function testSetSummary(a: Analysis, glob: string): string {
   const names = matchGlob(glob, a.testSets);
   if (names.length === 0) return `\`${glob}\` matches no test set of this dataset`;
-  const [h, w] = [28, 28];
+  // The cuts scale with the images: the model's input shape is the data's.
+  const [h, w] = a.model ? a.model.inputShape : [28, 28];
   return [...names.map((n) => `- \`${n}\`: ${describeTestSet(n, h, w)}`), '', `Each: ${testSetSize(a.settings.dataset)}.`].join('\n');
 }
 
