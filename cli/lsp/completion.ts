@@ -7,9 +7,8 @@ import type { CompletionItem } from 'vscode-languageserver/node.js';
 import { CompletionItemKind } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Setting, Statement } from '../../grammar/index.js';
-import { LAYER_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from '../../grammar/index.js';
+import { ACTIVATION_LAYERS, LAYER_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from '../../grammar/index.js';
 import { NAMED_MODELS } from '../../compiler/models.js';
-import { ACTIVATIONS } from '../../compiler/schedule.js';
 import { DATASETS, isSetting, OPTIMIZER_OPTIONS, settingKeyword } from '../../compiler/settings.js';
 import { testSetFamily } from '../../compiler/test-sets.js';
 import type { Analysis } from './analysis.js';
@@ -86,7 +85,7 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
     if (forAt >= 0) return atListElement(c, forAt + 1) ? selectors(c, a) : [];
     return c.args.length === 1 ? [keyword('for', 'only for some parameters')] : [];
   },
-  invert: (c) => (c.args.length === 0 ? [...ACTIVATIONS, 'off'].map((x) => ({ label: x, kind: CompletionItemKind.EnumMember, detail: ACTIVATION_DOCS[x] })) : []),
+  invert: (c) => (c.args.length === 0 ? [...ACTIVATION_LAYERS, 'off'].map((x) => ({ label: x, kind: CompletionItemKind.EnumMember, detail: ACTIVATION_DOCS[x] })) : []),
   sweep: (c) => (c.args.length === 1 ? [keyword('in', 'then the values: [a, b, ...]')] : []),
   eval: (c, a) => {
     if (c.args.some((t) => t.image === 'as')) return [];

@@ -3,7 +3,11 @@
 // sentences below stand in where the manual is not installed or has no row. Usage lines come
 // from the grammar (one home for them).
 import { readFileSync } from 'node:fs';
-import { LAYER_USAGE, USAGE } from '../../grammar/forms.js';
+import { LAYER_USAGE as LAYERS_USAGE, USAGE as STATEMENTS_USAGE } from '../../grammar/forms.js';
+
+// Looked up by any word the cursor is on.
+const USAGE: Readonly<Record<string, string>> = STATEMENTS_USAGE;
+const LAYER_USAGE: Readonly<Record<string, string>> = LAYERS_USAGE;
 
 /** The manual's sections whose tables describe statement and layer forms. */
 const MANUAL_SECTIONS = new Set(['Settings', 'Steps', 'Models']);

@@ -6,6 +6,7 @@ import type { Span, SweepSetting } from '../../grammar/index.js';
 import { matchGlob } from '../../compiler/globs.js';
 import type { ModelSpec } from '../../compiler/plan.js';
 import { resolveSelector } from '../../compiler/selectors.js';
+import { parseTestSetName } from '../../compiler/test-sets.js';
 import { describeTestSet } from '../../runtime/data/test-sets.js';
 import { type Analysis, testSetSize } from './analysis.js';
 import { rangeOf } from './convert.js';
@@ -43,7 +44,11 @@ function testSetSummary(a: Analysis, glob: string): string {
   if (names.length === 0) return `\`${glob}\` matches no test set of this dataset`;
   // The cuts scale with the images: the model's input shape is the data's.
   const [h, w] = a.model ? a.model.inputShape : [28, 28];
-  return [...names.map((n) => `- \`${n}\`: ${describeTestSet(n, h, w)}`), '', `Each: ${testSetSize(a.settings.dataset)}.`].join('\n');
+  const line = (n: string) => {
+    const parsed = parseTestSetName(n);
+    return `- \`${n}\`${parsed ? `: ${describeTestSet(parsed.variant, h, w)}` : ''}`;
+  };
+  return [...names.map(line), '', `Each: ${testSetSize(a.settings.dataset)}.`].join('\n');
 }
 
 function sweepSummary(s: SweepSetting): string {

@@ -103,7 +103,7 @@ describe('datasets of any shape and class count', () => {
 describe('bad data is a clear error naming the file', () => {
   it('a label above the class count the model declares (data changed after compiling)', async () => {
     // The compiler learns 10 classes; the runtime is then handed a plan for 10 classes while a label says 12.
-    const { loadRunData } = await import('../../runtime/run-data.js');
+    const { loadRunData } = await import('../../runtime/run/run-data.js');
     const c = classPatternContents({ classes: 10, train: 20, test: 10, size: 28 });
     const labels = Array.from({ length: 20 }, (_, i) => (i === 5 ? 12 : i % 10));
     const data = writeIdxFolder({ ...c, trainLabels: idxLabelsBytes(labels) });
