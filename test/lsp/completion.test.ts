@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../cli/lsp/analysis.js';
 import { complete } from '../../cli/lsp/completion.js';
+import { NAMED_MODELS } from '../../compiler/models.js';
 
 function labelsAt(marked: string): string[] {
   const offset = marked.indexOf('|');
@@ -63,7 +64,8 @@ describe('completion', () => {
 
   it('completes arguments per statement', () => {
     expect(labelsAt('dataset |')).toEqual(['mnist', 'fashion-mnist', 'idx']);
-    expect(labelsAt('model |')).toEqual(['reference', 'lenet5']);
+    expect(labelsAt('model |')).toEqual(Object.keys(NAMED_MODELS));
+    expect(labelsAt('model |')).toEqual(expect.arrayContaining(['reference', 'lenet5']));
     expect(labelsAt('optimizer |')).toEqual(['sgd', 'adam']);
     expect(labelsAt('optimizer adam lr 0.01 |')).toEqual(['beta1', 'beta2', 'epsilon']);
     expect(labelsAt('optimizer adam lr |')).toEqual([]);
