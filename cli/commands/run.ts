@@ -16,6 +16,7 @@ import type { Plan } from '../../compiler/plan.js';
 import type { Subset } from '../../runtime/events.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/choices.js';
 import { BackendError } from '../../runtime/backend/errors.js';
+import { backendProblemText } from '../format/backend-problem.js';
 import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-folder.js';
 import { TensorFileError } from '../../runtime/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
@@ -86,7 +87,8 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 
 /** One paragraph for errors the user can act on; anything else is a bug and propagates. */
 function asUserError(err: unknown): unknown {
-  if (err instanceof BackendError || err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
+  if (err instanceof BackendError) return new UserError(backendProblemText(err.backend, err.problem));
+  if (err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   return err;
 }
@@ -96,7 +98,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command('run')
     .description('Run an experiment: train every arm for every seed, evaluate, and write a run folder')
     .argument('<file>', 'the .mfx experiment')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (see `mfx backends`)').choices(BACKEND_CHOICES).default('auto'))
     .option('--out <dir>', 'run folder (default runs/<title>-<time>)')
     .option('--resume <dir>', 'continue an interrupted run from its last completed epoch')
     .option('--train-subset <n>', 'use only the first N training images', positiveInt('--train-subset'))

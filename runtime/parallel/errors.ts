@@ -1,15 +1,15 @@
 // Errors thrown in a worker thread arrive as plain data; the ones the CLI explains to the user
 // (bad data, run folder, backend, damaged files) are rebuilt as their own classes.
 import { DataError } from '../data/errors.js';
-import { BackendError } from '../backend/errors.js';
+import { BackendError, type BackendProblem } from '../backend/errors.js';
 import { RunFolderError } from '../run-folder.js';
 import { TensorFileError } from '../tensor-file.js';
 import type { SerializedError } from './messages.js';
 
 export function serializeError(err: unknown): SerializedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string };
-  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path };
+  const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string; problem?: BackendProblem };
+  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, problem: e.problem };
 }
 
 export function deserializeError(s: SerializedError): Error {
@@ -19,7 +19,7 @@ export function deserializeError(s: SerializedError): Error {
       err = new DataError(s.message, s.path);
       break;
     case 'BackendError':
-      err = new BackendError(s.message, s.backend ?? '');
+      err = new BackendError(s.problem ?? { kind: 'load-failed', detail: s.message }, s.backend ?? '');
       break;
     case 'RunFolderError':
       err = new RunFolderError(s.message);

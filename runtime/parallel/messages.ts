@@ -3,6 +3,7 @@ import type { Plan } from '../../compiler/plan.js';
 import type { EvalRecord } from '../results.js';
 import type { RunEvent, Subset } from '../events.js';
 import type { BackendName } from '../backend/select.js';
+import type { BackendProblem } from '../backend/errors.js';
 import type { CacheIdentity } from '../state-cache.js';
 import type { PrefixState } from '../shared-prefix.js';
 import type { SharedRunData } from '../run-data.js';
@@ -36,6 +37,7 @@ export interface SerializedError {
   reason?: string;
   backend?: string;
   path?: string;
+  problem?: BackendProblem;
 }
 
 export type FromWorker =
