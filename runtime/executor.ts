@@ -399,7 +399,7 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
       switch (step.kind) {
         case 'train': {
           const firstEpoch = i === startStep ? epochsDone + 1 : 1;
-          const features = firstEpoch <= step.epochs ? prepareFeatureCache(net, data.train, step.trainable, ctx.featureCacheBytes, warn, { store: ctx.featureCaches, arm, stepIndex: i, seed }) : undefined;
+          const features = firstEpoch <= step.epochs ? await prepareFeatureCache(net, data.train, step.trainable, ctx.featureCacheBytes, warn, { store: ctx.featureCaches, arm, stepIndex: i, seed }) : undefined;
           for (let epoch = firstEpoch; epoch <= step.epochs; epoch++) {
             const outcome = await runEpoch(ctx, net, optimizer, arm.name, seed, i, step, epoch, features);
             if (outcome.kind === 'aborted') {
@@ -433,7 +433,7 @@ export async function runArm(ctx: ArmContext, arm: ArmSpec, seed: number): Promi
         case 'eval':
           for (const testSet of step.testSets) {
             // Test sets come from the Plan's seed, so every repeat is scored on the same images.
-            const r = evaluate(net, data.testSet(testSet, plan.seed), step.feature);
+            const r = await evaluate(net, data.testSet(testSet, plan.seed), step.feature);
             const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n };
             armEvals.push(record);
             emit({ type: 'eval-result', ...record });
