@@ -11,6 +11,7 @@ import { registerRun } from './commands/run.js';
 import { registerData } from './commands/data.js';
 import { registerReport } from './commands/report.js';
 import { registerCompare } from './commands/compare.js';
+import { registerBackends } from './commands/backends.js';
 
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
@@ -22,6 +23,7 @@ const REGISTRARS: CommandRegistrar[] = [
   registerData,
   registerReport,
   registerCompare,
+  registerBackends,
 ];
 
 function packageVersion(): string {

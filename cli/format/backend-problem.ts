@@ -2,13 +2,15 @@
 import { summary, type BackendProblem } from '../../runtime/backend/errors.js';
 import type { BackendName } from '../../runtime/backend/choices.js';
 
-const INSTALL: Record<BackendName, string> = {
-  webgpu: 'npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0',
-  'tensorflow-gpu':
-    'npm install @tensorflow/tfjs-node-gpu@4.22.0 (Linux x64 only; the install downloads libtensorflow 2.9.1, which needs CUDA 11.2 and cuDNN 8.1 and does not run on CUDA 12 or later)',
-  tensorflow: 'npm install @tensorflow/tfjs-node@4.22.0 (the install downloads libtensorflow 2.9.1, so it needs internet access)',
-  wasm: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0',
-  cpu: 'npm install @tensorflow/tfjs-backend-cpu@4.22.0',
+const INSTALL: Record<BackendName, { cmd: string; note?: string }> = {
+  webgpu: { cmd: 'npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0' },
+  'tensorflow-gpu': {
+    cmd: 'npm install @tensorflow/tfjs-node-gpu@4.22.0',
+    note: 'Linux x64 only; its install downloads libtensorflow 2.9.1, which needs CUDA 11.2 and cuDNN 8.1 and fails on CUDA 12 or later (webgpu is the GPU backend that installs)',
+  },
+  tensorflow: { cmd: 'npm install @tensorflow/tfjs-node@4.22.0', note: 'its install downloads libtensorflow 2.9.1, so it needs internet access' },
+  wasm: { cmd: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0' },
+  cpu: { cmd: 'npm install @tensorflow/tfjs-backend-cpu@4.22.0' },
 };
 
 const OTHERS = 'or choose another with --backend auto|wasm|cpu';
@@ -21,8 +23,8 @@ function driverNote(nvidiaDriver: string | null): string {
 export function backendRemedy(backend: string, problem: BackendProblem): string {
   switch (problem.kind) {
     case 'package-missing': {
-      const cmd = backend in INSTALL ? INSTALL[backend as BackendName] : `npm install ${problem.packages.join(' ')}`;
-      return `Install it with \`${cmd}\`, ${OTHERS}.`;
+      const install = backend in INSTALL ? INSTALL[backend as BackendName] : { cmd: `npm install ${problem.packages.join(' ')}` };
+      return `Install it with \`${install.cmd}\`${install.note ? ` (${install.note})` : ''}, ${OTHERS}.`;
     }
     case 'load-failed':
       return `Check the package installation (\`npm ls\`), ${OTHERS}.`;
