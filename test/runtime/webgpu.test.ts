@@ -1,0 +1,70 @@
+// webgpu parity: a few training steps (all layers; then frozen convolutions, inverted features,
+// a reset head and the frozen-feature cache) and evaluations on webgpu give the cpu backend's
+// losses, weights and accuracies within 1e-3 relative (float32 on a GPU sums in another order).
+// With no GPU here, Dawn runs on its OpenGL backend over Mesa's software renderer, through the
+// test-only MFX_WEBGPU_ALLOW_SOFTWARE=1 (needs libegl1, libgl1-mesa-dri, libegl-mesa0: .ci/run).
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../runtime/backend/select.js';
+import { findAdapter } from '../../runtime/backend/webgpu.js';
+import { summary } from '../../runtime/backend/errors.js';
+import { createNetwork, disposeNetwork, forwardCut } from '../../runtime/model/network.js';
+import { initialValues } from '../../runtime/model/init.js';
+import { Optimizer } from '../../runtime/training/optimizer.js';
+import { trainEpoch } from '../../runtime/training/train-epoch.js';
+import { evaluate } from '../../runtime/evaluate.js';
+import { buildFeatureCache } from '../../runtime/feature-cache.js';
+import { ALL_PARAMS, FC_PARAMS, syntheticImages, tinyModel } from './helpers/tiny-plan.js';
+
+process.env.MFX_WEBGPU_ALLOW_SOFTWARE = '1';
+const found = await findAdapter(process.env);
+const skipReason = found.ok ? '' : ` (skipped: webgpu unavailable here: ${summary(found.problem)})`;
+
+const RELATIVE = 1e-3;
+const INVERTED = { kind: 'inverted', activation: 'relu6' } as const;
+
+async function scenario(backend: 'cpu' | 'webgpu') {
+  await initBackend(backend);
+  expect(tf.getBackend()).toBe(backend);
+  const spec = tinyModel();
+  const net = createNetwork(spec, 5);
+  const optimizer = new Optimizer({ kind: 'sgd', lr: 0.1, momentum: 0.5 });
+  const losses: number[] = [];
+  const data = syntheticImages(32, 9);
+  const test = syntheticImages(40, 4);
+  const onBatch = (_b: number, _n: number, loss: number) => void losses.push(loss);
+  const common = { net, optimizer, data, batchSize: 8, lr: 0.1, seed: 1, onBatch };
+  await trainEpoch({ ...common, trainable: ALL_PARAMS, feature: { kind: 'model' }, stepIndex: 0, epoch: 1 });
+  const pretrained = await evaluate(net, test, { kind: 'model' });
+  // freeze conv*, invert relu6, reset fc*: train the head on cached inverted features.
+  for (const name of FC_PARAMS) {
+    const p = spec.params.find((q) => q.name === name)!;
+    tf.tidy(() => net.params.get(name)!.assign(tf.tensor(initialValues(p, 5, 'reset'), p.shape, 'float32')));
+    optimizer.clear(name);
+  }
+  const features = await buildFeatureCache(net, data, forwardCut(spec)!);
+  for (const epoch of [1, 2]) await trainEpoch({ ...common, trainable: FC_PARAMS, feature: INVERTED, features, stepIndex: 1, epoch });
+  const final = await evaluate(net, test, INVERTED);
+  const weights = Object.fromEntries([...net.params].map(([n, v]) => [n, Array.from(v.dataSync())]));
+  disposeNetwork(net);
+  optimizer.dispose();
+  return { losses, weights, pretrained, final };
+}
+
+describe('webgpu backend', () => {
+  it(`trains, inverts, caches features and evaluates like cpu within 1e-3 relative${skipReason}`, { skip: !found.ok, timeout: 120_000 }, async () => {
+    const cpu = await scenario('cpu');
+    const gpu = await scenario('webgpu');
+    expect(gpu.losses.length).toBe(12);
+    gpu.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `loss ${i}`).toBeLessThanOrEqual(RELATIVE * Math.abs(cpu.losses[i])));
+    for (const name of ALL_PARAMS) {
+      const scale = Math.max(...cpu.weights[name].map(Math.abs));
+      const diff = Math.max(...gpu.weights[name].map((v, i) => Math.abs(v - cpu.weights[name][i])));
+      expect(diff, name).toBeLessThanOrEqual(RELATIVE * scale);
+    }
+    for (const key of ['pretrained', 'final'] as const) {
+      expect(Math.abs(gpu[key].accuracy - cpu[key].accuracy), `${key} accuracy`).toBeLessThanOrEqual(1 / cpu[key].n);
+      expect(Math.abs(gpu[key].loss - cpu[key].loss), `${key} loss`).toBeLessThanOrEqual(RELATIVE * cpu[key].loss);
+    }
+  });
+});
