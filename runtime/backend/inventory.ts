@@ -1,11 +1,11 @@
 // Every backend, whether it loads on this machine, why not, and the device it would use: the
-// data behind `mfx backends`. Each backend is really initialised (webgpu: the adapter is found,
-// no device is created), so "loads" means what `--backend NAME` would find.
+// data behind `mfx backends`. Each backend is really initialised (webgpu: adapter and device),
+// so "loads" means what `--backend NAME` would find.
 import { BACKEND_NAMES, type BackendName } from './choices.js';
 import type { BackendProblem } from './errors.js';
-import { tryBackend } from './select.js';
+import { problemOf, tryBackend } from './select.js';
 import { inspectGpuSystem, type GpuSystem } from './gpu-system.js';
-import { findAdapter, softwareAllowed, type GpuAdapterFacts } from './webgpu.js';
+import { activateWebgpu, softwareAllowed, type GpuAdapterFacts } from './webgpu.js';
 
 export interface BackendStatus {
   name: BackendName;
@@ -40,10 +40,12 @@ function adapterText(a: GpuAdapterFacts): string {
 
 async function statusOf(name: BackendName, env: NodeJS.ProcessEnv): Promise<BackendStatus> {
   if (name === 'webgpu') {
-    const found = await findAdapter(env);
-    return found.ok
-      ? { name, problem: null, device: adapterText(found.facts), adapter: found.facts }
-      : { name, problem: found.problem, device: null, adapter: null };
+    try {
+      const facts = await activateWebgpu(env); // the device too, as a run would create it
+      return { name, problem: null, device: adapterText(facts), adapter: facts };
+    } catch (err) {
+      return { name, problem: problemOf(name, err), device: null, adapter: null };
+    }
   }
   const problem = await tryBackend(name);
   return { name, problem, device: problem ? null : DEVICE[name], adapter: null };
