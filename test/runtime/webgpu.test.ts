@@ -18,21 +18,26 @@ import { Optimizer } from '../../runtime/training/optimizer.js';
 import { trainEpoch } from '../../runtime/training/train-epoch.js';
 import { evaluate } from '../../runtime/evaluate.js';
 import { buildFeatureCache } from '../../runtime/feature-cache.js';
+import type { OptimizerSpec } from '../../compiler/plan.js';
 import { ALL_PARAMS, FC_PARAMS, syntheticImages, tinyModel } from './helpers/tiny-plan.js';
 
 process.env.MFX_WEBGPU_ALLOW_SOFTWARE = '1';
 const found = await findAdapter(process.env);
 const skipReason = found.ok ? '' : ` (skipped: webgpu unavailable here: ${summary(found.problem)})`;
+// Visible in the default reporter too, which shows only a count of skipped tests.
+if (!found.ok) console.warn(`test/runtime/webgpu.test.ts skipped: webgpu unavailable here: ${summary(found.problem)}; .ci/run installs Mesa's EGL/GL (README, Backends)`);
 
 const RELATIVE = 1e-3;
-const INVERTED = { kind: 'inverted', activation: 'relu6' } as const;
 
-async function scenario(backend: 'cpu' | 'webgpu') {
+type Setup = { activation: 'relu6' | 'sigmoid' | 'tanh'; optimizer: OptimizerSpec };
+
+async function scenario(backend: 'cpu' | 'webgpu', setup: Setup) {
+  const INVERTED = { kind: 'inverted', activation: setup.activation } as const;
   await initBackend(backend);
   expect(tf.getBackend()).toBe(backend);
   const spec = tinyModel();
   const net = createNetwork(spec, 5);
-  const optimizer = new Optimizer({ kind: 'sgd', lr: 0.1, momentum: 0.5 });
+  const optimizer = new Optimizer(setup.optimizer);
   const losses: number[] = [];
   const data = syntheticImages(32, 9);
   const test = syntheticImages(40, 4);
@@ -56,9 +61,13 @@ async function scenario(backend: 'cpu' | 'webgpu') {
 }
 
 describe('webgpu backend', () => {
-  it(`trains, inverts, caches features and evaluates like cpu within 1e-3 relative${skipReason}`, { skip: !found.ok, timeout: 120_000 }, async () => {
-    const cpu = await scenario('cpu');
-    const gpu = await scenario('webgpu');
+  const SETUPS: Setup[] = [
+    { activation: 'relu6', optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.5 } },
+    { activation: 'sigmoid', optimizer: { kind: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } },
+  ];
+  it.each(SETUPS)(`trains, inverts ($activation), caches features and evaluates like cpu within 1e-3 relative ($optimizer.kind)${skipReason}`, { skip: !found.ok, timeout: 120_000 }, async (setup) => {
+    const cpu = await scenario('cpu', setup);
+    const gpu = await scenario('webgpu', setup);
     expect(gpu.losses.length).toBe(12);
     gpu.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `loss ${i}`).toBeLessThanOrEqual(RELATIVE * Math.abs(cpu.losses[i])));
     for (const name of ALL_PARAMS) {
