@@ -60,8 +60,9 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
         vars,
       );
     });
-    // The loss and the optimiser read values synchronously: make that possible on webgpu.
-    await settle([value, ...Object.values(grads), ...vars]);
+    // The loss (and the JavaScript optimiser update) read values synchronously: make that
+    // possible on webgpu, where the update itself runs on the device and reads nothing.
+    await settle(req.optimizer.runsOnDevice() ? [value] : [value, ...Object.values(grads), ...vars]);
     const lossValue = value.dataSync()[0];
     if (Number.isFinite(lossValue)) {
       const named: Record<string, tf.Tensor> = {};
@@ -71,6 +72,7 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
     tf.dispose([value, ...Object.values(grads)]);
     if (!Number.isFinite(lossValue)) {
       await settle(net.params.values()); // the checkpoint written next reads them
+      await req.optimizer.settle();
       return { kind: 'diverged', batch: b + 1, loss: lossValue };
     }
     lossSum += lossValue * (end - start);
@@ -78,5 +80,6 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
   }
   // Checkpoints and weights files after the epoch read every parameter synchronously.
   await settle(net.params.values());
+  await req.optimizer.settle();
   return { kind: 'done', meanLoss: lossSum / data.n, images: data.n };
 }

@@ -45,6 +45,7 @@ async function scenario(backend: 'cpu' | 'webgpu', setup: Setup) {
   const common = { net, optimizer, data, batchSize: 8, lr: 0.1, seed: 1, onBatch };
   await trainEpoch({ ...common, trainable: ALL_PARAMS, feature: { kind: 'model' }, stepIndex: 0, epoch: 1 });
   const pretrained = await evaluate(net, test, { kind: 'model' });
+  optimizer.restore(optimizer.save()); // a checkpoint round trip (webgpu: state leaves the device and returns)
   // freeze conv*, invert relu6, reset fc*: train the head on cached inverted features.
   for (const name of FC_PARAMS) {
     const p = spec.params.find((q) => q.name === name)!;
