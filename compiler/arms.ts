@@ -5,6 +5,7 @@ import type { ArmDecl, Diagnostic, Span, Statement, Step } from '../grammar/inde
 import { makeDiagnostic } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { isSetting, settingKeyword } from './settings.js';
+import type { ArmTemplate } from './sweeps.js';
 
 export interface ArmSource {
   name: string;
@@ -12,9 +13,11 @@ export interface ArmSource {
   steps: Step[];
   span: Span | null;
   nameSpan: Span | null;
+  /** For an arm expanded from a sweep template: the template's name and the variables' values. */
+  template?: ArmTemplate;
 }
 
-export function splitArms(statements: Statement[], diagnostics: Diagnostic[]): ArmSource[] {
+export function splitArms(statements: Statement[], diagnostics: Diagnostic[], templates: ReadonlyMap<ArmDecl, ArmTemplate> = new Map()): ArmSource[] {
   const prefix: Step[] = [];
   const suffix: Step[] = [];
   const arms: ArmDecl[] = [];
@@ -45,12 +48,12 @@ export function splitArms(statements: Statement[], diagnostics: Diagnostic[]): A
     }
   }
   if (arms.length === 0) return [{ name: 'main', steps: prefix, span: null, nameSpan: null }];
-  return arms.map((arm) => ({
-    name: arm.name.text,
-    steps: [...prefix, ...armSteps(arm, diagnostics), ...suffix],
-    span: arm.span,
-    nameSpan: arm.name.span,
-  }));
+  return arms.map((arm) => {
+    const source: ArmSource = { name: arm.name.text, steps: [...prefix, ...armSteps(arm, diagnostics), ...suffix], span: arm.span, nameSpan: arm.name.span };
+    const template = templates.get(arm);
+    if (template) source.template = template;
+    return source;
+  });
 }
 
 function armSteps(arm: ArmDecl, diagnostics: Diagnostic[]): Step[] {

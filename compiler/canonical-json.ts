@@ -6,6 +6,8 @@ export function canonicalJson(value: unknown, omit?: ReadonlySet<string>): strin
   if (value === null || value === undefined) return 'null';
   if (typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
+    // Lists of names and numbers (parameter lists, shapes) print as JSON prints them.
+    if (value.every((x) => typeof x === 'string' || typeof x === 'number')) return JSON.stringify(value);
     let s = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) s += ',';

@@ -11,6 +11,7 @@ import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
 import { planHash } from './plan-hash.js';
 import { lowerArm } from './schedule.js';
 import { collectSettings } from './settings.js';
+import { expandSweeps } from './sweeps.js';
 import { attachStateKeys, setupKey, sharedPrefixLengths } from './state-keys.js';
 import { testSetCatalogue } from './test-sets.js';
 import { lineStarts, positionAt } from './positions.js';
@@ -56,8 +57,10 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
         ? namedModel(m.name.text, m.name.span, INPUT_SHAPE, CLASSES)
         : blockModel(m.layers, m.span, INPUT_SHAPE, CLASSES);
   diagnostics.push(...modelResult.diagnostics);
-  // 3. arms: prefix + arm body + trailing evals per arm, names unique.
-  const armSources = splitArms(ast.statements, diagnostics);
+  // 3. sweeps: arm templates expanded into ordinary arms; then arms: prefix + arm body +
+  // trailing evals per arm, names unique.
+  const expansion = expandSweeps(ast.statements, settings.sweeps, (offset) => positionAt(starts, offset).line, diagnostics);
+  const armSources = splitArms(expansion.statements, diagnostics, expansion.templates);
   const model = modelResult.model;
   if (!model) return finish(null, diagnostics);
 
@@ -88,12 +91,17 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
       sharedPrefix: shared[i],
     };
     if (l.arm.span) arm.source = sourceRef(l.arm.span);
+    if (l.arm.template) {
+      arm.template = l.arm.template.name;
+      arm.bindings = l.arm.template.bindings;
+    }
     // Only for files that otherwise compile: with errors around, a missing eval is most
     // likely one that failed to parse, and the warning would be noise.
     const hasErrors = diagnostics.some((d) => d.severity === 'error');
     if (!hasErrors && l.reportLabel === null && l.steps.length > 0) {
       diagnostics.push(
-        makeDiagnostic(D.emptyArm, l.arm.nameSpan ?? { offset: 0, length: 0 }, [l.arm.name], {
+        // Expanded arms share their template's position: one warning names the template.
+        makeDiagnostic(D.emptyArm, l.arm.nameSpan ?? { offset: 0, length: 0 }, [l.arm.template?.name ?? l.arm.name], {
           hint: 'add `eval pmnist.*` (inside the arm, or after the arms for all of them)',
         }),
       );

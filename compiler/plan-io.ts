@@ -45,6 +45,13 @@ const arr =
     if (!Array.isArray(v)) fail(p, 'expected an array');
     (v as unknown[]).forEach((x, i) => item(x, `${p}[${i}]`));
   };
+/** An object whose every value passes `item` (e.g. name → rate). */
+const record =
+  (item: Check): Check =>
+  (v, p) => {
+    const o = obj(v, p);
+    for (const [k, x] of Object.entries(o)) item(x, `${p}.${k}`);
+  };
 const oneOf =
   (...values: readonly unknown[]): Check =>
   (v, p) => {
@@ -104,12 +111,12 @@ const model = shape({
 });
 const step = union(
   {
-    train: { epochs: int, pretrain: bool, alternate: bool, feature, trainable: arr(str), frozen: arr(str), trainableCount: int, lr: num },
+    train: { epochs: int, pretrain: bool, alternate: bool, feature, trainable: arr(str), frozen: arr(str), trainableCount: int, lr: num, rates: optional(record(num)) },
     freeze: { params: arr(str) },
     unfreeze: { params: arr(str) },
     reset: { params: arr(str) },
     invert: { feature },
-    lr: { lr: num },
+    lr: { lr: num, params: optional(arr(str)) },
     eval: { testSets: arr(str), label: str, snapshot: bool, feature },
     save: { path: str },
     load: { path: str },
@@ -135,6 +142,8 @@ const planShape = shape({
       baseline: nullable(shape({ arm: str, label: str, reason: oneOf('named', 'baseline-arm', 'snapshot') })),
       sharedPrefix: int,
       source: sourceRef,
+      template: optional(str),
+      bindings: optional(record(str)),
     }),
   ),
   warnings: arr(str),

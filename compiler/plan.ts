@@ -89,13 +89,20 @@ export type StepSpec = (
       trainable: string[];
       frozen: string[];
       trainableCount: number; // number of scalar parameters updated
+      /** The learning rate of every trainable parameter without a rate of its own. */
       lr: number;
+      /**
+       * Trainable parameters whose rate differs from `lr` (set by `lr X for SEL`), name → rate;
+       * absent when every trainable parameter trains at `lr`.
+       */
+      rates?: Record<string, number>;
     }
   | { kind: 'freeze'; params: string[] }
   | { kind: 'unfreeze'; params: string[] }
   | { kind: 'reset'; params: string[] }
   | { kind: 'invert'; feature: FeatureTransform }
-  | { kind: 'lr'; lr: number }
+  /** `lr X` sets every parameter's rate; `lr X for SEL` (with `params`) only the matched ones'. */
+  | { kind: 'lr'; lr: number; params?: string[] }
   | {
       kind: 'eval';
       testSets: string[]; // concrete names, e.g. pmnist.hcut
@@ -136,6 +143,13 @@ export interface ArmSpec {
   /** Number of leading steps identical (same stateKey) to an earlier arm's: computed once. */
   sharedPrefix: number;
   source?: SourceRef;
+  /**
+   * For an arm expanded from a sweep template (`arm hybrid-$act { ... }`): the template's name
+   * as written. Expanded arms of one template are consecutive; reports group them by it.
+   */
+  template?: string;
+  /** With `template`: each variable's value as written, in sweep order (`{ act: 'relu6' }`). */
+  bindings?: Record<string, string>;
 }
 
 export interface Plan {

@@ -36,6 +36,8 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   const frozen = new Set<string>();
   let feature: FeatureTransform = { kind: 'model' };
   let lr = ctx.lr;
+  /** Rates set by `lr X for SEL`, per parameter; cleared by a plain `lr X`. */
+  const ownRates = new Map<string, number>();
   let inverted = false;
   let trained = false;
   // An even `train N alternate` whose last epoch saw the model's own features, until an eval or another train step.
@@ -84,6 +86,11 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         trained = true; // even when the count was rejected: no "eval before training" on top
         endedOnOwnFeatures = s.alternate && n !== null && n % 2 === 0 ? { span: s.span, epochs: n } : null;
         if (n === null) break;
+        const rates: Record<string, number> = {};
+        for (const p of trainable) {
+          const own = ownRates.get(p.name);
+          if (own !== undefined && own !== lr) rates[p.name] = own;
+        }
         steps.push({
           kind: 'train',
           epochs: n,
@@ -94,6 +101,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           frozen: inModelOrder(frozen, model),
           trainableCount: trainable.reduce((a, p) => a + p.size, 0),
           lr,
+          ...(Object.keys(rates).length > 0 ? { rates } : {}),
           source,
         });
         epochs += n;
@@ -135,20 +143,21 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         break;
       }
       case 'lr': {
-        if (s.selectors.length > 0) {
-          const from = s.selectors[0].span;
-          const last = s.selectors[s.selectors.length - 1].span;
-          diagnostics.push(
-            makeDiagnostic(D.notSupportedYet, { offset: from.offset, length: last.offset + last.length - from.offset }, ['a per-parameter learning rate (`lr X for SEL`)'], {
-              hint: 'write `lr X` to change the rate of every parameter',
-            }),
-          );
+        const v = checkNumber(s.value, 'the learning rate', 'positive', diagnostics);
+        if (s.selectors.length === 0) {
+          if (v === null) break;
+          lr = v;
+          ownRates.clear();
+          steps.push({ kind: 'lr', lr, source });
           break;
         }
-        const v = checkNumber(s.value, 'the learning rate', 'positive', diagnostics);
-        if (v === null) break;
-        lr = v;
-        steps.push({ kind: 'lr', lr, source });
+        const params = select(s.selectors);
+        if (!params || v === null) break;
+        if (params.every((p) => frozen.has(p))) {
+          diagnostics.push(makeDiagnostic(D.lrForFrozen, s.span, [describeNames(params)], { hint: 'unfreeze them before or after this line, or select trainable parameters' }));
+        }
+        for (const p of params) ownRates.set(p, v);
+        steps.push({ kind: 'lr', lr: v, params, source });
         break;
       }
       case 'eval': {
@@ -192,6 +201,11 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   labelEvals(evals, diagnostics);
   insertSnapshot(steps, ctx.testSets);
   return steps;
+}
+
+/** `conv1.weight, conv1.bias, ...`, shortened after a few names. */
+function describeNames(names: string[]): string {
+  return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`;
 }
 
 function headOf(span: Span, word: string): { offset: number; length: number } {

@@ -2,7 +2,7 @@
 // settings after the first step, and unknown datasets/optimizers. Guarantees to later phases
 // a complete Settings record (possibly with defaults standing in for rejected values).
 import { basename, dirname, extname, resolve } from 'node:path';
-import type { Diagnostic, ModelBlockSetting, ModelRefSetting, Name, Setting, Span, Statement } from '../grammar/index.js';
+import type { Diagnostic, ModelBlockSetting, ModelRefSetting, Name, Setting, Span, Statement, SweepSetting } from '../grammar/index.js';
 import { didYouMean, makeDiagnostic } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { checkNumber } from './numbers.js';
@@ -21,11 +21,13 @@ export interface Settings {
   seed: number;
   repeat: number;
   baseline: Name | null;
+  /** The `sweep` lines, in the order written (names unique). */
+  sweeps: SweepSetting[];
   /** The `dataset` line was rejected (the default stands in). */
   datasetRejected: boolean;
 }
 
-const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'seed', 'repeat', 'baseline']);
+const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'seed', 'repeat', 'baseline', 'sweep']);
 
 export function isSetting(s: Statement): s is Setting {
   return SETTING_KINDS.has(s.kind);
@@ -50,6 +52,7 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
     seed: 1,
     repeat: 1,
     baseline: null,
+    sweeps: [],
     datasetRejected: false,
   };
   const first = new Map<string, Span>();
@@ -60,6 +63,8 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
       continue;
     }
     const keyword = settingKeyword(s);
+    // Sweeps may repeat, one per variable: `sweep act` twice is the duplicate.
+    const key = s.kind === 'sweep' ? `sweep ${s.name.text}` : keyword;
     if (firstStep) {
       diagnostics.push(
         makeDiagnostic(D.settingAfterStep, headSpan(s, keyword), [keyword], {
@@ -69,17 +74,17 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
       );
       continue;
     }
-    const earlier = first.get(keyword);
+    const earlier = first.get(key);
     if (earlier) {
       diagnostics.push(
-        makeDiagnostic(D.duplicateSetting, headSpan(s, keyword), [keyword], {
+        makeDiagnostic(D.duplicateSetting, s.kind === 'sweep' ? s.name.span : headSpan(s, keyword), [key], {
           hint: 'remove one of them',
           related: [{ message: 'first set here', offset: earlier.offset, length: earlier.length }],
         }),
       );
       continue;
     }
-    first.set(keyword, headSpan(s, keyword));
+    first.set(key, s.kind === 'sweep' ? s.name.span : headSpan(s, keyword));
     applySetting(s, out, file, diagnostics);
   }
   return out;
@@ -114,6 +119,9 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
       return;
     case 'baseline':
       out.baseline = s.arm;
+      return;
+    case 'sweep':
+      out.sweeps.push(s);
       return;
   }
 }

@@ -27,8 +27,9 @@ export interface Glob {
 
 export interface NumberLit {
   kind: 'number';
+  /** NaN for a sweep placeholder (`$rate`), which only arms may hold; the compiler substitutes it. */
   value: number;
-  /** As written (`1e-3`), so the formatter does not rewrite numbers. */
+  /** As written (`1e-3`, or `$rate` in an arm template), so the formatter does not rewrite numbers. */
   raw: string;
   span: Span;
 }
@@ -63,6 +64,8 @@ export interface OptimizerSetting { kind: 'optimizer'; name: Name; options: Opti
 /** `batch N`, `seed N`, `repeat N`. */
 export interface NumberSetting { kind: 'batch' | 'seed' | 'repeat'; value: NumberLit; span: Span }
 export interface BaselineSetting { kind: 'baseline'; arm: Name; span: Span }
+/** `sweep act in [relu6, tanh]`: values all numbers or all names (the compiler checks). */
+export interface SweepSetting { kind: 'sweep'; name: Name; values: (NumberLit | Name)[]; span: Span }
 
 export type Setting =
   | ExperimentSetting
@@ -71,7 +74,8 @@ export type Setting =
   | ModelBlockSetting
   | OptimizerSetting
   | NumberSetting
-  | BaselineSetting;
+  | BaselineSetting
+  | SweepSetting;
 
 // ---- steps ----
 export interface TrainStep { kind: 'train'; pretrain: boolean; epochs: NumberLit; alternate: boolean; span: Span }
@@ -79,13 +83,17 @@ export interface TrainStep { kind: 'train'; pretrain: boolean; epochs: NumberLit
 export interface SelectStep { kind: 'freeze' | 'unfreeze' | 'reset'; selectors: Glob[]; span: Span }
 /** `invert relu6`; `invert off` has activation `off`. */
 export interface InvertStep { kind: 'invert'; activation: Name; span: Span }
-/** `lr X` or (room to grow) `lr X for SEL, ...`. */
+/** `lr X` (every parameter) or `lr X for SEL, ...` (the matched parameters only). */
 export interface LrStep { kind: 'lr'; value: NumberLit; selectors: Glob[]; span: Span }
 export interface EvalStep { kind: 'eval'; testSets: Glob[]; label: Name | null; span: Span }
 export interface SaveStep { kind: 'save' | 'load'; path: StringLit; span: Span }
 
 export type Step = TrainStep | SelectStep | InvertStep | LrStep | EvalStep | SaveStep;
 
+/**
+ * An arm. Inside an arm (and in its name) names, globs and numbers may hold sweep placeholders
+ * (`$act`): such an arm is a template that the compiler expands into one arm per combination.
+ */
 export interface ArmDecl { kind: 'arm'; name: Name; body: Statement[]; span: Span }
 
 export type Statement = Setting | Step | ArmDecl;

@@ -14,6 +14,7 @@ import type {
   StringLit,
 } from './ast.js';
 import type { Diagnostic } from './diagnostic.js';
+import { hasPlaceholder, isSweepName, isTemplateName, isWholePlaceholder } from './placeholders.js';
 import { makeDiagnostic } from './diagnostic.js';
 import { ACTIVATION_LAYERS, LAYER_KEYWORDS, PLANNED_LAYERS, PLANNED_STATEMENTS, STATEMENT_KEYWORDS } from './keywords.js';
 import type { RawBlock, RawItem, RawStatement } from './raw.js';
@@ -32,6 +33,8 @@ class ArgReader {
     start: number,
     private readonly usage: string,
     private readonly diags: Diagnostic[],
+    /** Inside an arm (and for an arm's name): sweep placeholders (`$act`) may stand for arguments. */
+    private readonly placeholders = false,
   ) {
     this.i = start;
   }
@@ -50,6 +53,26 @@ class ArgReader {
 
   private hint(): string {
     return `usage: ${this.usage}`;
+  }
+
+  /** A Word holding a `$` where placeholders are not allowed: reported, true. */
+  private misplacedPlaceholder(what: string, t: IToken | undefined): boolean {
+    if (this.failed || this.placeholders || !t || t.tokenType.name !== 'Word' || !hasPlaceholder(t.image)) return false;
+    this.failed = true;
+    this.diags.push(
+      makeDiagnostic(S.wrongArgument, tokenSpan(t), [this.label, what, t.image], {
+        hint: 'a sweep placeholder (`$NAME`) stands for a value only inside an arm and in arm names',
+      }),
+    );
+    return true;
+  }
+
+  missingArgument(what: string): null {
+    return this.missing(what);
+  }
+
+  wrongArgument(what: string, token: IToken): null {
+    return this.wrong(what, token);
   }
 
   private missing(what: string): null {
@@ -82,6 +105,12 @@ class ArgReader {
   }
 
   number(what: string): NumberLit | null {
+    const next = this.peek();
+    if (this.placeholders && next?.tokenType.name === 'Word' && isWholePlaceholder(next.image)) {
+      this.i++;
+      return { kind: 'number', value: Number.NaN, raw: next.image, span: tokenSpan(next) };
+    }
+    if (this.misplacedPlaceholder(what, next)) return null;
     const t = this.take('NumberLit', what);
     return t && { kind: 'number', value: Number(t.image), raw: t.image, span: tokenSpan(t) };
   }
@@ -90,12 +119,37 @@ class ArgReader {
   name(what: string): Name | null {
     if (this.failed) return null;
     const next = this.args[this.i];
-    if (next && next.tokenType.name === 'Word' && !isPlainName(next.image)) return this.wrong(`${what} (letters, digits, \`_\`, \`-\`)`, next);
+    if (this.misplacedPlaceholder(what, next)) return null;
+    const ok = (text: string) => isPlainName(text) || (this.placeholders && isTemplateName(text));
+    if (next && next.tokenType.name === 'Word' && !ok(next.image)) return this.wrong(`${what} (letters, digits, \`_\`, \`-\`)`, next);
     const t = this.take('Word', what);
     return t && { kind: 'name', text: t.image, span: tokenSpan(t) };
   }
 
+  /** A sweep's name: letters, digits and `_` (no `-`, so `$act-$rate` reads unambiguously). */
+  sweepName(what: string): Name | null {
+    if (this.failed) return null;
+    const next = this.args[this.i];
+    if (next && next.tokenType.name === 'Word' && !isSweepName(next.image)) return this.wrong(`${what} (letters, digits, \`_\`; no \`-\`)`, next);
+    const t = this.take('Word', what);
+    return t && { kind: 'name', text: t.image, span: tokenSpan(t) };
+  }
+
+  /** `[V, V, ...]`: numbers or plain names (at least one). */
+  valueList(what: string): (NumberLit | Name)[] | null {
+    if (!this.take('LBracket', '`[` and a list of values')) return null;
+    const values: (NumberLit | Name)[] = [];
+    do {
+      const t = this.peek();
+      const v = t?.tokenType.name === 'NumberLit' ? this.number(what) : this.name(what);
+      if (!v) return null;
+      values.push(v);
+    } while (this.comma());
+    return this.take('RBracket', '`,` or `]` after a value') && values;
+  }
+
   glob(what: string): Glob | null {
+    if (this.misplacedPlaceholder(what, this.peek())) return null;
     const t = this.take('Word', what);
     return t && { kind: 'glob', text: t.image, span: tokenSpan(t) };
   }
@@ -233,6 +287,7 @@ const USAGE: Record<string, string> = {
   seed: 'seed N',
   repeat: 'repeat N',
   baseline: 'baseline ARM',
+  sweep: 'sweep NAME in [V, V, ...]',
   arm: 'arm NAME { steps }',
   pretrain: 'pretrain N',
   train: 'train N [alternate]',
@@ -240,7 +295,7 @@ const USAGE: Record<string, string> = {
   unfreeze: 'unfreeze SEL[, SEL...]',
   reset: 'reset SEL[, SEL...]',
   invert: 'invert relu6 | sigmoid | tanh | relu | off',
-  lr: 'lr X',
+  lr: 'lr X [for SEL, SEL...]',
   eval: 'eval SET[, SET...] [as LABEL]',
   save: 'save "path"',
   load: 'load "path"',
@@ -264,7 +319,8 @@ function buildStatement(stmt: RawStatement, context: 'top' | 'arm', diags: Diagn
     return null;
   }
   if (reportUnterminated(stmt, diags)) return null;
-  const r = new ArgReader(stmt, 0, USAGE[head], diags);
+  // Placeholders stand for arguments of the steps in an arm, and in an arm's name.
+  const r = new ArgReader(stmt, 0, USAGE[head], diags, context === 'arm' || head === 'arm');
 
   if (head === 'arm') return buildArm(stmt, r, span, context, diags);
   if (head === 'model' && stmt.block) {
@@ -332,6 +388,16 @@ function buildSimple(head: string, r: ArgReader, span: Span): Statement | null {
     case 'baseline': {
       const arm = r.name('an arm name');
       return arm && { kind: 'baseline', arm, span };
+    }
+    case 'sweep': {
+      const name = r.sweepName('a sweep name');
+      if (!name) return null;
+      if (!r.keyword('in')) {
+        const next = r.peek();
+        return next ? r.wrongArgument('`in`', next) : r.missingArgument('`in [values]`');
+      }
+      const values = r.valueList('a number or a name');
+      return values && { kind: 'sweep', name, values, span };
     }
     case 'pretrain':
     case 'train': {

@@ -65,4 +65,5 @@ export { SyntaxDiagnostics } from './syntax-diagnostics.js';
 export { closest, didYouMean, editDistance } from './suggest.js';
 export { assertNever } from './ast.js';
 export { print } from './printer.js';
+export { hasPlaceholder, isWholePlaceholder, placeholdersIn, substitutePlaceholders } from './placeholders.js';
 export { ACTIVATION_LAYERS, LAYER_KEYWORDS, STATEMENT_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from './keywords.js';

@@ -1,6 +1,6 @@
 // The words that start statements and layers. Kept in one place for "did you mean" and docs.
 
-export const SETTING_KEYWORDS = ['experiment', 'dataset', 'model', 'optimizer', 'batch', 'seed', 'repeat', 'baseline'] as const;
+export const SETTING_KEYWORDS = ['experiment', 'dataset', 'model', 'optimizer', 'batch', 'seed', 'repeat', 'baseline', 'sweep'] as const;
 export const STEP_KEYWORDS = ['pretrain', 'train', 'freeze', 'unfreeze', 'reset', 'invert', 'lr', 'eval', 'save', 'load'] as const;
 export const STATEMENT_KEYWORDS: readonly string[] = [...SETTING_KEYWORDS, ...STEP_KEYWORDS, 'arm'];
 
@@ -9,7 +9,6 @@ export const LAYER_KEYWORDS: readonly string[] = ['conv', 'dense', 'pool', 'drop
 
 /** Words reserved for the language's "room to grow": recognised, and rejected as not yet supported. */
 export const PLANNED_STATEMENTS: Readonly<Record<string, string>> = {
-  sweep: 'expanding a setting into arms, e.g. `sweep lr in [0.01, 0.1]`',
   head: 'a second head, e.g. `head missing { ... }`',
   combine: 'combining heads at the logits, e.g. `combine sum`',
 };

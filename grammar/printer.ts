@@ -158,6 +158,8 @@ export function printLine(item: Exclude<Item, { kind: 'arm' } | { kind: 'model-b
       return `${item.kind} ${item.value.raw}`;
     case 'baseline':
       return `baseline ${item.arm.text}`;
+    case 'sweep':
+      return `sweep ${item.name.text} in [${item.values.map((v) => (v.kind === 'number' ? v.raw : v.text)).join(', ')}]`;
     case 'train':
       return `${item.pretrain ? 'pretrain' : 'train'} ${item.epochs.raw}${item.alternate ? ' alternate' : ''}`;
     case 'freeze':

@@ -27,10 +27,13 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
 /** `5x5`: kernel sizes (before NumberLit so `5x5` is one token). */
 export const SizeLit = createToken({ name: 'SizeLit', pattern: /\d+x\d+/, categories: [Argument, StrayStart] });
 export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, categories: [Argument, StrayStart] });
-/** Identifiers and globs: letters, digits, `_`, `-` (not first), `*`, `?`, and one `.part`. */
+/**
+ * Identifiers and globs: letters, digits, `_`, `-` (not first), `*`, `?`, and one `.part`; `$`
+ * starts a sweep placeholder (`$act`, `hybrid-$act-$rate`), accepted by the forms only in arms.
+ */
 export const Word = createToken({
   name: 'Word',
-  pattern: /[A-Za-z_*?][A-Za-z0-9_*?-]*(?:\.[A-Za-z0-9_*?-]+)?/,
+  pattern: /[A-Za-z_*?$][A-Za-z0-9_*?$-]*(?:\.[A-Za-z0-9_*?$-]+)?/,
   categories: [Argument],
 });
 

@@ -507,6 +507,7 @@ async function runEpoch(
     trainable: step.trainable,
     feature,
     lr: step.lr,
+    rates: step.rates,
     seed,
     stepIndex,
     epoch,

@@ -47,7 +47,10 @@ export function buildTable(plan: Plan, evals: EvalRecord[], status: Record<strin
     }
     const armStatus: Record<string, string> = {};
     for (const seed of plan.seeds) armStatus[String(seed)] = status[arm.name]?.[String(seed)] ?? 'not run';
-    columns.push({ arm: arm.name, label, baseline: arm.baseline, status: armStatus, cells });
+    const column: ArmColumn = { arm: arm.name, label, baseline: arm.baseline, status: armStatus, cells };
+    if (arm.template !== undefined) column.template = arm.template;
+    if (arm.bindings) column.bindings = arm.bindings;
+    columns.push(column);
   }
   const used = plan.testSets.filter((t) => columns.some((c) => c.cells[t]));
   return { testSets: used, columns };

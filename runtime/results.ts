@@ -40,6 +40,9 @@ export interface ArmColumn {
   /** Per seed: `done`, or why this arm has no numbers for that seed (e.g. diverged at epoch 3 batch 17). */
   status: Record<string, string>;
   cells: Record<string, TableCell>; // keyed by test set
+  /** For an arm expanded from a sweep template: the template's name and the variables' values (see ArmSpec). */
+  template?: string;
+  bindings?: Record<string, string>;
 }
 
 export interface ResultsTable {

@@ -35,7 +35,7 @@ export function describeStep(step: StepSpec): string {
     case 'invert':
       return step.feature.kind === 'inverted' ? `invert ${step.feature.activation}` : 'invert off';
     case 'lr':
-      return `lr ${step.lr}`;
+      return step.params ? `lr ${step.lr} for ${describeParams(step.params)}` : `lr ${step.lr}`;
     case 'eval':
       return `eval ${step.testSets.join(', ')} as ${step.label}${step.feature.kind === 'inverted' ? ` (${featureText(step.feature)})` : ''}`;
     case 'save':

@@ -86,17 +86,19 @@ export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEst
   out.push(`  seeds      ${plan.seeds.join(', ')}${plan.repeat > 1 ? ` (repeat ${plan.repeat})` : ''}`);
   out.push(`  test sets  ${plan.testSets.length > 0 ? testSetSummary(plan, plan.testSets) : 'none'}`);
   out.push(`  hash       ${plan.hash.slice(0, 12)}`);
-  for (const arm of plan.arms) {
+  plan.arms.forEach((arm, index) => {
     const epochs = arm.steps.reduce((a, s) => a + (s.kind === 'train' ? s.epochs : 0), 0);
     const baseline = arm.baseline ? `${arm.baseline.arm}/${arm.baseline.label} (${baselineReason(arm.baseline.reason)})` : 'none';
     out.push('');
-    out.push(`${p.bold(`arm ${arm.name}`)}  ${epochs} epoch${epochs === 1 ? '' : 's'}, reports ${arm.reportLabel ?? 'nothing'}, baseline ${baseline}`);
+    if (arm.template !== undefined && plan.arms[index - 1]?.template !== arm.template) out.push(describeTemplate(plan, index), '');
+    const bound = arm.bindings ? `  ${p.dim(Object.entries(arm.bindings).map(([k, v]) => `$${k}=${v}`).join(' '))}` : '';
+    out.push(`${p.bold(`arm ${arm.name}`)}${bound}  ${epochs} epoch${epochs === 1 ? '' : 's'}, reports ${arm.reportLabel ?? 'nothing'}, baseline ${baseline}`);
     if (arm.sharedPrefix > 0) out.push(p.dim(`  first ${arm.sharedPrefix} step${arm.sharedPrefix === 1 ? '' : 's'} shared with an earlier arm (computed once)`));
     arm.steps.forEach((s, i) => {
       const shared = i < arm.sharedPrefix ? p.dim(' (shared)') : '';
       out.push(`  ${String(i + 1).padStart(2)}  ${describeStep(s, plan)}${shared}`);
     });
-  }
+  });
   if (work) {
     out.push('');
     out.push(describeWork(plan, work, p));
@@ -107,6 +109,16 @@ export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEst
     for (const w of plan.warnings) out.push(`  ${w}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** `template hybrid-$act-$rate: 8 arms, $act in [relu, ...] × $rate in [0.01, 0.03]`, before its first arm. */
+function describeTemplate(plan: Plan, first: number): string {
+  const template = plan.arms[first].template!;
+  const arms: Plan['arms'] = [];
+  for (let i = first; i < plan.arms.length && plan.arms[i].template === template; i++) arms.push(plan.arms[i]);
+  const variables = Object.keys(arms[0].bindings ?? {});
+  const values = variables.map((v) => `$${v} in [${[...new Set(arms.map((a) => a.bindings?.[v]))].join(', ')}]`);
+  return `template ${template}: ${arms.length} arm${arms.length === 1 ? '' : 's'}, ${values.join(' × ')}`;
 }
 
 function baselineReason(reason: 'named' | 'baseline-arm' | 'snapshot'): string {
@@ -145,13 +157,24 @@ function params(names: string[]): string {
   return summarizeParams(names).join(', ');
 }
 
+/** `lr 0.01`, or with per-parameter rates each trainable group's: `lr 0.001 (conv1, conv2), 0.01 (fc1, fc2)`. */
+export function rates(s: Extract<StepSpec, { kind: 'train' }>): string {
+  if (!s.rates) return `lr ${s.lr}`;
+  const groups = new Map<number, string[]>();
+  for (const name of s.trainable) {
+    const rate = s.rates[name] ?? s.lr;
+    groups.set(rate, [...(groups.get(rate) ?? []), name]);
+  }
+  return `lr ${[...groups].map(([rate, names]) => `${rate} (${params(names)})`).join(', ')}`;
+}
+
 function describeStep(s: StepSpec, plan: Plan): string {
   switch (s.kind) {
     case 'train': {
       const head = `${s.pretrain ? 'pretrain' : 'train'} ${s.epochs}${s.alternate ? ' alternate' : ''}`;
       const frozen = s.frozen.length > 0 ? `, frozen ${params(s.frozen)}` : '';
       const feat = s.alternate ? `alternating ${feature(s.feature)} / own features` : feature(s.feature);
-      return `${head.padEnd(20)} ${formatCount(s.trainableCount)} trainable (${params(s.trainable)})${frozen}; lr ${s.lr}; ${feat}`;
+      return `${head.padEnd(20)} ${formatCount(s.trainableCount)} trainable (${params(s.trainable)})${frozen}; ${rates(s)}; ${feat}`;
     }
     case 'freeze':
     case 'unfreeze':
@@ -160,7 +183,7 @@ function describeStep(s: StepSpec, plan: Plan): string {
     case 'invert':
       return `${'invert'.padEnd(20)} ${s.feature.kind === 'model' ? 'off: back to the model\'s own activation' : `${s.feature.activation}, complemented`}`;
     case 'lr':
-      return `${'lr'.padEnd(20)} ${s.lr}`;
+      return `${'lr'.padEnd(20)} ${s.lr}${s.params ? ` for ${params(s.params)}` : ''}`;
     case 'eval':
       return `${`eval as ${s.label}`.padEnd(20)} ${testSetSummary(plan, s.testSets)} on ${feature(s.feature)}${s.snapshot ? ' (the pretrained snapshot)' : ''}`;
     case 'save':

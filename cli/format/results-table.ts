@@ -89,20 +89,34 @@ function baselineName(column: ArmColumn): string {
   return `${b.arm}@${b.label}`;
 }
 
-/** The table as lines of text (no trailing newline), with its legend and per-arm notes. */
-export function formatResultsTable(table: ResultsTable, options: TableFormatOptions): string[] {
-  const { paint } = options;
-  const columns = table.columns;
-  if (columns.length === 0 || table.testSets.length === 0) return ['(no results)'];
-  const labelWidth = Math.max('test set'.length, ...table.testSets.map((s) => s.length));
-  const groups = columns.map((c) => buildGroup(c, table.testSets, paint));
+/**
+ * Consecutive columns that belong together: the arms of one sweep template, split further by the
+ * value of its first variable when it has several (one row block per `$act`); other arms run
+ * together without a heading.
+ */
+export function groupColumns(columns: ArmColumn[]): { heading: string | null; columns: ArmColumn[] }[] {
+  const key = (c: ArmColumn): string | null => {
+    if (c.template === undefined) return null;
+    const vars = Object.entries(c.bindings ?? {});
+    return vars.length >= 2 ? `${c.template}, $${vars[0][0]} = ${vars[0][1]}` : c.template;
+  };
+  const out: { heading: string | null; columns: ArmColumn[] }[] = [];
+  for (const c of columns) {
+    const heading = key(c);
+    const last = out[out.length - 1];
+    if (last && last.heading === heading) last.columns.push(c);
+    else out.push({ heading, columns: [c] });
+  }
+  return out;
+}
 
-  // Pack arm groups greedily into blocks that fit the width (at least one group per block).
+/** Packs arm groups greedily into blocks that fit the width (at least one group per block). */
+function packBlocks(groups: Group[], labelWidth: number, width: number): Group[][] {
   const blocks: Group[][] = [];
   let current: Group[] = [];
   let used = labelWidth;
   for (const g of groups) {
-    if (current.length > 0 && used + GAP + g.width > options.width) {
+    if (current.length > 0 && used + GAP + g.width > width) {
       blocks.push(current);
       current = [];
       used = labelWidth;
@@ -111,12 +125,24 @@ export function formatResultsTable(table: ResultsTable, options: TableFormatOpti
     used += GAP + g.width;
   }
   blocks.push(current);
+  return blocks;
+}
 
+/** The table as lines of text (no trailing newline), with its legend and per-arm notes. */
+export function formatResultsTable(table: ResultsTable, options: TableFormatOptions): string[] {
+  const { paint } = options;
+  const columns = table.columns;
+  if (columns.length === 0 || table.testSets.length === 0) return ['(no results)'];
+  const labelWidth = Math.max('test set'.length, ...table.testSets.map((s) => s.length));
   const lines: string[] = [];
-  blocks.forEach((block, i) => {
-    if (i > 0) lines.push('');
-    lines.push(...renderBlock(block, table.testSets, labelWidth, paint));
-  });
+  for (const section of groupColumns(columns)) {
+    const groups = section.columns.map((c) => buildGroup(c, table.testSets, paint));
+    packBlocks(groups, labelWidth, options.width).forEach((block, i) => {
+      if (lines.length > 0) lines.push('');
+      if (section.heading !== null && i === 0) lines.push(paint.bold(section.heading));
+      lines.push(...renderBlock(block, table.testSets, labelWidth, paint));
+    });
+  }
 
   const withBaseline = columns.filter((c) => c.baseline !== null);
   if (withBaseline.length > 0) {

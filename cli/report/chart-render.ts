@@ -8,6 +8,32 @@ import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 
+/**
+ * Compiles a Vega-Lite spec to the Vega spec report.html renders in the browser: the same
+ * chart, with its legend entries made clickable (and faded while hidden through `hiddenSignal`).
+ */
+export function compileForBrowser(spec: TopLevelSpec, hiddenSignal: string): vega.Spec {
+  const compiled = vegaLite.compile(spec).spec as vega.Spec;
+  const faded = { signal: `indexof(${hiddenSignal}, datum.value) >= 0 ? 0.3 : 1` };
+  const visit = (node: { legends?: vega.Legend[]; marks?: unknown[] }) => {
+    for (const legend of node.legends ?? []) {
+      const encode = (legend.encode ??= {});
+      for (const part of ['symbols', 'labels'] as const) {
+        const block = (encode[part] ??= {});
+        block.interactive = true;
+        const update = ((block as { update?: Record<string, unknown> }).update ??= {});
+        update.opacity = faded;
+        update.cursor = { value: 'pointer' };
+      }
+    }
+    for (const mark of node.marks ?? []) {
+      if (mark && typeof mark === 'object' && (mark as { type?: string }).type === 'group') visit(mark as typeof node);
+    }
+  };
+  visit(compiled as typeof compiled & { legends?: vega.Legend[] });
+  return compiled;
+}
+
 /** Renders a Vega-Lite spec to a standalone SVG document. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const compiled = vegaLite.compile(spec).spec;

@@ -13,10 +13,18 @@ function renderBlock(block: Block): string {
       return block.text;
     case 'list':
       return block.items.map((i) => `- ${i}`).join('\n');
+    case 'facts':
+      return block.rows.map(([name, value]) => `- ${name}: ${value}`).join('\n');
     case 'table': {
       const align = block.header.map((_, i) => (block.align?.[i] === 'right' ? '---:' : '---'));
       const lines = [`| ${block.header.map(cell).join(' | ')} |`, `| ${align.join(' | ')} |`];
-      for (const row of block.rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
+      // A section heading is a row with its title in bold in the first cell (GFM has no row groups).
+      let next = 0;
+      for (const section of block.sections ?? [{ title: null, rows: block.rows.length }]) {
+        if (section.title !== null) lines.push(`| **${cell(section.title)}** |${' |'.repeat(block.header.length - 1)}`);
+        for (const row of block.rows.slice(next, next + section.rows)) lines.push(`| ${row.map(cell).join(' | ')} |`);
+        next += section.rows;
+      }
       return lines.join('\n');
     }
     case 'figure':

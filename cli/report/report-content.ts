@@ -1,9 +1,10 @@
 // What report.md / report.html say, as document blocks: the run's identity, the results
-// table (talk's Table 1 layout, one column group per arm), the Delta intervals, every
+// (accuracy and Delta tables, one row per arm, baselines first), the Delta intervals, every
 // evaluation per seed, the charts, the sample images and the notes.
 import type { Results } from '../../runtime/results.js';
 import type { Block, ReportDocument } from './document.js';
 import { accuracyText, deltaText, durationText, percent, points, subsetText } from './number-format.js';
+import { armSections, baselineArms, orderedColumns } from './arm-sections.js';
 import type { ReportColumn, ReportTable } from './report-table.js';
 import { testSetLabel } from './test-set-label.js';
 
@@ -12,6 +13,8 @@ export interface ReportFigure {
   file: string; // relative to the run folder
   svg?: string;
   png?: Buffer;
+  /** The chart as a Vega spec, rendered interactively by report.html. */
+  vega?: unknown;
 }
 
 export interface ReportInput {
@@ -30,63 +33,113 @@ export const EXCLUDES_ZERO_MARK = '*';
 function baselineText(col: ReportColumn): string {
   const b = col.baseline;
   if (!b) return 'none';
-  if (b.reason === 'snapshot') return `its own \`${b.label}\` snapshot`;
-  return `\`${b.arm}\` (${b.label})`;
+  if (b.reason === 'snapshot') return `own \`${b.label}\` snapshot`;
+  return b.label === col.label ? `\`${b.arm}\`` : `\`${b.arm}\` (${b.label})`;
 }
 
-function resultsTable(table: ReportTable): Block {
-  const header = ['test set'];
-  const align: ('left' | 'right')[] = ['left'];
-  for (const col of table.columns) {
-    header.push(`${col.arm} acc. %`);
-    align.push('right');
-    if (col.baseline) {
-      header.push(`${col.arm} Δ pts`);
-      align.push('right');
-    }
+/** Rows in report order (baselines first, sweep templates together) with their section headings. */
+function sectionedRows(table: ReportTable, columns: ReportColumn[], row: (col: ReportColumn) => string[]) {
+  const sections = armSections(table)
+    .map((s) => ({ title: s.title, columns: s.columns.filter((c) => columns.includes(c)) }))
+    .filter((s) => s.columns.length > 0);
+  // Headings only when there is more than one section; arms in no group are then `other arms`.
+  const headed = sections.length > 1;
+  return {
+    rows: sections.flatMap((s) => s.columns.map(row)),
+    sections: sections.map((s) => ({ title: headed ? (s.title ?? 'other arms') : null, rows: s.columns.length })),
+  };
+}
+
+/** Accuracy: one row per arm, one column per test set (fits any number of arms). */
+function accuracyTable(table: ReportTable): Block {
+  const labels = new Set(table.columns.map((c) => c.label));
+  const withLabel = labels.size > 1;
+  const header = ['arm', ...(withLabel ? ['eval'] : []), ...table.testSets.map(testSetLabel)];
+  const { rows, sections } = sectionedRows(table, table.columns, (col) => [
+    col.arm,
+    ...(withLabel ? [`\`${col.label}\``] : []),
+    ...col.cells.map((cell) => accuracyText(cell.accuracy)),
+  ]);
+  const align = header.map((_, i): 'left' | 'right' => (i < (withLabel ? 2 : 1) ? 'left' : 'right'));
+  return { kind: 'table', id: 'accuracy-table', header, rows, align, rowHeaders: true, sections };
+}
+
+/** Delta: one row per arm with a baseline, one column per test set, and what it is measured against. */
+function deltaTable(table: ReportTable): Block | null {
+  const columns = table.columns.filter((c) => c.baseline);
+  if (columns.length === 0) return null;
+  const header = ['arm', 'against', ...table.testSets.map(testSetLabel)];
+  const { rows, sections } = sectionedRows(table, columns, (col) => [
+    col.arm,
+    baselineText(col),
+    ...col.cells.map((cell) => {
+      const d = cell.delta;
+      return d ? `${deltaText(d.stat)}${d.interval?.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}` : '—';
+    }),
+  ]);
+  const align = header.map((_, i): 'left' | 'right' => (i < 2 ? 'left' : 'right'));
+  return { kind: 'table', id: 'delta-table', header, rows, align, rowHeaders: true, sections };
+}
+
+function orderText(table: ReportTable): string {
+  const first = baselineArms(table).size > 0;
+  const grouped = table.columns.some((c) => c.group !== null);
+  if (first && grouped) return '. Arms that others are measured against come first, then each sweep template\'s arms together.';
+  if (first) return '. Arms that others are measured against come first.';
+  return grouped ? '. Each sweep template\'s arms are listed together.' : '.';
+}
+
+function resultsBlocks(table: ReportTable): Block[] {
+  const seeds = table.seeds;
+  const labels = [...new Set(table.columns.map((c) => c.label))];
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text:
+        `Accuracy (%) per arm and test set${seeds.length > 1 ? ', mean ± sample standard deviation over seeds' : ''}` +
+        (labels.length === 1 ? `, of each arm's eval \`${labels[0]}\`` : '') +
+        orderText(table),
+    },
+    accuracyTable(table),
+  ];
+  const delta = deltaTable(table);
+  if (delta) {
+    blocks.push({
+      kind: 'paragraph',
+      text:
+        'Δ (percentage points): gain over the arm\'s baseline on the same test set, paired by seed' +
+        (seeds.length > 1 ? `, mean ± std of the per-seed differences; \`${EXCLUDES_ZERO_MARK}\`: its 95% confidence interval excludes 0.` : '.'),
+    });
+    blocks.push(delta);
   }
-  const rows = table.testSets.map((testSet, i) => {
-    const row = [`\`${testSet}\``];
-    for (const col of table.columns) {
-      const cell = col.cells[i];
-      row.push(accuracyText(cell.accuracy));
-      if (col.baseline) {
-        const d = cell.delta;
-        row.push(d ? `${deltaText(d.stat)}${d.interval?.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}` : '—');
-      }
-    }
-    return row;
-  });
-  return { kind: 'table', header, rows, align };
+  return blocks;
 }
 
 function intervalBlocks(table: ReportTable): Block[] {
-  const withBaseline = table.columns.filter((c) => c.baseline);
+  const withBaseline = orderedColumns(table).filter((c) => c.baseline);
   if (withBaseline.length === 0) {
     return [{ kind: 'paragraph', text: 'No arm has a baseline, so there is no Delta. Name one with `baseline NAME`, call an arm `baseline`, or add a `pretrain` step.' }];
   }
-  const rows: string[][] = [];
-  for (const col of withBaseline) {
-    for (const cell of col.cells) {
-      const d = cell.delta;
-      if (!d) {
-        rows.push([col.arm, `\`${cell.testSet}\``, '0', '—', '— (no paired seed)', '—']);
-        continue;
-      }
-      const ci = d.interval ? `[${points(d.interval.lower)}, ${points(d.interval.upper)}]` : '— (one seed)';
-      const excl = d.interval ? (d.interval.excludesZero ? `yes ${EXCLUDES_ZERO_MARK}` : 'no') : '—';
-      rows.push([col.arm, `\`${cell.testSet}\``, String(d.seeds.length), points(d.stat.mean), ci, excl]);
-    }
-  }
+  const all = table.seeds.length;
+  const intervalText = (cell: ReportColumn['cells'][number]): string => {
+    const d = cell.delta;
+    if (!d) return '— (no paired seed)';
+    if (!d.interval) return '— (one seed)';
+    const ci = `[${points(d.interval.lower)}, ${points(d.interval.upper)}]${d.interval.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}`;
+    return d.seeds.length < all ? `${ci} (${d.seeds.length} seeds)` : ci;
+  };
+  const { rows, sections } = sectionedRows(table, withBaseline, (col) => [col.arm, ...col.cells.map(intervalText)]);
+  const header = ['arm', ...table.testSets.map(testSetLabel)];
   const blocks: Block[] = [
     {
       kind: 'paragraph',
       text:
         'Delta = accuracy minus the baseline\'s accuracy on the same test set, computed per seed (paired) and then averaged. ' +
-        'The 95% confidence interval is the Student t-interval on the per-seed differences: mean ± t(0.975, n − 1) · s / √n. ' +
+        'The 95% confidence interval (in points) is the Student t-interval on the per-seed differences: mean ± t(0.975, n − 1) · s / √n, ' +
+        `over ${all === 1 ? 'the one seed' : `all ${all} seeds unless a cell says fewer`}. ` +
         `\`${EXCLUDES_ZERO_MARK}\` marks an interval that excludes 0.`,
     },
-    { kind: 'table', header: ['arm', 'test set', 'seeds', 'Delta pts', '95% CI pts', 'excludes 0'], rows, align: ['left', 'left', 'right', 'right', 'right', 'left'] },
+    { kind: 'table', id: 'interval-table', header, rows, sections, rowHeaders: true, align: header.map((_, i) => (i === 0 ? 'left' : 'right')) },
   ];
   if (table.seeds.length < 2) {
     blocks.push({ kind: 'paragraph', text: 'This run has one seed, so there is no interval: a single Delta cannot tell an effect from seed noise. Add `repeat 3` (or more) to the experiment.' });
@@ -96,7 +149,7 @@ function intervalBlocks(table: ReportTable): Block[] {
 
 function allEvaluations(results: Results, table: ReportTable): Block {
   const testSets = table.testSets;
-  const armOrder = table.columns.map((c) => c.arm);
+  const armOrder = orderedColumns(table).map((c) => c.arm);
   const pairs: { arm: string; label: string }[] = [];
   for (const e of results.evals) {
     if (!pairs.some((p) => p.arm === e.arm && p.label === e.label)) pairs.push({ arm: e.arm, label: e.label });
@@ -126,28 +179,20 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
   const seeds = table.seeds;
   const blocks: Block[] = [
     {
-      kind: 'table',
-      header: ['', ''],
+      kind: 'facts',
       rows: [
         ['experiment file', `\`${results.file}\``],
         ['plan hash', `\`${input.planHash.slice(0, 12)}\``],
         ['backend', results.backend],
         ['seeds', `${seeds.join(', ')} (${seeds.length === 1 ? 'one seed' : `repeat ${seeds.length}`})`],
         ['data', subsetText(results.subset)],
+        ['test sets', table.testSets.map((t) => (testSetLabel(t) === t ? `\`${t}\`` : `\`${t}\` (${testSetLabel(t)})`)).join(', ')],
         ['status', `${results.status}, ${durationText(results.seconds)}`],
         ['started', results.startedAt],
       ],
     },
     { kind: 'heading', level: 2, text: 'Results' },
-    {
-      kind: 'paragraph',
-      text:
-        `Accuracy (%) per test set and arm${seeds.length > 1 ? ', mean ± sample standard deviation over seeds' : ''}; ` +
-        'Δ: gain in percentage points over the arm\'s baseline, paired by seed' +
-        (seeds.length > 1 ? `; \`${EXCLUDES_ZERO_MARK}\`: its 95% confidence interval excludes 0.` : '.'),
-    },
-    resultsTable(table),
-    { kind: 'list', items: table.columns.map((c) => `\`${c.arm}\`: reports eval \`${c.label}\`; baseline: ${baselineText(c)}`) },
+    ...resultsBlocks(table),
     { kind: 'heading', level: 2, text: 'Delta intervals' },
     ...intervalBlocks(table),
     { kind: 'heading', level: 2, text: 'Charts' },

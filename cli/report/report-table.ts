@@ -8,6 +8,8 @@ export interface ReportCell {
   testSet: string;
   /** Null when no seed of this arm has an evaluation on this test set. */
   accuracy: Stat | null;
+  /** The seeds behind accuracy.values, in the same order. */
+  accuracySeeds: number[];
   /** Null without a baseline or without a seed evaluated on both sides. */
   delta: PairedDelta | null;
 }
@@ -16,6 +18,11 @@ export interface ReportColumn {
   arm: string;
   label: string;
   baseline: BaselineRef | null;
+  /**
+   * The sweep template (or any other group name) the arm came from, or null. Plain data: set
+   * from results.json's `table.columns[i].template` when present, or given to buildReportTable.
+   */
+  group: string | null;
   /** Per test set, in table order. */
   cells: ReportCell[];
   /** Seeds that did not finish, with the runtime's reason. */
@@ -45,15 +52,29 @@ function indexEvals(evals: EvalRecord[]): AccuracyIndex {
   return index;
 }
 
-/** Builds the table (rows: test sets; columns: arms as listed in results.table) from the raw evaluations. */
-export function buildReportTable(results: Results): ReportTable {
+/** The sweep template each expanded arm came from, as results.json carries it per column. */
+export function groupsInResults(results: Results): Map<string, string> {
+  const groups = new Map<string, string>();
+  for (const col of results.table.columns) {
+    if (typeof col.template === 'string' && col.template !== '') groups.set(col.arm, col.template);
+  }
+  return groups;
+}
+
+/**
+ * Builds the table (one column per arm as listed in results.table, one cell per test set) from
+ * the raw evaluations. `groups` names each arm's sweep template; by default the names that
+ * results.json carries.
+ */
+export function buildReportTable(results: Results, groups: ReadonlyMap<string, string> = groupsInResults(results)): ReportTable {
   const index = indexEvals(results.evals);
   const seeds = results.seeds;
   const testSets = results.table.testSets;
   const columns = results.table.columns.map((col): ReportColumn => {
     const cells = testSets.map((testSet): ReportCell => {
       const own = index.get(key(col.arm, col.label, testSet)) ?? new Map<number, number>();
-      const ownValues = seeds.filter((s) => own.has(s)).map((s) => own.get(s)!);
+      const accuracySeeds = seeds.filter((s) => own.has(s));
+      const ownValues = accuracySeeds.map((s) => own.get(s)!);
       const accuracy = ownValues.length > 0 ? summarize(ownValues) : null;
       let delta: PairedDelta | null = null;
       if (col.baseline) {
@@ -63,12 +84,12 @@ export function buildReportTable(results: Results): ReportTable {
           if (d.seeds.length > 0) delta = d;
         }
       }
-      return { testSet, accuracy, delta };
+      return { testSet, accuracy, accuracySeeds, delta };
     });
     const problems = Object.entries(col.status)
       .filter(([, status]) => status !== 'done')
       .map(([seed, status]) => ({ seed, status }));
-    return { arm: col.arm, label: col.label, baseline: col.baseline, cells, problems };
+    return { arm: col.arm, label: col.label, baseline: col.baseline, group: groups.get(col.arm) ?? null, cells, problems };
   });
   return { testSets, seeds, columns };
 }

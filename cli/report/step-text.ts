@@ -49,7 +49,7 @@ export function stepText(step: StepSpec, model: ModelSpec): string {
     case 'invert':
       return `invert ${featureText(step.feature)}`;
     case 'lr':
-      return `lr ${step.lr}`;
+      return step.params ? `lr ${step.lr} for ${paramsText(step.params, model)}` : `lr ${step.lr}`;
     case 'eval':
       return `eval ${testSetsText(step.testSets)}${step.label === 'final' ? '' : ` as ${step.label}`}`;
     case 'save':

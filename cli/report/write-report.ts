@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { renderSvg, svgToPng } from './chart-render.js';
-import { accuracyChartSpec, deltaChartSpec, lossChartSpec } from './chart-specs.js';
+import { compileForBrowser, renderSvg, svgToPng } from './chart-render.js';
+import { accuracyChartSpec, deltaChartSpec, HIDDEN_SIGNAL, lossChartSpec } from './chart-specs.js';
 import { renderHtml } from './html-writer.js';
 import { lossCurves } from './loss-curves.js';
 import { renderMarkdown } from './markdown-writer.js';
@@ -55,7 +55,7 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
     const svg = await renderSvg(spec);
     const svgFile = write(`${name}.svg`, svg);
     const pngFile = withPng ? write(`${name}.png`, svgToPng(svg)) : null;
-    return { caption, file: pngFile ?? svgFile, svg };
+    return { caption, file: pngFile ?? svgFile, svg, vega: compileForBrowser(spec, HIDDEN_SIGNAL) };
   };
 
   const charts: ReportFigure[] = [];
@@ -64,7 +64,7 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
   if (deltaSpec) charts.push(await chart('delta', 'Delta per test set and arm (percentage points)', deltaSpec));
   else if (table.columns.some((c) => c.baseline)) notes.push('No Delta chart: no arm has a seed evaluated on both its own side and its baseline\'s.');
   else notes.push('No Delta chart: no arm has a baseline.');
-  const lossSpec = lossChartSpec(lossCurves(folder.epochEnds, plan), 'Training loss', table.columns.map((c) => c.arm));
+  const lossSpec = lossChartSpec(lossCurves(folder.epochEnds, plan), 'Training loss', table);
   if (lossSpec) charts.push(await chart('loss', 'Training loss per epoch and arm, mean over seeds', lossSpec));
   else if (folder.epochEnds.length === 0 && !notes.some((n) => n.includes('events.jsonl'))) notes.push('No training-loss chart: events.jsonl has no epoch-end events.');
 

@@ -37,8 +37,12 @@ export class Optimizer {
 
   constructor(readonly spec: OptimizerSpec) {}
 
-  /** Applies one update to each parameter that has a gradient; others are untouched. */
-  apply(params: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void {
+  /**
+   * Applies one update to each parameter that has a gradient; others are untouched. A parameter
+   * named in `rates` (`lr X for SEL`) steps with its own rate, every other one with `lr`, as
+   * PyTorch's parameter groups do; the state stays per parameter whatever its rate.
+   */
+  apply(params: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number, rates?: Readonly<Record<string, number>>): void {
     const onDevice = this.runsOnDevice();
     for (const [name, grad] of Object.entries(grads)) {
       const p = params.get(name);
@@ -47,7 +51,7 @@ export class Optimizer {
         const slot = this.slot(name, p.shape);
         slot.step++;
         uploadState(slot.state, slot.shape, slot.device);
-        deviceUpdate(this.spec, slot.device, p, grad, lr, slot.step);
+        deviceUpdate(this.spec, slot.device, p, grad, rates?.[name] ?? lr, slot.step);
         continue;
       }
       const values = p.dataSync() as Float32Array;
@@ -57,8 +61,9 @@ export class Optimizer {
       slot.step++;
       downloadState(slot.device, slot.state);
       const next = new Float32Array(values.length);
-      if (this.spec.kind === 'sgd') sgd(slot, values, g, next, lr, this.spec.momentum);
-      else adam(slot, values, g, next, lr, this.spec);
+      const rate = rates?.[name] ?? lr;
+      if (this.spec.kind === 'sgd') sgd(slot, values, g, next, rate, this.spec.momentum);
+      else adam(slot, values, g, next, rate, this.spec);
       tf.tidy(() => p.assign(tf.tensor(next, p.shape, 'float32')));
     }
   }

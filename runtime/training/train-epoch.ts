@@ -19,6 +19,8 @@ export interface EpochRequest {
   trainable: string[];
   feature: FeatureTransform;
   lr: number;
+  /** Per-parameter rates that differ from `lr` (the train step's `rates`). */
+  rates?: Readonly<Record<string, number>>;
   seed: number;
   stepIndex: number;
   epoch: number; // 1-based within the step
@@ -67,7 +69,7 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
     if (Number.isFinite(lossValue)) {
       const named: Record<string, tf.Tensor> = {};
       for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
-      req.optimizer.apply(net.params, named, req.lr);
+      req.optimizer.apply(net.params, named, req.lr, req.rates);
     }
     tf.dispose([value, ...Object.values(grads)]);
     if (!Number.isFinite(lossValue)) {

@@ -121,6 +121,8 @@ export interface FixtureOptions {
   bonus?: Record<string, number>;
   /** Seeds of an arm that diverged (no evals, status message). */
   diverged?: { arm: string; seed: number }[];
+  /** Sweep template per arm, written as `group` on results.json's table columns. */
+  groups?: Record<string, string>;
 }
 
 export interface Fixture {
@@ -193,6 +195,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
     baseline: arm.baseline,
     status: Object.fromEntries(seeds.map((s) => [String(s), isDiverged(arm.name, s) ? 'diverged at epoch 1 batch 3 (loss NaN)' : 'done'])),
     cells: {}, // the report recomputes cells from evals; left empty to prove it does
+    ...(options.groups?.[arm.name] ? { template: options.groups[arm.name] } : {}),
   }));
   const results: Results = {
     schema: 'mfx.results', version: 1, title: plan.title, file: plan.file, planHash: plan.hash, backend: 'cpu',
@@ -214,4 +217,34 @@ export function writeRunFolder(fixture: Fixture = buildFixture(), parent?: strin
   writeFileSync(join(dir, 'events.jsonl'), fixture.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(fixture.results, null, 2)}\n`);
   return dir;
+}
+
+/**
+ * A sweep of `arms` arms (default 40): `baseline`, then arms expanded from four templates
+ * (`hybrid-<activation>-lr<rate>` and the like), every one measured against `baseline`, each
+ * template's arms carrying its name as their group. Bonuses differ per arm so bars differ.
+ */
+export function sweepFixture(arms = 40, seeds = [1, 2, 3]): Fixture {
+  const templates: { group: string; steps: (act: 'relu' | 'relu6') => StepSketch[] }[] = [
+    { group: 'hybrid', steps: (act) => [{ pretrain: 2 }, { freeze: CONV }, { invert: act }, { reset: FC }, { train: 2 }, { eval: 'final' }] },
+    { group: 'hybrid-nr', steps: (act) => [{ pretrain: 2 }, { freeze: CONV }, { invert: act }, { train: 2 }, { eval: 'final' }] },
+    { group: 'inverted', steps: (act) => [{ invert: act }, { train: 4 }, { eval: 'final' }] },
+    { group: 'alternate', steps: (act) => [{ invert: act }, { train: 4, alternate: true }, { eval: 'final' }] },
+  ];
+  const sketches: ArmSketch[] = [{ name: 'baseline', steps: [{ train: 4 }, { eval: 'final' }] }];
+  const groups: Record<string, string> = {};
+  const bonus: Record<string, number> = {};
+  const rates = [0.005, 0.01, 0.02, 0.05, 0.1];
+  outer: for (const t of templates) {
+    for (const act of ['relu', 'relu6'] as const) {
+      for (const lr of rates) {
+        if (sketches.length >= arms) break outer;
+        const name = `${t.group}-${act}-lr${lr}`;
+        sketches.push({ name, steps: [{ lr }, ...t.steps(act)], baseline: { arm: 'baseline', label: 'final', reason: 'named' } });
+        groups[name] = t.group;
+        bonus[name] = ((sketches.length * 37) % 13) - 4;
+      }
+    }
+  }
+  return buildFixture({ arms: sketches, seeds, groups, bonus, title: `sweep of ${sketches.length} arms` });
 }

@@ -37,11 +37,13 @@ describe('writeReport on a three-seed, three-arm run', () => {
   it('reports mean ± std and the paired Delta with its interval mark, recomputed from the evaluations', () => {
     // The fixture gives hybrid +5 points over its snapshot on every occluded set; the seeds
     // wobble both by different amounts, so the Delta is near 5 and its interval excludes 0.
-    const row = md.split('\n').find((l) => l.startsWith('| `pmnist.hcut`'))!;
-    const cells = row.split('|').map((c) => c.trim());
-    expect(cells[3]).toMatch(/^\d+\.\d\d ± \d+\.\d\d$/);
-    expect(cells[4]).toMatch(/^\+[45]\.\d\d ± \d+\.\d\d \*$/);
-    expect(md).toMatch(/\| hybrid \| `pmnist\.hcut` \| 3 \| \+[45]\.\d\d \| \[\+\d+\.\d\d, \+\d+\.\d\d\] \| yes \* \|/);
+    // Rows: arms; columns: arm, then the test sets (Delta: arm, against, then the test sets).
+    const accuracyRow = md.split('\n').find((l) => l.startsWith('| hybrid | '))!;
+    expect(accuracyRow.split('|').map((c) => c.trim())[3]).toMatch(/^\d+\.\d\d ± \d+\.\d\d$/);
+    const deltaRow = md.split('\n').find((l) => l.startsWith('| hybrid | own `pretrained` snapshot |'))!;
+    expect(deltaRow.split('|').map((c) => c.trim())[4]).toMatch(/^\+[45]\.\d\d ± \d+\.\d\d \*$/);
+    // The interval table: hcut is the second test set.
+    expect(md).toMatch(/\| hybrid \| \[[−+]\d+\.\d\d, \+\d+\.\d\d\] \| \[\+\d+\.\d\d, \+\d+\.\d\d\] \* \|/);
     expect(md).toContain('Student t-interval');
   });
 
@@ -57,9 +59,20 @@ describe('writeReport on a three-seed, three-arm run', () => {
     for (const label of ['unmodified', 'hcut', 'vcut', 'dcut', 'tcut', 'hybrid-nr']) expect(accuracy).toContain(`>${label}<`);
   });
 
-  it('makes report.html self-contained: no scripts, no external links, charts inlined', () => {
-    expect(html).not.toMatch(/<script|<link|src="http|href="http|url\(http/i);
+  it('makes report.html self-contained: inline scripts only, no external links, charts inlined', () => {
+    expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
+    const outsideScripts = html.replace(/<script[^>]*>[\s\S]*?<\/script>/g, '');
+    expect(outsideScripts).not.toMatch(/<link|src="http|href="http|url\(http/i);
     expect(html.match(/src="data:image\/svg\+xml;base64,/g)?.length).toBe(3);
+    // Each chart also travels as a Vega spec for the interactive version.
+    expect(html.match(/<script type="application\/json" class="vega-spec">/g)?.length).toBe(3);
+  });
+
+  it('lists arms as rows with the arms others are measured against first, and no empty header row', () => {
+    expect(html).not.toMatch(/<th[^>]*><\/th>/);
+    expect(md).not.toMatch(/^\| +\| +\|$/m);
+    const arms = [...html.matchAll(/<table id="accuracy-table">[\s\S]*?<\/table>/g)][0][0].match(/<th scope="row">([^<]+)<\/th>/g);
+    expect(arms).toEqual(['baseline', 'hybrid', 'hybrid-nr'].map((a) => `<th scope="row">${a}</th>`));
   });
 
   it('regenerates byte-identical files from the same run folder', async () => {
@@ -85,7 +98,7 @@ describe('writeReport in edge cases', () => {
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('— (one seed)');
     expect(md).toContain('one seed, so there is no interval');
-    const row = md.split('\n').find((l) => l.startsWith('| `pmnist.hcut`'))!;
+    const row = md.split('\n').find((l) => l.startsWith('| hybrid | own'))!;
     expect(row).not.toContain('±');
     expect(row).not.toContain('*');
   });
@@ -102,7 +115,7 @@ describe('writeReport in edge cases', () => {
     await writeReport(dir, { samples: false, png: false });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('`hybrid` seed 2: diverged at epoch 1 batch 3 (loss NaN)');
-    expect(md).toMatch(/\| hybrid \| `pmnist\.hcut` \| 2 \|/);
+    expect(md).toMatch(/\| hybrid \| \[[^\]]+\] (\* )?\(2 seeds\) \|/);
   });
 
   it('reports a failed run in which every seed diverged, with dashes and notes instead of numbers', async () => {
@@ -112,7 +125,7 @@ describe('writeReport in edge cases', () => {
     dirs.push(dir);
     const written = await writeReport(dir, { samples: false, png: false });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    expect(md).toContain('| `pmnist.tcut` | — | — | — | — | — |');
+    expect(md).toContain('| baseline | — | — | — | — | — |');
     expect(md).toContain('The run ended with status `failed`');
     expect(written.notes).toContain("No Delta chart: no arm has a seed evaluated on both its own side and its baseline's.");
     checkSvg(join(dir, 'charts', 'accuracy.svg'));

@@ -37,7 +37,9 @@ describe('the diagnostic catalogue', () => {
   it('has a golden file for every code the compiler can report', () => {
     const covered = new Set(FIXTURES.map((f) => f.slice(0, 7)));
     // MFX1013 is Chevrotain's own complaint: the grammar leaves it no input to reject.
-    const missing = entries.map((e) => e.code).filter((c) => !covered.has(c) && c !== 'MFX1013');
+    // MFX2039 (not supported yet) is reserved: no form reports it since `lr X for` and `sweep` work.
+    const unreachable = new Set(['MFX1013', 'MFX2039']);
+    const missing = entries.map((e) => e.code).filter((c) => !covered.has(c) && !unreachable.has(c));
     expect(missing).toEqual([]);
   });
 });

@@ -23,21 +23,36 @@ const step = fc.oneof(
   selector.map((s) => `reset ${s}`),
   fc.constantFrom('relu6', 'sigmoid', 'tanh', 'off').map((a) => `invert ${a}`),
   fc.constantFrom('0.1', '0.001').map((x) => `lr ${x}`),
+  fc.tuple(fc.constantFrom('0.1', '0.001'), selector).map(([x, sel]) => `lr ${x} for ${sel}`),
   fc.array(testSet, { minLength: 1, maxLength: 2 }).map((ts) => `eval ${ts.join(', ')}`),
 );
 const steps = fc.array(step, { minLength: 1, maxLength: 8 });
 
+/** The sweeps a program may declare, and steps that use them inside arm templates. */
+const SWEEPS = { act: 'sweep act in [relu6, tanh, sigmoid]', rate: 'sweep rate in [0.1, 0.001]', n: 'sweep n in [1, 2]', layer: 'sweep layer in [conv1, fc2]' };
+const templateStep = fc.constantFrom('invert $act', 'lr $rate', 'lr $rate for $layer', 'train $n', 'pretrain $n', 'freeze $layer', 'unfreeze $layer', 'eval pmnist.hcut as at-$act');
+const armSteps = fc.array(fc.oneof({ weight: 3, arbitrary: step }, { weight: 1, arbitrary: templateStep }), { minLength: 1, maxLength: 8 });
+
+/** An arm name that mentions every variable its steps use (else MFX2073, also fine to generate sometimes). */
+function armName(i: number, body: string[], complete: boolean): string {
+  const used = Object.keys(SWEEPS).filter((v) => body.some((s) => s.includes(`$${v}`)));
+  return [`a${i}`, ...(complete ? used : used.slice(1)).map((v) => `$${v}`)].join('-');
+}
+
 /** A program as a list of statements: optional prefix, optional arms, trailing evals. */
 const program = fc
   .record({
+    sweeps: fc.subarray(Object.keys(SWEEPS) as (keyof typeof SWEEPS)[]),
     prefix: fc.array(step, { maxLength: 3 }),
-    arms: fc.array(steps, { maxLength: 3 }),
+    arms: fc.array(fc.tuple(armSteps, fc.double({ min: 0, max: 1, noNaN: true })), { maxLength: 3 }),
     suffix: fc.array(testSet.map((t) => `eval ${t}`), { maxLength: 2 }),
     own: steps,
   })
-  .map(({ prefix, arms, suffix, own }) => {
-    if (arms.length === 0) return [...prefix, ...own, ...suffix];
-    return [...prefix, ...arms.map((body, i) => `arm a${i} {\n${body.map((s) => `  ${s}`).join('\n')}\n}`), ...suffix];
+  .map(({ sweeps, prefix, arms, suffix, own }) => {
+    const settings = sweeps.map((v) => SWEEPS[v]);
+    if (arms.length === 0) return [...settings, ...prefix, ...own, ...suffix];
+    const armText = arms.map(([body, r], i) => `arm ${armName(i, body, r > 0.1)} {\n${body.map((s) => `  ${s}`).join('\n')}\n}`);
+    return [...settings, ...prefix, ...armText, ...suffix];
   });
 
 const layouts = fc.constantFrom(
@@ -89,6 +104,24 @@ function checkInvariants(plan: Plan): void {
       for (const s of arm.steps.slice(0, arm.sharedPrefix)) expect(keys.has(s.stateKey)).toBe(true);
     }
   });
+  // after expansion: unique names, no placeholder left, each expanded arm named by its bindings
+  expect(new Set(plan.arms.map((a) => a.name)).size).toBe(plan.arms.length);
+  for (const a of plan.arms) {
+    const { template: _t, bindings: _b, ...rest } = a;
+    expect(JSON.stringify(rest)).not.toContain('$');
+    if (a.template !== undefined) {
+      expect(a.template.replace(/\$([A-Za-z0-9_]+)/g, (_m, v: string) => a.bindings![v])).toBe(a.name);
+    } else expect(a.bindings).toBeUndefined();
+    // per-parameter rates: only trainable parameters, only where they differ from the step rate
+    for (const s of a.steps) {
+      if (s.kind !== 'train' || !s.rates) continue;
+      expect(Object.keys(s.rates).length).toBeGreaterThan(0);
+      for (const [name, rate] of Object.entries(s.rates)) {
+        expect(s.trainable).toContain(name);
+        expect(rate).not.toBe(s.lr);
+      }
+    }
+  }
   expect(planHash(plan)).toBe(plan.hash);
   expect(readPlan(JSON.parse(planToJson(plan)))).toEqual(plan);
 }
@@ -129,6 +162,37 @@ describe('compiled plans (property b)', () => {
         const other = compile(changed.join('\n'), 'p.mfx').plan;
         expect(other).not.toBeNull();
         expect(other!.hash).not.toBe(plan!.hash);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('sweeps (property b)', () => {
+  const ACTS = ['relu6', 'tanh', 'sigmoid', 'relu'];
+  const RATES = ['0.1', '0.01', '0.001', '1e-4'];
+  const study = fc.record({
+    acts: fc.uniqueArray(fc.constantFrom(...ACTS), { minLength: 1, maxLength: 3 }),
+    rates: fc.uniqueArray(fc.constantFrom(...RATES), { minLength: 1, maxLength: 3 }),
+    which: fc.boolean(),
+    pick: fc.nat(),
+  });
+  const text = (acts: string[], rates: string[]) =>
+    `sweep act in [${acts.join(', ')}]\nsweep rate in [${rates.join(', ')}]\narm base { pretrain 1 }\narm h-$act-$rate { pretrain 1; freeze conv*; invert $act; lr $rate for fc2; train 1 }\neval pmnist.hcut\n`;
+
+  it('expand to every combination, and hash differently when any sweep value changes', () => {
+    fc.assert(
+      fc.property(study, ({ acts, rates, which, pick }) => {
+        const plan = compile(text(acts, rates), 'p.mfx').plan!;
+        checkInvariants(plan);
+        expect(plan.arms.map((a) => a.name)).toEqual(['base', ...acts.flatMap((a) => rates.map((r) => `h-${a}-${r}`))]);
+        const list = which ? acts : rates;
+        const pool = (which ? ACTS : RATES).filter((v) => !list.includes(v));
+        fc.pre(pool.length > 0);
+        const changed = [...list];
+        changed[pick % changed.length] = pool[pick % pool.length];
+        const other = compile(which ? text(changed, rates) : text(acts, changed), 'p.mfx').plan!;
+        expect(other.hash).not.toBe(plan.hash);
       }),
       { numRuns: 100 },
     );

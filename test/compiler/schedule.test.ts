@@ -106,7 +106,8 @@ describe('step checks', () => {
     ['invert relu6; invert off; train 2 alternate', 'MFX2035'],
     ['train 1; eval pmnist.* as a; eval pmnist.* as a', 'MFX2037'],
     ['train 1; eval pmnist.* as pretrained', 'MFX2038'],
-    ['lr 0.1 for conv*', 'MFX2039'],
+    ['train 1; lr 0.1 for conv3', 'MFX2032'],
+    ['lr 0 for conv*', 'MFX2009'],
     ['lr 0', 'MFX2009'],
   ])('%s → %s', (src, code) => {
     expectDiagnostic(src, code);

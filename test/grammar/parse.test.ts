@@ -178,8 +178,28 @@ describe('parse: names', () => {
     expect(src.slice(d.offset, d.offset + d.length)).toBe(word);
   });
 
+  it('reads sweeps and placeholders, the latter only in arms and arm names', () => {
+    const ok = parse('sweep act in [relu6, tanh]\nsweep rate in [0.01, 1e-3]\narm h-$act-$rate { invert $act; lr $rate for conv$n*; train $n; eval pmnist.* as at-$act }', 'x.mfx');
+    expect(ok.diagnostics).toEqual([]);
+    const [act, rate, arm] = ok.ast.statements;
+    expect(act).toMatchObject({ kind: 'sweep', name: { text: 'act' }, values: [{ kind: 'name', text: 'relu6' }, { kind: 'name', text: 'tanh' }] });
+    expect(rate).toMatchObject({ kind: 'sweep', values: [{ kind: 'number', value: 0.01 }, { kind: 'number', raw: '1e-3' }] });
+    expect(arm).toMatchObject({ kind: 'arm', name: { text: 'h-$act-$rate' } });
+    const body = arm.kind === 'arm' ? arm.body : [];
+    expect(body[1]).toMatchObject({ kind: 'lr', value: { raw: '$rate' }, selectors: [{ text: 'conv$n*' }] });
+    expect(body[2]).toMatchObject({ kind: 'train', epochs: { raw: '$n' } });
+    expect(Number.isNaN(body[2].kind === 'train' ? body[2].epochs.value : 0)).toBe(true);
+    // outside arms a placeholder is an argument of the wrong kind
+    for (const src of ['train $n', 'invert $act', 'freeze conv$n', 'batch $b', 'sweep a in [$b]']) expect(errorCodes(src)).toEqual(['MFX1006']);
+    // sweep names have no `-`; the list needs `in`, brackets and at least one value
+    expect(errorCodes('sweep a-b in [1]')).toEqual(['MFX1006']);
+    expect(errorCodes('sweep a [1]')).toEqual(['MFX1006']);
+    expect(errorCodes('sweep a in []')).toEqual(['MFX1006']);
+    expect(errorCodes('sweep a in [1, 2')).toEqual(['MFX1004']);
+    expect(errorCodes('sweep a in')).toEqual(['MFX1004']);
+  });
+
   it('reserves the planned forms with a not-supported-yet error', () => {
-    expect(errorCodes('sweep lr in [0.01, 0.1]')).toEqual(['MFX1015']);
     expect(errorCodes('head missing { train 1 }')).toEqual(['MFX1015']);
     expect(errorCodes('model {\n  batchnorm\n}')).toEqual(['MFX1015']);
   });

@@ -43,6 +43,12 @@ describe('print: canonical layout', () => {
     expect(fmt('optimizer adam lr 1e-3\nlr 0.0010')).toBe('optimizer adam lr 1e-3\nlr 0.0010\n');
   });
 
+  it('formats sweeps, placeholders and `lr ... for`, keeping values as written', () => {
+    expect(fmt('sweep  rate in[0.01,1e-3]\nsweep act in [ relu6 ,tanh ]\narm h-$act-$rate {invert $act;lr $rate for conv$n*,fc2;train 1}')).toBe(
+      'sweep rate in [0.01, 1e-3]\nsweep act in [relu6, tanh]\narm h-$act-$rate { invert $act; lr $rate for conv$n*, fc2; train 1 }\n',
+    );
+  });
+
   it('formats model blocks one layer per line with `name: kind`', () => {
     expect(fmt('model {\nconv1 :conv 10 5x5 stride 1\n  flatten\nfc: dense 10 }')).toBe('model {\n  conv1: conv 10 5x5 stride 1\n  flatten\n  fc: dense 10\n}\n');
   });

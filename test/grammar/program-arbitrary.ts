@@ -16,7 +16,17 @@ function join(parts: fc.Arbitrary<string>[]): fc.Arbitrary<string> {
 const lit = (s: string) => fc.constant(s);
 const list = (item: fc.Arbitrary<string>) => fc.array(item, { minLength: 1, maxLength: 3 }).map((xs) => xs.join(', '));
 
+const sweepName = fc.constantFrom('act', 'rate', 'n', 'x_1');
+const sweepValues = fc.oneof(
+  fc.array(fc.constantFrom('relu6', 'tanh', 'conv1', 'a-b'), { minLength: 1, maxLength: 3 }),
+  fc.array(num, { minLength: 1, maxLength: 3 }),
+);
+const valueList = fc.tuple(sweepValues, fc.boolean()).map(([vs, tight]) => `[${vs.join(tight ? ',' : ', ')}]`);
+/** `$NAME`, as it may stand for a number, a name or a glob inside an arm. */
+const placeholder = sweepName.map((n) => `$${n}`);
+
 const setting = fc.oneof(
+  join([lit('sweep'), sweepName, lit('in'), valueList]),
   join([lit('experiment'), str]),
   join([lit('dataset'), fc.constantFrom('mnist', 'fashion-mnist', 'idx', 'other')]),
   join([lit('dataset'), fc.constantFrom('idx', 'fashion-mnist'), str]),
@@ -39,6 +49,17 @@ const step = fc.oneof(
   join([fc.constantFrom('save', 'load'), str]),
 );
 
+/** Steps with sweep placeholders: only inside arms. */
+const templateStep = fc.oneof(
+  join([fc.constantFrom('pretrain', 'train'), placeholder]),
+  join([lit('invert'), placeholder]),
+  join([lit('lr'), placeholder, lit('for'), list(fc.oneof(glob, placeholder.map((p) => `conv${p}*`)))]),
+  join([fc.constantFrom('freeze', 'unfreeze', 'reset'), list(fc.oneof(glob, placeholder, placeholder.map((p) => `fc${p}.bias`)))]),
+  join([lit('eval'), list(glob), lit('as'), fc.oneof(placeholder, placeholder.map((p) => `at-${p}`))]),
+);
+const armStep = fc.oneof({ weight: 2, arbitrary: step }, { weight: 1, arbitrary: templateStep });
+const armName = fc.oneof(word, fc.constantFrom('h-$act', '$act', 'e$n-$act', 'x$rate_', 'a-$x_1-b'));
+
 const layer = fc.oneof(
   join([word, lit(':'), lit('conv'), int, fc.constantFrom('5x5', '3x3', '3')]),
   join([word, lit(':'), lit('conv'), int, lit('3x3'), lit('stride'), int, lit('padding'), fc.constantFrom('same', 'valid')]),
@@ -60,8 +81,8 @@ function lines(item: fc.Arbitrary<string>, indent: string): fc.Arbitrary<string>
 }
 
 const arm = fc.oneof(
-  fc.tuple(word, lines(step, '  ')).map(([name, body]) => `arm ${name} {\n${body}\n}`),
-  fc.tuple(word, fc.array(step, { maxLength: 3 })).map(([name, body]) => `arm ${name} { ${body.join('; ')} }`),
+  fc.tuple(armName, lines(armStep, '  ')).map(([name, body]) => `arm ${name} {\n${body}\n}`),
+  fc.tuple(armName, fc.array(armStep, { maxLength: 3 })).map(([name, body]) => `arm ${name} { ${body.join('; ')} }`),
 );
 const modelBlock = lines(layer, '  ').map((body) => `model {\n${body}\n}`);
 

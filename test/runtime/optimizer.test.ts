@@ -77,6 +77,36 @@ describe('optimisers follow PyTorch', () => {
     opt.dispose();
     copy.dispose();
   });
+
+  it.each(['sgd', 'adam'] as const)('%s: a parameter in `rates` steps with its own rate, the others with lr, state kept per parameter', (kind) => {
+    const spec: OptimizerSpec = kind === 'sgd' ? { kind, lr: 0.1, momentum: 0.9 } : { kind, lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+    // Reference: one parameter alone, stepped with the given rates.
+    const alone = (rates: number[]) => {
+      const opt = new Optimizer(spec);
+      const p = tf.variable(tf.tensor1d([1, -2]));
+      const params = new Map([['w', p]]);
+      for (const r of rates) tf.tidy(() => opt.apply(params, { w: tf.tensor1d([0.5, -1]) }, r));
+      const out = Array.from(p.dataSync());
+      p.dispose();
+      opt.dispose();
+      return out;
+    };
+    const opt = new Optimizer(spec);
+    const a = tf.variable(tf.tensor1d([1, -2]));
+    const b = tf.variable(tf.tensor1d([1, -2]));
+    const params = new Map([['a', a], ['b', b]]);
+    const grads = () => ({ a: tf.tensor1d([0.5, -1]), b: tf.tensor1d([0.5, -1]) });
+    // two steps with `a` slower, then one with every parameter at 0.05: `a`'s state carries over
+    tf.tidy(() => opt.apply(params, grads(), 0.1, { a: 0.01 }));
+    tf.tidy(() => opt.apply(params, grads(), 0.1, { a: 0.01 }));
+    tf.tidy(() => opt.apply(params, grads(), 0.05));
+    expect(Array.from(a.dataSync())).toEqual(alone([0.01, 0.01, 0.05]));
+    expect(Array.from(b.dataSync())).toEqual(alone([0.1, 0.1, 0.05]));
+    expect(Array.from(a.dataSync())).not.toEqual(Array.from(b.dataSync()));
+    a.dispose();
+    b.dispose();
+    opt.dispose();
+  });
 });
 
 // The tensor formulation the JavaScript update replaced (tfjs kernels, float32 throughout).

@@ -12,6 +12,7 @@ import { executePlan, epochFeature, savePathForSeed } from '../../runtime/execut
 import { decodeTensorFile } from '../../runtime/tensor-file.js';
 import { WEIGHTS_KIND } from '../../runtime/weights-file.js';
 import type { RunEvent } from '../../runtime/events.js';
+import type { StepSpec } from '../../compiler/plan.js';
 import { ALL_PARAMS, CONV_PARAMS, FC_PARAMS, arm, evalStep, syntheticData, syntheticImages, tinyModel, tinyPlan, train } from './helpers/tiny-plan.js';
 
 beforeAll(async () => {
@@ -78,6 +79,22 @@ function readWeights(file: string): Record<string, Float32Array> {
 }
 
 describe('executor steps', () => {
+  it('trains with the per-parameter rates a train step carries (`lr X for SEL`)', async () => {
+    const run = async (rates?: Record<string, number>) => {
+      const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-rates-')), 'run');
+      const step = { ...train(1, { lr: 0.05 }), ...(rates ? { rates } : {}) } as StepSpec;
+      await executePlan(tinyPlan([arm('main', [step, evalStep('final')])]), { backend: 'cpu', runDir: dir, onEvent: () => undefined, loadData: syntheticData() });
+      return readWeights(path.join(dir, 'weights', 'main', 'seed-1', 'step-00-train.mfxw'));
+    };
+    const init = snapshot(createNetwork(tinyModel(), 1));
+    const moved = (w: Record<string, Float32Array>, n: string) => w[n].reduce((a, v, i) => a + Math.abs(v - init[n][i]), 0);
+    const plain = await run();
+    const sameRate = await run(Object.fromEntries(CONV_PARAMS.map((n) => [n, 0.05])));
+    const slow = await run(Object.fromEntries(CONV_PARAMS.map((n) => [n, 0.0005])));
+    for (const n of ALL_PARAMS) expect(same(plain[n], sameRate[n]), n).toBe(true);
+    for (const n of CONV_PARAMS) expect(moved(slow, n)).toBeLessThan(moved(plain, n) / 10);
+  });
+
   it('reset re-initialises only the selected parameters, within the init bounds; freeze and eval change nothing', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-steps-')), 'run');
     const events: RunEvent[] = [];
