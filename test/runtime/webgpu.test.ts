@@ -42,7 +42,8 @@ async function scenario(backend: 'cpu' | 'webgpu', setup: Setup) {
   const data = syntheticImages(32, 9);
   const test = syntheticImages(40, 4);
   const onBatch = (_b: number, _n: number, loss: number) => void losses.push(loss);
-  const common = { net, optimizer, data, batchSize: 8, lr: 0.1, seed: 1, onBatch };
+  // One parameter with its own rate (`lr X for SEL`), as the device update must honour too.
+  const common = { net, optimizer, data, batchSize: 8, lr: 0.1, rates: { 'fc2.bias': 0.05 }, seed: 1, onBatch };
   await trainEpoch({ ...common, trainable: ALL_PARAMS, feature: { kind: 'model' }, stepIndex: 0, epoch: 1 });
   const pretrained = await evaluate(net, test, { kind: 'model' });
   optimizer.restore(optimizer.save()); // a checkpoint round trip (webgpu: state leaves the device and returns)
