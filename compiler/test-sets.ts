@@ -2,7 +2,7 @@
 // the runtime (runtime/data) generates the images for each name.
 import type { DatasetSpec } from './plan.js';
 
-/** The talk's five PMNIST variants, in table order (rules in shared/reference/talk.md). */
+/** The talk's five PMNIST variants, in table order (rules in docs/language.md, "Datasets and test sets"). */
 export const OCCLUSIONS = ['unmodified', 'hcut', 'vcut', 'dcut', 'tcut'] as const;
 export type Occlusion = (typeof OCCLUSIONS)[number];
 

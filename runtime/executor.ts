@@ -39,6 +39,11 @@ export interface ExecuteOptions {
   now?: () => number;
   /** Where the images come from; tests inject small synthetic sets. */
   loadData?: LoadRunData;
+  /**
+   * The plan's dataset for `subset`, already loading (`loadRunData`, started by the caller before
+   * this module and TensorFlow.js were imported); not for `resume`, whose subset is the run folder's.
+   */
+  dataLoading?: Promise<RunData>;
   /** Minimum milliseconds between batch events (default 100: at most 10 a second). */
   batchEventIntervalMs?: number;
   /** Bound on the frozen-feature cache in bytes (default 1 GiB; 0 turns the cache off). */
@@ -86,7 +91,10 @@ function describeSubset(s: Subset): string {
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<Results> {
   const now = options.now ?? (() => performance.now());
   const runStart = now();
-  const active = await initBackend(options.backend);
+  // The backend initialises (wasm compile, kernel registration) while the data loads (file
+  // reads and gunzip run off the main thread): neither waits for the other.
+  const backendReady = initBackend(options.backend);
+  backendReady.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
 
   // A resumed run keeps its folder, data subset and start time; a new one gets a fresh folder,
   // created only after the data loaded (so a data error leaves nothing behind).
@@ -97,7 +105,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       `Cannot resume ${options.runDir} with a different data subset: it was started with ${describeSubset(subset)}, this command asks for ${describeSubset(options.subset)}. Repeat the original flags or leave them out.`,
     );
   }
-  let data = await (options.loadData ?? loadRunData)(plan.dataset, subset);
+  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset);
+  dataReady.catch(() => {}); // awaited below, after the backend (whose errors come first)
+  const active = await backendReady;
+  let data = await dataReady;
   const startedAt = opened ? opened.info.startedAt : new Date().toISOString();
   const folder = opened ?? RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
 

@@ -12,7 +12,6 @@ import { DataError } from '../../runtime/data/errors.js';
 import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../../runtime/data/datasets.js';
 import type { DatasetSummary } from '../../runtime/data/datasets.js';
 import { describeTestSet, makeTestSet } from '../../runtime/data/test-sets.js';
-import { occlusionOutline, renderTerminalPreview, sampleGridPng } from '../../runtime/data/preview.js';
 
 const DATASET_KINDS = ['mnist', 'fashion-mnist', 'idx'] as const;
 type DatasetKind = (typeof DATASET_KINDS)[number];
@@ -124,6 +123,8 @@ async function checkWritableFolder(file: string): Promise<void> {
 }
 
 async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions): Promise<void> {
+  // Loaded here: the PNG encoder is for `data show` alone (see cli/main.ts).
+  const { occlusionOutline, renderTerminalPreview, sampleGridPng } = await import('../../runtime/data/preview.js');
   const parsed = parseTestSetName(setName);
   const familyKind = parsed ? FAMILY_TO_KIND[parsed.family] : undefined;
   if (!parsed || !familyKind) {

@@ -7,7 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import isInCi from 'is-in-ci';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
-import { createReporter, type ReporterKind } from '../reporters/index.js';
+import type { ReporterKind } from '../reporters/index.js';
 import { compile } from '../../compiler/index.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
@@ -132,6 +132,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     ctx.setExitCode(1);
     return;
   }
+  // TensorFlow.js takes a good part of a second to import: start now, while the run is set up
+  // and the data loads (not before the file compiled: a file with errors should fail at once).
+  const executorModule = import('../../runtime/executor.js');
+  executorModule.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   // --resume repeats the run's own --seed override, so it need not be given again.
   const seed = flags.seed ?? (flags.resume ? savedPlanSeed(flags.resume) : null) ?? compiled.seed;
   const plan = seed === compiled.seed ? compiled : withSeed(compiled, seed);
@@ -141,6 +145,11 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const subset: Subset | undefined = subsetGiven || !flags.resume ? { train: flags.trainSubset ?? null, test: flags.testSubset ?? null } : undefined;
   const notice = subset && subsetNotice(subset);
   if (notice) ctx.stderr.write(`${notice}\n`);
+  // A new run's data starts loading now too (file reads and gunzip off the main thread), so it
+  // overlaps the imports and the backend's start; a resumed run's subset is its folder's.
+  const { loadRunData } = await import('../../runtime/run-data.js');
+  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset) : undefined;
+  dataLoading?.catch(() => {}); // awaited inside executePlan
 
   // Ink draws no live frames under CI (it asks is-in-ci too), so a CI log gets the plain lines.
   const kind: ReporterKind = flags.quiet ? 'quiet' : (flags.reporter ?? (ctx.stdout.isTTY && !isInCi ? 'ink' : 'plain'));
@@ -151,6 +160,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       ctx.stderr.write('\nStopping: the epoch in progress is abandoned, everything completed is kept. Press Ctrl-C again to quit at once.\n');
     }
   };
+  // Loaded here: the live UI (Ink, React) is for `run` alone (see cli/main.ts).
+  const { createReporter } = await import('../reporters/index.js');
   const reporter = createReporter({ kind, onStopRequest: stop }, ctx);
   let interrupts = 0;
   const onSigint = () => {
@@ -162,9 +173,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
 
   let results;
   try {
-    // Loaded here, not at the top: TensorFlow.js takes seconds to load and other commands never need it.
-    const { executePlan } = await import('../../runtime/executor.js');
+    // Imported in this function, not at the top: other commands never need TensorFlow.js.
+    const { executePlan } = await executorModule;
     results = await executePlan(plan, {
+      dataLoading,
       backend: flags.backend,
       runDir,
       subset,

@@ -1,6 +1,7 @@
-// The talk's occlusion rules (shared/reference/talk.md, as coded in the research code's
-// mnist.py), r = row and c = column on the 28x28 grid, 0..27. Images of another size are
-// mapped onto that grid (r28 = floor(r*28/height)), so the same fractions are removed.
+// The talk's occlusion rules, as coded in the research code's mnist.py (and in
+// bench/torch_reference.py's occlusion_masks): r = row and c = column on the 28x28 grid, 0..27.
+// Images of another size are mapped onto that grid (r28 = floor(r*28/height)), so the same
+// fractions are removed.
 import type { Occlusion } from '../../compiler/test-sets.js';
 
 /** Which of the three triple-cut squares holds (r, c) on the 28 grid: 1, 2, 3, or 0 for none. */

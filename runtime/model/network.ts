@@ -1,5 +1,5 @@
 // A network built from the Plan's ModelSpec: one tf.Variable per ParamSpec, NHWC, plus the
-// forward pass in plain tfjs-core ops (not tfjs-layers: see shared/notes/wasm-perf-study.md).
+// forward pass in plain tfjs-core ops (not tfjs-layers: see docs/notes/wasm-perf-study.md).
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform, LayerSpec, ModelSpec } from '../../compiler/plan.js';
 import { INIT_PURPOSE, initialValues } from './init.js';
@@ -158,7 +158,7 @@ function runLayers(net: Network, input: tf.Tensor, options: ForwardOptions, star
  * Index of the max-pool that follows conv layer `i` with only dropout2d layers between, or -1.
  * Max-pooling commutes with adding a per-channel bias and with dropout2d's per-(image, channel)
  * scale (>= 0), so both can be applied after the pool on a tensor `size`² times smaller: the same
- * function, less work (shared/notes/wasm-perf-study.md). Not across the feature transform.
+ * function, less work (docs/notes/wasm-perf-study.md). Not across the feature transform.
  */
 function poolAfterConv(layers: LayerSpec[], i: number, transformAt: number): number {
   for (let j = i + 1; j < layers.length && j !== transformAt; j++) {

@@ -11,7 +11,9 @@ import { deserializeError } from './errors.js';
 import type { ArmOutcome, FromWorker, ToWorker, WorkerSetup } from './messages.js';
 import type { ArmTask } from './units.js';
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+// The compiled worker (dist/) is plain JavaScript; from the TypeScript sources (tests, benchmarks)
+// the worker starts from worker-entry.mjs, which registers tsx first.
+const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
 
 export interface PoolCallbacks {
   onEvent(event: RunEvent): void;

@@ -1,4 +1,5 @@
-// Plain-JS entry of a --jobs worker thread: Node 20 checks a worker's entry file before tsx's
+// Plain-JS entry of a --jobs worker thread when mfx runs from its TypeScript sources (tests,
+// benchmarks; the compiled dist/ starts worker.js directly): Node 20 checks a worker's entry file before tsx's
 // loader hooks apply, so the TypeScript worker is loaded from here after registering tsx.
 import { register } from 'tsx/esm/api';
 

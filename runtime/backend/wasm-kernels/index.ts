@@ -1,5 +1,5 @@
 // Kernels that make tfjs 4.22's wasm backend able to train conv nets, and fast.
-// See ../../../../shared/notes/wasm-perf-study.md for the measurements behind them.
+// See docs/notes/wasm-perf-study.md for the measurements behind them.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
