@@ -5,8 +5,9 @@
 #
 #   bench/gpu-probe.sh --prepare   on a machine WITH network (Debian/Ubuntu x64), fills the
 #                                  git-ignored .gpu-probe/ folder: Debian's libvulkan1 (the
-#                                  Vulkan loader, unpacked) and a production node_modules
-#                                  (webgpu's linux-x64 binary only) as node_modules.tar.xz.
+#                                  Vulkan loader, unpacked), and node_modules.tar.xz: a
+#                                  production node_modules (webgpu's linux-x64 binary only)
+#                                  plus dist/, the compiled mfx that bin/mfx.js runs.
 #   bench/gpu-probe.sh             on the GPU machine, from the repository root, with
 #                                  .gpu-probe/ copied along (e.g. the device tool's `carry`).
 # Environment: PROBE_TRAIN_SUBSET (default 10000), PROBE_TEST_SUBSET (default 2000), OUT (where
@@ -20,12 +21,14 @@ if [ "${1:-}" = "--prepare" ]; then
   rm -rf "$PROBE" && mkdir -p "$PROBE/debs" "$PROBE/vulkan"
   (cd "$PROBE/debs" && apt-get download libvulkan1)
   for deb in "$PROBE"/debs/*.deb; do dpkg-deb -x "$deb" "$PROBE/vulkan"; done
+  npm run build >/dev/null # dist/, from this working tree's sources
   tmp=$(mktemp -d)
   cp package.json package-lock.json "$tmp/"
   (cd "$tmp" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts)
   # Dawn ships a binary per platform; only linux-x64 is needed there.
   find "$tmp/node_modules/webgpu/dist" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +
-  tar -C "$tmp" -cJf "$PROBE/node_modules.tar.xz" node_modules
+  cp -r dist "$tmp/dist"
+  tar -C "$tmp" -cJf "$PROBE/node_modules.tar.xz" node_modules dist
   rm -rf "$tmp"
   du -sh "$PROBE"/*
   exit 0
@@ -41,10 +44,10 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,m
 echo "NVIDIA_DRIVER_CAPABILITIES=${NVIDIA_DRIVER_CAPABILITIES:-<unset>} (Vulkan in a container needs 'graphics' or 'all')"
 
 section "node_modules"
-if [ ! -d node_modules/webgpu ] && [ -f "$PROBE/node_modules.tar.xz" ]; then
-  tar -xJf "$PROBE/node_modules.tar.xz" && echo "unpacked from $PROBE/node_modules.tar.xz"
+if { [ ! -d node_modules/webgpu ] || [ ! -f dist/cli/main.js ]; } && [ -f "$PROBE/node_modules.tar.xz" ]; then
+  tar -xJf "$PROBE/node_modules.tar.xz" && echo "unpacked node_modules and dist from $PROBE/node_modules.tar.xz"
 fi
-ls -d node_modules/webgpu node_modules/@tensorflow/tfjs-backend-webgpu || { echo "no node_modules: run npm ci, or bench/gpu-probe.sh --prepare elsewhere"; exit 1; }
+ls -d node_modules/webgpu node_modules/@tensorflow/tfjs-backend-webgpu dist/cli/main.js || { echo "no node_modules or dist: run npm ci, or bench/gpu-probe.sh --prepare elsewhere"; exit 1; }
 
 section "Vulkan loader"
 loader=$(ldconfig -p 2>/dev/null | awk '/libvulkan\.so\.1 /{print $NF; exit}')
