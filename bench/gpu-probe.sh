@@ -27,6 +27,8 @@ if [ "${1:-}" = "--prepare" ]; then
   (cd "$tmp" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts)
   # Dawn ships a binary per platform; only linux-x64 is needed there.
   find "$tmp/node_modules/webgpu/dist" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +
+  # Installed without their install scripts, tfjs-node(-gpu) lack libtensorflow: drop them.
+  rm -rf "$tmp/node_modules/@tensorflow/tfjs-node" "$tmp/node_modules/@tensorflow/tfjs-node-gpu"
   cp -r dist "$tmp/dist"
   tar -C "$tmp" -cJf "$PROBE/node_modules.tar.xz" node_modules dist
   rm -rf "$tmp"
@@ -64,7 +66,8 @@ done
 ldconfig -p 2>/dev/null | grep -E "libGLX_nvidia|libnvidia-glvkspirv|libEGL_nvidia|libnvidia-gpucomp" | sed 's/^/  /' || true
 
 section "adapters Dawn sees"
-node --input-type=module -e "
+# EGL_PLATFORM=surfaceless lets Dawn's OpenGL backends open Mesa's EGL without a display.
+EGL_PLATFORM=surfaceless node --input-type=module -e "
 import { create } from 'webgpu';
 const tries = [['vulkan', {powerPreference: 'high-performance'}], ['opengl', {featureLevel: 'compatibility'}], ['opengles', {featureLevel: 'compatibility'}]];
 for (const [backend, opts] of tries) {

@@ -6,7 +6,7 @@ const INSTALL: Record<BackendName, { cmd: string; note?: string }> = {
   webgpu: { cmd: 'npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0' },
   'tensorflow-gpu': {
     cmd: 'npm install @tensorflow/tfjs-node-gpu@4.22.0',
-    note: 'Linux x64 only; its install downloads libtensorflow 2.9.1, which needs CUDA 11.2 and cuDNN 8.1 and fails on CUDA 12 or later (webgpu is the GPU backend that installs)',
+    note: 'Linux x64 only; its install downloads libtensorflow 2.9.1, which needs CUDA 11.2 and cuDNN 8.1 and fails on CUDA 12 or later; webgpu is the GPU backend that installs',
   },
   tensorflow: { cmd: 'npm install @tensorflow/tfjs-node@4.22.0', note: 'its install downloads libtensorflow 2.9.1, so it needs internet access' },
   wasm: { cmd: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0' },
