@@ -38,7 +38,8 @@ export const SemanticDiagnostics = {
   duplicateLayer: d('MFX2053', 'error', 'Two layers with the same name', (name: string) => `layer \`${name}\` is defined twice`),
   unnamedLayer: d('MFX2054', 'error', 'A conv or dense layer without a name', (kind: string) => `a \`${kind}\` layer needs a name so selectors can refer to it`),
   namedLayerWithoutParams: d('MFX2055', 'error', 'A name on a layer that has no parameters', (kind: string) => `only \`conv\` and \`dense\` layers take a name, not \`${kind}\``),
-  badOutput: d('MFX2056', 'error', 'A model whose output is not one score per class', (shape: string, classes: number) => `the model's output has shape [${shape}], but the dataset has ${classes} classes`),
+  badOutput: d('MFX2056', 'error', 'A model whose output is not one score per class', (shape: string, classes: string, kind: string) =>
+    `the model must end in a dense layer with one output per class (the dataset has ${classes} classes), but it ends in \`${kind}\` with output shape [${shape}]`),
   badPadding: d('MFX2057', 'error', 'A padding mode that mfx does not know', (found: string) => `unknown padding \`${found}\``),
   // sweeps
   unknownSweepVariable: d('MFX2070', 'error', 'A `$NAME` with no `sweep NAME` line', (name: string) => `\`$${name}\` is not a sweep variable`),
@@ -58,11 +59,25 @@ export const SemanticDiagnostics = {
   ),
   tooManyArms: d('MFX2074', 'error', 'A file that expands to more than 1,000 arms', (count: string, limit: string) => `this file expands to ${count} arms; at most ${limit} are allowed`),
   mixedSweepValues: d('MFX2075', 'error', 'A sweep mixing numbers and names', (name: string) => `the values of \`sweep ${name}\` mix numbers and names`),
+  // the data
+  datasetUnusable: d('MFX2090', 'error', 'A dataset whose files are there but cannot be used', (why: string) => why),
+  modelClassesMismatch: d(
+    'MFX2091',
+    'error',
+    'A model whose output count differs from the dataset\'s class count',
+    (units: number, classes: number, from: string) => `the model ends in ${units} output${units === 1 ? '' : 's'}, but the dataset has ${classes} classes (${from})`,
+  ),
   // warnings
   invertReluUnbounded: d('MFX2100', 'warning', '`invert relu` is unbounded', () => '`invert relu` complements an unbounded activation (1 - max(z, 0)); the talk recommends relu6'),
   evalBeforeTraining: d('MFX2101', 'warning', 'An eval before any training', () => 'this `eval` runs before any training: it measures the untrained network'),
   resetFrozen: d('MFX2102', 'warning', 'A reset of frozen parameters', (names: string) => `resetting frozen parameters (${names}): they will stay at their fresh initial values`),
   emptyArm: d('MFX2103', 'warning', 'An arm that never evaluates', (arm: string) => `arm \`${arm}\` never evaluates, so it reports nothing`),
+  datasetNotRead: d(
+    'MFX2130',
+    'warning',
+    'A dataset that is not on this machine, so its shape is assumed',
+    (dataset: string, reason: string, assumed: string) => `${dataset} was not read (${reason}); assuming ${assumed}`,
+  ),
   alternateEndsOnOwnFeatures: d(
     'MFX2104',
     'warning',

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, parse, print } from '../compiler/index.js';
+import { readDatasetInfo } from '../runtime/data/dataset-info.js';
 
 const DIR = new URL('../examples/', import.meta.url);
 const EXAMPLES = readdirSync(DIR).filter((f) => f.endsWith('.mfx')).sort();
@@ -14,7 +15,8 @@ describe('examples', () => {
 
   it.each(EXAMPLES)('%s compiles without errors and is in canonical layout', (name) => {
     const text = read(name);
-    const { plan, diagnostics } = compile(text, `examples/${name}`);
+    // With the reader `mfx check` uses: a dataset that is not on this machine (EMNIST) is a warning, not an error.
+    const { plan, diagnostics } = compile(text, `examples/${name}`, { datasetInfo: readDatasetInfo });
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(plan).not.toBeNull();
     expect(print(parse(text, name).ast)).toBe(text);
@@ -48,6 +50,22 @@ describe('examples', () => {
     expect(plan.testSets).toEqual(['pmnist.unmodified', 'pmnist.hcut', 'pmnist.vcut', 'pmnist.dcut', 'pmnist.tcut']);
     // invert relu in `inverted` and `hybrid` (as torch_reference.py does), and `alternate`'s even epoch count (MFX2104)
     expect(plan.warnings).toHaveLength(3);
+  });
+
+  it('emnist.mfx checks without EMNIST on the machine, and gets a 47-way head when the folder is there', () => {
+    const text = read('emnist.mfx');
+    const absent = compile(text, 'examples/emnist.mfx', { datasetInfo: () => ({ kind: 'absent', reason: 'not here' }) });
+    expect(absent.diagnostics.map((d) => d.code)).toEqual(['MFX2130']);
+    const found = compile(text, 'examples/emnist.mfx', {
+      datasetInfo: (spec) => {
+        expect(spec).toEqual({ kind: 'idx', dir: new URL('../examples/data/emnist-balanced', import.meta.url).pathname });
+        return { kind: 'found', shape: { height: 28, width: 28, channels: 1, classes: 47 }, labelsFile: 'train-labels-idx1-ubyte.gz' };
+      },
+    });
+    expect(found.diagnostics).toEqual([]);
+    expect(found.plan!.model.classes).toBe(47);
+    expect(found.plan!.model.params.find((p) => p.name === 'fc2.weight')!.shape).toEqual([50, 47]);
+    expect(found.plan!.testSets).toEqual(['pidx.unmodified', 'pidx.hcut', 'pidx.vcut', 'pidx.dcut', 'pidx.tcut']);
   });
 
   it('custom-model.mfx declares its own model', () => {

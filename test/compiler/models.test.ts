@@ -97,7 +97,7 @@ describe('model blocks', () => {
     ['duplicate layer names', 'c: conv 4 5x5\nc: conv 4 5x5\nflatten\nd: dense 10', 'MFX2053'],
     ['an unnamed conv', 'conv 4 5x5\nflatten\nd: dense 10', 'MFX2054'],
     ['a named pool', 'p: pool 2\nflatten\nd: dense 10', 'MFX2055'],
-    ['a wrong output size', 'flatten\nd: dense 12', 'MFX2056'],
+    ['a wrong output size', 'flatten\nd: dense 12', 'MFX2091'],
     ['an output that is not dense', 'flatten\nd: dense 10\nrelu', 'MFX2056'],
     ['an unknown padding', 'c: conv 4 5x5 padding full\nflatten\nd: dense 10', 'MFX2057'],
     ['zero filters', 'c: conv 0 5x5\nflatten\nd: dense 10', 'MFX2009'],

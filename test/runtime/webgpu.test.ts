@@ -16,8 +16,8 @@ import { createNetwork, disposeNetwork, forwardCut } from '../../runtime/model/n
 import { initialValues } from '../../runtime/model/init.js';
 import { Optimizer } from '../../runtime/training/optimizer.js';
 import { trainEpoch } from '../../runtime/training/train-epoch.js';
-import { evaluate } from '../../runtime/evaluate.js';
-import { buildFeatureCache } from '../../runtime/feature-cache.js';
+import { evaluate } from '../../runtime/run/evaluate.js';
+import { buildFeatureCache } from '../../runtime/reuse/feature-cache.js';
 import type { OptimizerSpec } from '../../compiler/plan.js';
 import { ALL_PARAMS, FC_PARAMS, syntheticImages, tinyModel } from './helpers/tiny-plan.js';
 
