@@ -25,7 +25,7 @@ export const SemanticDiagnostics = {
   testSetMatchesNothing: d('MFX2033', 'error', 'A test-set glob that matches no test set', (glob: string) => `test set \`${glob}\` matches nothing`),
   unknownActivation: d('MFX2034', 'error', 'An activation that mfx does not know', (name: string) => `unknown activation \`${name}\``),
   alternateWithoutInvert: d('MFX2035', 'error', '`train N alternate` with no inversion in force', () => '`train ... alternate` alternates inverted and normal features, but no `invert` is in force'),
-  noFeatureActivation: d('MFX2036', 'error', 'An `invert` on a model without a feature activation', () => '`invert` needs an activation right before `flatten` (the feature boundary), and this model has none'),
+  noFeatureActivation: d('MFX2036', 'error', 'An `invert` on a model without a feature activation', () => '`invert` needs an activation before `flatten` (the feature boundary), with only pooling or dropout between, and this model has none'),
   duplicateLabel: d('MFX2037', 'error', 'Two evals with the same label in one arm', (label: string) => `eval label \`${label}\` is used twice in this arm`),
   reservedLabel: d('MFX2038', 'error', 'An eval label that the compiler reserves', (label: string) => `the label \`${label}\` is reserved for the pretrained snapshot`),
   // No form reports it at present (`lr X for SEL` and `sweep` used to); kept so the code stays reserved.
@@ -81,7 +81,7 @@ export const SemanticDiagnostics = {
   alternateEndsOnOwnFeatures: d(
     'MFX2104',
     'warning',
-    'An eval on inverted features after `train N alternate` with N even',
+    'An eval on inverted features after `train N alternate` with N odd',
     (n: number) => `\`train ${n} alternate\` ends on an epoch with the model's own features, but the eval after it uses the inverted ones`,
   ),
   unusedSweep: d('MFX2170', 'warning', 'A sweep that no arm uses', (name: string) => `\`sweep ${name}\` is used by no arm`),

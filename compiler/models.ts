@@ -46,7 +46,25 @@ const LENET5: LayerDraft[] = [
   { kind: 'dense', name: 'fc3', units: 10, at: null },
 ];
 
-export const NAMED_MODELS: Record<string, LayerDraft[]> = { reference: REFERENCE, lenet5: LENET5 };
+/**
+ * The research code's own net (github.com/nmilosev/negative-learning, mnist.py, class Net): bigger
+ * than the talk's slide, no dropout, and `relu, pool` (not `pool, relu`) before the flatten, where
+ * its `1 - x` acts. 431,080 parameters on 28x28x1.
+ */
+const RESEARCH: LayerDraft[] = [
+  { kind: 'conv', name: 'conv1', filters: 20, kernel: [5, 5], stride: 1, padding: 'valid', at: null },
+  { kind: 'activation', activation: 'relu', at: null },
+  { kind: 'pool', size: 2, at: null },
+  { kind: 'conv', name: 'conv2', filters: 50, kernel: [5, 5], stride: 1, padding: 'valid', at: null },
+  { kind: 'activation', activation: 'relu', at: null },
+  { kind: 'pool', size: 2, at: null },
+  { kind: 'flatten', at: null },
+  { kind: 'dense', name: 'fc1', units: 500, at: null },
+  { kind: 'activation', activation: 'relu', at: null },
+  { kind: 'dense', name: 'fc2', units: 10, at: null },
+];
+
+export const NAMED_MODELS: Record<string, LayerDraft[]> = { reference: REFERENCE, lenet5: LENET5, research: RESEARCH };
 
 export interface ModelResult {
   model: ModelSpec | null;
@@ -291,12 +309,17 @@ function inferModel(name: string, drafts: LayerDraft[], data: ModelData, at: Spa
   };
 }
 
-/** The last activation before the flatten, looking back only across shape-preserving layers. */
+/**
+ * The last activation before the flatten, looking back across dropout and max-pooling only: the
+ * research code's net has `relu, pool 2, flatten` and complements the pooled features. Max-pooling
+ * commutes with every monotone activation (all of mfx's), so the inversion's activation can stand
+ * where the model's does and the complement be taken at the flatten (runtime/model/network.ts).
+ */
 function featureActivationIndex(layers: LayerSpec[], flattenAt: number): number {
   for (let i = flattenAt - 1; i >= 0; i--) {
     const k = layers[i].kind;
     if (k === 'activation') return i;
-    if (k !== 'dropout' && k !== 'dropout2d') return -1;
+    if (k !== 'dropout' && k !== 'dropout2d' && k !== 'pool') return -1;
   }
   return -1;
 }

@@ -175,7 +175,7 @@ function describeStep(s: StepSpec, plan: Plan): string {
     case 'train': {
       const head = `${s.pretrain ? 'pretrain' : 'train'} ${s.epochs}${s.alternate ? ' alternate' : ''}`;
       const frozen = s.frozen.length > 0 ? `, frozen ${params(s.frozen)}` : '';
-      const feat = s.alternate ? `alternating ${feature(s.feature)} / own features` : feature(s.feature);
+      const feat = s.alternate ? `alternating own features (odd epochs) / ${feature(s.feature)} (even)` : feature(s.feature);
       return `${head.padEnd(20)} ${formatCount(s.trainableCount)} trainable (${params(s.trainable)})${frozen}; ${rates(s)}; ${feat}`;
     }
     case 'freeze':

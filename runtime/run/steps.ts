@@ -35,10 +35,14 @@ const unchanged: StepOutcome = { kind: 'done', changesWeights: false };
 const changed: StepOutcome = { kind: 'done', changesWeights: true };
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Feature transform for epoch `epoch` (1-based) of a train step: alternate = inverted on odd epochs. */
+/**
+ * Feature transform for epoch `epoch` (1-based) of a train step: alternate = the model's own
+ * features on odd epochs, inverted on even ones (the research code's hybrid_alt), so an even
+ * count ends on the inversion that the evals after it use.
+ */
 export function epochFeature(step: StepOf<'train'>, epoch: number): FeatureTransform {
   if (!step.alternate) return step.feature;
-  return epoch % 2 === 1 ? step.feature : MODEL_FEATURES;
+  return epoch % 2 === 0 ? step.feature : MODEL_FEATURES;
 }
 
 /** With `repeat`, each seed saves its own file: `net.mfxw` becomes `net-seed2.mfxw`. */
