@@ -13,6 +13,12 @@ export interface SimdKernels {
   copyRuns(dst: number, src: number, len: number, count: number, dstStride: number, srcStride: number): void;
   /** MaxPoolGrad of 2x2/2 windows tiling the input (see kernels.wat). */
   maxPoolGrad2x2(xs: number, ys: number, dys: number, out: number, outRows: number, outWidth: number, ch: number, rowStride: number): void;
+  /** Direct stride-1 convolution with packed weights [fh, fw, C, ceil(O/4)*4] (see kernels.wat). */
+  convGather(input: number, w: number, out: number, batch: number, inH: number, inW: number, C: number,
+    outH: number, outW: number, O: number, fh: number, fw: number, padT: number, padL: number): void;
+  /** Adds a valid stride-1 convolution's filter gradient to acc [fh, ceil(fw*C/4)*4, ceil(O/4)*4] (see kernels.wat). */
+  convFilterGrad(input: number, dy: number, acc: number, batch: number, inH: number, inW: number, C: number,
+    outH: number, outW: number, O: number, fh: number, fw: number): void;
 }
 
 // The WebAssembly global as far as used here (the project's lib settings do not declare it).
@@ -52,6 +58,11 @@ export function simdKernels(backend: BackendWasm): SimdKernels | null {
     loaded.set(memory, kernels);
   }
   return loaded.get(memory) ?? null;
+}
+
+/** Size in bytes of the backend's heap now (it grows: ask after allocating). */
+export function heapBytes(backend: BackendWasm): number {
+  return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length;
 }
 
 /** Byte offset of a tensor's data in the backend's heap. */

@@ -1,0 +1,80 @@
+// A/B of the direct-convolution kernels (runtime/backend/wasm-kernels/direct-conv.ts) against the
+// XNNPACK-based ones they replace, at the reference net's shapes: interleaved rounds (A then B,
+// then B then A), process CPU time (process.cpuUsage: on a shared machine wall time also counts
+// other processes), the median over rounds of each side's ms per call, and the ratio.
+// Usage: node --import tsx bench/direct-conv.ts [--batch 64] [--rounds 9] [--reps 20]
+import * as tf from '@tensorflow/tfjs-core';
+import { parseArgs } from 'node:util';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { initWasmTraining } from './wasm-backend.js';
+import { simdKernels } from '../runtime/backend/wasm-kernels/simd/simd-kernels.js';
+import { conv2dDirect, convInputGradDirect, filterGradDirect } from '../runtime/backend/wasm-kernels/direct-conv.js';
+import { stockKernel } from '../runtime/backend/wasm-kernels/wasm-calls.js';
+import { convInputGradByGemm } from '../runtime/backend/wasm-kernels/col2im.js';
+import { conv2dBackpropFilterXnn } from '../runtime/backend/wasm-kernels/conv2d-backprop-filter.js';
+
+const { values } = parseArgs({
+  options: { batch: { type: 'string', default: '64' }, rounds: { type: 'string', default: '9' }, reps: { type: 'string', default: '20' } },
+});
+const batch = Number(values.batch);
+const rounds = Number(values.rounds);
+const reps = Number(values.reps);
+await initWasmTraining();
+const backend = tf.backend() as BackendWasm;
+const simd = simdKernels(backend);
+if (!simd) throw new Error('no WebAssembly SIMD here');
+
+type Pair = { label: string; a: () => tf.TensorInfo | null; b: () => tf.TensorInfo | null };
+const pairs: Pair[] = [];
+for (const [name, x, filter] of [['conv1', [batch, 28, 28, 1], [5, 5, 1, 10]], ['conv2', [batch, 12, 12, 10], [5, 5, 10, 20]]] as const) {
+  const info = tf.backend_util.computeConv2DInfo(x as unknown as [number, number, number, number], filter as unknown as [number, number, number, number], 1, 1, 'valid');
+  const xs = tf.randomNormal([...x]);
+  const w = tf.randomNormal([...filter]);
+  const dy = tf.randomNormal(info.outShape);
+  const conv = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
+  pairs.push({
+    label: `${name} forward`,
+    a: () => stockKernel('Conv2D')({ inputs: { x: xs, filter: w }, backend, attrs: conv }) as tf.TensorInfo,
+    b: () => conv2dDirect(backend, simd, xs, w, info),
+  });
+  pairs.push({
+    label: `${name} filter gradient`,
+    a: () => conv2dBackpropFilterXnn(backend, simd, xs, dy, info),
+    b: () => filterGradDirect(backend, simd, xs, dy, info),
+  });
+  pairs.push({
+    label: `${name} input gradient`,
+    a: () => convInputGradByGemm(backend, dy, w, {
+      batch, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels, outHeight: info.outHeight,
+      outWidth: info.outWidth, outChannels: info.outChannels, filterHeight: 5, filterWidth: 5, strideHeight: 1,
+      strideWidth: 1, padTop: 0, padLeft: 0 }),
+    b: () => convInputGradDirect(backend, simd, dy, w, info),
+  });
+}
+
+function cpuMs(f: () => tf.TensorInfo | null): number {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < reps; i++) {
+    const out = f();
+    if (out) backend.disposeData(out.dataId);
+  }
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / reps;
+}
+const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+
+for (const p of pairs) { cpuMs(p.a); cpuMs(p.b); } // warm-up
+const samples = pairs.map(() => ({ a: [] as number[], b: [] as number[] }));
+for (let r = 0; r < rounds; r++) {
+  pairs.forEach((p, i) => {
+    if (r % 2 === 0) { samples[i].a.push(cpuMs(p.a)); samples[i].b.push(cpuMs(p.b)); }
+    else { samples[i].b.push(cpuMs(p.b)); samples[i].a.push(cpuMs(p.a)); }
+  });
+}
+console.log(`batch ${batch}, ${rounds} interleaved rounds x ${reps} calls, median CPU ms per call (process.cpuUsage)`);
+console.log(`${'kernel'.padEnd(24)} ${'current'.padStart(8)} ${'direct'.padStart(8)} ${'direct/current'.padStart(15)}`);
+pairs.forEach((p, i) => {
+  const a = median(samples[i].a);
+  const b = median(samples[i].b);
+  console.log(`${p.label.padEnd(24)} ${a.toFixed(3).padStart(8)} ${b.toFixed(3).padStart(8)} ${(b / a).toFixed(2).padStart(15)}`);
+});
