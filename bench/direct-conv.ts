@@ -2,7 +2,9 @@
 // XNNPACK-based ones they replace, at the reference net's shapes: interleaved rounds (A then B,
 // then B then A), process CPU time (process.cpuUsage: on a shared machine wall time also counts
 // other processes), the median over rounds of each side's ms per call, and the ratio.
-// Usage: node --import tsx bench/direct-conv.ts [--batch 64] [--rounds 9] [--reps 20]
+// With --experimental-wasm-relaxed-simd (Node 20) a third column times the fused multiply-add
+// module (MFX_WASM_RELAXED=on in the product).
+// Usage: node [--experimental-wasm-relaxed-simd] --import tsx bench/direct-conv.ts [--batch 64] [--rounds 9] [--reps 20]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -21,10 +23,14 @@ const rounds = Number(values.rounds);
 const reps = Number(values.reps);
 await initWasmTraining();
 const backend = tf.backend() as BackendWasm;
-const simd = simdKernels(backend);
+const simd = simdKernels(backend, 'plain');
 if (!simd) throw new Error('no WebAssembly SIMD here');
+const relaxedKernels = simdKernels(backend, 'relaxed');
+const relaxed = relaxedKernels !== simd ? relaxedKernels : null;
+if (!relaxed) console.log('relaxed SIMD unavailable (run node with --experimental-wasm-relaxed-simd to time it)');
 
-type Pair = { label: string; a: () => tf.TensorInfo | null; b: () => tf.TensorInfo | null };
+type Run = () => tf.TensorInfo | null;
+type Pair = { label: string; a: Run; b: Run; c: Run | null };
 const pairs: Pair[] = [];
 for (const [name, x, filter] of [['conv1', [batch, 28, 28, 1], [5, 5, 1, 10]], ['conv2', [batch, 12, 12, 10], [5, 5, 10, 20]]] as const) {
   const info = tf.backend_util.computeConv2DInfo(x as unknown as [number, number, number, number], filter as unknown as [number, number, number, number], 1, 1, 'valid');
@@ -36,11 +42,13 @@ for (const [name, x, filter] of [['conv1', [batch, 28, 28, 1], [5, 5, 1, 10]], [
     label: `${name} forward`,
     a: () => stockKernel('Conv2D')({ inputs: { x: xs, filter: w }, backend, attrs: conv }) as tf.TensorInfo,
     b: () => conv2dDirect(backend, simd, xs, w, info),
+    c: relaxed && (() => conv2dDirect(backend, relaxed, xs, w, info)),
   });
   pairs.push({
     label: `${name} filter gradient`,
     a: () => conv2dBackpropFilterXnn(backend, simd, xs, dy, info),
     b: () => filterGradDirect(backend, simd, xs, dy, info),
+    c: relaxed && (() => filterGradDirect(backend, relaxed, xs, dy, info)),
   });
   pairs.push({
     label: `${name} input gradient`,
@@ -49,6 +57,7 @@ for (const [name, x, filter] of [['conv1', [batch, 28, 28, 1], [5, 5, 1, 10]], [
       outWidth: info.outWidth, outChannels: info.outChannels, filterHeight: 5, filterWidth: 5, strideHeight: 1,
       strideWidth: 1, padTop: 0, padLeft: 0 }),
     b: () => convInputGradDirect(backend, simd, dy, w, info),
+    c: relaxed && (() => convInputGradDirect(backend, relaxed, dy, w, info)),
   });
 }
 
@@ -63,18 +72,19 @@ function cpuMs(f: () => tf.TensorInfo | null): number {
 }
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 
-for (const p of pairs) { cpuMs(p.a); cpuMs(p.b); } // warm-up
-const samples = pairs.map(() => ({ a: [] as number[], b: [] as number[] }));
+for (const p of pairs) for (const f of [p.a, p.b, p.c]) if (f) cpuMs(f); // warm-up
+const samples = pairs.map(() => ({ a: [] as number[], b: [] as number[], c: [] as number[] }));
 for (let r = 0; r < rounds; r++) {
   pairs.forEach((p, i) => {
-    if (r % 2 === 0) { samples[i].a.push(cpuMs(p.a)); samples[i].b.push(cpuMs(p.b)); }
-    else { samples[i].b.push(cpuMs(p.b)); samples[i].a.push(cpuMs(p.a)); }
+    const order = (['a', 'b', 'c'] as const).filter((k) => p[k] !== null);
+    if (r % 2 === 1) order.reverse();
+    for (const k of order) samples[i][k].push(cpuMs(p[k]!));
   });
 }
 console.log(`batch ${batch}, ${rounds} interleaved rounds x ${reps} calls, median CPU ms per call (process.cpuUsage)`);
-console.log(`${'kernel'.padEnd(24)} ${'current'.padStart(8)} ${'direct'.padStart(8)} ${'direct/current'.padStart(15)}`);
+console.log(`${'kernel'.padEnd(24)} ${'current'.padStart(8)} ${'direct'.padStart(8)} ${'ratio'.padStart(6)}${relaxed ? ` ${'relaxed'.padStart(8)} ${'ratio'.padStart(6)}` : ''}`);
 pairs.forEach((p, i) => {
-  const a = median(samples[i].a);
-  const b = median(samples[i].b);
-  console.log(`${p.label.padEnd(24)} ${a.toFixed(3).padStart(8)} ${b.toFixed(3).padStart(8)} ${(b / a).toFixed(2).padStart(15)}`);
+  const [a, b, c] = (['a', 'b', 'c'] as const).map((k) => median(samples[i][k]));
+  const tail = relaxed ? ` ${c.toFixed(3).padStart(8)} ${(c / a).toFixed(2).padStart(6)}` : '';
+  console.log(`${p.label.padEnd(24)} ${a.toFixed(3).padStart(8)} ${b.toFixed(3).padStart(8)} ${(b / a).toFixed(2).padStart(6)}${tail}`);
 });

@@ -1,13 +1,14 @@
 // The direct stride-1 convolutions (runtime/backend/wasm-kernels/direct-conv.ts, kernels.wat's
 // convGather and convFilterGrad) against the cpu backend's kernels, with the tolerance of
 // wasm-kernels.test.ts (1e-5 of the largest reference magnitude), and independent of how the
-// batch is cut: a batch computed whole or as two halves gives the same bits.
-import { beforeAll, describe, expect, it } from 'vitest';
+// batch is cut: a batch computed whole or as two halves gives the same bits. Both modules: plain
+// SIMD and relaxed SIMD (fused multiply-adds, MFX_WASM_RELAXED=on).
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../runtime/backend/wasm-kernels/index.js';
-import { simdKernels } from '../../../runtime/backend/wasm-kernels/simd/simd-kernels.js';
+import { simdKernels, type SimdVariant } from '../../../runtime/backend/wasm-kernels/simd/simd-kernels.js';
 import {
   conv2dDirect, convInputGradDirect, directConvApplies, directFilterGradApplies, filterGradDirect,
 } from '../../../runtime/backend/wasm-kernels/direct-conv.js';
@@ -61,14 +62,19 @@ beforeAll(async () => {
   backend = tf.backend() as BackendWasm;
 });
 
-function simd() {
-  const k = simdKernels(backend);
+function kernels(variant: SimdVariant) {
+  const k = simdKernels(backend, variant);
   if (!k) throw new Error('WebAssembly SIMD unavailable');
   return k;
 }
 const wrap = (info: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(info);
 
-describe('direct convolution kernels match the cpu backend', () => {
+it('relaxed SIMD loads here (Node 20 with the V8 flag the loader sets) as a module of its own', () => {
+  expect(kernels('relaxed')).not.toBe(kernels('plain'));
+});
+
+describe.each(['plain', 'relaxed'] as const)('direct convolution kernels (%s SIMD) match the cpu backend', (variant) => {
+  const simd = () => kernels(variant);
   it.each(cases)('forward: $name', ({ x, filter, pad }) => {
     const info = tf.backend_util.computeConv2DInfo(x as never, filter as never, 1, 1, pad);
     expect(directConvApplies(info)).toBe(true);
@@ -119,5 +125,33 @@ describe('direct convolution kernels match the cpu backend', () => {
     const wholeTail = tf.slice(whole, [5, 0, 0, 0], [2, 8, 8, 20]);
     expect(Buffer.from((part.dataSync() as Float32Array).buffer).equals(Buffer.from((wholeTail.dataSync() as Float32Array).buffer))).toBe(true);
     tf.dispose([xs, w, whole, tail, part, wholeTail]);
+  });
+});
+
+describe('the registered kernels', () => {
+  afterEach(() => {
+    delete process.env.MFX_WASM_RELAXED;
+  });
+
+  it.each(['plain', 'relaxed'] as const)('run the direct kernels of the %s module (MFX_WASM_RELAXED=on for relaxed)', (variant) => {
+    if (variant === 'relaxed') process.env.MFX_WASM_RELAXED = 'on';
+    const x = [3, 12, 12, 10];
+    const filter = [5, 5, 10, 20];
+    const info = tf.backend_util.computeConv2DInfo(x as never, filter as never, 1, 1, 'valid');
+    const xs = tf.tensor(randomValues(size(x), 9), x);
+    const w = tf.tensor(randomValues(size(filter), 10), filter);
+    const dy = tf.tensor(randomValues(size(info.outShape), 11), info.outShape);
+    const conv = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 } as unknown as tf.NamedAttrMap;
+    const pairs: [tf.Tensor, tf.Tensor][] = [
+      [tf.engine().runKernel('Conv2D', { x: xs, filter: w }, conv) as tf.Tensor, wrap(conv2dDirect(backend, kernels(variant), xs, w, info))],
+      [tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x }) as tf.Tensor,
+        wrap(convInputGradDirect(backend, kernels(variant), dy, w, info))],
+      [tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy }, { ...conv, filterShape: filter }) as tf.Tensor,
+        wrap(filterGradDirect(backend, kernels(variant), xs, dy, info)!)],
+    ];
+    for (const [registered, direct] of pairs) {
+      expect(Buffer.from((registered.dataSync() as Float32Array).buffer).equals(Buffer.from((direct.dataSync() as Float32Array).buffer))).toBe(true);
+    }
+    tf.dispose([xs, w, dy, ...pairs.flat()]);
   });
 });

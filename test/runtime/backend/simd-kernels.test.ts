@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../runtime/backend/wasm-kernels/index.js';
 import { simdKernels } from '../../../runtime/backend/wasm-kernels/simd/simd-kernels.js';
-import { KERNELS_WASM_BASE64 } from '../../../runtime/backend/wasm-kernels/simd/kernels-wasm.js';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../../runtime/backend/wasm-kernels/simd/kernels-wasm.js';
 import { compileKernelsWat } from '../../../runtime/backend/wasm-kernels/simd/gen-kernels-wasm.js';
 import { makeConv2dBackpropInputConfig } from '../../../runtime/backend/wasm-kernels/conv2d-backprop-input.js';
 
@@ -66,6 +66,7 @@ describe('WebAssembly SIMD kernels', () => {
 
   it('are the compiled kernels.wat (regenerate with gen-kernels-wasm.ts)', async () => {
     expect(Buffer.from(await compileKernelsWat()).toString('base64')).toBe(KERNELS_WASM_BASE64);
+    expect(Buffer.from(await compileKernelsWat('relaxed')).toString('base64')).toBe(KERNELS_RELAXED_WASM_BASE64);
   });
 
   it.each([

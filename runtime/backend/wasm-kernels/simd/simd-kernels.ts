@@ -1,10 +1,11 @@
 // Loads kernels.wat's compiled bytes against the memory of a tfjs wasm backend, once per
 // backend (each worker thread has its own). Null where WebAssembly SIMD is unavailable, or
 // with MFX_WASM_SIMD=off (for comparisons): the callers then run their JavaScript loops,
-// which give the same bits.
+// which give the same bits, or for the direct convolutions the XNNPACK forms (other bits).
+import { setFlagsFromString } from 'node:v8';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 export interface SimdKernels {
   /** `count` runs of `len` floats: dst[r*dstStride + i] += src[r*srcStride + i] (pointers and strides in bytes). */
@@ -29,35 +30,59 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const loaded = new WeakMap<object, SimdKernels | null>();
-let compiled: object | null | undefined;
+/** 'relaxed': the module with fused multiply-adds (kernels-wasm.ts), where the engine takes it. */
+export type SimdVariant = 'plain' | 'relaxed';
 
-function compile(): object | null {
-  if (compiled === undefined) {
+const loaded = new WeakMap<object, Map<SimdVariant, SimdKernels | null>>();
+const compiled = new Map<SimdVariant, object | null>();
+
+function compile(variant: SimdVariant): object | null {
+  if (!compiled.has(variant)) {
+    // Node 20 has relaxed SIMD behind a V8 flag; wasm features are read when a module compiles.
+    if (variant === 'relaxed') setFlagsFromString('--experimental-wasm-relaxed-simd');
     try {
-      compiled = new wasmApi.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+      const base64 = variant === 'plain' ? KERNELS_WASM_BASE64 : KERNELS_RELAXED_WASM_BASE64;
+      compiled.set(variant, new wasmApi.Module(Buffer.from(base64, 'base64')));
     } catch {
-      compiled = null; // no SIMD in this engine
+      compiled.set(variant, null); // no (relaxed) SIMD in this engine
     }
   }
-  return compiled;
+  return compiled.get(variant) ?? null;
 }
 
-export function simdKernels(backend: BackendWasm): SimdKernels | null {
+/**
+ * The variant asked for by MFX_WASM_RELAXED=on (plain otherwise). Opt-in: a fused multiply-add
+ * rounds once where mul + add round twice, so results differ in the last bits from the plain
+ * module's, and between CPUs with and without FMA (V8 falls back to mul + add); plain SIMD
+ * gives the same bits on every machine. Either way the bits do not depend on thread counts.
+ */
+export function requestedVariant(): SimdVariant {
+  return process.env.MFX_WASM_RELAXED === 'on' ? 'relaxed' : 'plain';
+}
+
+/**
+ * The kernels on this backend's heap: the requested variant, or plain where the engine lacks
+ * relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd). Null without SIMD or with
+ * MFX_WASM_SIMD=off.
+ */
+export function simdKernels(backend: BackendWasm, variant: SimdVariant = requestedVariant()): SimdKernels | null {
   if (process.env.MFX_WASM_SIMD === 'off') return null;
   const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
   if (!(memory instanceof wasmApi.Memory)) return null;
-  if (!loaded.has(memory)) {
-    const module = compile();
+  let perVariant = loaded.get(memory);
+  if (perVariant === undefined) loaded.set(memory, (perVariant = new Map()));
+  if (!perVariant.has(variant)) {
+    const module = compile(variant);
     let kernels: SimdKernels | null = null;
     try {
       if (module) kernels = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
     } catch {
       kernels = null; // a memory this module cannot import: the JavaScript loops take over
     }
-    loaded.set(memory, kernels);
+    perVariant.set(variant, kernels);
   }
-  return loaded.get(memory) ?? null;
+  const kernels = perVariant.get(variant) ?? null;
+  return kernels === null && variant === 'relaxed' ? simdKernels(backend, 'plain') : kernels;
 }
 
 /** Size in bytes of the backend's heap now (it grows: ask after allocating). */
