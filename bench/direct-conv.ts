@@ -5,6 +5,7 @@
 // With --experimental-wasm-relaxed-simd (Node 20) a third column times the fused multiply-add
 // module (MFX_WASM_RELAXED=on in the product).
 // Usage: node [--experimental-wasm-relaxed-simd] --import tsx bench/direct-conv.ts [--batch 64] [--rounds 9] [--reps 20]
+//   [--shapes 28x28x1:5x5x10,12x12x10:5x5x20]   (input HxWxC : filter FHxFWxO, valid padding)
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -16,7 +17,7 @@ import { convInputGradByGemm } from '../runtime/backend/wasm-kernels/col2im.js';
 import { conv2dBackpropFilterXnn } from '../runtime/backend/wasm-kernels/conv2d-backprop-filter.js';
 
 const { values } = parseArgs({
-  options: { batch: { type: 'string', default: '64' }, rounds: { type: 'string', default: '9' }, reps: { type: 'string', default: '20' } },
+  options: { shapes: { type: 'string', default: '28x28x1:5x5x10,12x12x10:5x5x20' }, batch: { type: 'string', default: '64' }, rounds: { type: 'string', default: '9' }, reps: { type: 'string', default: '20' } },
 });
 const batch = Number(values.batch);
 const rounds = Number(values.rounds);
@@ -32,7 +33,11 @@ if (!relaxed) console.log('relaxed SIMD unavailable (run node with --experimenta
 type Run = () => tf.TensorInfo | null;
 type Pair = { label: string; a: Run; b: Run; c: Run | null };
 const pairs: Pair[] = [];
-for (const [name, x, filter] of [['conv1', [batch, 28, 28, 1], [5, 5, 1, 10]], ['conv2', [batch, 12, 12, 10], [5, 5, 10, 20]]] as const) {
+const shapes = values.shapes.split(',').map((spec, i) => {
+  const [h, w, c, fh, fw, o] = spec.split(/[x:]/).map(Number);
+  return [`conv${i + 1}`, [batch, h, w, c], [fh, fw, c, o]] as const;
+});
+for (const [name, x, filter] of shapes) {
   const info = tf.backend_util.computeConv2DInfo(x as unknown as [number, number, number, number], filter as unknown as [number, number, number, number], 1, 1, 'valid');
   const xs = tf.randomNormal([...x]);
   const w = tf.randomNormal([...filter]);
@@ -54,7 +59,7 @@ for (const [name, x, filter] of [['conv1', [batch, 28, 28, 1], [5, 5, 1, 10]], [
     label: `${name} input gradient`,
     a: () => convInputGradByGemm(backend, dy, w, {
       batch, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels, outHeight: info.outHeight,
-      outWidth: info.outWidth, outChannels: info.outChannels, filterHeight: 5, filterWidth: 5, strideHeight: 1,
+      outWidth: info.outWidth, outChannels: info.outChannels, filterHeight: filter[0], filterWidth: filter[1], strideHeight: 1,
       strideWidth: 1, padTop: 0, padLeft: 0 }),
     b: () => convInputGradDirect(backend, simd, dy, w, info),
     c: relaxed && (() => convInputGradDirect(backend, relaxed, dy, w, info)),
