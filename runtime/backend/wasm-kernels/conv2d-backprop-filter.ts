@@ -41,8 +41,8 @@ export function conv2dBackpropFilter(args: {
   );
   const simd = simdKernels(backend);
   // Stride 1 without padding, with WebAssembly SIMD: the direct kernel (./direct-conv.ts).
-  const direct = simd && directFilterGradApplies(info) ? filterGradDirect(backend, simd, x, dy, info) : null;
-  return direct ?? conv2dBackpropFilterXnn(backend, simd, x, dy, info);
+  if (simd && directFilterGradApplies(info)) return filterGradDirect(backend, simd, x, dy, info);
+  return conv2dBackpropFilterXnn(backend, simd, x, dy, info);
 }
 
 /** The XNNPACK forms: a GEMM for one input channel (with SIMD), else the convolution above. */

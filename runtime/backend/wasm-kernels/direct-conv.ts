@@ -81,21 +81,31 @@ export function convInputGradDirect(backend: BackendWasm, simd: SimdKernels, dy:
 }
 
 /**
- * Conv2DBackpropFilter by convFilterGrad (caller checked directFilterGradApplies). Null when the
- * kernel's over-reads (up to 16 bytes past x and dy) would leave the heap: the caller falls back.
+ * convFilterGrad reads up to 16 bytes past x and dy. Where that would leave the heap, a copy of
+ * the tensor with 16 bytes to spare takes its place: the same kernel, so the same bits, wherever
+ * the allocator put the tensor (heap layouts differ between threads).
  */
-export function filterGradDirect(backend: BackendWasm, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, info: ConvInfo): TensorInfo | null {
+function withSlack(backend: BackendWasm, t: TensorInfo, temps: TensorInfo[]): number {
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  const ptr = heapOffset(backend, t);
+  if (ptr + n * 4 + 16 <= heapBytes(backend)) return ptr;
+  const copy = backend.makeOutput([n + 4], 'float32');
+  temps.push(copy);
+  const dst = backend.typedArrayFromHeap(copy) as Float32Array;
+  dst.set(backend.typedArrayFromHeap(t) as Float32Array);
+  dst.fill(0, n);
+  return heapOffset(backend, copy);
+}
+
+/** Conv2DBackpropFilter by convFilterGrad (caller checked directFilterGradApplies). */
+export function filterGradDirect(backend: BackendWasm, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, info: ConvInfo): TensorInfo {
   const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co } = info;
   const taps = fw * ci;
   const rowFloats = lanes4(co);
   const acc = backend.makeOutput([fh, lanes4(taps), rowFloats], 'float32');
-  const xPtr = heapOffset(backend, x);
-  const dyPtr = heapOffset(backend, dy);
-  const end = heapBytes(backend);
-  if (xPtr + x.shape.reduce((a, b) => a * b, 1) * 4 + 16 > end || dyPtr + dy.shape.reduce((a, b) => a * b, 1) * 4 + 16 > end) {
-    free(backend, acc);
-    return null;
-  }
+  const temps: TensorInfo[] = [];
+  const xPtr = withSlack(backend, x, temps);
+  const dyPtr = withSlack(backend, dy, temps);
   (backend.typedArrayFromHeap(acc) as Float32Array).fill(0);
   simd.convFilterGrad(xPtr, dyPtr, heapOffset(backend, acc), info.batchSize, info.inHeight, info.inWidth, ci,
     info.outHeight, info.outWidth, co, fh, fw);
@@ -108,6 +118,6 @@ export function filterGradDirect(backend: BackendWasm, simd: SimdKernels, x: Ten
       dst.set(src.subarray(s, s + co), (kh * taps + t) * co);
     }
   }
-  free(backend, acc);
+  free(backend, acc, ...temps);
   return dW;
 }

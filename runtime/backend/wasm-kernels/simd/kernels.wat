@@ -311,7 +311,8 @@
   ;; adding to it continues each running sum, so calls over consecutive images give the same
   ;; bits as one call. Blocks of 4 taps (adjacent floats of in) x 8 output channels in registers.
   ;; Reads up to 12 bytes past the last image of in and dy's last pixel rounded up to V*4 floats
-  ;; (the caller checks they lie inside the memory); those lanes land in rows of acc not copied out.
+  ;; (the caller passes copies with room where they would leave the memory); those lanes land in
+  ;; rows or lanes of acc that are not copied out.
   (func (export "convFilterGrad")
     (param $in i32) (param $dy i32) (param $acc i32) (param $batch i32)
     (param $inH i32) (param $inW i32) (param $C i32) (param $outH i32) (param $outW i32) (param $O i32)
