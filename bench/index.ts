@@ -1,5 +1,5 @@
 // `npm run bench`: the other bench files (bench/check.ts, data.ts, ui.ts, when present), then
-// mfx against PyTorch (../shared/bench/torch_reference.py) on the same work, interleaved,
+// mfx against PyTorch (bench/torch_reference.py) on the same work, interleaved,
 // medians of several repeats, ratios printed and written to bench/out/compare-*.json.
 //
 // Options: --repeats N (3)  --train-subset N (3000)  --test-subset M (1000)  --epochs E (1)
@@ -18,14 +18,21 @@ import { MFX_SIDE_DESCRIPTION, runMfxSide } from './mfx.js';
 import { TORCH_SCRIPT, runTorchSide, torchUnavailable, torchVersion } from './torch.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const USAGE = `Usage: npm run bench -- [options]
+
+// `npm run bench -- startup [--runs N]`: only the start-up figures (bench/startup.ts).
+if (process.argv[2] === 'startup') {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDir, 'startup.ts'), ...process.argv.slice(3)], { stdio: 'inherit', cwd: path.dirname(benchDir) });
+  process.exit(r.status ?? 1);
+}
+
+const USAGE = `Usage: npm run bench -- [options]     (or: npm run bench -- startup [--runs N])
   --repeats N          repeats per side, interleaved; medians are quoted (3)
   --train-subset N     training images (3000; 60000 = full MNIST)
   --test-subset M      images per test set (1000; 10000 = full)
   --epochs E           epochs per phase (1; the talk's experiment uses 10)
   --jobs 1,2           core counts to compare: torch threads = mfx worker threads
   --arms a,b,...       arms of torch_reference.py (baseline,inverted,hybrid,hybrid-relu6)
-  --only-compare       skip bench/check.ts, data.ts and ui.ts
+  --only-compare       skip bench/startup.ts, check.ts, data.ts and ui.ts
   --quick              1 repeat on 1000/200 images (a smoke run)
 Figures go to stdout and bench/out/compare-*.json.`;
 let parsed;
@@ -63,7 +70,7 @@ const log = (s = '') => process.stdout.write(`${s}\n`);
 
 // 1. The other bench files, each in its own process.
 if (!values['only-compare']) {
-  for (const file of ['check.ts', 'data.ts', 'ui.ts']) {
+  for (const file of ['startup.ts', 'check.ts', 'data.ts', 'ui.ts']) {
     const full = path.join(benchDir, file);
     if (!existsSync(full)) continue;
     log(`== bench/${file}`);

@@ -1,4 +1,4 @@
-// The .mfx experiment equal to ../shared/bench/torch_reference.py's arms: the same network,
+// The .mfx experiment equal to bench/torch_reference.py's arms: the same network,
 // optimiser (SGD lr 0.01 momentum 0.5), batch 64 and seed; hybrids freeze conv weights and
 // biases, start the head fresh and train it on inverted features (1 - relu, or 6 - relu6),
 // every arm evaluated on the five PMNIST occlusions. bench/torch-arms.mfx is this text for the

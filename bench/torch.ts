@@ -1,4 +1,4 @@
-// The PyTorch side: ../shared/bench/torch_reference.py (the research code's setup), run
+// The PyTorch side: bench/torch_reference.py (the research code's setup, mfx's comparator), run
 // unchanged through bench/torch_phases.py, which times its phases from the outside.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import type { BenchWork, PhaseSpan, SideFigures } from './figures.js';
 import { cpuRate, rate } from './figures.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-export const TORCH_SCRIPT = path.resolve(benchDir, '..', '..', 'shared', 'bench', 'torch_reference.py');
+export const TORCH_SCRIPT = path.join(benchDir, 'torch_reference.py');
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** Why the PyTorch side cannot run here, or null when it can. */
@@ -17,7 +17,7 @@ export function torchUnavailable(): string | null {
   if (!existsSync(TORCH_SCRIPT)) return `${TORCH_SCRIPT} not found`;
   const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   if (probe.error) return `${PYTHON} not runnable (${probe.error.message})`;
-  if (probe.status !== 0) return `PyTorch is not installed for ${PYTHON} (apt-get install python3-torch)`;
+  if (probe.status !== 0) return `PyTorch is not installed for ${PYTHON} (apt-get install -y python3-torch)`;
   return null;
 }
 

@@ -10,7 +10,7 @@ export interface WasmSetupOptions {
 }
 
 export async function initWasmTraining(opts: WasmSetupOptions = {}): Promise<void> {
-  registerTrainingGradients();
+  await registerTrainingGradients();
   if (opts.stockKernels) {
     const { conv2dBackpropFilterConfig } = await import('../runtime/backend/wasm-kernels/conv2d-backprop-filter.js');
     if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) tf.registerKernel(conv2dBackpropFilterConfig);

@@ -1,32 +1,48 @@
 // The `mfx` command: parses arguments with commander and dispatches to cli/commands/*.
-// This is the only module that turns errors into text and exit codes.
+// Errors that reach it become text and an exit code here: usage errors 2, a UserError its own code,
+// anything else an internal error. Commands word their own problems first (diagnostics, warnings,
+// and runtime errors that are data, e.g. cli/run/error-text.ts) and report status via setExitCode.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './context.js';
 import { UserError } from './context.js';
-import { registerCheck } from './commands/check.js';
-import { registerPlan } from './commands/plan.js';
-import { registerFmt } from './commands/fmt.js';
-import { registerRun } from './commands/run.js';
-import { registerData } from './commands/data.js';
-import { registerReport } from './commands/report.js';
-import { registerCompare } from './commands/compare.js';
 
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
-const REGISTRARS: CommandRegistrar[] = [
-  registerCheck,
-  registerPlan,
-  registerFmt,
-  registerRun,
-  registerData,
-  registerReport,
-  registerCompare,
-];
+/**
+ * One lazy import per command: `mfx check` loads check's module and what it imports, nothing of
+ * `run` (tfjs, Ink, React) or `report` (Vega). `--version` loads none; help, no command or an
+ * unknown one load them all so that commander can list them. Keep it one line per command.
+ */
+const COMMANDS: Record<string, () => Promise<CommandRegistrar>> = {
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  plan: async () => (await import('./commands/plan.js')).registerPlan,
+  fmt: async () => (await import('./commands/fmt.js')).registerFmt,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  data: async () => (await import('./commands/data.js')).registerData,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  compare: async () => (await import('./commands/compare.js')).registerCompare,
+};
 
+/** The registrars `argv` needs, in the order of COMMANDS (the order help lists them in). */
+async function registrarsFor(argv: string[]): Promise<CommandRegistrar[]> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [await COMMANDS[first]()];
+  if (first === undefined && argv.some((a) => a === '-V' || a === '--version')) return [];
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
+/** The version in mfx's package.json: one folder up from cli/ in the sources, two from dist/cli/. */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'mfx') return pkg.version;
+    } catch {
+      // not at this level: try the next one up
+    }
+  }
+  return 'unknown';
 }
 
 /** Runs the mfx command line and resolves to the process exit code. */
@@ -48,7 +64,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
       writeErr: (s) => ctx.stderr.write(s),
     })
     .exitOverride();
-  for (const register of REGISTRARS) register(program, ctx);
+  for (const register of await registrarsFor(argv)) register(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -2,7 +2,7 @@
 // the runtime (runtime/data) generates the images for each name.
 import type { DatasetSpec } from './plan.js';
 
-/** The talk's five PMNIST variants, in table order (rules in shared/reference/talk.md). */
+/** The talk's five PMNIST variants, in table order (rules in docs/language.md, "Datasets and test sets"). */
 export const OCCLUSIONS = ['unmodified', 'hcut', 'vcut', 'dcut', 'tcut'] as const;
 export type Occlusion = (typeof OCCLUSIONS)[number];
 
@@ -34,6 +34,23 @@ export function testSetCatalogue(dataset: DatasetSpec): string[] {
 export type TestSetVariant =
   | { kind: 'occlusion'; occlusion: Occlusion }
   | { kind: 'tcut-fill'; fill: TcutFill };
+
+/**
+ * A test set as the runtime makes it: its name, the family of the dataset it belongs to (which
+ * also seeds its generated fillings) and what it does to the test images. The Plan carries one
+ * per evaluated name (Plan.testSetRefs), so the runtime never reads names.
+ */
+export interface TestSetRef {
+  name: string;
+  family: string;
+  variant: TestSetVariant;
+}
+
+/** The TestSetRef of a catalogue name, or null when the name is not a test set. */
+export function resolveTestSet(name: string): TestSetRef | null {
+  const parsed = parseTestSetName(name);
+  return parsed ? { name, ...parsed } : null;
+}
 
 /** What a catalogue name means, or null when the name is not a test set. */
 export function parseTestSetName(name: string): { family: string; variant: TestSetVariant } | null {

@@ -1,5 +1,5 @@
 // The text of grammar/cst.d.ts, generated from the grammar's productions.
-import { generateCstDts } from 'chevrotain';
+import { generateCstDts } from './chevrotain.js';
 import { mfxParser } from './parser.js';
 
 export function cstDtsText(): string {

@@ -1,5 +1,6 @@
 // Turns text into tokens; never throws. Unknown characters become lexing errors with offsets.
-import { Lexer, type ILexingResult } from 'chevrotain';
+import type { ILexingResult } from 'chevrotain';
+import { Lexer } from './chevrotain.js';
 import { allTokens } from './tokens.js';
 
 // positionTracking 'full' gives every token a line and column for AST spans.

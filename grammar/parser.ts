@@ -3,7 +3,8 @@
 // statement forms (forms.ts) so that errors can speak the language ("`train` expects a number
 // of epochs") instead of token names. Recovery is on: a missing `}` is reported and parsing
 // continues, and stray tokens become their own node so one mistake never hides the next.
-import { CstParser, type CstNode, type IOrAlt } from 'chevrotain';
+import type { CstNode, IOrAlt } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import { allTokens, Argument, LBrace, RBrace, Separator, StrayStart, Word } from './tokens.js';
 
 export class MfxParser extends CstParser {

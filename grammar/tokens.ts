@@ -2,7 +2,8 @@
 // followed by arguments, so keywords are recognised by the statement forms (forms.ts), not by
 // the lexer. That keeps any word usable as a name (an arm called `baseline`, a layer `relu`)
 // and lets an unknown statement get a "did you mean" instead of a token-level error.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 // Token categories: what may follow a statement's head, what separates statements, and what
 // cannot start one. Matching a category is one token test, which keeps the parser fast.

@@ -5,14 +5,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { DatasetSpec } from '../../compiler/plan.js';
-import { parseTestSetName, testSetCatalogue } from '../../compiler/test-sets.js';
+import { parseTestSetName, resolveTestSet, testSetCatalogue } from '../../compiler/test-sets.js';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import { DataError } from '../../runtime/data/errors.js';
-import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../../runtime/data/datasets.js';
-import type { DatasetSummary } from '../../runtime/data/datasets.js';
+import { FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../../runtime/data/datasets.js';
+import { describeDataset, type DatasetSummary } from '../../runtime/data/dataset-info.js';
 import { describeTestSet, makeTestSet } from '../../runtime/data/test-sets.js';
-import { occlusionOutline, renderTerminalPreview, sampleGridPng } from '../../runtime/data/preview.js';
 
 const DATASET_KINDS = ['mnist', 'fashion-mnist', 'idx'] as const;
 type DatasetKind = (typeof DATASET_KINDS)[number];
@@ -71,7 +70,7 @@ async function userFacing<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function summaryLine(s: DatasetSummary): string {
-  return `${s.trainCount} train, ${s.testCount} test, ${s.height}x${s.width}x${s.channels}, 10 classes   ${s.source}`;
+  return `${s.trainCount} train, ${s.testCount} test, ${s.height}x${s.width}x${s.channels}, ${s.classes} classes   ${s.source}`;
 }
 
 async function listData(ctx: CliContext, opts: DatasetOptions): Promise<void> {
@@ -102,7 +101,7 @@ async function listData(ctx: CliContext, opts: DatasetOptions): Promise<void> {
   out();
   out(`Test sets for ${chosen.kind} (${summary.testCount} images each; the -fill sets depend on --seed)`);
   const width = Math.max(...names.map((n) => n.length));
-  for (const name of names) out(`  ${name.padEnd(width)}  ${String(summary.testCount).padStart(6)}  ${describeTestSet(name, summary.height, summary.width)}`);
+  for (const name of names) out(`  ${name.padEnd(width)}  ${String(summary.testCount).padStart(6)}  ${describeTestSet(resolveTestSet(name)!.variant, summary.height, summary.width)}`);
 }
 
 interface ShowOptions extends DatasetOptions {
@@ -124,6 +123,8 @@ async function checkWritableFolder(file: string): Promise<void> {
 }
 
 async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions): Promise<void> {
+  // Loaded here: the PNG encoder is for `data show` alone (see cli/main.ts).
+  const { occlusionOutline, renderTerminalPreview, sampleGridPng } = await import('../../runtime/data/preview.js');
   const parsed = parseTestSetName(setName);
   const familyKind = parsed ? FAMILY_TO_KIND[parsed.family] : undefined;
   if (!parsed || !familyKind) {
@@ -145,10 +146,10 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
   // Only the first images are generated; the fillings still draw donors from the whole test split.
   const ds = await loadDataset(spec, { trainSubset: 1, testSubset: null });
   const testSubset = Math.min(shown, ds.subset.testTotal);
-  const view = { ...ds, test: { images: ds.test.images.subarray(0, testSubset * ds.height * ds.width), labels: ds.test.labels.subarray(0, testSubset), n: testSubset } };
-  const set = makeTestSet(setName, view, opts.seed);
+  const view = { ...ds, test: { images: ds.test.images.subarray(0, testSubset * ds.height * ds.width * ds.channels), labels: ds.test.labels.subarray(0, testSubset), n: testSubset } };
+  const set = makeTestSet({ name: setName, ...parsed }, view, opts.seed);
 
-  ctx.stdout.write(`${setName}: ${describeTestSet(setName, ds.height, ds.width)} (${ds.name}, ${ds.subset.testTotal} test images, seed ${opts.seed})\n\n`);
+  ctx.stdout.write(`${setName}: ${describeTestSet(parsed.variant, ds.height, ds.width)} (${ds.name}, ${ds.subset.testTotal} test images, seed ${opts.seed})\n\n`);
   const color = Boolean(ctx.stdout.isTTY) && !process.env.NO_COLOR;
   const indices = Array.from({ length: Math.min(opts.count, set.n) }, (_, i) => i);
   ctx.stdout.write(`${renderTerminalPreview(set, { indices, columns: ctx.stdout.columns ?? 80, color })}\n`);
@@ -156,11 +157,11 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
     const k = opts.grid;
     const file = pngFile ?? path.resolve(opts.png);
     try {
-      await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? occlusionOutline(setName, ds.height, ds.width) : undefined }));
+      await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? occlusionOutline(parsed.variant, ds.height, ds.width) : undefined }));
     } catch (err) {
       throw new UserError(`Cannot write ${file}: ${(err as Error).message}. Check that the folder exists and is writable.`, 1);
     }
-    ctx.stdout.write(`Wrote ${file}: the first ${Math.min(k * k, set.n)} images of ${setName} in a ${k}x${k} grid, labels underneath${opts.outline && occlusionOutline(setName, ds.height, ds.width) ? ', the replaced region outlined in red' : ''}.\n`);
+    ctx.stdout.write(`Wrote ${file}: the first ${Math.min(k * k, set.n)} images of ${setName} in a ${k}x${k} grid, labels underneath${opts.outline && occlusionOutline(parsed.variant, ds.height, ds.width) ? ', the replaced region outlined in red' : ''}.\n`);
   }
 }
 

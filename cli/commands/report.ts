@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
-import { REPORT_FILES, writeReport } from '../report/write-report.js';
 import { join } from 'node:path';
 
 export function registerReport(program: Command, ctx: CliContext): void {
@@ -15,6 +14,8 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--no-samples', 'skip the sample-image grids (they load the dataset)')
     .option('--out <dir>', 'write the report into this folder instead of the run folder (created if missing)')
     .action(async (runDir: string, opts: { png: boolean; samples: boolean; out?: string }) => {
+      // Loaded here: Vega, resvg and the PNG encoder are for this command alone (see cli/main.ts).
+      const { REPORT_FILES, writeReport } = await import('../report/write-report.js');
       let written;
       try {
         written = await writeReport(runDir, { png: opts.png, samples: opts.samples, outDir: opts.out });

@@ -7,8 +7,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import isInCi from 'is-in-ci';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
-import { createReporter, type ReporterKind } from '../reporters/index.js';
+import type { ReporterKind } from '../reporters/index.js';
 import { compile } from '../../compiler/index.js';
+import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
 import { planHash } from '../../compiler/plan-hash.js';
@@ -16,8 +17,10 @@ import type { Plan } from '../../compiler/plan.js';
 import type { Subset } from '../../runtime/events.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/choices.js';
 import { BackendError } from '../../runtime/backend/errors.js';
-import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-folder.js';
-import { TensorFileError } from '../../runtime/tensor-file.js';
+import { runFolderText, subsetText } from '../run/error-text.js';
+import { subsetNotice } from '../../runtime/results/step-text.js';
+import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/store/run-folder.js';
+import { TensorFileError } from '../../runtime/store/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
@@ -62,12 +65,6 @@ function withSeed(plan: Plan, seed: number): Plan {
   return { ...changed, hash: planHash(changed) };
 }
 
-function subsetNotice(subset: Subset): string | null {
-  if (subset.train === null && subset.test === null) return null;
-  const train = subset.train === null ? 'all training images' : `the first ${subset.train} training images`;
-  const test = subset.test === null ? 'all test images' : `the first ${subset.test} test images of each test set`;
-  return `Subset run: ${train} and ${test}. Numbers are for a quick look and not comparable with a full run.`;
-}
 
 /**
  * The report (report.md, report.html, charts/) at the end of every run. A report that cannot
@@ -86,7 +83,9 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 
 /** One paragraph for errors the user can act on; anything else is a bug and propagates. */
 function asUserError(err: unknown): unknown {
-  if (err instanceof BackendError || err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
+  if (err instanceof RunFolderError) return new UserError(runFolderText(err.problem));
+  if (err instanceof DataError && err.subset) return new UserError(subsetText(err.subset));
+  if (err instanceof BackendError || err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   return err;
 }
@@ -122,7 +121,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   } catch (err) {
     throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
   }
-  const { plan: compiled, diagnostics } = compile(text, file);
+  const { plan: compiled, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo });
   if (diagnostics.length > 0) {
     ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
   }
@@ -130,6 +129,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     ctx.setExitCode(1);
     return;
   }
+  // TensorFlow.js takes a good part of a second to import: start now, while the run is set up
+  // and the data loads (not before the file compiled: a file with errors should fail at once).
+  const executorModule = import('../../runtime/run/execute.js');
+  executorModule.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   // --resume repeats the run's own --seed override, so it need not be given again.
   const seed = flags.seed ?? (flags.resume ? savedPlanSeed(flags.resume) : null) ?? compiled.seed;
   const plan = seed === compiled.seed ? compiled : withSeed(compiled, seed);
@@ -139,6 +142,11 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const subset: Subset | undefined = subsetGiven || !flags.resume ? { train: flags.trainSubset ?? null, test: flags.testSubset ?? null } : undefined;
   const notice = subset && subsetNotice(subset);
   if (notice) ctx.stderr.write(`${notice}\n`);
+  // A new run's data starts loading now too (file reads and gunzip off the main thread), so it
+  // overlaps the imports and the backend's start; a resumed run's subset is its folder's.
+  const { loadRunData } = await import('../../runtime/run/run-data.js');
+  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset, plan.model) : undefined;
+  dataLoading?.catch(() => {}); // awaited inside executePlan
 
   // Ink draws no live frames under CI (it asks is-in-ci too), so a CI log gets the plain lines.
   const kind: ReporterKind = flags.quiet ? 'quiet' : (flags.reporter ?? (ctx.stdout.isTTY && !isInCi ? 'ink' : 'plain'));
@@ -149,6 +157,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       ctx.stderr.write('\nStopping: the epoch in progress is abandoned, everything completed is kept. Press Ctrl-C again to quit at once.\n');
     }
   };
+  // Loaded here: the live UI (Ink, React) is for `run` alone (see cli/main.ts).
+  const { createReporter } = await import('../reporters/index.js');
   const reporter = createReporter({ kind, onStopRequest: stop }, ctx);
   let interrupts = 0;
   const onSigint = () => {
@@ -160,9 +170,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
 
   let results;
   try {
-    // Loaded here, not at the top: TensorFlow.js takes seconds to load and other commands never need it.
-    const { executePlan } = await import('../../runtime/executor.js');
+    // Imported in this function, not at the top: other commands never need TensorFlow.js.
+    const { executePlan } = await executorModule;
     results = await executePlan(plan, {
+      dataLoading,
       backend: flags.backend,
       runDir,
       subset,

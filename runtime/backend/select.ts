@@ -83,7 +83,7 @@ let active: ActiveBackend | null = null;
  */
 export async function initBackend(choice: BackendChoice): Promise<ActiveBackend> {
   tf.enableProdMode(); // no debug checks, and no "install tfjs-node" banner on stdout
-  registerTrainingGradients();
+  await registerTrainingGradients();
   if (active && (choice === 'auto' || choice === active.name)) return active;
   if (choice !== 'auto') {
     try {

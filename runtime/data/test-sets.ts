@@ -8,25 +8,25 @@
 //   p<family>-fill.digits3  each square filled from a different one of three such images
 // Randomness comes from the seed only, and each image consumes the stream in order, so a
 // subset's images are exactly the first images of the full set.
-import type { TcutFill } from '../../compiler/test-sets.js';
-import { parseTestSetName, testSetCatalogue } from '../../compiler/test-sets.js';
+import type { TcutFill, TestSetRef, TestSetVariant } from '../../compiler/test-sets.js';
 import type { Dataset } from './datasets.js';
 import { DataError } from './errors.js';
 import type { ImageSet, RawImages } from './image-set.js';
-import { normalisePixels } from './image-set.js';
-import { occlusionMask, tcutSquareMap } from './occlusions.js';
+import { normalisationTable, normalisePixels } from './image-set.js';
+import { occlusionMask, tcutSquareMap, tcutSquares } from './occlusions.js';
 import type { Prng } from './prng.js';
 import { createPrng, deriveSeed } from './prng.js';
 
 /** The generated images of one test set, normalised, ready for evaluation. */
-export function makeTestSet(name: string, ds: Dataset, seed: number): ImageSet {
-  // Generated straight into Float32 through a byte->float table (no temporary byte copy):
-  // every write below is `out[k] = encode[byte]`, so the result equals normalising the raw set.
-  const encode = normalisePixels(IDENTITY_BYTES, ds.mean, ds.std);
+export function makeTestSet(ref: TestSetRef, ds: Dataset, seed: number): ImageSet {
+  // Generated straight into Float32 through a byte->float table per channel (no temporary byte
+  // copy): every write below is `out[k] = encode[ch*256 + byte]`, so the result equals
+  // normalising the raw set.
+  const encode = normalisationTable(ds.mean, ds.std);
   const images = normalisePixels(ds.test.images, ds.mean, ds.std);
-  generate(name, ds, seed, images, encode);
+  generate(ref, ds, seed, images, encode);
   return {
-    name,
+    name: ref.name,
     images,
     labels: new Uint8Array(ds.test.labels),
     n: ds.test.n,
@@ -38,10 +38,10 @@ export function makeTestSet(name: string, ds: Dataset, seed: number): ImageSet {
 }
 
 /** The same images as raw bytes 0..255 (before normalisation). */
-export function makeRawTestSet(name: string, ds: Dataset, seed: number): RawImages {
+export function makeRawTestSet(ref: TestSetRef, ds: Dataset, seed: number): RawImages {
   // `new Uint8Array(typedArray)` copies (a Buffer's slice() would share memory).
   const images = new Uint8Array(ds.test.images);
-  generate(name, ds, seed, images, IDENTITY_BYTES);
+  generate(ref, ds, seed, images, IDENTITY_BYTES);
   return { images, labels: new Uint8Array(ds.test.labels), n: ds.test.n };
 }
 
@@ -49,27 +49,32 @@ const IDENTITY_BYTES = Uint8Array.from({ length: 256 }, (_, v) => v);
 
 /** Output images (a copy of the test images, raw or normalised) and the encoding of a byte into them. */
 type Out = Uint8Array | Float32Array;
+/** `encode[ch*256 + byte]`; a 256-entry table serves every channel alike. */
 type Encode = Uint8Array | Float32Array;
 
-function generate(name: string, ds: Dataset, seed: number, out: Out, encode: Encode): void {
-  const parsed = parseTestSetName(name);
-  if (!parsed || parsed.family !== ds.family) {
-    throw new DataError(
-      `There is no test set called ${name} for the ${ds.name} dataset. Its test sets are: ${testSetCatalogue(ds.spec).join(', ')}.`,
-    );
-  }
-  const { variant } = parsed;
+/** Per element offset: where its channel's part of `encode` starts. */
+function tableBases(offsets: Int32Array, channels: number, encode: Encode): Int32Array {
+  const bases = new Int32Array(offsets.length);
+  if (encode.length > 256) for (let k = 0; k < offsets.length; k++) bases[k] = (offsets[k] % channels) * 256;
+  return bases;
+}
+
+// The caller (the compiler for a Plan, `mfx data` for a name) checked that the test set belongs
+// to the dataset; its family names the random streams of the fillings.
+function generate(ref: TestSetRef, ds: Dataset, seed: number, out: Out, encode: Encode): void {
+  const { variant } = ref;
   if (variant.kind === 'tcut-fill') {
-    fillTcut(variant.fill, out, encode, ds, seed);
+    fillTcut(variant.fill, out, encode, ds, ref.family, seed);
     return;
   }
   if (variant.occlusion === 'unmodified') return;
   const removed = elementOffsets(occlusionMask(variant.occlusion, ds.height, ds.width), ds.channels);
   const size = ds.height * ds.width * ds.channels;
-  const black = encode[0];
+  const bases = tableBases(removed, ds.channels, encode);
+  const blackValues = encode instanceof Float32Array ? Float32Array.from(bases, (b) => encode[b]) : Uint8Array.from(bases, (b) => encode[b]);
   for (let i = 0; i < ds.test.n; i++) {
     const base = i * size;
-    for (let k = 0; k < removed.length; k++) out[base + removed[k]] = black;
+    for (let k = 0; k < removed.length; k++) out[base + removed[k]] = blackValues[k];
   }
 }
 
@@ -82,19 +87,20 @@ function elementOffsets(mask: Uint8Array, channels: number, value?: number): Int
   return Int32Array.from(out);
 }
 
-function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, seed: number): void {
+function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, family: string, seed: number): void {
   const { height, width, channels } = ds;
   const size = height * width * channels;
   const squareMap = tcutSquareMap(height, width);
   const all = elementOffsets(squareMap, channels);
+  const allBases = tableBases(all, channels, encode);
   const n = ds.test.n;
 
   switch (fill) {
     case 'noise': {
-      const prng = createPrng(deriveSeed(seed, `${ds.family}-fill.noise`));
+      const prng = createPrng(deriveSeed(seed, `${family}-fill.noise`));
       for (let i = 0; i < n; i++) {
         const base = i * size;
-        for (let k = 0; k < all.length; k++) images[base + all[k]] = encode[prng.intBetween(0, 255)];
+        for (let k = 0; k < all.length; k++) images[base + all[k]] = encode[allBases[k] + prng.intBetween(0, 255)];
       }
       return;
     }
@@ -109,7 +115,7 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, seed
           const t0 = k * 25;
           for (let t = 0; t < 25; t++) acc += kernel[t] * original[base + taps[t0 + t]];
           // Truncated, as assigning a float to a uint8 tensor does in the research code.
-          images[base + all[k]] = encode[Math.min(255, Math.floor(acc + 1e-9))];
+          images[base + all[k]] = encode[allBases[k] + Math.min(255, Math.floor(acc + 1e-9))];
         }
       }
       return;
@@ -118,9 +124,10 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, seed
     case 'digits3': {
       // Both fillings share one donor stream, so `digit` uses the first donor of `digits3`,
       // as the research code does (random_pairs[0] for one digit, [0..2] for three).
-      const prng = createPrng(deriveSeed(seed, `${ds.family}-fill.donors`));
+      const prng = createPrng(deriveSeed(seed, `${family}-fill.donors`));
       const pool = ds.testPool;
       const squares = [1, 2, 3].map((s) => elementOffsets(squareMap, channels, s));
+      const squareBases = squares.map((offsets) => tableBases(offsets, channels, encode));
       const perClass = countPerClass(pool.labels, ds.classes);
       for (let i = 0; i < n; i++) {
         const donors = drawDonors(prng, pool, perClass, ds.test.labels[i], fill === 'digits3' ? 3 : 1, i);
@@ -128,7 +135,8 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, seed
         for (let s = 0; s < 3; s++) {
           const donorBase = (fill === 'digit' ? donors[0] : donors[s]) * size;
           const offsets = squares[s];
-          for (let k = 0; k < offsets.length; k++) images[base + offsets[k]] = encode[pool.images[donorBase + offsets[k]]];
+          const bases = squareBases[s];
+          for (let k = 0; k < offsets.length; k++) images[base + offsets[k]] = encode[bases[k] + pool.images[donorBase + offsets[k]]];
         }
       }
       return;
@@ -209,25 +217,22 @@ function reflect(i: number, size: number): number {
  * Whether a test set's images depend on the seed: only the noise and donor fillings do
  * (the occlusions and the blur are fixed), so a run with several seeds can share the rest.
  */
-export function testSetUsesSeed(name: string): boolean {
-  const parsed = parseTestSetName(name);
-  return parsed !== null && parsed.variant.kind === 'tcut-fill' && parsed.variant.fill !== 'blur';
+export function testSetUsesSeed(variant: TestSetVariant): boolean {
+  return variant.kind === 'tcut-fill' && variant.fill !== 'blur';
 }
 
 /** One line saying what a test set is, with the number of pixels it replaces per image. */
-export function describeTestSet(name: string, height: number, width: number): string {
-  const parsed = parseTestSetName(name);
-  if (!parsed) return 'not a test set';
+export function describeTestSet(v: TestSetVariant, height: number, width: number): string {
   const tcut = occlusionMask('tcut', height, width).reduce((a, b) => a + b, 0);
-  const v = parsed.variant;
   if (v.kind === 'occlusion') {
     const removed = occlusionMask(v.occlusion, height, width).reduce((a, b) => a + b, 0);
+    const q = tcutSquares(height, width)[0];
     const what = {
       unmodified: 'the test images as they are',
-      hcut: 'top half set to black (r < 14)',
-      vcut: 'left half set to black (c < 14)',
+      hcut: `top half set to black (r < ${height / 2})`,
+      vcut: `left half set to black (c < ${width / 2})`,
       dcut: 'top-right and bottom-left quarters set to black',
-      tcut: 'three 9x9 squares set to black',
+      tcut: `three ${q.r1 - q.r0}x${q.c1 - q.c0} squares set to black`,
     }[v.occlusion];
     return v.occlusion === 'unmodified' ? what : `${what}: ${removed} of ${height * width} pixels`;
   }

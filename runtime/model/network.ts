@@ -1,9 +1,10 @@
 // A network built from the Plan's ModelSpec: one tf.Variable per ParamSpec, NHWC, plus the
-// forward pass in plain tfjs-core ops (not tfjs-layers: see shared/notes/wasm-perf-study.md).
+// forward pass in plain tfjs-core ops (not tfjs-layers: see docs/notes/wasm-perf-study.md).
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform, LayerSpec, ModelSpec } from '../../compiler/plan.js';
 import { INIT_PURPOSE, initialValues } from './init.js';
-import { applyFeatureActivation } from './feature-transform.js';
+import { activate } from './activation.js';
+import { applyFeatureActivation, complementFeatures } from './feature-transform.js';
 import type { DropoutMasks } from './dropout.js';
 
 export interface Network {
@@ -61,22 +62,6 @@ function applyLayer(net: Network, layer: LayerSpec, index: number, x: tf.Tensor,
   }
 }
 
-/** The model's own activation functions. */
-export function activate(activation: string, x: tf.Tensor): tf.Tensor {
-  switch (activation) {
-    case 'relu':
-      return tf.relu(x);
-    case 'relu6':
-      return tf.relu6(x);
-    case 'sigmoid':
-      return tf.sigmoid(x);
-    case 'tanh':
-      return tf.tanh(x);
-    default:
-      throw new Error(`unknown activation ${activation}`);
-  }
-}
-
 /**
  * The logits (before log-softmax) for a batch of NHWC images. The FeatureTransform acts at the
  * model's feature activation (or, for a model without one, on the tensor entering flatten).
@@ -86,7 +71,7 @@ export function forward(net: Network, images: tf.Tensor4D, options: ForwardOptio
 }
 
 /**
- * Where a forward pass can be cut for the frozen-feature cache (runtime/feature-cache.ts): every
+ * Where a forward pass can be cut for the frozen-feature cache (runtime/reuse/feature-cache.ts): every
  * layer before `resumeAt` is deterministic (no dropout, not at or after the feature transform),
  * so its output is a function of the image and the (frozen) weights alone.
  */
@@ -136,12 +121,18 @@ const MODEL_FEATURE: FeatureTransform = { kind: 'model' };
 function runLayers(net: Network, input: tf.Tensor, options: ForwardOptions, start: number, end: number): tf.Tensor {
   const { layers, featureActivation, featureBoundary } = net.spec;
   const transformAt = featureActivation >= 0 ? featureActivation : featureBoundary;
+  const inverted = options.feature.kind === 'inverted' ? options.feature : null;
   let x: tf.Tensor = input;
   for (let i = start; i < end; i++) {
     const layer = layers[i];
-    if (i === transformAt && options.feature.kind === 'inverted') {
-      x = applyFeatureActivation(options.feature, x);
-      if (layer.kind === 'activation') continue; // replaced, not applied on top
+    if (inverted && i === featureActivation) {
+      // The inversion's activation replaces the model's; pooling and dropout up to `flatten` act
+      // on its output as written, and the complement is taken at the boundary (next branch).
+      x = activate(inverted.activation, x);
+      continue;
+    }
+    if (inverted && i === featureBoundary) {
+      x = featureActivation >= 0 ? complementFeatures(inverted.activation, x) : applyFeatureActivation(inverted, x);
     }
     const poolAt = layer.kind === 'conv' ? poolAfterConv(layers, i, transformAt) : -1;
     if (layer.kind === 'conv' && poolAt >= 0) {
@@ -158,7 +149,7 @@ function runLayers(net: Network, input: tf.Tensor, options: ForwardOptions, star
  * Index of the max-pool that follows conv layer `i` with only dropout2d layers between, or -1.
  * Max-pooling commutes with adding a per-channel bias and with dropout2d's per-(image, channel)
  * scale (>= 0), so both can be applied after the pool on a tensor `size`² times smaller: the same
- * function, less work (shared/notes/wasm-perf-study.md). Not across the feature transform.
+ * function, less work (docs/notes/wasm-perf-study.md). Not across the feature transform.
  */
 function poolAfterConv(layers: LayerSpec[], i: number, transformAt: number): number {
   for (let j = i + 1; j < layers.length && j !== transformAt; j++) {

@@ -6,9 +6,10 @@ import { runMain as mfx } from './helpers/run-main.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { builtMfx } from '../helpers/built-cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const MFX = path.join(ROOT, 'bin/mfx.js');
+const MFX = builtMfx(); // bin/mfx.js, after checking that dist/ is built from these sources
 
 const EXPERIMENT = `experiment "resume check"
 model {

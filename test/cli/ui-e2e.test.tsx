@@ -6,11 +6,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { builtMfx } from '../helpers/built-cli.js';
 import { describe, expect, it } from 'vitest';
 import { stripAnsi } from '../../cli/format/color.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const MFX = path.join(ROOT, 'bin/mfx.js');
+const MFX = builtMfx(); // bin/mfx.js, after checking that dist/ is built from these sources
 const EXAMPLE = 'examples/quickstart.mfx';
 const hasScript = (() => {
   try {

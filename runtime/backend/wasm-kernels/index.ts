@@ -1,5 +1,6 @@
 // Kernels that make tfjs 4.22's wasm backend able to train conv nets, and fast.
-// The measurements behind them: bench/kernels.ts, bench/direct-conv.ts, bench/step-profile.ts.
+// See docs/notes/wasm-perf-study.md for the measurements behind them, and bench/kernels.ts,
+// bench/direct-conv.ts, bench/step-profile.ts.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';

@@ -55,7 +55,7 @@ function gradients(backend: 'cpu' | 'wasm', mode: 'plain' | 'relu6-invert'): Rec
 }
 
 beforeAll(async () => {
-  registerTrainingGradients();
+  await registerTrainingGradients();
   registerWasmTrainingKernels();
   await tf.setBackend('wasm');
   await tf.ready();

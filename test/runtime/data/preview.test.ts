@@ -1,6 +1,7 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { ImageSet } from '../../../runtime/data/image-set.js';
+import { resolveTestSet } from '../../../compiler/test-sets.js';
 import { imageGrey, occlusionOutline, renderTerminalPreview, sampleGridPng } from '../../../runtime/data/preview.js';
 
 /** Two 4x4 images: a white top half, and a white bottom-right pixel, normalised with mean .5 std .5. */
@@ -10,7 +11,7 @@ function tinySet(): ImageSet {
     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255],
   ];
   const images = Float32Array.from(raw.flat().map((v) => (v / 255 - 0.5) / 0.5));
-  return { name: 'tiny', images, labels: Uint8Array.from([3, 8]), n: 2, height: 4, width: 4, channels: 1, normalisation: { mean: 0.5, std: 0.5 } };
+  return { name: 'tiny', images, labels: Uint8Array.from([3, 8]), n: 2, height: 4, width: 4, channels: 1, normalisation: { mean: [0.5], std: [0.5] } };
 }
 
 describe('terminal preview', () => {
@@ -61,9 +62,8 @@ describe('PNG sample grid', () => {
 
 describe('occlusion outline', () => {
   it('marks the removed region of occlusions and the squares of fillings, nothing for unmodified', () => {
-    expect(occlusionOutline('pmnist.unmodified', 28, 28)).toBeUndefined();
-    expect(occlusionOutline('nonsense', 28, 28)).toBeUndefined();
-    expect(occlusionOutline('pmnist.hcut', 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(392);
-    expect(occlusionOutline('pmnist-fill.noise', 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(243);
+    expect(occlusionOutline(resolveTestSet('pmnist.unmodified')!.variant, 28, 28)).toBeUndefined();
+    expect(occlusionOutline(resolveTestSet('pmnist.hcut')!.variant, 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(392);
+    expect(occlusionOutline(resolveTestSet('pmnist-fill.noise')!.variant, 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(243);
   });
 });

@@ -1,6 +1,0 @@
-// Plain-JS entry of a --jobs worker thread: Node 20 checks a worker's entry file before tsx's
-// loader hooks apply, so the TypeScript worker is loaded from here after registering tsx.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./worker.ts');

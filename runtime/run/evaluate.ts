@@ -1,0 +1,32 @@
+// Accuracy and mean NLL of a network on a test set, in batches of 1000 with dropout off.
+import * as tf from '@tensorflow/tfjs-core';
+import type { FeatureTransform } from '../../compiler/plan.js';
+import { forward, type Network } from '../model/network.js';
+import { sliceBatch, type Images } from '../training/image-batch.js';
+
+export const EVAL_BATCH = 1000;
+
+export interface Evaluation {
+  accuracy: number; // 0..1
+  loss: number; // mean NLL
+  n: number;
+}
+
+/** Evaluates `net` on every image of `set` under the given feature transform. */
+export function evaluate(net: Network, set: Images, feature: FeatureTransform): Evaluation {
+  let correct = 0;
+  let lossSum = 0;
+  for (let start = 0; start < set.n; start += EVAL_BATCH) {
+    const end = Math.min(start + EVAL_BATCH, set.n);
+    const [hits, nll] = tf.tidy(() => {
+      const { x, y } = sliceBatch(set, start, end);
+      const logp = tf.logSoftmax(forward(net, x, { feature, dropout: null }));
+      const hit = tf.sum(tf.cast(tf.equal(tf.argMax(logp, 1), y), 'float32'));
+      const nllSum = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, net.spec.classes))));
+      return [hit.dataSync()[0], nllSum.dataSync()[0]];
+    });
+    correct += hits;
+    lossSum += nll;
+  }
+  return { accuracy: set.n > 0 ? correct / set.n : 0, loss: set.n > 0 ? lossSum / set.n : 0, n: set.n };
+}
