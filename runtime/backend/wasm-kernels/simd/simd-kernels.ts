@@ -36,16 +36,24 @@ export type SimdVariant = 'plain' | 'relaxed';
 const loaded = new WeakMap<object, Map<SimdVariant, SimdKernels | null>>();
 const compiled = new Map<SimdVariant, object | null>();
 
+function tryCompile(base64: string): object | null {
+  try {
+    return new wasmApi.Module(Buffer.from(base64, 'base64'));
+  } catch {
+    return null; // no (relaxed) SIMD in this engine
+  }
+}
+
 function compile(variant: SimdVariant): object | null {
   if (!compiled.has(variant)) {
-    // Node 20 has relaxed SIMD behind a V8 flag; wasm features are read when a module compiles.
-    if (variant === 'relaxed') setFlagsFromString('--experimental-wasm-relaxed-simd');
-    try {
-      const base64 = variant === 'plain' ? KERNELS_WASM_BASE64 : KERNELS_RELAXED_WASM_BASE64;
-      compiled.set(variant, new wasmApi.Module(Buffer.from(base64, 'base64')));
-    } catch {
-      compiled.set(variant, null); // no (relaxed) SIMD in this engine
+    let module = tryCompile(variant === 'plain' ? KERNELS_WASM_BASE64 : KERNELS_RELAXED_WASM_BASE64);
+    if (module === null && variant === 'relaxed') {
+      // Node 20 has relaxed SIMD behind a V8 flag (later Nodes ship it); wasm features are read
+      // when a module compiles, so setting the flag now is enough.
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+      module = tryCompile(KERNELS_RELAXED_WASM_BASE64);
     }
+    compiled.set(variant, module);
   }
   return compiled.get(variant) ?? null;
 }
