@@ -309,7 +309,8 @@
   ;; for images b in [0, batch), t = kw*C + c. acc is [fh, T4, V*4] with T4 = fw*C rounded up to
   ;; a multiple of 4 (the caller zeroes it, then copies the first fw*C rows and O lanes out);
   ;; adding to it continues each running sum, so calls over consecutive images give the same
-  ;; bits as one call. Blocks of 4 taps (adjacent floats of in) x 8 output channels in registers.
+  ;; bits as one call. Blocks of 4 taps (adjacent floats of in) x 8 output channels in registers;
+  ;; a last block of one tap runs that tap alone.
   ;; Reads up to 12 bytes past the last image of in and dy's last pixel rounded up to V*4 floats
   ;; (the caller passes copies with room where they would leave the memory); those lanes land in
   ;; rows or lanes of acc that are not copied out.
@@ -377,7 +378,30 @@
                         (local.set $dp (i32.add (local.get $dyB) (i32.add
                           (i32.mul (local.get $y) (local.get $rowDy))
                           (i32.shl (local.get $v) (i32.const 4)))))
-                        (if (i32.lt_s (i32.add (local.get $v) (i32.const 1)) (local.get $V))
+                        (if (i32.eq (i32.sub (local.get $T) (local.get $t)) (i32.const 1))
+                          ;; a last block of one tap (fw*C = 4k + 1, e.g. conv1's 5): that tap alone
+                          (then
+                            (if (i32.lt_s (i32.add (local.get $v) (i32.const 1)) (local.get $V))
+                              (then
+                                (block $pair1Done
+                                  (loop $pair1
+                                    (br_if $pair1Done (i32.ge_s (local.get $ip) (local.get $ipEnd)))
+                                    (local.set $s (v128.load32_splat (local.get $ip)))
+                                    (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (v128.load (local.get $dp)))))
+                                    (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $dp)))))
+                                    (local.set $ip (i32.add (local.get $ip) (local.get $pixIn)))
+                                    (local.set $dp (i32.add (local.get $dp) (local.get $pixDy)))
+                                    (br $pair1))))
+                              (else
+                                (block $one1Done
+                                  (loop $one1
+                                    (br_if $one1Done (i32.ge_s (local.get $ip) (local.get $ipEnd)))
+                                    (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (v128.load32_splat (local.get $ip)) (v128.load (local.get $dp)))))
+                                    (local.set $ip (i32.add (local.get $ip) (local.get $pixIn)))
+                                    (local.set $dp (i32.add (local.get $dp) (local.get $pixDy)))
+                                    (br $one1))))))
+                          (else
+                          (if (i32.lt_s (i32.add (local.get $v) (i32.const 1)) (local.get $V))
                           (then
                             (block $pairDone
                               (loop $pair
@@ -410,7 +434,7 @@
                                 (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (v128.load32_splat offset=12 (local.get $ip)) (local.get $d0))))
                                 (local.set $ip (i32.add (local.get $ip) (local.get $pixIn)))
                                 (local.set $dp (i32.add (local.get $dp) (local.get $pixDy)))
-                                (br $one)))))
+                                (br $one)))))))
                         (local.set $y (i32.add (local.get $y) (i32.const 1)))
                         (br $rows)))
                     (v128.store (local.get $ap) (local.get $a00))
