@@ -21,6 +21,7 @@ import { runFolderText, subsetText } from '../run/error-text.js';
 import { subsetNotice } from '../../runtime/results/step-text.js';
 import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/store/run-folder.js';
 import { TensorFileError } from '../../runtime/store/tensor-file.js';
+import { backendProblemText } from '../format/backend-problem.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
@@ -85,7 +86,8 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 function asUserError(err: unknown): unknown {
   if (err instanceof RunFolderError) return new UserError(runFolderText(err.problem));
   if (err instanceof DataError && err.subset) return new UserError(subsetText(err.subset));
-  if (err instanceof BackendError || err instanceof DataError) return new UserError(err.message);
+  if (err instanceof BackendError) return new UserError(backendProblemText(err.backend, err.problem));
+  if (err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   return err;
 }
@@ -95,7 +97,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command('run')
     .description('Run an experiment: train every arm for every seed, evaluate, and write a run folder')
     .argument('<file>', 'the .mfx experiment')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (see `mfx backends`)').choices(BACKEND_CHOICES).default('auto'))
     .option('--out <dir>', 'run folder (default runs/<title>-<time>)')
     .option('--resume <dir>', 'continue an interrupted run from its last completed epoch')
     .option('--train-subset <n>', 'use only the first N training images', positiveInt('--train-subset'))

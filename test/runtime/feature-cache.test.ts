@@ -78,7 +78,7 @@ describe('frozen-feature cache', () => {
     await initBackend('cpu');
     const net = createNetwork(tinyModel(), 3);
     const data = syntheticImages(40, 5);
-    const cache = buildFeatureCache(net, data, forwardCut(tinyModel())!);
+    const cache = await buildFeatureCache(net, data, forwardCut(tinyModel())!);
     const indices = [7, 3, 39, 0, 21, 22];
     const [full, cached] = [false, true].map((useCache) =>
       tf.tidy(() => {
