@@ -7,7 +7,7 @@
 //  - "direct" (stride 1, >= 4 input channels, WebAssembly SIMD): ./direct-conv.ts.
 // `strategy` picks for stride 1 (default 'direct' where it applies, else GEMM: GEMM was about
 // 20% faster than the full conv for the reference net's conv2 in interleaved A/B runs, 3.3-3.5
-// vs 4.2-4.3 ms at batch 64, and direct is 0.73x the GEMM's CPU time); other strides always
+// vs 4.2-4.3 ms at batch 64, and direct is 0.73-0.80x the GEMM's CPU time); other strides always
 // take the GEMM path. NCHW falls back to the original kernel.
 import {
   backend_util,
@@ -59,7 +59,7 @@ export function makeConv2dBackpropInputConfig(original: KernelConfig | undefined
       return fallback(args);
     }
     // Stride 1 with WebAssembly SIMD and at least 4 input channels (the kernel's vectors run over
-    // them): the direct kernel, 0.73x the GEMM's CPU time for conv2 at batch 64 (bench/direct-conv.ts).
+    // them): the direct kernel, 0.73-0.80x the GEMM's CPU time for conv2 at batch 64 (bench/direct-conv.ts).
     const simd = simdKernels(backend);
     if (strategy === 'direct' && simd && info.inChannels >= 4 && directConvApplies(info)) {
       return convInputGradDirect(backend, simd, dy, filter, info);

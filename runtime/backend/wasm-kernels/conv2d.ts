@@ -1,6 +1,6 @@
 // Conv2D for wasm: stride 1, dilation 1, NHWC, with WebAssembly SIMD, by the direct kernel
 // (./direct-conv.ts), which beats XNNPACK's at the reference net's shapes (bench/direct-conv.ts:
-// 0.74x and 0.81x the CPU time for conv1 and conv2 at batch 64). Everything else, and fused
+// 0.69-0.74x and 0.81-0.84x the CPU time for conv1 and conv2 at batch 64). Everything else, and fused
 // convolutions, keep the stock kernel.
 import { backend_util, type Conv2DAttrs, type Conv2DInputs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
