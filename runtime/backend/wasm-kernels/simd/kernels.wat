@@ -6,6 +6,7 @@
 ;; copyRuns only moves floats (im2col for ../filter-grad-gemm.ts). convGather and convFilterGrad are
 ;; direct convolutions (../direct-conv.ts): their own fixed order of sums, so each output is the
 ;; same bits however the batch is blocked or split, but not the bits of XNNPACK's kernels.
+;; Pointers are compared unsigned (a heap may pass 2 GiB).
 ;; Edit this file, then run `node --import tsx runtime/backend/wasm-kernels/simd/gen-kernels-wasm.ts`.
 (module
   (import "env" "memory" (memory 1))
@@ -214,6 +215,7 @@
                 (local.set $kw1 (i32.sub (i32.add (local.get $inW) (local.get $padL)) (local.get $x)))
                 (if (i32.gt_s (local.get $kw1) (local.get $fw)) (then (local.set $kw1 (local.get $fw))))
                 (local.set $runB (i32.shl (i32.mul (i32.sub (local.get $kw1) (local.get $kw0)) (local.get $C)) (i32.const 2)))
+                (if (i32.lt_s (local.get $runB) (i32.const 0)) (then (local.set $runB (i32.const 0))))
                 (local.set $o0 (i32.add (local.get $out)
                   (i32.add (i32.mul (local.get $b0) (local.get $outImg))
                     (i32.mul (i32.add (i32.mul (local.get $y) (local.get $outW)) (local.get $x)) (local.get $outPix)))))
@@ -241,7 +243,7 @@
                           (then
                             (block $pairDone
                               (loop $pair
-                                (br_if $pairDone (i32.ge_s (local.get $a) (local.get $aEnd)))
+                                (br_if $pairDone (i32.ge_u (local.get $a) (local.get $aEnd)))
                                 (local.set $w0 (v128.load (local.get $wp)))
                                 (local.set $w1 (v128.load offset=16 (local.get $wp)))
                                 (local.set $s (v128.load32_splat (local.get $a)))
@@ -262,7 +264,7 @@
                           (else
                             (block $oneDone
                               (loop $one
-                                (br_if $oneDone (i32.ge_s (local.get $a) (local.get $aEnd)))
+                                (br_if $oneDone (i32.ge_u (local.get $a) (local.get $aEnd)))
                                 (local.set $w0 (v128.load (local.get $wp)))
                                 (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (v128.load32_splat (local.get $a)) (local.get $w0))))
                                 (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (v128.load32_splat (i32.add (local.get $a) (local.get $d1))) (local.get $w0))))
@@ -385,7 +387,7 @@
                               (then
                                 (block $pair1Done
                                   (loop $pair1
-                                    (br_if $pair1Done (i32.ge_s (local.get $ip) (local.get $ipEnd)))
+                                    (br_if $pair1Done (i32.ge_u (local.get $ip) (local.get $ipEnd)))
                                     (local.set $s (v128.load32_splat (local.get $ip)))
                                     (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (v128.load (local.get $dp)))))
                                     (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $dp)))))
@@ -395,7 +397,7 @@
                               (else
                                 (block $one1Done
                                   (loop $one1
-                                    (br_if $one1Done (i32.ge_s (local.get $ip) (local.get $ipEnd)))
+                                    (br_if $one1Done (i32.ge_u (local.get $ip) (local.get $ipEnd)))
                                     (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (v128.load32_splat (local.get $ip)) (v128.load (local.get $dp)))))
                                     (local.set $ip (i32.add (local.get $ip) (local.get $pixIn)))
                                     (local.set $dp (i32.add (local.get $dp) (local.get $pixDy)))
@@ -405,7 +407,7 @@
                           (then
                             (block $pairDone
                               (loop $pair
-                                (br_if $pairDone (i32.ge_s (local.get $ip) (local.get $ipEnd)))
+                                (br_if $pairDone (i32.ge_u (local.get $ip) (local.get $ipEnd)))
                                 (local.set $d0 (v128.load (local.get $dp)))
                                 (local.set $d1 (v128.load offset=16 (local.get $dp)))
                                 (local.set $s (v128.load32_splat (local.get $ip)))
@@ -426,7 +428,7 @@
                           (else
                             (block $oneDone
                               (loop $one
-                                (br_if $oneDone (i32.ge_s (local.get $ip) (local.get $ipEnd)))
+                                (br_if $oneDone (i32.ge_u (local.get $ip) (local.get $ipEnd)))
                                 (local.set $d0 (v128.load (local.get $dp)))
                                 (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (v128.load32_splat (local.get $ip)) (local.get $d0))))
                                 (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (v128.load32_splat offset=4 (local.get $ip)) (local.get $d0))))
