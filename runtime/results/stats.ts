@@ -54,3 +54,32 @@ export function pairedDelta(
   const diffs = paired.map((s) => arm.get(s)! - baseline.get(s)!);
   return { seeds: paired, stat: summarize(diffs), interval: tInterval(diffs, level) };
 }
+
+/**
+ * Exact two-sided p-value of `k` successes in `n` trials under Binomial(n, 1/2): twice the
+ * smaller tail, at most 1 (the distribution is symmetric, so this equals scipy's
+ * `binomtest(k, n, 0.5).pvalue`). McNemar's exact test is this with k = b and n = b + c,
+ * b and c the discordant counts. Summed in log space so n in the tens of thousands is exact
+ * to about 1e-12 relative.
+ */
+export function binomialTwoSidedHalf(k: number, n: number): number {
+  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || n < 0 || k > n) throw new RangeError(`binomial test needs 0 <= k <= n, integers (got k = ${k}, n = ${n})`);
+  const m = Math.min(k, n - k);
+  if (2 * m === n) return 1;
+  // log C(n, m), then the tail C(n, i) for i = m .. 0 relative to C(n, m) (terms shrink as i falls).
+  let logChoose = 0;
+  for (let j = 1; j <= m; j++) logChoose += Math.log((n - m + j) / j);
+  let term = 1;
+  let sum = 1;
+  for (let i = m; i > 0; i--) {
+    term *= i / (n - i + 1);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return Math.min(1, 2 * Math.exp(logChoose - n * Math.LN2) * sum);
+}
+
+/** McNemar's exact two-sided test on the discordant pairs: b = only A right, c = only B right. */
+export function mcnemarExact(b: number, c: number): number {
+  return binomialTwoSidedHalf(b, b + c);
+}

@@ -10,23 +10,28 @@ export interface Evaluation {
   accuracy: number; // 0..1
   loss: number; // mean NLL
   n: number;
+  /** The predicted class of every image, in set order (kept in the run folder for agreement statistics). */
+  predicted: Uint8Array;
 }
 
 /** Evaluates `net` on every image of `set` under the given feature transform. */
 export function evaluate(net: Network, set: Images, feature: FeatureTransform): Evaluation {
   let correct = 0;
   let lossSum = 0;
+  const predicted = new Uint8Array(set.n);
   for (let start = 0; start < set.n; start += EVAL_BATCH) {
     const end = Math.min(start + EVAL_BATCH, set.n);
     const [hits, nll] = tf.tidy(() => {
       const { x, y } = sliceBatch(set, start, end);
       const logp = tf.logSoftmax(forward(net, x, { feature, dropout: null }));
-      const hit = tf.sum(tf.cast(tf.equal(tf.argMax(logp, 1), y), 'float32'));
+      const argMax = tf.argMax(logp, 1);
+      predicted.set(argMax.dataSync(), start);
+      const hit = tf.sum(tf.cast(tf.equal(argMax, y), 'float32'));
       const nllSum = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, net.spec.classes))));
       return [hit.dataSync()[0], nllSum.dataSync()[0]];
     });
     correct += hits;
     lossSum += nll;
   }
-  return { accuracy: set.n > 0 ? correct / set.n : 0, loss: set.n > 0 ? lossSum / set.n : 0, n: set.n };
+  return { accuracy: set.n > 0 ? correct / set.n : 0, loss: set.n > 0 ? lossSum / set.n : 0, n: set.n, predicted };
 }
