@@ -54,7 +54,7 @@ export function agreementExplanation(seeds: number): string {
     (seeds > 1 ? ' (mean over seeds)' : '') +
     ". McNemar's exact two-sided test asks whether only-A and only-B differ by more than chance (binomial on the discordant images, p = 1/2). " +
     'Combined over seeds: every seed scores the same images, so per-seed tests are not independent and neither Fisher\'s combination nor pooling the discordant counts is valid; ' +
-    'instead each image counts once, as better for A when A gets it right in more seeds than B (and the reverse), and the exact sign test compares those image counts (ties left out; with one seed this is McNemar\'s test). ' +
+    'instead each image counts once, with net = seeds in which A gets it right minus seeds in which B does, and the exact sign-flip test asks whether the sum of nets could be chance (each image\'s net as likely negative as positive; with one seed this is McNemar\'s test). In brackets: images A gets right in more seeds than B, and the reverse. ' +
     `\`${SIGNIFICANT_MARK}\`: p < ${SIGNIFICANCE}. These tests hold the trained networks fixed; the Delta interval over seeds speaks to training randomness.`
   );
 }

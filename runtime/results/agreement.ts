@@ -8,15 +8,17 @@
 // Combined over seeds: every seed scores the SAME test images, so the per-seed tests are not
 // independent. Fisher's or Stouffer's combination of the per-seed p-values assumes they are,
 // and so does pooling the discordant counts of all seeds into one McNemar test (one image
-// that is hard for A counts once per seed). Both overstate the evidence. The combination used
-// here keeps the image as the unit: for each image, net = (seeds A gets it right) - (seeds B
-// gets it right); the exact sign test compares the images with net > 0 against those with
-// net < 0 (ties dropped), Binomial(wins + losses, 1/2). Under the null that A and B are
-// exchangeable on every image this is exact, needs no independence between seeds, and with
-// one seed it is McNemar's test itself. Like McNemar's test, it treats the trained networks as
-// given: it says whether the test set supports a difference, not whether another training run
+// that is hard for A then counts once per seed as if it were new evidence). Both overstate
+// the evidence. The combination used here keeps the image as the unit: for each image,
+// net = (seeds in which A gets it right) - (seeds in which B does), an integer in -S..S. Under
+// the null that A and B are exchangeable on every image, each nonzero net is as likely
+// negative as positive, independently across images (the images are the independent draws),
+// so the exact sign-flip test of sum(net) applies. It needs no independence between seeds,
+// uses how consistently an image favours one side, and with one seed it is McNemar's test
+// itself. Like McNemar's test it treats the trained networks as given: it says whether the
+// test set supports a difference between these networks, not whether another training run
 // would repeat it (the t-interval over seeds of the results table speaks to that).
-import { mcnemarExact } from './stats.js';
+import { mcnemarExact, signFlipTwoSided } from './stats.js';
 
 export interface AgreementCounts {
   bothRight: number;
@@ -39,7 +41,9 @@ export interface CombinedAgreement {
   aBetter: number;
   bBetter: number;
   tied: number;
-  /** Exact two-sided sign test of aBetter vs bBetter. */
+  /** Sum over images of net (A right minus B right, counted over seeds). */
+  netSum: number;
+  /** Exact two-sided sign-flip test of netSum. */
   p: number;
 }
 
@@ -76,7 +80,7 @@ export function agreementCounts(a: Uint8Array, b: Uint8Array, labels: Uint8Array
   return counts;
 }
 
-/** The per-image sign test over seeds described above. */
+/** The per-image sign-flip test over seeds described above. */
 export function combineOverSeeds(seeds: SeedPredictions[], labels: Uint8Array): CombinedAgreement {
   const net = new Int32Array(labels.length);
   for (const s of seeds) {
@@ -89,7 +93,9 @@ export function combineOverSeeds(seeds: SeedPredictions[], labels: Uint8Array): 
     if (net[i] > 0) aBetter++;
     else if (net[i] < 0) bBetter++;
   }
-  return { seeds: seeds.map((s) => s.seed), aBetter, bBetter, tied: labels.length - aBetter - bBetter, p: mcnemarExact(aBetter, bBetter) };
+  let netSum = 0;
+  for (let i = 0; i < net.length; i++) netSum += net[i];
+  return { seeds: seeds.map((s) => s.seed), aBetter, bBetter, tied: labels.length - aBetter - bBetter, netSum, p: signFlipTwoSided(net) };
 }
 
 /** Per seed and combined agreement of A and B on one test set. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialTwoSidedHalf, mcnemarExact } from '../../runtime/results/stats.js';
+import { binomialTwoSidedHalf, mcnemarExact, signFlipTwoSided } from '../../runtime/results/stats.js';
 import { agreement, agreementCounts, combineOverSeeds } from '../../runtime/results/agreement.js';
 
 // Exact two-sided binomial p at 1/2 as a rational: 2 * sum_{i <= min(k, n-k)} C(n, i) / 2^n
@@ -58,6 +58,46 @@ describe("McNemar's exact test (two-sided binomial at 1/2)", () => {
   });
 });
 
+// Every one of the 2^n sign assignments of the nonzero differences, counted exactly.
+function bruteForceSignFlip(d: number[]): number {
+  const nz = d.filter((x) => x !== 0);
+  const t = Math.abs(nz.reduce((s, x) => s + x, 0));
+  let extreme = 0;
+  for (let mask = 0; mask < 1 << nz.length; mask++) {
+    let sum = 0;
+    for (let i = 0; i < nz.length; i++) sum += (mask >> i) & 1 ? Math.abs(nz[i]) : -Math.abs(nz[i]);
+    if (Math.abs(sum) >= t) extreme++;
+  }
+  return extreme / 2 ** nz.length;
+}
+
+describe('the sign-flip test of integer differences (combination over seeds)', () => {
+  it('matches enumerating every sign assignment', () => {
+    const cases = [
+      [2, 2, 1, -1, 0, 3, 1, 1, 2],
+      [3, -3, 3, 3, 1, 2, 0, 0, 2, 2, -1, 3],
+      [1, 1, 1, 2, -2, 1, 1, 1, 1, 1, 3, 1, 2, 1, -1, 1],
+      [-2, -2, -1, -3, -1, 1, -2],
+    ];
+    for (const d of cases) expect(signFlipTwoSided(d)).toBeCloseTo(bruteForceSignFlip(d), 13);
+  });
+
+  it('is the binomial (McNemar) test when every difference is ±1, and 1 for no net difference', () => {
+    const d = [...Array(60).fill(1), ...Array(90).fill(-1), ...Array(500).fill(0)];
+    expect(signFlipTwoSided(d)).toBe(binomialTwoSidedHalf(60, 150));
+    expect(signFlipTwoSided([2, -2, 1, -1])).toBe(1);
+    expect(signFlipTwoSided([])).toBe(1);
+    expect(() => signFlipTwoSided([0.5])).toThrow(RangeError);
+  });
+
+  it('handles thousands of images and three seeds (strong evidence gives tiny p, mixed gives large)', () => {
+    const strong = [...Array(300).fill(3), ...Array(200).fill(1), ...Array(250).fill(-1)];
+    expect(signFlipTwoSided(strong)).toBeLessThan(1e-20);
+    const mixed = [...Array(300).fill(2), ...Array(300).fill(-2), ...Array(41).fill(1), ...Array(40).fill(-1)];
+    expect(signFlipTwoSided(mixed)).toBeGreaterThan(0.9);
+  });
+});
+
 describe('agreement of two evaluations', () => {
   const labels = Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]);
   it('counts both right / only A / only B / both wrong', () => {
@@ -69,14 +109,15 @@ describe('agreement of two evaluations', () => {
     expect(r.combined).toBeNull();
   });
 
-  it('combines seeds per image: an image counts once however many seeds it is discordant in', () => {
+  it('combines seeds per image: an image is one unit however many seeds it is discordant in', () => {
     // Image 0: A right in both seeds, B in neither (net +2). Image 1: A right in seed 1 only,
     // B in seed 2 only (net 0, tied). Image 2: B better once (net -1). The rest: all right.
     const l = Uint8Array.from([0, 1, 2, 3]);
     const s1 = { seed: 1, a: Uint8Array.from([0, 1, 2, 3]), b: Uint8Array.from([9, 9, 2, 3]) };
     const s2 = { seed: 2, a: Uint8Array.from([0, 9, 9, 3]), b: Uint8Array.from([9, 1, 2, 3]) };
     const c = combineOverSeeds([s1, s2], l);
-    expect(c).toEqual({ seeds: [1, 2], aBetter: 1, bBetter: 1, tied: 2, p: 1 });
+    // Nets: +2, 0, -1, 0. Sign flips of {2, 1}: |sum| >= 1 always, so p = 1.
+    expect(c).toEqual({ seeds: [1, 2], aBetter: 1, bBetter: 1, tied: 2, netSum: 1, p: 1 });
     expect(agreement('t', [s1, s2], l).combined).toEqual(c);
   });
 
