@@ -13,6 +13,10 @@ import { writeReport } from '../../cli/report/write-report.js';
 import { FC_PARAMS, arm, evalStep, syntheticData, tinyPlan, train } from '../runtime/helpers/tiny-plan.js';
 import { launchChromium } from './helpers/browser.js';
 
+// Page-side code below runs in Chromium; the test's tsconfig has no DOM types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+
 const parent = mkdtempSync(path.join(tmpdir(), 'mfx-agree-html-'));
 const { browser, reason } = await launchChromium();
 let html = '';
