@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<CommandRegistrar>> = {
   report: async () => (await import('./commands/report.js')).registerReport,
   compare: async () => (await import('./commands/compare.js')).registerCompare,
   backends: async () => (await import('./commands/backends.js')).registerBackends,
+  lsp: async () => (await import('./commands/lsp.js')).registerLsp,
 };
 
 /** The registrars `argv` needs, in the order of COMMANDS (the order help lists them in). */

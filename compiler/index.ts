@@ -7,7 +7,7 @@ import { splitArms } from './arms.js';
 import { resolveBaselines } from './baselines.js';
 import type { DatasetInfoProvider } from './dataset-info.js';
 import { describeShape, knownDatasetInfo, MNIST_SHAPE } from './dataset-info.js';
-import { blockModel, namedModel, type ModelData } from './models.js';
+import { blockModel, namedModel, type ModelData, type ModelResult } from './models.js';
 import type { ArmSpec, Plan, SourceRef } from './plan.js';
 import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
 import { planHash } from './plan-hash.js';
@@ -55,17 +55,7 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
   // 2. model: every layer's shapes, parameter names and counts (null after a model error),
   // from the image shape and class count the data has.
   const data = dataOf(settings, options.datasetInfo ?? knownDatasetInfo, diagnostics);
-  const m = settings.model;
-  // A model block with syntax errors lost some layers: inferring shapes would only add noise.
-  const brokenBlock =
-    m?.kind === 'model-block' && syntax.some((d) => d.severity === 'error' && d.offset >= m.span.offset && d.offset < m.span.offset + m.span.length);
-  const modelResult = brokenBlock
-    ? { model: null, diagnostics: [] }
-    : m === null
-      ? namedModel('reference', null, data)
-      : m.kind === 'model-ref'
-        ? namedModel(m.name.text, m.name.span, data)
-        : blockModel(m.layers, m.span, data, headSpan(m, 'model'));
+  const modelResult = programModel(settings.model, syntax, data);
   diagnostics.push(...modelResult.diagnostics);
   // 3. sweeps: arm templates expanded into ordinary arms; then arms: prefix + arm body +
   // trailing evals per arm, names unique.
@@ -147,8 +137,22 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
   return finish({ ...body, hash: planHash(body) }, unique);
 }
 
+/**
+ * The model a file trains: its `model` setting (null: the reference net) with shapes inferred
+ * from `data`. Also used by the language server for layer names and shapes while the file has
+ * other errors.
+ */
+export function programModel(m: Settings['model'], syntax: readonly Diagnostic[], data: ModelData): ModelResult {
+  // A model block with syntax errors lost some layers: inferring shapes would only add noise.
+  const brokenBlock =
+    m?.kind === 'model-block' && syntax.some((d) => d.severity === 'error' && d.offset >= m.span.offset && d.offset < m.span.offset + m.span.length);
+  if (brokenBlock) return { model: null, diagnostics: [] };
+  if (m === null) return namedModel('reference', null, data);
+  return m.kind === 'model-ref' ? namedModel(m.name.text, m.name.span, data) : blockModel(m.layers, m.span, data, headSpan(m, 'model'));
+}
+
 /** The shape and class count the model is inferred from; data problems become diagnostics at the `dataset` line. */
-function dataOf(settings: Settings, provider: DatasetInfoProvider, diagnostics: Diagnostic[]): ModelData {
+export function dataOf(settings: Settings, provider: DatasetInfoProvider, diagnostics: Diagnostic[]): ModelData {
   const standard: ModelData = { inputShape: [MNIST_SHAPE.height, MNIST_SHAPE.width, MNIST_SHAPE.channels], classes: null, classesFrom: '' };
   if (settings.datasetRejected) return standard;
   const at = settings.datasetSpan ? headSpan({ span: settings.datasetSpan }, 'dataset') : { offset: 0, length: 0 };

@@ -130,7 +130,7 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
   }
 }
 
-const DATASETS = ['mnist', 'fashion-mnist', 'idx'];
+export const DATASETS = ['mnist', 'fashion-mnist', 'idx'];
 
 function datasetOf(name: Name, dir: { value: string; span: Span } | null, at: Span, file: string, diagnostics: Diagnostic[]): DatasetSpec | null {
   const folder = (d: string) => resolve(dirname(file), d);
@@ -155,7 +155,7 @@ function datasetOf(name: Name, dir: { value: string; span: Span } | null, at: Sp
   }
 }
 
-const OPTIMIZER_OPTIONS: Record<string, string[]> = {
+export const OPTIMIZER_OPTIONS: Record<string, string[]> = {
   sgd: ['lr', 'momentum'],
   adam: ['lr', 'beta1', 'beta2', 'epsilon'],
 };
