@@ -7,6 +7,16 @@ import { summarize } from './stats.js';
 /** A network that gives one class to this share of a test set or more has collapsed onto it. */
 export const COLLAPSE_SHARE = 0.95;
 
+/** Images predicted as each class (index = class), from the predicted class of every image. */
+export function classCounts(predictions: ArrayLike<number>, classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (let i = 0; i < predictions.length; i++) {
+    const c = predictions[i];
+    if (c < classes) counts[c]++;
+  }
+  return counts;
+}
+
 /** The class predicted for at least COLLAPSE_SHARE of the images, and its share; null otherwise or when unknown. */
 export function dominantClass(predicted: number[] | undefined): { predictedClass: number; share: number } | null {
   if (!predicted || predicted.length < 2) return null;

@@ -11,33 +11,32 @@ export interface Evaluation {
   accuracy: number; // 0..1
   loss: number; // mean NLL
   n: number;
-  /** Images predicted as each class (index = class): shows a head that collapsed onto one class. */
-  predicted: number[];
+  /** The predicted class of every image, in set order (kept in the run folder for agreement statistics). */
+  predicted: Uint8Array;
 }
 
 /** Evaluates `net` on every image of `set` under the given feature transform. */
 export async function evaluate(net: Network, set: Images, feature: FeatureTransform): Promise<Evaluation> {
   let correct = 0;
   let lossSum = 0;
-  const predicted: number[] = new Array<number>(net.spec.classes).fill(0);
+  const predicted = new Uint8Array(set.n);
   for (let start = 0; start < set.n; start += EVAL_BATCH) {
     const end = Math.min(start + EVAL_BATCH, set.n);
-    const { sums, pred } = tf.tidy(() => {
+    const { sums, classes } = tf.tidy(() => {
       const { x, y } = sliceBatch(set, start, end);
       const logp = tf.logSoftmax(forward(net, x, { feature, dropout: null }));
-      const pred = tf.argMax(logp, 1);
-      const hit = tf.sum(tf.cast(tf.equal(pred, y), 'float32'));
+      const argMax = tf.argMax(logp, 1);
+      const hit = tf.sum(tf.cast(tf.equal(argMax, y), 'float32'));
       const nllSum = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, net.spec.classes))));
-      return { sums: tf.stack([hit, nllSum]), pred };
+      return { sums: tf.stack([hit, nllSum]), classes: argMax };
     });
-    await settle([sums, pred]);
+    await settle([sums, classes]);
     const [hits, nll] = sums.dataSync();
-    const classes = pred.dataSync();
+    predicted.set(classes.dataSync(), start);
     sums.dispose();
-    pred.dispose();
+    classes.dispose();
     correct += hits;
     lossSum += nll;
-    for (const c of classes) if (c >= 0 && c < predicted.length) predicted[c]++;
   }
   // The checkpoint after this step reads every parameter synchronously.
   await settle(net.params.values());
