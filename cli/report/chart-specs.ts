@@ -154,23 +154,26 @@ export function accuracyChartSpec(table: ReportTable, title: string): TopLevelSp
       },
     ];
   };
-  if (!l.many) {
-    return {
-      $schema: SCHEMA,
-      title: { text: title, subtitle },
-      width: groupedWidth(sets.length, l.arms.length),
-      height: 260,
-      config: CONFIG,
-      params: [HIDDEN_PARAM],
-      data: { values: rows },
-      encoding: {
-        x: { field: 'testSet', type: 'nominal', sort: sets, title: 'test set', axis: { labelAngle: 0 } },
-        xOffset: { field: 'arm', type: 'nominal', sort: l.arms },
-      },
-      layer: layers('x'),
-    } as TopLevelSpec;
-  }
-  return manyArmSpec(title, subtitle, rows, sets, l, layers('y'));
+  return armsSpec(title, subtitle, rows, sets, l, layers, 260);
+}
+
+/** Few arms: one chart, test sets along x and the arms side by side in each; many arms: manyArmSpec. */
+function armsSpec(title: string, subtitle: string, rows: Record<string, unknown>[], sets: string[], l: Layout, layers: (band: 'x' | 'y') => unknown[], height: number): TopLevelSpec {
+  if (l.many) return manyArmSpec(title, subtitle, rows, sets, l, layers('y'));
+  return {
+    $schema: SCHEMA,
+    title: { text: title, subtitle },
+    width: groupedWidth(sets.length, l.arms.length),
+    height,
+    config: CONFIG,
+    params: [HIDDEN_PARAM],
+    data: { values: rows },
+    encoding: {
+      x: { field: 'testSet', type: 'nominal', sort: sets, title: 'test set', axis: { labelAngle: 0 } },
+      xOffset: { field: 'arm', type: 'nominal', sort: l.arms },
+    },
+    layer: layers('x'),
+  } as TopLevelSpec;
 }
 
 function manyArmSpec(title: string, subtitle: string, rows: Record<string, unknown>[], sets: string[], l: Layout, layer: unknown[]): TopLevelSpec {
@@ -242,23 +245,7 @@ export function deltaChartSpec(table: ReportTable, title: string): TopLevelSpec 
       },
     ];
   };
-  if (!l.many) {
-    return {
-      $schema: SCHEMA,
-      title: { text: title, subtitle },
-      width: groupedWidth(sets.length, l.arms.length),
-      height: 240,
-      config: CONFIG,
-      params: [HIDDEN_PARAM],
-      data: { values: rows },
-      encoding: {
-        x: { field: 'testSet', type: 'nominal', sort: sets, title: 'test set', axis: { labelAngle: 0 } },
-        xOffset: { field: 'arm', type: 'nominal', sort: l.arms },
-      },
-      layer: layers('x'),
-    } as TopLevelSpec;
-  }
-  return manyArmSpec(title, subtitle, rows, sets, l, layers('y'));
+  return armsSpec(title, subtitle, rows, sets, l, layers, 240);
 }
 
 /** Lines: mean training loss per epoch through each arm (pretrain and train epochs in sequence). */
