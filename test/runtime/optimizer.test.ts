@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import type { OptimizerSpec } from '../../compiler/plan.js';
 import { initBackend } from '../../runtime/backend/select.js';
 import { Optimizer } from '../../runtime/training/optimizer.js';
+import { deviceUpdate, disposeState, type DeviceState } from '../../runtime/training/device-update.js';
+import { createPrng } from '../../runtime/data/prng.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -109,32 +111,8 @@ describe('optimisers follow PyTorch', () => {
   });
 });
 
-// The tensor formulation the JavaScript update replaced (tfjs kernels, float32 throughout).
-function tensorStep(spec: OptimizerSpec, p: tf.Variable, g: tf.Tensor, state: Map<string, tf.Variable>, step: number, lr: number): void {
-  tf.tidy(() => {
-    if (spec.kind === 'sgd') {
-      if (spec.momentum === 0) return void p.assign(tf.sub(p, tf.mul(g, lr)));
-      const buf = state.get('buf');
-      if (!buf) state.set('buf', tf.keep(tf.variable(tf.clone(g), false)));
-      else buf.assign(tf.add(tf.mul(buf, spec.momentum), g));
-      p.assign(tf.sub(p, tf.mul(state.get('buf')!, lr)));
-      return;
-    }
-    if (!state.has('m')) {
-      state.set('m', tf.keep(tf.variable(tf.zerosLike(p), false)));
-      state.set('v', tf.keep(tf.variable(tf.zerosLike(p), false)));
-    }
-    const m = state.get('m')!;
-    const v = state.get('v')!;
-    const c1 = 1 - Math.pow(spec.beta1, step);
-    const c2 = 1 - Math.pow(spec.beta2, step);
-    m.assign(tf.add(tf.mul(m, spec.beta1), tf.mul(g, 1 - spec.beta1)));
-    v.assign(tf.add(tf.mul(v, spec.beta2), tf.mul(tf.square(g), 1 - spec.beta2)));
-    const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(c2)), spec.epsilon);
-    p.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / c1)));
-  });
-}
-
+// The tensor formulation the JavaScript update replaced is the device update webgpu runs
+// (runtime/training/device-update.ts): the two must agree bit for bit where both run.
 describe.each(['cpu', 'wasm'] as const)('the JavaScript update on %s', (backend) => {
   const specs: OptimizerSpec[] = [
     { kind: 'sgd', lr: 0.01, momentum: 0.5 },
@@ -142,42 +120,31 @@ describe.each(['cpu', 'wasm'] as const)('the JavaScript update on %s', (backend)
     { kind: 'sgd', lr: 0.3, momentum: 0 },
     { kind: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
   ];
-  it.each(specs)('is bit for bit the tensor formulation over 20 steps (%o)', async (spec) => {
+  it.each(specs)('is bit for bit the device update (tensor formulation) over 20 steps (%o)', async (spec) => {
     await initBackend(backend);
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
-        const prng = mulberry32(seed);
+        const prng = createPrng(seed).float;
         const n = 97;
         const start = Float32Array.from({ length: n }, () => (prng() - 0.5) * 2);
         const ours = tf.variable(tf.tensor1d(start));
         const theirs = tf.variable(tf.tensor1d(start));
         const opt = new Optimizer(spec);
-        const state = new Map<string, tf.Variable>();
+        const state: DeviceState = new Map();
         for (let step = 1; step <= 20; step++) {
           // Gradients over several magnitudes, with exact zeros, as real ones have.
           const g = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => (i % 13 === 0 ? 0 : (prng() - 0.5) * 10 ** Math.floor(prng() * 8 - 5))));
           tf.tidy(() => opt.apply(new Map([['w', ours]]), { w: g }, spec.lr));
-          tensorStep(spec, theirs, g, state, step, spec.lr);
+          deviceUpdate(spec, state, theirs, g, spec.lr, step);
           g.dispose();
         }
         const same = Buffer.from(ours.dataSync().buffer).equals(Buffer.from(theirs.dataSync().buffer));
         ours.dispose();
         theirs.dispose();
-        for (const t of state.values()) t.dispose();
+        disposeState(state);
         return same;
       }),
       { numRuns: 20 },
     );
   });
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
