@@ -10,6 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { compile, MAX_DIAGNOSTICS_SHOWN, parse, print } from './front-end.js';
 import { programText } from '../grammar/program-arbitrary.js';
+import { createPrng } from '../../runtime/data/prng.js';
 
 export interface FuzzFailure {
   kind: 'crash' | 'invariant' | 'hang';
@@ -26,17 +27,6 @@ export interface FuzzReport {
   failures: FuzzFailure[];
 }
 
-/** mulberry32: a small seeded PRNG, so a seed names the same inputs everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../../examples');
 const examples = (): string[] =>
@@ -126,7 +116,7 @@ export function checkInput(text: string): string | null {
 
 /** The `count` inputs of `seed`: a third grammar-aware, a third mutated, the rest mutated examples and hostile shapes. */
 export function* fuzzInputs(count: number, seed: number): Generator<string> {
-  const rnd = prng(seed);
+  const rnd = createPrng(seed).float; // mulberry32: a seed names the same inputs everywhere
   const seeds = examples();
   const CHUNK = 500;
   for (let made = 0, chunk = 0; made < count; chunk++) {
