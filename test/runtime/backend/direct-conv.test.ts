@@ -12,6 +12,7 @@ import { simdKernels, type SimdVariant } from '../../../runtime/backend/wasm-ker
 import {
   conv2dDirect, convInputGradDirect, directConvApplies, directFilterGradApplies, filterGradDirect,
 } from '../../../runtime/backend/wasm-kernels/direct-conv.js';
+import { relativeError } from '../../helpers/relative-error.js';
 
 function randomValues(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -23,16 +24,6 @@ function randomValues(n: number, seed: number): Float32Array {
   return out;
 }
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-function relativeError(reference: Float32Array, actual: Float32Array): number {
-  let maxDiff = 0;
-  let scale = 0;
-  for (let i = 0; i < reference.length; i++) {
-    maxDiff = Math.max(maxDiff, Math.abs(reference[i] - actual[i]));
-    scale = Math.max(scale, Math.abs(reference[i]));
-  }
-  return maxDiff / Math.max(scale, 1e-30);
-}
 
 function onCpu(kernel: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {
   tf.setBackend('cpu');

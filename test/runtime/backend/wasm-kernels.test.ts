@@ -10,6 +10,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../runtime/backend/wasm-kernels/index.js';
 import { convInputGradByGemm } from '../../../runtime/backend/wasm-kernels/col2im.js';
 import { makeConv2dBackpropInputConfig } from '../../../runtime/backend/wasm-kernels/conv2d-backprop-input.js';
+import { relativeError } from '../../helpers/relative-error.js';
 
 type Inputs = Record<string, { values: Float32Array; shape: number[] }>;
 
@@ -33,16 +34,6 @@ function randomValues(shape: number[], seed: number): Float32Array {
     out[i] = s / 2 ** 31 - 1;
   }
   return out;
-}
-
-function relativeError(reference: Float32Array, actual: Float32Array): number {
-  let maxDiff = 0;
-  let scale = 0;
-  for (let i = 0; i < reference.length; i++) {
-    maxDiff = Math.max(maxDiff, Math.abs(reference[i] - actual[i]));
-    scale = Math.max(scale, Math.abs(reference[i]));
-  }
-  return maxDiff / Math.max(scale, 1e-30);
 }
 
 function compare(kernel: string, inputs: Inputs, attrs: object) {
