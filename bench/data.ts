@@ -3,7 +3,7 @@
 // Run alone in a fresh process: `npx tsx bench/data.ts` (or through `npm run bench`).
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { testSetCatalogue } from '../compiler/test-sets.js';
+import { resolveTestSet, testSetCatalogue } from '../compiler/test-sets.js';
 import { loadDataset } from '../runtime/data/datasets.js';
 import type { ImageSet } from '../runtime/data/image-set.js';
 import { makeTestSet } from '../runtime/data/test-sets.js';
@@ -38,7 +38,7 @@ export async function benchData(): Promise<DataBenchResult> {
   const perSetSeconds: Record<string, number> = {};
   for (const name of testSetCatalogue(ds.spec)) {
     const s = performance.now();
-    sets.push(makeTestSet(name, ds, 1));
+    sets.push(makeTestSet(resolveTestSet(name)!, ds, 1));
     perSetSeconds[name] = (performance.now() - s) / 1000;
   }
   const t2 = performance.now();

@@ -1,5 +1,6 @@
 // What a command gets from main: where to write, and how to report its exit status.
-// Commands never call process.exit: main() turns the status into the process's exit code.
+// Commands set their status with setExitCode and main() returns it as the exit code. One exception:
+// a second Ctrl-C during `mfx run` exits at once with 130 (cli/commands/run.ts).
 export interface CliContext {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };

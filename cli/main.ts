@@ -1,5 +1,7 @@
 // The `mfx` command: parses arguments with commander and dispatches to cli/commands/*.
-// This is the only module that turns errors into text and exit codes.
+// Errors that reach it become text and an exit code here: usage errors 2, a UserError its own code,
+// anything else an internal error. Commands word their own problems first (diagnostics, warnings,
+// and runtime errors that are data, e.g. cli/run/error-text.ts) and report status via setExitCode.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './context.js';

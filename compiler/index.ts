@@ -13,7 +13,7 @@ import { lowerArm } from './schedule.js';
 import { collectSettings } from './settings.js';
 import { expandSweeps } from './sweeps.js';
 import { attachStateKeys, setupKey, sharedPrefixLengths } from './state-keys.js';
-import { testSetCatalogue } from './test-sets.js';
+import { resolveTestSet, testSetCatalogue } from './test-sets.js';
 import { lineStarts, positionAt } from './positions.js';
 
 export type { Diagnostic, RelatedInfo, Severity } from '../grammar/index.js';
@@ -130,6 +130,7 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
     repeat: settings.repeat,
     seeds: Array.from({ length: settings.repeat }, (_, k) => settings.seed + k),
     testSets: catalogue.filter((t) => evaluated.has(t)),
+    testSetRefs: catalogue.filter((t) => evaluated.has(t)).map((t) => resolveTestSet(t)!),
     arms,
     warnings,
   };

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { Plan } from './plan.js';
 
-const NOT_HASHED_TOP = ['file', 'warnings', 'hash'] as const;
+// testSetRefs is derived from testSets (compiler/test-sets.ts), so it adds nothing to the identity.
+const NOT_HASHED_TOP = ['file', 'warnings', 'hash', 'testSetRefs'] as const;
 const NOT_HASHED_ANYWHERE = new Set(['source']);
 
 export function sha256Hex(text: string): string {

@@ -3,6 +3,8 @@
 import { planHash } from './plan-hash.js';
 import type { Plan } from './plan.js';
 import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
+import { ACTIVATION_LAYERS } from '../grammar/keywords.js';
+import { OCCLUSIONS, resolveTestSet, TCUT_FILLS } from './test-sets.js';
 
 /** A plan.json that is not a valid mfx Plan of this version. */
 export class PlanFormatError extends Error {
@@ -83,7 +85,7 @@ const union =
     shape({ ...fields, ...extra })(o, p);
   };
 
-const activation = oneOf('relu', 'relu6', 'sigmoid', 'tanh');
+const activation = oneOf(...ACTIVATION_LAYERS);
 const feature = union({ model: {}, inverted: { activation } });
 const sourceRef = optional(shape({ line: int, column: int }));
 const layerCommon = { inShape: arr(int), outShape: arr(int) };
@@ -134,6 +136,7 @@ const planShape = shape({
   repeat: int,
   seeds: arr(int),
   testSets: arr(str),
+  testSetRefs: optional(arr(shape({ name: str, family: str, variant: union({ occlusion: { occlusion: oneOf(...OCCLUSIONS) }, 'tcut-fill': { fill: oneOf(...TCUT_FILLS) } }) }))),
   arms: arr(
     shape({
       name: str,
@@ -159,6 +162,10 @@ export function readPlan(json: unknown): Plan {
   }
   planShape(o, '');
   const plan = o as unknown as Plan;
+  // Plans written before testSetRefs existed get them from the names (they are derived, not hashed).
+  const refs = plan.testSets.map((name, i) => resolveTestSet(name) ?? fail(`testSets[${i}]`, `${JSON.stringify(name)} is not a test set`));
+  if (plan.testSetRefs === undefined) plan.testSetRefs = refs;
+  else if (JSON.stringify(plan.testSetRefs) !== JSON.stringify(refs)) fail('testSetRefs', 'does not describe testSets (the file was edited or damaged)');
   if (plan.arms.length === 0) fail('arms', 'a plan has at least one arm');
   const expected = planHash(plan);
   if (plan.hash !== expected) fail('hash', 'does not match the plan contents (the file was edited or damaged)');

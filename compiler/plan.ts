@@ -1,6 +1,7 @@
 // The Plan: the compiler's output and the runtime's only input.
 // Plain JSON data (no classes, no functions), schema-versioned, validated when read back
 // (see plan-io.ts), hashed without source layout or comments (see plan-hash.ts).
+import type { TestSetRef } from './test-sets.js';
 
 export const PLAN_SCHEMA = 'mfx.plan';
 export const PLAN_VERSION = 1;
@@ -26,7 +27,8 @@ export interface ParamSpec {
   fanIn: number;
 }
 
-export type Activation = 'relu' | 'relu6' | 'sigmoid' | 'tanh';
+export type { Activation } from '../grammar/keywords.js';
+import type { Activation } from '../grammar/keywords.js';
 
 /** A layer with its inferred shapes. Named layers (conv, dense) own parameters. */
 export type LayerSpec =
@@ -168,6 +170,8 @@ export interface Plan {
   seeds: number[];
   /** Every concrete test set evaluated anywhere, in catalogue order. */
   testSets: string[];
+  /** What each of `testSets` is, in the same order: derived from the names, so not hashed (see plan-hash.ts). */
+  testSetRefs: TestSetRef[];
   arms: ArmSpec[];
   warnings: string[];
   /** sha256 (hex) of the canonical JSON of everything above except `file`, `warnings` and `hash`, and without `source` fields. */

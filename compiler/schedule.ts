@@ -5,7 +5,7 @@
 // frozen one as trainable; `pretrain` never follows `invert`; eval labels are unique per arm.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic, EvalStep, Glob, Span } from '../grammar/index.js';
-import { assertNever, didYouMean, makeDiagnostic } from '../grammar/index.js';
+import { ACTIVATION_LAYERS, assertNever, didYouMean, makeDiagnostic } from '../grammar/index.js';
 import type { ArmSource } from './arms.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { matchGlob } from './globs.js';
@@ -28,7 +28,7 @@ export interface ScheduleContext {
   sourceRef: (span: Span) => SourceRef;
 }
 
-const ACTIVATIONS: Activation[] = ['relu6', 'sigmoid', 'tanh', 'relu'];
+const ACTIVATIONS: readonly Activation[] = ACTIVATION_LAYERS;
 
 /** Lowers one arm; diagnostics may repeat across arms for shared steps (the caller dedupes). */
 export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diagnostic[]): DraftStep[] {

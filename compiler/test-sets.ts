@@ -35,6 +35,23 @@ export type TestSetVariant =
   | { kind: 'occlusion'; occlusion: Occlusion }
   | { kind: 'tcut-fill'; fill: TcutFill };
 
+/**
+ * A test set as the runtime makes it: its name, the family of the dataset it belongs to (which
+ * also seeds its generated fillings) and what it does to the test images. The Plan carries one
+ * per evaluated name (Plan.testSetRefs), so the runtime never reads names.
+ */
+export interface TestSetRef {
+  name: string;
+  family: string;
+  variant: TestSetVariant;
+}
+
+/** The TestSetRef of a catalogue name, or null when the name is not a test set. */
+export function resolveTestSet(name: string): TestSetRef | null {
+  const parsed = parseTestSetName(name);
+  return parsed ? { name, ...parsed } : null;
+}
+
 /** What a catalogue name means, or null when the name is not a test set. */
 export function parseTestSetName(name: string): { family: string; variant: TestSetVariant } | null {
   const dot = name.indexOf('.');

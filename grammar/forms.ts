@@ -16,7 +16,8 @@ import type {
 import type { Diagnostic } from './diagnostic.js';
 import { hasPlaceholder, isSweepName, isTemplateName, isWholePlaceholder } from './placeholders.js';
 import { makeDiagnostic } from './diagnostic.js';
-import { ACTIVATION_LAYERS, LAYER_KEYWORDS, PLANNED_LAYERS, PLANNED_STATEMENTS, STATEMENT_KEYWORDS } from './keywords.js';
+import { assertNever } from './ast.js';
+import { ACTIVATION_LAYERS, LAYER_KEYWORDS, PLANNED_LAYERS, PLANNED_STATEMENTS, STATEMENT_KEYWORDS, type LayerKeyword, type StatementKeyword } from './keywords.js';
 import type { RawBlock, RawItem, RawStatement } from './raw.js';
 import { joinSpans, statementSpan, tokenSpan } from './raw.js';
 import { didYouMean } from './suggest.js';
@@ -278,7 +279,7 @@ function reportMissingClose(block: RawBlock, diags: Diagnostic[]): void {
   if (block.close === null) diags.push(makeDiagnostic(S.missingCloseBrace, tokenSpan(block.open), []));
 }
 
-const USAGE: Record<string, string> = {
+const USAGE: Record<StatementKeyword, string> = {
   experiment: 'experiment "title"',
   dataset: 'dataset mnist | dataset fashion-mnist ["dir"] | dataset idx "dir"',
   model: 'model reference | model NAME | model { ... }',
@@ -294,7 +295,7 @@ const USAGE: Record<string, string> = {
   freeze: 'freeze SEL[, SEL...]',
   unfreeze: 'unfreeze SEL[, SEL...]',
   reset: 'reset SEL[, SEL...]',
-  invert: 'invert relu6 | sigmoid | tanh | relu | off',
+  invert: `invert ${ACTIVATION_LAYERS.join(' | ')} | off`,
   lr: 'lr X [for SEL, SEL...]',
   eval: 'eval SET[, SET...] [as LABEL]',
   save: 'save "path"',
@@ -308,8 +309,8 @@ function buildStatement(stmt: RawStatement, context: 'top' | 'arm', diags: Diagn
     diags.push(makeDiagnostic(S.planned, tokenSpan(stmt.head), [head, PLANNED_STATEMENTS[head]], { hint: 'write the variants as arms for now' }));
     return null;
   }
-  if (!(head in USAGE)) {
-    const layerHint = LAYER_KEYWORDS.includes(head) ? 'layers go inside a `model { ... }` block' : undefined;
+  if (!isStatement(head)) {
+    const layerHint = (LAYER_KEYWORDS as readonly string[]).includes(head) ? 'layers go inside a `model { ... }` block' : undefined;
     diags.push(
       makeDiagnostic(S.unknownStatement, tokenSpan(stmt.head), [head], {
         hint: didYouMean(head, STATEMENT_KEYWORDS) ?? layerHint ?? `statements: ${STATEMENT_KEYWORDS.join(', ')}`,
@@ -350,7 +351,7 @@ function buildArm(stmt: RawStatement, r: ArgReader, span: Span, context: 'top' |
   return { kind: 'arm', name, body: buildStatements(stmt.block.items, 'arm', diags), span };
 }
 
-function buildSimple(head: string, r: ArgReader, span: Span): Statement | null {
+function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span: Span): Statement | null {
   switch (head) {
     case 'experiment': {
       const title = r.string('a quoted title');
@@ -413,7 +414,7 @@ function buildSimple(head: string, r: ArgReader, span: Span): Statement | null {
       return selectors && { kind: head, selectors, span };
     }
     case 'invert': {
-      const activation = r.name('an activation (relu6, sigmoid, tanh, relu) or `off`');
+      const activation = r.name(`an activation (${ACTIVATION_LAYERS.join(', ')}) or \`off\``);
       return activation && { kind: 'invert', activation, span };
     }
     case 'lr': {
@@ -435,11 +436,14 @@ function buildSimple(head: string, r: ArgReader, span: Span): Statement | null {
       return path && { kind: head, path, span };
     }
     default:
-      return null;
+      return assertNever(head);
   }
 }
 
-const LAYER_USAGE: Record<string, string> = {
+const isStatement = (word: string): word is StatementKeyword => word in USAGE;
+const isLayer = (word: string): word is LayerKeyword => word in LAYER_USAGE;
+
+const LAYER_USAGE: Record<LayerKeyword, string> = {
   conv: 'NAME: conv FILTERS KxK [stride N] [padding valid|same]',
   dense: 'NAME: dense UNITS',
   pool: 'pool N',
@@ -494,7 +498,7 @@ function buildLayer(stmt: RawStatement, diags: Diagnostic[]): LayerDecl | null {
     diags.push(makeDiagnostic(S.planned, tokenSpan(kindToken), [kind, PLANNED_LAYERS[kind]]));
     return null;
   }
-  if (!(kind in LAYER_USAGE)) {
+  if (!isLayer(kind)) {
     diags.push(
       makeDiagnostic(S.unknownLayer, tokenSpan(kindToken), [kind], {
         hint: didYouMean(kind, LAYER_KEYWORDS) ?? `layers: ${LAYER_KEYWORDS.join(', ')}`,
@@ -507,7 +511,7 @@ function buildLayer(stmt: RawStatement, diags: Diagnostic[]): LayerDecl | null {
   return r.end() ? node : null;
 }
 
-function buildLayerKind(kind: string, name: Name | null, r: ArgReader, span: Span, kindSpan: Span): LayerDecl | null {
+function buildLayerKind(kind: LayerKeyword, name: Name | null, r: ArgReader, span: Span, kindSpan: Span): LayerDecl | null {
   switch (kind) {
     case 'conv': {
       const filters = r.number('a number of filters');
@@ -538,11 +542,13 @@ function buildLayerKind(kind: string, name: Name | null, r: ArgReader, span: Spa
     }
     case 'flatten':
       return { kind: 'flatten', name, span };
-    default: {
-      const activation = (ACTIVATION_LAYERS as readonly string[]).includes(kind) ? kind : null;
-      if (!activation) return null;
+    case 'relu':
+    case 'relu6':
+    case 'sigmoid':
+    case 'tanh':
       // Activation layers take no arguments; the caller's r.end() reports any.
-      return { kind: 'activation', name, activation: { kind: 'name', text: activation, span: kindSpan }, span };
-    }
+      return { kind: 'activation', name, activation: { kind: 'name', text: kind, span: kindSpan }, span };
+    default:
+      return assertNever(kind);
   }
 }

@@ -2,10 +2,15 @@
 
 export const SETTING_KEYWORDS = ['experiment', 'dataset', 'model', 'optimizer', 'batch', 'seed', 'repeat', 'baseline', 'sweep'] as const;
 export const STEP_KEYWORDS = ['pretrain', 'train', 'freeze', 'unfreeze', 'reset', 'invert', 'lr', 'eval', 'save', 'load'] as const;
-export const STATEMENT_KEYWORDS: readonly string[] = [...SETTING_KEYWORDS, ...STEP_KEYWORDS, 'arm'];
+export type StatementKeyword = (typeof SETTING_KEYWORDS)[number] | (typeof STEP_KEYWORDS)[number] | 'arm';
+export const STATEMENT_KEYWORDS: readonly StatementKeyword[] = [...SETTING_KEYWORDS, ...STEP_KEYWORDS, 'arm'];
 
-export const ACTIVATION_LAYERS = ['relu', 'relu6', 'sigmoid', 'tanh'] as const;
-export const LAYER_KEYWORDS: readonly string[] = ['conv', 'dense', 'pool', 'dropout', 'dropout2d', 'flatten', ...ACTIVATION_LAYERS];
+/** The activation functions, defined here once: layers, `invert`, the Plan and the runtime use this list. */
+export const ACTIVATION_LAYERS = ['relu6', 'sigmoid', 'tanh', 'relu'] as const;
+export type Activation = (typeof ACTIVATION_LAYERS)[number];
+export const LAYER_KEYWORDS = ['conv', 'dense', 'pool', 'dropout', 'dropout2d', 'flatten', ...ACTIVATION_LAYERS] as const;
+export type LayerKeyword = (typeof LAYER_KEYWORDS)[number];
+
 
 /** Words reserved for the language's "room to grow": recognised, and rejected as not yet supported. */
 export const PLANNED_STATEMENTS: Readonly<Record<string, string>> = {

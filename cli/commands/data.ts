@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { DatasetSpec } from '../../compiler/plan.js';
-import { parseTestSetName, testSetCatalogue } from '../../compiler/test-sets.js';
+import { parseTestSetName, resolveTestSet, testSetCatalogue } from '../../compiler/test-sets.js';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import { DataError } from '../../runtime/data/errors.js';
@@ -101,7 +101,7 @@ async function listData(ctx: CliContext, opts: DatasetOptions): Promise<void> {
   out();
   out(`Test sets for ${chosen.kind} (${summary.testCount} images each; the -fill sets depend on --seed)`);
   const width = Math.max(...names.map((n) => n.length));
-  for (const name of names) out(`  ${name.padEnd(width)}  ${String(summary.testCount).padStart(6)}  ${describeTestSet(name, summary.height, summary.width)}`);
+  for (const name of names) out(`  ${name.padEnd(width)}  ${String(summary.testCount).padStart(6)}  ${describeTestSet(resolveTestSet(name)!.variant, summary.height, summary.width)}`);
 }
 
 interface ShowOptions extends DatasetOptions {
@@ -147,9 +147,9 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
   const ds = await loadDataset(spec, { trainSubset: 1, testSubset: null });
   const testSubset = Math.min(shown, ds.subset.testTotal);
   const view = { ...ds, test: { images: ds.test.images.subarray(0, testSubset * ds.height * ds.width), labels: ds.test.labels.subarray(0, testSubset), n: testSubset } };
-  const set = makeTestSet(setName, view, opts.seed);
+  const set = makeTestSet({ name: setName, ...parsed }, view, opts.seed);
 
-  ctx.stdout.write(`${setName}: ${describeTestSet(setName, ds.height, ds.width)} (${ds.name}, ${ds.subset.testTotal} test images, seed ${opts.seed})\n\n`);
+  ctx.stdout.write(`${setName}: ${describeTestSet(parsed.variant, ds.height, ds.width)} (${ds.name}, ${ds.subset.testTotal} test images, seed ${opts.seed})\n\n`);
   const color = Boolean(ctx.stdout.isTTY) && !process.env.NO_COLOR;
   const indices = Array.from({ length: Math.min(opts.count, set.n) }, (_, i) => i);
   ctx.stdout.write(`${renderTerminalPreview(set, { indices, columns: ctx.stdout.columns ?? 80, color })}\n`);
@@ -157,11 +157,11 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
     const k = opts.grid;
     const file = pngFile ?? path.resolve(opts.png);
     try {
-      await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? occlusionOutline(setName, ds.height, ds.width) : undefined }));
+      await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? occlusionOutline(parsed.variant, ds.height, ds.width) : undefined }));
     } catch (err) {
       throw new UserError(`Cannot write ${file}: ${(err as Error).message}. Check that the folder exists and is writable.`, 1);
     }
-    ctx.stdout.write(`Wrote ${file}: the first ${Math.min(k * k, set.n)} images of ${setName} in a ${k}x${k} grid, labels underneath${opts.outline && occlusionOutline(setName, ds.height, ds.width) ? ', the replaced region outlined in red' : ''}.\n`);
+    ctx.stdout.write(`Wrote ${file}: the first ${Math.min(k * k, set.n)} images of ${setName} in a ${k}x${k} grid, labels underneath${opts.outline && occlusionOutline(parsed.variant, ds.height, ds.width) ? ', the replaced region outlined in red' : ''}.\n`);
   }
 }
 

@@ -11,7 +11,7 @@ import { renderDiagnostics } from '../diagnostics/render.js';
 import { readSourceFile } from '../diagnostics/source-file.js';
 import { paint, shouldUseColor, type Paint } from '../format/color.js';
 import { formatCount } from '../format/numbers.js';
-import { summarizeParams } from '../format/param-names.js';
+import { groupParams } from '../../runtime/results/step-text.js';
 import { describeWork } from './plan-work.js';
 
 interface PlanFlags {
@@ -63,7 +63,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
 
 /**
  * The feature-cache bound `mfx run` will apply: MFX_FEATURE_CACHE_MB in MiB (0 turns the cache
- * off), read as runtime/feature-cache.ts reads it (not imported: that module loads TensorFlow.js).
+ * off), read as runtime/reuse/feature-cache.ts reads it (not imported: that module loads TensorFlow.js).
  */
 export function featureCacheLimit(env: Record<string, string | undefined>): number | undefined {
   const raw = env.MFX_FEATURE_CACHE_MB;
@@ -154,7 +154,7 @@ function testSetSummary(plan: Plan, names: string[]): string {
 }
 
 function params(names: string[]): string {
-  return summarizeParams(names).join(', ');
+  return groupParams(names).join(', ');
 }
 
 /** `lr 0.01`, or with per-parameter rates each trainable group's: `lr 0.001 (conv1, conv2), 0.01 (fc1, fc2)`. */

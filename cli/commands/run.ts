@@ -16,8 +16,10 @@ import type { Plan } from '../../compiler/plan.js';
 import type { Subset } from '../../runtime/events.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../runtime/backend/choices.js';
 import { BackendError } from '../../runtime/backend/errors.js';
-import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/run-folder.js';
-import { TensorFileError } from '../../runtime/tensor-file.js';
+import { runFolderText, subsetText } from '../run/error-text.js';
+import { subsetNotice } from '../../runtime/results/step-text.js';
+import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/store/run-folder.js';
+import { TensorFileError } from '../../runtime/store/tensor-file.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
@@ -62,12 +64,6 @@ function withSeed(plan: Plan, seed: number): Plan {
   return { ...changed, hash: planHash(changed) };
 }
 
-function subsetNotice(subset: Subset): string | null {
-  if (subset.train === null && subset.test === null) return null;
-  const train = subset.train === null ? 'all training images' : `the first ${subset.train} training images`;
-  const test = subset.test === null ? 'all test images' : `the first ${subset.test} test images of each test set`;
-  return `Subset run: ${train} and ${test}. Numbers are for a quick look and not comparable with a full run.`;
-}
 
 /**
  * The report (report.md, report.html, charts/) at the end of every run. A report that cannot
@@ -86,7 +82,9 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 
 /** One paragraph for errors the user can act on; anything else is a bug and propagates. */
 function asUserError(err: unknown): unknown {
-  if (err instanceof BackendError || err instanceof RunFolderError || err instanceof DataError) return new UserError(err.message);
+  if (err instanceof RunFolderError) return new UserError(runFolderText(err.problem));
+  if (err instanceof DataError && err.subset) return new UserError(subsetText(err.subset));
+  if (err instanceof BackendError || err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   return err;
 }
@@ -132,7 +130,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   }
   // TensorFlow.js takes a good part of a second to import: start now, while the run is set up
   // and the data loads (not before the file compiled: a file with errors should fail at once).
-  const executorModule = import('../../runtime/executor.js');
+  const executorModule = import('../../runtime/run/execute.js');
   executorModule.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   // --resume repeats the run's own --seed override, so it need not be given again.
   const seed = flags.seed ?? (flags.resume ? savedPlanSeed(flags.resume) : null) ?? compiled.seed;
@@ -145,7 +143,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   if (notice) ctx.stderr.write(`${notice}\n`);
   // A new run's data starts loading now too (file reads and gunzip off the main thread), so it
   // overlaps the imports and the backend's start; a resumed run's subset is its folder's.
-  const { loadRunData } = await import('../../runtime/run-data.js');
+  const { loadRunData } = await import('../../runtime/run/run-data.js');
   const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset) : undefined;
   dataLoading?.catch(() => {}); // awaited inside executePlan
 

@@ -2,8 +2,9 @@
 // run reads the same in a pipe and in a terminal.
 import type { RunEvent, Subset } from '../../runtime/events.js';
 import type { Paint } from './color.js';
-import { formatCount, formatDuration, formatLoss, formatPercent, formatRate } from './numbers.js';
-import { summarizeParams } from './param-names.js';
+import { formatCount, formatDuration, formatLoss, formatRate } from './numbers.js';
+import { percent } from '../../runtime/results/numbers.js';
+import { groupParams, subsetNotice } from '../../runtime/results/step-text.js';
 
 type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
@@ -16,14 +17,6 @@ export interface HeaderInfo {
   subset: Subset;
   seeds: number[];
   resumed: boolean;
-}
-
-/** `subset: 256 training images, 100 per test set (quick look, not a full run)`, or null for full data. */
-export function subsetNotice(subset: Subset): string | null {
-  const parts: string[] = [];
-  if (subset.train !== null) parts.push(`${formatCount(subset.train)} training images`);
-  if (subset.test !== null) parts.push(`${formatCount(subset.test)} per test set`);
-  return parts.length > 0 ? `subset: ${parts.join(', ')} (quick look, not a full run)` : null;
 }
 
 /** The run's identity: title, then file/backend/plan, run folder, and notices. */
@@ -48,7 +41,7 @@ export function whoTag(arm: string, seed: number, seedCount: number): string {
 /** What a step runs under: `frozen conv1, conv2 · features inverted (relu6)`. */
 export function stepConditions(frozen: string[], inverted: string | null): string {
   const parts: string[] = [];
-  parts.push(frozen.length > 0 ? `frozen ${summarizeParams(frozen).join(', ')}` : 'nothing frozen');
+  parts.push(frozen.length > 0 ? `frozen ${groupParams(frozen).join(', ')}` : 'nothing frozen');
   parts.push(inverted ? `features inverted (${inverted})` : 'features not inverted');
   return parts.join(' · ');
 }
@@ -83,7 +76,7 @@ export function batchLine(e: EventOf<'batch'>): string {
 }
 
 export function evalLine(e: EventOf<'eval-result'>): string {
-  return `eval ${e.label} ${e.testSet} ${formatPercent(e.accuracy)}% (${formatCount(e.n)} images)`;
+  return `eval ${e.label} ${e.testSet} ${percent(e.accuracy)}% (${formatCount(e.n)} images)`;
 }
 
 export function armEndLine(e: EventOf<'arm-end'>, paint: Paint): string {

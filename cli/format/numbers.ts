@@ -1,19 +1,5 @@
-// How numbers read in the terminal: accuracies as percentages, Delta as signed points,
-// durations as clock time, rates with thousands separators.
-
-/** Accuracy fraction 0..1 as a percentage with two decimals: `98.55`. */
-export function formatPercent(fraction: number): string {
-  return Number.isFinite(fraction) ? (fraction * 100).toFixed(2) : 'n/a';
-}
-
-/** Difference of two accuracy fractions in percentage points, always signed: `+0.31`, `-1.20`. */
-export function formatPoints(fraction: number): string {
-  if (!Number.isFinite(fraction)) return 'n/a';
-  const points = fraction * 100;
-  const text = Math.abs(points).toFixed(2);
-  // -0.001 rounds to 0.00: show it unsigned-positive rather than "-0.00".
-  return (points < 0 && text !== '0.00' ? '-' : '+') + text;
-}
+// How the terminal shows durations, counts, rates and losses; accuracy and Delta are
+// runtime/results/numbers.ts (one formatter for every output).
 
 /** Seconds as `12.3s`, `4m05s` or `1h02m`; `--` when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {

@@ -3,7 +3,7 @@
 // Arms that do not fit the width wrap into further blocks under the first.
 import type { ArmColumn, ResultsTable, Stat } from '../../runtime/results.js';
 import type { Paint } from './color.js';
-import { formatPercent, formatPoints } from './numbers.js';
+import { accuracyText, deltaText, NOT_AVAILABLE } from '../../runtime/results/numbers.js';
 
 export interface TableFormatOptions {
   /** Terminal columns available; groups of arms wrap to stay within it. */
@@ -12,11 +12,8 @@ export interface TableFormatOptions {
 }
 
 const GAP = 3;
-const MISSING = '-';
+const MISSING = NOT_AVAILABLE;
 
-function statText(stat: Stat, format: (x: number) => string): string {
-  return stat.n > 1 ? `${format(stat.mean)} ± ${(stat.std * 100).toFixed(2)}` : format(stat.mean);
-}
 
 function hasDeltaColumn(column: ArmColumn): boolean {
   return column.baseline !== null || Object.values(column.cells).some((c) => c.delta !== null);
@@ -40,14 +37,14 @@ function buildGroup(column: ArmColumn, testSets: string[], paint: Paint): Group 
   const plain = (text: string): Cell => ({ text, style: (s) => s });
   const acc = testSets.map((set) => {
     const cell = column.cells[set];
-    return plain(cell ? statText(cell.accuracy, formatPercent) : MISSING);
+    return plain(cell ? accuracyText(cell.accuracy) : MISSING);
   });
   const delta = hasDeltaColumn(column)
     ? testSets.map((set): Cell => {
         const d = column.cells[set]?.delta;
         if (!d) return plain(MISSING);
         const style = d.mean > 0 ? paint.green : d.mean < 0 ? paint.red : (s: string) => s;
-        return { text: statText(d, formatPoints), style };
+        return { text: deltaText(d), style };
       })
     : null;
   const title = column.label === 'final' ? column.arm : `${column.arm}@${column.label}`;

@@ -12,7 +12,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { armSections, orderedColumns } from './arm-sections.js';
 import type { LossPoint } from './loss-curves.js';
-import { percent, points } from './number-format.js';
+import { percent, points } from '../../runtime/results/numbers.js';
 import type { ReportColumn, ReportTable } from './report-table.js';
 import { testSetLabel } from './test-set-label.js';
 

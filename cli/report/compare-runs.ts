@@ -2,11 +2,12 @@
 // the runs share) and, per run after the first, what separates it from the first run.
 import { UserError } from '../context.js';
 import type { Block, ReportDocument } from './document.js';
-import { accuracyText, deltaText, subsetText } from './number-format.js';
+import { accuracyText, deltaText, NOT_AVAILABLE } from '../../runtime/results/numbers.js';
+import { subsetText } from '../../runtime/results/step-text.js';
 import { describeDifferences } from './plan-diff.js';
 import { buildReportTable, type ReportTable } from './report-table.js';
 import { EXCLUDES_ZERO_MARK } from './report-content.js';
-import { readRunFolder } from './run-folder.js';
+import { readRunFolder } from './read-run-folder.js';
 import type { ComparedRun } from './plan-diff.js';
 
 interface LoadedRun extends ComparedRun {
@@ -69,7 +70,7 @@ export function compareRuns(dirs: string[]): ReportDocument {
   for (const r of runs) {
     for (const col of r.table.columns) {
       const cellFor = (t: string) => col.cells[r.table.testSets.indexOf(t)];
-      accuracyRows.push([r.name, col.arm, ...testSets.map((t) => (r.table.testSets.includes(t) ? accuracyText(cellFor(t).accuracy) : '—'))]);
+      accuracyRows.push([r.name, col.arm, ...testSets.map((t) => (r.table.testSets.includes(t) ? accuracyText(cellFor(t).accuracy) : NOT_AVAILABLE))]);
       if (col.baseline) {
         deltaRows.push([
           r.name,
@@ -77,7 +78,7 @@ export function compareRuns(dirs: string[]): ReportDocument {
           `${col.baseline.arm}/${col.baseline.label}`,
           ...testSets.map((t) => {
             const d = r.table.testSets.includes(t) ? cellFor(t).delta : null;
-            return d ? `${deltaText(d.stat)}${d.interval?.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}` : '—';
+            return d ? `${deltaText(d.stat)}${d.interval?.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}` : NOT_AVAILABLE;
           }),
         ]);
       }
@@ -94,7 +95,7 @@ export function compareRuns(dirs: string[]): ReportDocument {
     blocks.push({ kind: 'table', header: ['run', 'arm', 'baseline', ...testSets.map((t) => `\`${t}\``)], rows: deltaRows, align: ['left', 'left', 'left', ...numeric] });
   }
   if (partial.length > 0) {
-    blocks.push({ kind: 'paragraph', text: `Not every run evaluated ${partial.map((t) => `\`${t}\``).join(', ')}: — marks the missing cells.` });
+    blocks.push({ kind: 'paragraph', text: `Not every run evaluated ${partial.map((t) => `\`${t}\``).join(', ')}: ${NOT_AVAILABLE} marks the missing cells.` });
   }
   blocks.push({ kind: 'heading', level: 2, text: 'What separates the runs' });
   const first = runs[0];

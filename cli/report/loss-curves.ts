@@ -5,7 +5,7 @@
 // into epoch records: steps taken from the cross-run cache or from another arm). Otherwise
 // they are borrowed from the arm of this run that computed the same stateKey.
 import type { Plan } from '../../compiler/plan.js';
-import type { EpochEndEvent } from './run-folder.js';
+import type { EpochEndEvent } from './read-run-folder.js';
 
 export interface LossPoint {
   arm: string;

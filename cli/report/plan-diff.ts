@@ -3,9 +3,9 @@
 // (backend, data subset). Each difference is one short sentence, old value → new value.
 import type { ArmSpec, Plan } from '../../compiler/plan.js';
 import type { Results } from '../../runtime/results.js';
-import { subsetText } from './number-format.js';
+import { subsetText } from '../../runtime/results/step-text.js';
 import { diffSequences, type SequenceChange } from './sequence-diff.js';
-import { datasetText, layerText, optimizerText, stepText, testSetsText } from './step-text.js';
+import { datasetText, layerText, optimizerText, stepText, testSetsText } from './plan-text.js';
 
 export interface ComparedRun {
   plan: Plan;

@@ -3,7 +3,9 @@
 // evaluation per seed, the charts, the sample images and the notes.
 import type { Results } from '../../runtime/results.js';
 import type { Block, ReportDocument } from './document.js';
-import { accuracyText, deltaText, durationText, percent, points, subsetText } from './number-format.js';
+import { durationText } from './number-format.js';
+import { accuracyText, deltaText, NOT_AVAILABLE, percent, points } from '../../runtime/results/numbers.js';
+import { subsetText } from '../../runtime/results/step-text.js';
 import { armSections, baselineArms, orderedColumns } from './arm-sections.js';
 import type { ReportColumn, ReportTable } from './report-table.js';
 import { testSetLabel } from './test-set-label.js';
@@ -74,7 +76,7 @@ function deltaTable(table: ReportTable): Block | null {
     baselineText(col),
     ...col.cells.map((cell) => {
       const d = cell.delta;
-      return d ? `${deltaText(d.stat)}${d.interval?.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}` : '—';
+      return d ? `${deltaText(d.stat)}${d.interval?.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}` : NOT_AVAILABLE;
     }),
   ]);
   const align = header.map((_, i): 'left' | 'right' => (i < 2 ? 'left' : 'right'));
@@ -123,8 +125,8 @@ function intervalBlocks(table: ReportTable): Block[] {
   const all = table.seeds.length;
   const intervalText = (cell: ReportColumn['cells'][number]): string => {
     const d = cell.delta;
-    if (!d) return '— (no paired seed)';
-    if (!d.interval) return '— (one seed)';
+    if (!d) return `${NOT_AVAILABLE} (no paired seed)`;
+    if (!d.interval) return `${NOT_AVAILABLE} (one seed)`;
     const ci = `[${points(d.interval.lower)}, ${points(d.interval.upper)}]${d.interval.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}`;
     return d.seeds.length < all ? `${ci} (${d.seeds.length} seeds)` : ci;
   };
@@ -162,7 +164,7 @@ function allEvaluations(results: Results, table: ReportTable): Block {
     for (const seed of table.seeds) {
       const values = testSets.map((t) => acc.get(`${arm}\u0000${label}\u0000${seed}\u0000${t}`));
       if (values.every((v) => v === undefined)) continue;
-      rows.push([arm, label, String(seed), ...values.map((v) => (v === undefined ? '—' : percent(v)))]);
+      rows.push([arm, label, String(seed), ...values.map((v) => (v === undefined ? NOT_AVAILABLE : percent(v)))]);
     }
   }
   return {

@@ -2,7 +2,7 @@
 // summary), so the statistics in a report are derived in one place: stats.ts.
 import type { BaselineRef } from '../../compiler/plan.js';
 import type { EvalRecord, Results, Stat } from '../../runtime/results.js';
-import { pairedDelta, summarize, type PairedDelta } from './stats.js';
+import { pairedDelta, summarize, type PairedDelta } from '../../runtime/results/stats.js';
 
 export interface ReportCell {
   testSet: string;

@@ -6,6 +6,7 @@ import { loadDataset } from '../../runtime/data/datasets.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { sampleGridPng } from '../../runtime/data/preview.js';
 import { makeTestSet } from '../../runtime/data/test-sets.js';
+import { resolveTestSet } from '../../compiler/test-sets.js';
 
 export interface SampleGrid {
   testSet: string;
@@ -39,7 +40,12 @@ export async function sampleGrids(plan: Plan, testSets: string[]): Promise<{ gri
   const seed = plan.seed; // the runtime scores every repeat on the test sets of the plan's seed
   for (const testSet of testSets) {
     try {
-      const png = sampleGridPng(makeTestSet(testSet, dataset, seed), { k: GRID_SIDE, scale: PIXEL_SCALE });
+      const ref = resolveTestSet(testSet);
+      if (!ref) {
+        notes.push(`No sample images for \`${testSet}\`: it is not a test set name.`);
+        continue;
+      }
+      const png = sampleGridPng(makeTestSet(ref, dataset, seed), { k: GRID_SIDE, scale: PIXEL_SCALE });
       grids.push({ testSet, png, ...pngSize(png) });
     } catch (err) {
       if (!(err instanceof DataError)) throw err;

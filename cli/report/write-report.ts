@@ -11,7 +11,7 @@ import { lossCurves } from './loss-curves.js';
 import { renderMarkdown } from './markdown-writer.js';
 import { buildReportDocument, type ReportFigure } from './report-content.js';
 import { buildReportTable } from './report-table.js';
-import { readRunFolder } from './run-folder.js';
+import { readRunFolder } from './read-run-folder.js';
 import { GRID_SIDE, pngAsSvg, sampleGrids } from './sample-grids.js';
 
 export const REPORT_FILES = { markdown: 'report.md', html: 'report.html', charts: 'charts' } as const;

@@ -1,7 +1,7 @@
 // Where `mfx run` keeps its cross-run state cache: --cache DIR, else $MFX_CACHE_DIR (`off` or
 // empty: no cache, which the test configuration uses), else $XDG_CACHE_HOME/mfx or ~/.cache/mfx.
 import path from 'node:path';
-import { defaultCacheDir } from '../../runtime/state-cache.js';
+import { defaultCacheDir } from '../../runtime/reuse/state-cache.js';
 
 /** `flag` is commander's value for `--cache <dir>` / `--no-cache`; null means no cache. */
 export function resolveCacheDir(flag: string | boolean | undefined, env: Record<string, string | undefined>): string | null {

@@ -1,14 +1,7 @@
 // The results table built from the eval-result events seen so far, so it can fill in while
 // the run goes; at run-end the runtime's own results.table replaces it.
-import type { ArmColumn, EvalRecord, ResultsTable, Stat, TableCell } from '../../runtime/results.js';
-
-/** Mean, sample standard deviation (n - 1), min and max of values given in seed order. */
-export function summarize(values: number[]): Stat {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, min: Math.min(...values), max: Math.max(...values), n, values: [...values] };
-}
+import type { ArmColumn, EvalRecord, ResultsTable, TableCell } from '../../runtime/results.js';
+import { summarize } from '../../runtime/results/stats.js';
 
 export interface LiveTableInput {
   arms: string[];

@@ -7,7 +7,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DatasetSpec } from '../../compiler/plan.js';
-import { testSetFamily } from '../../compiler/test-sets.js';
 import type { Subset } from '../events.js';
 import { DataError } from './errors.js';
 import { DEFAULT_REMEDY, locateIdxFiles, readIdxHeader, readIdxPair } from './idx.js';
@@ -52,8 +51,6 @@ export interface Dataset {
   /** `mnist`, `fashion-mnist` or `idx`. */
   name: DatasetSpec['kind'];
   spec: DatasetSpec;
-  /** Test-set name prefix: `pmnist`, `pfashion`, `pidx` (see compiler/test-sets.ts). */
-  family: string;
   /** The folder the files were read from. */
   source: string;
   classes: number;
@@ -108,26 +105,19 @@ function remedies(spec: DatasetSpec): { missing: string; file: string } {
   }
 }
 
-function subsetFlag(which: 'train' | 'test'): string {
-  return which === 'train' ? '--train-subset' : '--test-subset';
-}
-
 /** The form of a subset size, checked before any file is read. */
 function checkSubsetForm(requested: number | null | undefined, which: 'train' | 'test'): void {
   if (requested === null || requested === undefined) return;
   if (!Number.isInteger(requested) || requested < 1) {
-    throw new DataError(`${subsetFlag(which)} must be a whole number of images, at least 1; got ${requested}.`);
+    throw new DataError(`the ${which} subset must be a whole number of images, at least 1; got ${requested}`, undefined, { which, requested, available: null });
   }
 }
 
 function checkSubset(requested: number | null | undefined, total: number, which: 'train' | 'test', source: string): number | null {
   if (requested === null || requested === undefined) return null;
-  const flag = subsetFlag(which);
   if (requested > total) {
-    throw new DataError(
-      `${flag} ${requested} asks for more ${which === 'train' ? 'training' : 'test'} images than the dataset in ${source} has (${total}). ` +
-        `Use at most ${total}, or leave the flag out to use them all.`,
-    );
+    const message = `a ${which} subset of ${requested} asks for more ${which === 'train' ? 'training' : 'test'} images than the dataset in ${source} has (${total})`;
+    throw new DataError(message, undefined, { which, requested, available: total, source });
   }
   return requested;
 }
@@ -194,7 +184,6 @@ export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): 
   return {
     name: spec.kind,
     spec,
-    family: testSetFamily(spec),
     source,
     classes,
     height,

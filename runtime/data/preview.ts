@@ -3,7 +3,7 @@
 // decides where they go. Pixels are mapped back from normalised floats to 0..255.
 import { PNG } from 'pngjs';
 import { GLYPH_HEIGHT, glyphPixel, textWidth } from './bitmap-font.js';
-import { parseTestSetName } from '../../compiler/test-sets.js';
+import type { TestSetVariant } from '../../compiler/test-sets.js';
 import type { ImageSet } from './image-set.js';
 import { imageSize } from './image-set.js';
 import { occlusionMask } from './occlusions.js';
@@ -200,12 +200,10 @@ function drawMaskEdge(
 /**
  * The outline option that marks what a test set replaced (the occluded region, or the
  * triple-cut squares of a filling) in dim red, so black squares show on a black background.
- * Undefined for `unmodified` and for names that are not test sets.
+ * Undefined for `unmodified`.
  */
-export function occlusionOutline(testSet: string, height: number, width: number): SampleGridOptions['outline'] {
-  const parsed = parseTestSetName(testSet);
-  if (!parsed) return undefined;
-  const occlusion = parsed.variant.kind === 'occlusion' ? parsed.variant.occlusion : 'tcut';
+export function occlusionOutline(variant: TestSetVariant, height: number, width: number): SampleGridOptions['outline'] {
+  const occlusion = variant.kind === 'occlusion' ? variant.occlusion : 'tcut';
   if (occlusion === 'unmodified') return undefined;
   return { mask: occlusionMask(occlusion, height, width), color: [160, 40, 40] };
 }

@@ -8,8 +8,7 @@
 //   p<family>-fill.digits3  each square filled from a different one of three such images
 // Randomness comes from the seed only, and each image consumes the stream in order, so a
 // subset's images are exactly the first images of the full set.
-import type { TcutFill } from '../../compiler/test-sets.js';
-import { parseTestSetName, testSetCatalogue } from '../../compiler/test-sets.js';
+import type { TcutFill, TestSetRef, TestSetVariant } from '../../compiler/test-sets.js';
 import type { Dataset } from './datasets.js';
 import { DataError } from './errors.js';
 import type { ImageSet, RawImages } from './image-set.js';
@@ -19,14 +18,14 @@ import type { Prng } from './prng.js';
 import { createPrng, deriveSeed } from './prng.js';
 
 /** The generated images of one test set, normalised, ready for evaluation. */
-export function makeTestSet(name: string, ds: Dataset, seed: number): ImageSet {
+export function makeTestSet(ref: TestSetRef, ds: Dataset, seed: number): ImageSet {
   // Generated straight into Float32 through a byte->float table (no temporary byte copy):
   // every write below is `out[k] = encode[byte]`, so the result equals normalising the raw set.
   const encode = normalisePixels(IDENTITY_BYTES, ds.mean, ds.std);
   const images = normalisePixels(ds.test.images, ds.mean, ds.std);
-  generate(name, ds, seed, images, encode);
+  generate(ref, ds, seed, images, encode);
   return {
-    name,
+    name: ref.name,
     images,
     labels: new Uint8Array(ds.test.labels),
     n: ds.test.n,
@@ -38,10 +37,10 @@ export function makeTestSet(name: string, ds: Dataset, seed: number): ImageSet {
 }
 
 /** The same images as raw bytes 0..255 (before normalisation). */
-export function makeRawTestSet(name: string, ds: Dataset, seed: number): RawImages {
+export function makeRawTestSet(ref: TestSetRef, ds: Dataset, seed: number): RawImages {
   // `new Uint8Array(typedArray)` copies (a Buffer's slice() would share memory).
   const images = new Uint8Array(ds.test.images);
-  generate(name, ds, seed, images, IDENTITY_BYTES);
+  generate(ref, ds, seed, images, IDENTITY_BYTES);
   return { images, labels: new Uint8Array(ds.test.labels), n: ds.test.n };
 }
 
@@ -51,16 +50,12 @@ const IDENTITY_BYTES = Uint8Array.from({ length: 256 }, (_, v) => v);
 type Out = Uint8Array | Float32Array;
 type Encode = Uint8Array | Float32Array;
 
-function generate(name: string, ds: Dataset, seed: number, out: Out, encode: Encode): void {
-  const parsed = parseTestSetName(name);
-  if (!parsed || parsed.family !== ds.family) {
-    throw new DataError(
-      `There is no test set called ${name} for the ${ds.name} dataset. Its test sets are: ${testSetCatalogue(ds.spec).join(', ')}.`,
-    );
-  }
-  const { variant } = parsed;
+// The caller (the compiler for a Plan, `mfx data` for a name) checked that the test set belongs
+// to the dataset; its family names the random streams of the fillings.
+function generate(ref: TestSetRef, ds: Dataset, seed: number, out: Out, encode: Encode): void {
+  const { variant } = ref;
   if (variant.kind === 'tcut-fill') {
-    fillTcut(variant.fill, out, encode, ds, seed);
+    fillTcut(variant.fill, out, encode, ds, ref.family, seed);
     return;
   }
   if (variant.occlusion === 'unmodified') return;
@@ -82,7 +77,7 @@ function elementOffsets(mask: Uint8Array, channels: number, value?: number): Int
   return Int32Array.from(out);
 }
 
-function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, seed: number): void {
+function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, family: string, seed: number): void {
   const { height, width, channels } = ds;
   const size = height * width * channels;
   const squareMap = tcutSquareMap(height, width);
@@ -91,7 +86,7 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, seed
 
   switch (fill) {
     case 'noise': {
-      const prng = createPrng(deriveSeed(seed, `${ds.family}-fill.noise`));
+      const prng = createPrng(deriveSeed(seed, `${family}-fill.noise`));
       for (let i = 0; i < n; i++) {
         const base = i * size;
         for (let k = 0; k < all.length; k++) images[base + all[k]] = encode[prng.intBetween(0, 255)];
@@ -118,7 +113,7 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, seed
     case 'digits3': {
       // Both fillings share one donor stream, so `digit` uses the first donor of `digits3`,
       // as the research code does (random_pairs[0] for one digit, [0..2] for three).
-      const prng = createPrng(deriveSeed(seed, `${ds.family}-fill.donors`));
+      const prng = createPrng(deriveSeed(seed, `${family}-fill.donors`));
       const pool = ds.testPool;
       const squares = [1, 2, 3].map((s) => elementOffsets(squareMap, channels, s));
       const perClass = countPerClass(pool.labels, ds.classes);
@@ -209,17 +204,13 @@ function reflect(i: number, size: number): number {
  * Whether a test set's images depend on the seed: only the noise and donor fillings do
  * (the occlusions and the blur are fixed), so a run with several seeds can share the rest.
  */
-export function testSetUsesSeed(name: string): boolean {
-  const parsed = parseTestSetName(name);
-  return parsed !== null && parsed.variant.kind === 'tcut-fill' && parsed.variant.fill !== 'blur';
+export function testSetUsesSeed(variant: TestSetVariant): boolean {
+  return variant.kind === 'tcut-fill' && variant.fill !== 'blur';
 }
 
 /** One line saying what a test set is, with the number of pixels it replaces per image. */
-export function describeTestSet(name: string, height: number, width: number): string {
-  const parsed = parseTestSetName(name);
-  if (!parsed) return 'not a test set';
+export function describeTestSet(v: TestSetVariant, height: number, width: number): string {
   const tcut = occlusionMask('tcut', height, width).reduce((a, b) => a + b, 0);
-  const v = parsed.variant;
   if (v.kind === 'occlusion') {
     const removed = occlusionMask(v.occlusion, height, width).reduce((a, b) => a + b, 0);
     const what = {

@@ -1,7 +1,7 @@
 // A network built from the Plan's ModelSpec: one tf.Variable per ParamSpec, NHWC, plus the
 // forward pass in plain tfjs-core ops (not tfjs-layers: see docs/notes/wasm-perf-study.md).
 import * as tf from '@tensorflow/tfjs-core';
-import type { FeatureTransform, LayerSpec, ModelSpec } from '../../compiler/plan.js';
+import type { Activation, FeatureTransform, LayerSpec, ModelSpec } from '../../compiler/plan.js';
 import { INIT_PURPOSE, initialValues } from './init.js';
 import { applyFeatureActivation } from './feature-transform.js';
 import type { DropoutMasks } from './dropout.js';
@@ -62,7 +62,7 @@ function applyLayer(net: Network, layer: LayerSpec, index: number, x: tf.Tensor,
 }
 
 /** The model's own activation functions. */
-export function activate(activation: string, x: tf.Tensor): tf.Tensor {
+export function activate(activation: Activation, x: tf.Tensor): tf.Tensor {
   switch (activation) {
     case 'relu':
       return tf.relu(x);
@@ -72,8 +72,10 @@ export function activate(activation: string, x: tf.Tensor): tf.Tensor {
       return tf.sigmoid(x);
     case 'tanh':
       return tf.tanh(x);
-    default:
-      throw new Error(`unknown activation ${activation}`);
+    default: {
+      const never: never = activation;
+      throw new Error(`unknown activation ${String(never)}`);
+    }
   }
 }
 
@@ -86,7 +88,7 @@ export function forward(net: Network, images: tf.Tensor4D, options: ForwardOptio
 }
 
 /**
- * Where a forward pass can be cut for the frozen-feature cache (runtime/feature-cache.ts): every
+ * Where a forward pass can be cut for the frozen-feature cache (runtime/reuse/feature-cache.ts): every
  * layer before `resumeAt` is deterministic (no dropout, not at or after the feature transform),
  * so its output is a function of the image and the (frozen) weights alone.
  */

@@ -8,7 +8,7 @@ import type { Optimizer } from './optimizer.js';
 import { gatherBatch, type Images } from './image-batch.js';
 import { nllLoss } from './loss.js';
 import { epochPrng, permutation } from './shuffle.js';
-import type { CachedFeatures } from '../feature-cache.js';
+import type { CachedFeatures } from '../reuse/feature-cache.js';
 
 export interface EpochRequest {
   net: Network;
@@ -24,7 +24,7 @@ export interface EpochRequest {
   stepIndex: number;
   epoch: number; // 1-based within the step
   signal?: AbortSignal;
-  /** The frozen head's output for every image of `data` (runtime/feature-cache.ts): only the tail runs. */
+  /** The frozen head's output for every image of `data` (runtime/reuse/feature-cache.ts): only the tail runs. */
   features?: CachedFeatures;
   /** Called after every batch with its mean loss; may be async (lets the event loop breathe). */
   onBatch?: (batch: number, batches: number, loss: number) => void | Promise<void>;

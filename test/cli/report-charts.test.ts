@@ -4,7 +4,7 @@ import { renderSvg, svgToPng } from '../../cli/report/chart-render.js';
 import { accuracyChartSpec, deltaChartSpec, lossChartSpec } from '../../cli/report/chart-specs.js';
 import { lossCurves } from '../../cli/report/loss-curves.js';
 import { buildReportTable } from '../../cli/report/report-table.js';
-import type { EpochEndEvent } from '../../cli/report/run-folder.js';
+import type { EpochEndEvent } from '../../cli/report/read-run-folder.js';
 import { buildFixture } from './report-fixtures.js';
 
 function svgSize(svg: string): { width: number; height: number } {

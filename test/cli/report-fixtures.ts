@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planHash } from '../../compiler/plan-hash.js';
+import { resolveTestSet } from '../../compiler/test-sets.js';
 import type { ArmSpec, FeatureTransform, LayerSpec, ModelSpec, Plan, StepSpec } from '../../compiler/plan.js';
 import type { RunEvent } from '../../runtime/events.js';
 import type { ArmColumn, EvalRecord, Results } from '../../runtime/results.js';
@@ -149,7 +150,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
   const plan: Plan = {
     schema: 'mfx.plan', version: 1, file: 'examples/fixture.mfx', title: options.title ?? 'fixture experiment',
     dataset: { kind: 'mnist' }, model: referenceModel(), optimizer: { kind: 'sgd', lr, momentum: 0.5 }, batch: 64,
-    seed: seeds[0], repeat: seeds.length, seeds, testSets, arms: armSpecs, warnings: [],
+    seed: seeds[0], repeat: seeds.length, seeds, testSets, testSetRefs: testSets.map((t) => resolveTestSet(t)!), arms: armSpecs, warnings: [],
     hash: '',
   };
   plan.hash = planHash(plan);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRunFolder } from '../../cli/report/run-folder.js';
+import { readRunFolder } from '../../cli/report/read-run-folder.js';
 import { writeReport } from '../../cli/report/write-report.js';
 import { buildFixture, PMNIST, writeRunFolder } from './report-fixtures.js';
 import { checkPng, checkSvg } from './report-helpers.js';
@@ -96,7 +96,7 @@ describe('writeReport in edge cases', () => {
     const dir = folder({ seeds: [7] });
     await writeReport(dir, { samples: false, png: false });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    expect(md).toContain('— (one seed)');
+    expect(md).toContain('n/a (one seed)');
     expect(md).toContain('one seed, so there is no interval');
     const row = md.split('\n').find((l) => l.startsWith('| hybrid | own'))!;
     expect(row).not.toContain('±');
@@ -125,7 +125,7 @@ describe('writeReport in edge cases', () => {
     dirs.push(dir);
     const written = await writeReport(dir, { samples: false, png: false });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    expect(md).toContain('| baseline | — | — | — | — | — |');
+    expect(md).toContain('| baseline | n/a | n/a | n/a | n/a | n/a |');
     expect(md).toContain('The run ended with status `failed`');
     expect(written.notes).toContain("No Delta chart: no arm has a seed evaluated on both its own side and its baseline's.");
     checkSvg(join(dir, 'charts', 'accuracy.svg'));

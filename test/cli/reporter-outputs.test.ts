@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markupPaint, paint, stripAnsi, toneSegments } from '../../cli/format/color.js';
 import { formatResultsTable } from '../../cli/format/results-table.js';
-import { summarize } from '../../cli/ui/live-table.js';
+import { summarize } from '../../runtime/results/stats.js';
 import { createReporter } from '../../cli/reporters/index.js';
 import { createPlainReporter } from '../../cli/reporters/plain-reporter.js';
 import type { CliContext } from '../../cli/context.js';
@@ -72,7 +72,7 @@ describe('plain reporter', () => {
     const text = plainOutput().text();
     expect(text).toMatch(/ +baseline +hybrid +alt\n/);
     expect(text).toMatch(/test set +acc % +acc % +delta +acc % +delta\n/);
-    expect(text).toMatch(/pmnist\.unmodified +90\.00 +91\.00 +\+3\.00 +- +-\n/);
+    expect(text).toMatch(/pmnist\.unmodified +90\.00 +91\.00 +\+3\.00 +n\/a +n\/a\n/);
     expect(text).toContain('delta: accuracy points over hybrid → hybrid@pretrained, alt → baseline@final');
     expect(text).toContain('run done in 42s');
     expect(text.trimEnd().endsWith('run folder: runs/scripted-20261128-120000')).toBe(true);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runMain as mfx } from './helpers/run-main.js';
 import { resolveCacheDir } from '../../cli/run/cache-dir.js';
-import { readRunFolder } from '../../cli/report/run-folder.js';
+import { readRunFolder } from '../../cli/report/read-run-folder.js';
 import { lossCurves } from '../../cli/report/loss-curves.js';
 
 const TINY = ['--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--quiet'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedDelta, summarize, tInterval } from '../../cli/report/stats.js';
+import { pairedDelta, summarize, tInterval } from '../../runtime/results/stats.js';
 
 describe('summarize', () => {
   it('gives the mean and the sample (n - 1) standard deviation', () => {

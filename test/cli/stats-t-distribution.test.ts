@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { studentTCdf, studentTQuantile } from '../../cli/report/t-distribution.js';
+import { studentTCdf, studentTQuantile } from '../../runtime/results/t-distribution.js';
 
 // Two-sided 95% critical values t(0.975, df) from standard tables.
 const TABLE_0975: [number, number][] = [

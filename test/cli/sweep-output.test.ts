@@ -4,7 +4,7 @@ import { describePlan } from '../../cli/commands/plan.js';
 import { paint } from '../../cli/format/color.js';
 import { formatResultsTable, groupColumns } from '../../cli/format/results-table.js';
 import { compile } from '../../compiler/index.js';
-import { buildTable } from '../../runtime/results-table.js';
+import { buildTable } from '../../runtime/results/results-table.js';
 import type { EvalRecord } from '../../runtime/results.js';
 
 const STUDY = `sweep act in [relu6, tanh]

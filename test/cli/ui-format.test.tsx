@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDuration, formatLoss, formatPercent, formatPoints } from '../../cli/format/numbers.js';
-import { summarizeParams } from '../../cli/format/param-names.js';
-import { subsetNotice } from '../../cli/format/event-lines.js';
+import { formatCount, formatDuration, formatLoss } from '../../cli/format/numbers.js';
+import { percent as formatPercent, points as formatPoints } from '../../runtime/results/numbers.js';
+import { groupParams as summarizeParams, subsetNotice } from '../../runtime/results/step-text.js';
 import { sparkline } from '../../cli/ui/sparkline.js';
 
 describe('terminal number formats', () => {
@@ -46,7 +46,7 @@ describe('parameter and subset wording', () => {
   });
 
   it('says which subset a run uses, or nothing for full data', () => {
-    expect(subsetNotice({ train: 256, test: null })).toBe('subset: 256 training images (quick look, not a full run)');
+    expect(subsetNotice({ train: 256, test: null })).toBe('subset: first 256 training images, all test images (quick look, not a full run)');
     expect(subsetNotice({ train: null, test: null })).toBeNull();
   });
 });

@@ -144,7 +144,7 @@ describe('work estimate agrees with the runtime', () => {
 
   it('on where the forward pass is cut and which train steps use the cache', async () => {
     const { forwardCut } = await import('../../runtime/model/network.js');
-    const { decideFeatureCache, DEFAULT_FEATURE_CACHE_BYTES } = await import('../../runtime/feature-cache.js');
+    const { decideFeatureCache, DEFAULT_FEATURE_CACHE_BYTES } = await import('../../runtime/reuse/feature-cache.js');
     expect(DEFAULT_FEATURE_CACHE_BYTES).toBe(1024 ** 3);
     let checked = 0;
     for (const model of models) {

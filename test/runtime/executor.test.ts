@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend/select.js';
-import { executePlan } from '../../runtime/executor.js';
-import { RunFolderError } from '../../runtime/run-folder.js';
+import { executePlan } from '../../runtime/run/execute.js';
+import { RunFolderError } from '../../runtime/store/run-folder.js';
+import { runFolderText } from '../../cli/run/error-text.js';
 import type { RunEvent } from '../../runtime/events.js';
 import type { Plan } from '../../compiler/plan.js';
 import { FC_PARAMS, arm, evalStep, syntheticData, tinyPlan, train } from './helpers/tiny-plan.js';
@@ -142,7 +143,9 @@ describe('executePlan', () => {
     writeFileSync(ckpt, bytes);
     const err = await run(plan, first.dir, { resume: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunFolderError);
-    expect((err as Error).message).toMatch(/seed-1\.mfxc is damaged.*Delete that file/);
+    // The runtime says what is wrong as data; the CLI words it with the remedy.
+    expect((err as RunFolderError).problem).toMatchObject({ kind: 'damaged-checkpoint', arm: 'main', seed: 1 });
+    expect(runFolderText((err as RunFolderError).problem)).toMatch(/seed-1\.mfxc is damaged.*Delete that file/);
   });
 });
 

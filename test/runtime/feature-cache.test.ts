@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend/select.js';
-import { executePlan } from '../../runtime/executor.js';
+import { executePlan } from '../../runtime/run/execute.js';
 import type { RunEvent } from '../../runtime/events.js';
 import type { Plan, StepSpec } from '../../compiler/plan.js';
 import { createNetwork, disposeNetwork, forward, forwardCut } from '../../runtime/model/network.js';
 import { seededDropout } from '../../runtime/model/dropout.js';
 import { createPrng } from '../../runtime/data/prng.js';
-import { buildFeatureCache, decideFeatureCache } from '../../runtime/feature-cache.js';
+import { buildFeatureCache, decideFeatureCache } from '../../runtime/reuse/feature-cache.js';
 import { gatherBatch } from '../../runtime/training/image-batch.js';
 import { ALL_PARAMS, CONV_PARAMS, FC_PARAMS, arm, evalStep, syntheticData, syntheticImages, tinyModel, tinyPlan, train } from './helpers/tiny-plan.js';
 

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compile } from '../../compiler/index.js';
 import type { Plan } from '../../compiler/plan.js';
-import { executePlan } from '../../runtime/executor.js';
+import { executePlan } from '../../runtime/run/execute.js';
 import type { RunEvent } from '../../runtime/events.js';
-import { armTasks } from '../../runtime/parallel/units.js';
+import { planUnits } from '../../runtime/run/units.js';
 
 const TEXT = `experiment "jobs"
 seed 4
@@ -65,11 +65,11 @@ describe('--jobs', () => {
   });
 
   it('makes one task per seed and arm; the hybrid takes its prefix from the baseline', () => {
-    const tasks = armTasks(plan(), true);
+    const tasks = planUnits(plan(), true);
     expect(tasks.map((t) => `${t.seed}:${t.arm}<${t.prefixFrom.join(',')}:${t.epochs}`)).toEqual([
       '4:baseline<:2', '4:inverted<:1', '4:hybrid<baseline:1', '5:baseline<:2', '5:inverted<:1', '5:hybrid<baseline:1',
     ]);
-    expect(armTasks(plan(), false).every((t) => t.prefixFrom.length === 0)).toBe(true);
+    expect(planUnits(plan(), false).every((t) => t.prefixFrom.length === 0)).toBe(true);
   });
 
   it('gives the results of a single-threaded run; events reach the main thread and the run folder', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../../runtime/backend/select.js';
-import { executePlan } from '../../runtime/executor.js';
+import { executePlan } from '../../runtime/run/execute.js';
 import type { RunEvent } from '../../runtime/events.js';
 import type { Plan } from '../../compiler/plan.js';
 import { FC_PARAMS, arm, evalStep, syntheticData, tinyPlan, train } from './helpers/tiny-plan.js';

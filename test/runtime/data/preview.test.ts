@@ -1,6 +1,7 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { ImageSet } from '../../../runtime/data/image-set.js';
+import { resolveTestSet } from '../../../compiler/test-sets.js';
 import { imageGrey, occlusionOutline, renderTerminalPreview, sampleGridPng } from '../../../runtime/data/preview.js';
 
 /** Two 4x4 images: a white top half, and a white bottom-right pixel, normalised with mean .5 std .5. */
@@ -61,9 +62,8 @@ describe('PNG sample grid', () => {
 
 describe('occlusion outline', () => {
   it('marks the removed region of occlusions and the squares of fillings, nothing for unmodified', () => {
-    expect(occlusionOutline('pmnist.unmodified', 28, 28)).toBeUndefined();
-    expect(occlusionOutline('nonsense', 28, 28)).toBeUndefined();
-    expect(occlusionOutline('pmnist.hcut', 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(392);
-    expect(occlusionOutline('pmnist-fill.noise', 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(243);
+    expect(occlusionOutline(resolveTestSet('pmnist.unmodified')!.variant, 28, 28)).toBeUndefined();
+    expect(occlusionOutline(resolveTestSet('pmnist.hcut')!.variant, 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(392);
+    expect(occlusionOutline(resolveTestSet('pmnist-fill.noise')!.variant, 28, 28)?.mask.reduce((a, b) => a + b, 0)).toBe(243);
   });
 });

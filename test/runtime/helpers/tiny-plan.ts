@@ -2,8 +2,9 @@
 // net in miniature (conv, pool, relu, conv, dropout2d, relu, flatten, dense, relu, dropout, dense).
 import type { ArmSpec, LayerSpec, ModelSpec, ParamSpec, Plan, StepSpec } from '../../../compiler/plan.js';
 import type { Images } from '../../../runtime/training/image-batch.js';
-import type { LoadRunData } from '../../../runtime/run-data.js';
+import type { LoadRunData } from '../../../runtime/run/run-data.js';
 import { createPrng } from '../../../runtime/data/prng.js';
+import { resolveTestSet } from '../../../compiler/test-sets.js';
 
 function param(layer: string, role: 'weight' | 'bias', shape: number[], fanIn: number): ParamSpec {
   return { name: `${layer}.${role}`, layer, role, shape, size: shape.reduce((a, b) => a * b, 1), fanIn };
@@ -86,11 +87,13 @@ export function tinyPlan(arms: ArmSpec[], opts: Partial<Plan> = {}): Plan {
     repeat: seeds.length,
     seeds,
     testSets: ['pmnist.unmodified', 'pmnist.hcut'],
+    testSetRefs: [],
     arms,
     warnings: [],
     hash: 'tiny-plan-hash',
     ...opts,
   };
+  if (!opts.testSetRefs) plan.testSetRefs = plan.testSets.map((t) => resolveTestSet(t)!);
   return plan;
 }
 
@@ -123,7 +126,7 @@ export function syntheticData(trainN = 48, testN = 30): LoadRunData {
     return {
       train,
       classes: CLASSES,
-      testSet(name) {
+      testSet({ name }) {
         const set = tests.get(name);
         if (!set) throw new Error(`no synthetic test set ${name}`);
         return set;

@@ -1,24 +1,25 @@
 // The images a run trains and evaluates on: the training set and, on demand, each test set
 // (generated once per (name, seed) and kept for the rest of the run).
-import type { DatasetSpec } from '../compiler/plan.js';
-import type { Subset } from './events.js';
-import type { Images } from './training/image-batch.js';
-import { loadDataset, type Dataset } from './data/datasets.js';
-import type { ImageSet } from './data/image-set.js';
-import { makeTestSet } from './data/test-sets.js';
+import type { DatasetSpec } from '../../compiler/plan.js';
+import type { TestSetRef } from '../../compiler/test-sets.js';
+import type { Subset } from '../events.js';
+import type { Images } from '../training/image-batch.js';
+import { loadDataset, type Dataset } from '../data/datasets.js';
+import type { ImageSet } from '../data/image-set.js';
+import { makeTestSet } from '../data/test-sets.js';
 
 export interface RunData {
   train: Images;
   classes: number;
   /** A test set; `seed` (the Plan's seed, the same for every repeat) drives generated fillings. */
-  testSet(name: string, seed: number): Images;
+  testSet(ref: TestSetRef, seed: number): Images;
   /**
    * The same data in SharedArrayBuffers, with the named test sets made for `seed`: --jobs worker
    * threads get it without a copy (runDataFromShared), and the caller should go on with
    * `runDataFromShared(shared)` too, so that its own unshared arrays can be freed. Absent on data
    * not loaded by loadRunData.
    */
-  share?(testSets: readonly string[], seed: number): SharedRunData;
+  share?(testSets: readonly TestSetRef[], seed: number): SharedRunData;
 }
 
 /** A dataset and prepared test sets whose arrays live in SharedArrayBuffers (structured clone shares them). */
@@ -42,11 +43,11 @@ export function runDataFromShared(shared: SharedRunData): RunData {
 const testSetKey = (name: string, seed: number) => `${name}\u0000${seed}`;
 
 function runDataFrom(ds: Dataset, cache: Map<string, ImageSet>): RunData {
-  const testSet = (name: string, seed: number): ImageSet => {
-    const key = testSetKey(name, seed);
+  const testSet = (ref: TestSetRef, seed: number): ImageSet => {
+    const key = testSetKey(ref.name, seed);
     let set = cache.get(key);
     if (!set) {
-      set = makeTestSet(name, ds, seed);
+      set = makeTestSet(ref, ds, seed);
       cache.set(key, set);
     }
     return set;
@@ -55,11 +56,11 @@ function runDataFrom(ds: Dataset, cache: Map<string, ImageSet>): RunData {
     train: ds.train,
     classes: ds.classes,
     testSet,
-    share(names, seed) {
+    share(refs, seed) {
       const testSets: Record<string, ImageSet> = {};
-      for (const name of names) {
-        const set = testSet(name, seed);
-        testSets[testSetKey(name, seed)] = { ...set, images: sharedCopy(set.images), labels: sharedCopy(set.labels) };
+      for (const ref of refs) {
+        const set = testSet(ref, seed);
+        testSets[testSetKey(ref.name, seed)] = { ...set, images: sharedCopy(set.images), labels: sharedCopy(set.labels) };
       }
       return { dataset: shareDataset(ds), testSets };
     },

@@ -2,7 +2,7 @@
 // named as in the Plan (`conv1.weight`, NHWC layout), so `load` can check names and shapes.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Network } from './model/network.js';
+import type { Network } from '../model/network.js';
 import { decodeTensorFile, encodeTensorFile, TensorFileError, type NamedArray } from './tensor-file.js';
 import { writeFileAtomic } from './atomic-write.js';
 

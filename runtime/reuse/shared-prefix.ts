@@ -2,10 +2,10 @@
 // `sharedPrefix`), the first arm's state at the end of the prefix is handed to the later ones
 // instead of being recomputed. Shuffling, dropout and resets are derived from (seed, step index,
 // epoch), so the handed-over state is exactly what the later arm would have computed.
-import type { ArmSpec, Plan, StepSpec } from '../compiler/plan.js';
-import type { EvalRecord } from './results.js';
-import type { NamedArray } from './tensor-file.js';
-import type { SavedSlot } from './training/optimizer.js';
+import type { ArmSpec, Plan, StepSpec } from '../../compiler/plan.js';
+import type { EvalRecord } from '../results.js';
+import type { NamedArray } from '../store/tensor-file.js';
+import type { SavedSlot } from '../training/optimizer.js';
 import type { LossHistory } from './state-cache.js';
 
 /** The network, optimiser and evaluations at the end of a shared prefix. */

@@ -2,7 +2,7 @@
 // optimiser state as the named arrays of one tensor file (see tensor-file.ts). Parameters are
 // stored as `param/<name>`, optimiser slots as `opt/<param>/<slot>`, step counts in the header.
 import type { NamedArray } from './tensor-file.js';
-import type { SavedSlot } from './training/optimizer.js';
+import type { SavedSlot } from '../training/optimizer.js';
 
 export interface PackedNetworkState {
   tensors: NamedArray[];

@@ -3,7 +3,7 @@
 // arm restarts from the latest stored one provided nothing before it observes an intermediate
 // state that the cache does not hold: evaluations and saves in the skipped range would need the
 // network as it was then, and `load` reads a file whose content the stateKey does not cover.
-import type { ArmSpec, StepSpec } from '../compiler/plan.js';
+import type { ArmSpec, StepSpec } from '../../compiler/plan.js';
 import { CacheEntryError, type CachedState, type StateCache } from './state-cache.js';
 
 /** Steps after which the cache stores the state. */

@@ -1,29 +1,26 @@
-// Runs arm tasks on worker threads (runtime/parallel/worker.ts), at most `jobs` at a time,
+// The worker-thread UnitRunner: runs units on worker threads (worker.ts), at most `jobs` at a time,
 // forwarding their events. A task that takes a shared prefix starts once the arm computing it
 // has handed the state over (or finished without doing so: then it computes everything, as a
 // sequential run would). Aborting sends every worker `abort`: each abandons its epoch in
 // progress, as the sequential executor does, so the run folder stays resumable.
 import { Worker } from 'node:worker_threads';
-import type { RunEvent } from '../events.js';
-import type { EvalRecord } from '../results.js';
-import type { PrefixState } from '../shared-prefix.js';
+import type { PrefixState } from '../../reuse/shared-prefix.js';
+import type { UnitRunner, UnitSink } from '../runner.js';
+import { unitKey as key, type Unit } from '../units.js';
 import { deserializeError } from './errors.js';
-import type { ArmOutcome, FromWorker, ToWorker, WorkerSetup } from './messages.js';
-import type { ArmTask } from './units.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 
 // The compiled worker (dist/) is plain JavaScript; from the TypeScript sources (tests, benchmarks)
 // the worker starts from worker-entry.mjs, which registers tsx first.
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
 
-export interface PoolCallbacks {
-  onEvent(event: RunEvent): void;
-  onArmDone(arm: string, seed: number, outcome: ArmOutcome, armEvals: EvalRecord[]): void;
+/** A runner whose threads each load `setup` (plan, data, backend, run folder) once. */
+export function workerRunner(setup: WorkerSetup, jobs: number): UnitRunner {
+  return { run: (units, sink, signal) => runInWorkers(setup, units, jobs, signal, sink) };
 }
 
-const key = (seed: number, arm: string) => `${seed}\u0000${arm}`;
-
 /** Resolves when every task ran (or the run was aborted); rejects with the first worker error. */
-export function runInWorkers(setup: WorkerSetup, tasks: ArmTask[], jobs: number, signal: AbortSignal | undefined, cb: PoolCallbacks): Promise<void> {
+function runInWorkers(setup: WorkerSetup, tasks: Unit[], jobs: number, signal: AbortSignal | undefined, sink: UnitSink): Promise<void> {
   return new Promise((resolve, reject) => {
     // Longest first among the ready ones; ties in plan order, so the schedule is deterministic.
     const pending = tasks.map((t, order) => ({ t, order })).sort((a, b) => b.t.epochs - a.t.epochs || a.order - b.order).map((x) => x.t);
@@ -35,7 +32,7 @@ export function runInWorkers(setup: WorkerSetup, tasks: ArmTask[], jobs: number,
     const workers: Worker[] = [];
     let alive = 0;
     const send = (w: Worker, m: ToWorker) => w.postMessage(m);
-    const ready = (t: ArmTask) => prefixes.has(key(t.seed, t.arm)) || t.prefixFrom.every((a) => finished.has(key(t.seed, a)));
+    const ready = (t: Unit) => prefixes.has(key(t.seed, t.arm)) || t.prefixFrom.every((a) => finished.has(key(t.seed, a)));
 
     // Hands ready tasks to idle workers; lets workers go when nothing is left for them.
     const dispatch = () => {
@@ -45,7 +42,7 @@ export function runInWorkers(setup: WorkerSetup, tasks: ArmTask[], jobs: number,
         const [t] = pending.splice(i, 1);
         const prefix = prefixes.get(key(t.seed, t.arm)) ?? null;
         prefixes.delete(key(t.seed, t.arm));
-        send(idle.pop()!, { type: 'arm', seed: t.seed, arm: t.arm, prefix });
+        send(idle.pop()!, { type: 'unit', unit: t, prefix });
       }
       const running = alive - idle.length; // busy with a task or still starting
       if (stopping || pending.length === 0 || running === 0) {
@@ -73,15 +70,15 @@ export function runInWorkers(setup: WorkerSetup, tasks: ArmTask[], jobs: number,
             dispatch();
             break;
           case 'event':
-            cb.onEvent(m.event);
+            sink.event(m.event);
             break;
           case 'prefix':
             prefixes.set(key(m.seed, m.arm), m.state);
             dispatch();
             break;
-          case 'arm-done':
-            finished.add(key(m.seed, m.arm));
-            cb.onArmDone(m.arm, m.seed, m.outcome, m.armEvals);
+          case 'unit-done':
+            finished.add(key(m.result.seed, m.result.arm));
+            sink.unitDone(m.result);
             idle.push(w);
             dispatch();
             break;

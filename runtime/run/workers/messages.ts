@@ -1,11 +1,14 @@
 // What the main thread and the --jobs worker threads say to each other (structured-clone data).
-import type { Plan } from '../../compiler/plan.js';
-import type { EvalRecord } from '../results.js';
-import type { RunEvent, Subset } from '../events.js';
-import type { BackendName } from '../backend/select.js';
-import type { CacheIdentity } from '../state-cache.js';
-import type { PrefixState } from '../shared-prefix.js';
+import type { Plan } from '../../../compiler/plan.js';
+import type { RunEvent, Subset } from '../../events.js';
+import type { BackendName } from '../../backend/select.js';
+import type { CacheIdentity } from '../../reuse/state-cache.js';
+import type { PrefixState } from '../../reuse/shared-prefix.js';
 import type { SharedRunData } from '../run-data.js';
+import type { UnitResult } from '../runner.js';
+import type { Unit } from '../units.js';
+import type { RunFolderProblem } from '../../store/run-folder-error.js';
+import type { SubsetProblem } from '../../data/errors.js';
 
 /** Everything a worker needs to run arms like the main thread would. */
 export interface WorkerSetup {
@@ -22,10 +25,8 @@ export interface WorkerSetup {
   cache: { dir: string; identity: CacheIdentity; limitBytes: number } | null;
 }
 
-export type ArmOutcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'diverged'; message: string };
-
-/** Run one arm for one seed, starting from `prefix` (an earlier arm's state) when given. */
-export type ToWorker = { type: 'arm'; seed: number; arm: string; prefix: PrefixState | null } | { type: 'abort' } | { type: 'exit' };
+/** Run one unit, starting from `prefix` (an earlier arm's state) when given. */
+export type ToWorker = { type: 'unit'; unit: Unit; prefix: PrefixState | null } | { type: 'abort' } | { type: 'exit' };
 
 /** An error crossing threads: its class name and the fields its constructor needs. */
 export interface SerializedError {
@@ -36,12 +37,16 @@ export interface SerializedError {
   reason?: string;
   backend?: string;
   path?: string;
+  /** A RunFolderError's fields. */
+  problem?: RunFolderProblem;
+  /** A DataError's subset fields. */
+  subset?: SubsetProblem;
 }
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'event'; event: RunEvent }
-  | { type: 'arm-done'; arm: string; seed: number; outcome: ArmOutcome; armEvals: EvalRecord[] }
+  | { type: 'unit-done'; result: UnitResult }
   /** State after a shared prefix, for a later arm (which may run on another thread). */
   | { type: 'prefix'; seed: number; arm: string; state: PrefixState }
   | { type: 'error'; error: SerializedError };

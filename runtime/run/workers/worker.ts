@@ -1,18 +1,21 @@
 // A --jobs worker thread: its own tfjs engine and backend (a worker has its own module
 // instances; initBackend registers the wasm training kernels here too), the main thread's data
-// in shared memory, and the executor's runArm. It writes only its arms' checkpoints, weights and cache
+// in shared memory, and the in-process runner for the units it is handed. It writes only its arms' checkpoints, weights and cache
 // entries (one file per arm and seed, written atomically); events go to the main thread, which
 // alone appends to events.jsonl, writes results and feeds the reporters.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend } from '../backend/select.js';
+import { initBackend } from '../../backend/select.js';
 import { loadRunData, runDataFromShared } from '../run-data.js';
-import { RunFolder } from '../run-folder.js';
-import { PrefixStore, type PrefixState } from '../shared-prefix.js';
-import { StateCache } from '../state-cache.js';
-import { FeatureCacheStore } from '../feature-cache.js';
-import { runArm, type ArmContext } from '../executor.js';
+import { RunFolder } from '../../store/run-folder.js';
+import { PrefixStore, type PrefixState } from '../../reuse/shared-prefix.js';
+import { StateCache } from '../../reuse/state-cache.js';
+import { FeatureCacheStore } from '../../reuse/feature-cache.js';
+import type { ArmContext } from '../context.js';
+import { inProcessRunner } from '../in-process.js';
 import { serializeError } from './errors.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
+import type { UnitResult } from '../runner.js';
+import type { Unit } from '../units.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -52,11 +55,10 @@ async function start(): Promise<ArmContext> {
   };
 }
 
-async function runTask(ctx: ArmContext, seed: number, name: string, prefix: PrefixState | null): Promise<void> {
-  const arm = ctx.plan.arms.find((a) => a.name === name)!;
-  if (prefix) prefixes.receive(seed, name, prefix);
-  const { outcome, armEvals } = await runArm(ctx, arm, seed);
-  post({ type: 'arm-done', arm: name, seed, outcome, armEvals });
+async function runTask(ctx: ArmContext, unit: Unit, prefix: PrefixState | null): Promise<void> {
+  if (prefix) prefixes.receive(unit.seed, unit.arm, prefix);
+  const sink = { event: ctx.emit, unitDone: (result: UnitResult) => post({ type: 'unit-done', result }) };
+  await inProcessRunner(ctx).run([unit], sink, controller.signal);
 }
 
 const ready = start();
@@ -64,7 +66,7 @@ let work: Promise<void> = Promise.resolve();
 port.on('message', (m: ToWorker) => {
   if (m.type === 'abort') controller.abort();
   else if (m.type === 'exit') port.close();
-  else work = work.then(async () => runTask(await ready, m.seed, m.arm, m.prefix)).catch((err) => post({ type: 'error', error: serializeError(err) }));
+  else work = work.then(async () => runTask(await ready, m.unit, m.prefix)).catch((err) => post({ type: 'error', error: serializeError(err) }));
 });
 ready.then(
   () => post({ type: 'ready' }),

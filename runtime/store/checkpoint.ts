@@ -2,13 +2,13 @@
 // position in the schedule, written after every epoch and every completed step. Shuffling and
 // dropout are derived from (seed, step, epoch), so the position is all the RNG state there is.
 import { existsSync, readFileSync } from 'node:fs';
-import type { EvalRecord } from './results.js';
-import type { Network } from './model/network.js';
-import type { Optimizer, SavedSlot } from './training/optimizer.js';
+import type { EvalRecord } from '../results.js';
+import type { Network } from '../model/network.js';
+import type { Optimizer, SavedSlot } from '../training/optimizer.js';
 import { assignParams, readParams } from './weights-file.js';
 import { decodeTensorFile, encodeTensorFile, TensorFileError, type NamedArray } from './tensor-file.js';
 import { writeFileAtomic } from './atomic-write.js';
-import type { LossHistory } from './state-cache.js';
+import type { LossHistory } from '../reuse/state-cache.js';
 import { packNetworkState, unpackNetworkState } from './network-state.js';
 
 export const CHECKPOINT_KIND = 'mfx.checkpoint';

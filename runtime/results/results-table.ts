@@ -1,15 +1,12 @@
 // From evaluation records to the summary table (talk's Table 1): per arm, the reported eval's
 // accuracy per test set over seeds, and Delta paired by seed against the arm's baseline.
-import type { Plan } from '../compiler/plan.js';
-import type { ArmColumn, EvalRecord, ResultsTable, Stat, TableCell } from './results.js';
+import type { Plan } from '../../compiler/plan.js';
+import type { ArmColumn, EvalRecord, ResultsTable, Stat, TableCell } from '../results.js';
+import { summarize } from './stats.js';
 
-/** mean, sample std (n-1), min, max of values in seed order; null for no values. */
+/** summarize() of values in seed order; null for no values. */
 export function stat(values: number[]): Stat | null {
-  const n = values.length;
-  if (n === 0) return null;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, std: Math.sqrt(variance), min: Math.min(...values), max: Math.max(...values), n, values };
+  return values.length === 0 ? null : summarize(values);
 }
 
 function lookup(evals: EvalRecord[]): (arm: string, seed: number, label: string, testSet: string) => number | undefined {

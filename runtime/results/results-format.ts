@@ -1,27 +1,8 @@
 // The results table as files: Markdown (results.md, the talk's Table 1 layout) and CSV
 // (results.csv). Accuracy in percent, Delta in percentage points.
-import type { Results, Stat } from './results.js';
-
-function pct(x: number): string {
-  return (x * 100).toFixed(2);
-}
-
-function signedPoints(x: number): string {
-  const s = (x * 100).toFixed(2);
-  return x >= 0 ? `+${s}` : s;
-}
-
-/** `98.55` with one seed, `98.55 ± 0.12` with several. */
-export function formatAccuracy(s: Stat | null | undefined): string {
-  if (!s) return '–';
-  return s.n > 1 ? `${pct(s.mean)} ± ${pct(s.std)}` : pct(s.mean);
-}
-
-/** `+0.31` with one seed, `+0.31 ± 0.20` with several. */
-export function formatDelta(s: Stat | null | undefined): string {
-  if (!s) return '–';
-  return s.n > 1 ? `${signedPoints(s.mean)} ± ${pct(s.std)}` : signedPoints(s.mean);
-}
+import type { Results } from '../results.js';
+import { accuracyText, deltaText } from './numbers.js';
+import { subsetText } from './step-text.js';
 
 function headerCells(results: Results): string[] {
   const cells = ['test set'];
@@ -37,8 +18,8 @@ function rows(results: Results): string[][] {
     const row = [testSet];
     for (const c of results.table.columns) {
       const cell = c.cells[testSet];
-      row.push(formatAccuracy(cell?.accuracy));
-      if (c.baseline) row.push(formatDelta(cell?.delta));
+      row.push(accuracyText(cell?.accuracy));
+      if (c.baseline) row.push(deltaText(cell?.delta));
     }
     return row;
   });
@@ -57,7 +38,7 @@ function notes(results: Results): string[] {
 function subsetLine(results: Results): string | null {
   const { train, test } = results.subset;
   if (train === null && test === null) return null;
-  return `Subset: ${train === null ? 'all' : train} training images, ${test === null ? 'all' : test} test images per test set.`;
+  return `Subset: ${subsetText(results.subset)}.`;
 }
 
 /** The talk's Table 1 layout as a Markdown document. */

@@ -2,7 +2,7 @@
 // of a Delta paired by seed. The interval is Student's t on the per-seed differences
 // (mean ± t(0.975, n-1) · s / √n): with 3–10 seeds the t quantile matters (4.30 at n = 3),
 // and pairing removes the seed-to-seed spread the arms share.
-import type { Stat } from '../../runtime/results.js';
+import type { Stat } from '../results.js';
 import { studentTQuantile } from './t-distribution.js';
 
 export const CONFIDENCE_LEVEL = 0.95;

@@ -11,13 +11,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Subset } from './events.js';
-import type { Images } from './training/image-batch.js';
-import type { NamedArray } from './tensor-file.js';
-import type { SavedSlot } from './training/optimizer.js';
-import { decodeTensorFile, encodeTensorFile, TensorFileError } from './tensor-file.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { packNetworkState, unpackNetworkState } from './network-state.js';
+import type { Subset } from '../events.js';
+import type { Images } from '../training/image-batch.js';
+import type { NamedArray } from '../store/tensor-file.js';
+import type { SavedSlot } from '../training/optimizer.js';
+import { decodeTensorFile, encodeTensorFile, TensorFileError } from '../store/tensor-file.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import { packNetworkState, unpackNetworkState } from '../store/network-state.js';
 
 /** Bumped whenever the entry layout or the meaning of a state changes. */
 export const STATE_CACHE_FORMAT = 1;

@@ -4,9 +4,9 @@
 // tail (dropout masks, feature transform, head) on it: the same ops on the same values, in the
 // same order, so results are bitwise those of the uncached path (tested).
 import * as tf from '@tensorflow/tfjs-core';
-import type { ArmSpec, ModelSpec } from '../compiler/plan.js';
-import { forwardCut, forwardHead, forwardTail, type ForwardCut, type ForwardOptions, type Network } from './model/network.js';
-import { sliceBatch, type Images } from './training/image-batch.js';
+import type { ArmSpec, ModelSpec } from '../../compiler/plan.js';
+import { forwardCut, forwardHead, forwardTail, type ForwardCut, type ForwardOptions, type Network } from '../model/network.js';
+import { sliceBatch, type Images } from '../training/image-batch.js';
 
 /** Default bound on the cache's size: 1 GiB of float32 features. */
 export const DEFAULT_FEATURE_CACHE_BYTES = 1024 ** 3;

@@ -1,8 +1,8 @@
 // Accuracy and mean NLL of a network on a test set, in batches of 1000 with dropout off.
 import * as tf from '@tensorflow/tfjs-core';
-import type { FeatureTransform } from '../compiler/plan.js';
-import { forward, type Network } from './model/network.js';
-import { sliceBatch, type Images } from './training/image-batch.js';
+import type { FeatureTransform } from '../../compiler/plan.js';
+import { forward, type Network } from '../model/network.js';
+import { sliceBatch, type Images } from '../training/image-batch.js';
 
 export const EVAL_BATCH = 1000;
 

@@ -7,19 +7,14 @@
 //   checkpoints/<arm>/seed-<s>.mfxc                progress for --resume (see checkpoint.ts)
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Plan } from '../compiler/plan.js';
-import type { RunEvent, Subset } from './events.js';
-import type { Results } from './results.js';
+import type { Plan } from '../../compiler/plan.js';
+import type { RunEvent, Subset } from '../events.js';
+import type { Results } from '../results.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { formatResultsCsv, formatResultsMarkdown } from './results-format.js';
+import { RunFolderError } from './run-folder-error.js';
+import { formatResultsCsv, formatResultsMarkdown } from '../results/results-format.js';
 
-/** A run folder that cannot be used (missing, not a run, or for another plan). */
-export class RunFolderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunFolderError';
-  }
-}
+export { RunFolderError, type RunFolderProblem } from './run-folder-error.js';
 
 export interface RunInfo {
   backend: string;
@@ -53,7 +48,7 @@ export class RunFolder {
   /** Creates a fresh run folder (it must not already hold a run). */
   static create(dir: string, plan: Plan, info: RunInfo): RunFolder {
     if (existsSync(path.join(dir, 'plan.json'))) {
-      throw new RunFolderError(`${dir} already holds a run. Continue it with --resume ${dir}, or choose another folder with --out.`);
+      throw new RunFolderError({ kind: 'holds-a-run', dir });
     }
     mkdirSync(dir, { recursive: true });
     writeFileAtomic(path.join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
@@ -64,21 +59,18 @@ export class RunFolder {
   /** Opens an existing run folder for --resume; refuses one made from a different plan. */
   static open(dir: string, plan: Plan): RunFolder {
     const planFile = path.join(dir, 'plan.json');
-    if (!existsSync(dir)) throw new RunFolderError(`Cannot resume: ${dir} does not exist. Give the folder a previous \`mfx run\` printed.`);
-    if (!existsSync(planFile)) throw new RunFolderError(`Cannot resume: ${dir} is not an mfx run folder (it has no plan.json).`);
+    if (!existsSync(dir)) throw new RunFolderError({ kind: 'missing', dir });
+    if (!existsSync(planFile)) throw new RunFolderError({ kind: 'not-a-run', dir });
     let saved: { hash?: string };
     let info: RunInfo;
     try {
       saved = JSON.parse(readFileSync(planFile, 'utf8'));
       info = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
     } catch (err) {
-      throw new RunFolderError(`Cannot resume: ${dir}'s plan.json or run.json is damaged (${(err as Error).message.split('\n')[0]}). Start a new run instead.`);
+      throw new RunFolderError({ kind: 'damaged', dir, detail: (err as Error).message.split('\n')[0] });
     }
     if (saved.hash !== plan.hash) {
-      throw new RunFolderError(
-        `Cannot resume ${dir}: it was run from a different plan (hash ${String(saved.hash).slice(0, 12)}, the file now gives ${plan.hash.slice(0, 12)}). ` +
-          'Resume with the unchanged .mfx file (and the same --seed, if you gave one), or start a new run without --resume.',
-      );
+      throw new RunFolderError({ kind: 'other-plan', dir, savedHash: String(saved.hash), planHash: plan.hash });
     }
     return new RunFolder(dir, info);
   }

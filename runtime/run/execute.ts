@@ -1,0 +1,228 @@
+// Executes a Plan: turns it into units (units.ts), runs them with a UnitRunner (runner.ts: on
+// this thread, or on worker threads with --jobs), and turns the stream of events and unit
+// results into the run folder (events.jsonl, results) and the caller's event callback. The run
+// folder is kept up to date so that a crash loses at most the epoch in progress and `resume`
+// continues from the last completed epoch.
+import type { ArmSpec, Plan } from '../../compiler/plan.js';
+import type { RunEvent, Subset } from '../events.js';
+import { RESULTS_SCHEMA, RESULTS_VERSION, type EvalRecord, type Results } from '../results.js';
+import { initBackend, type BackendChoice } from '../backend/select.js';
+import { buildTable } from '../results/results-table.js';
+import { outlineArm } from '../results/step-text.js';
+import { RunFolder, RunFolderError } from '../store/run-folder.js';
+import { PrefixStore } from '../reuse/shared-prefix.js';
+import { DEFAULT_FEATURE_CACHE_BYTES, FeatureCacheStore } from '../reuse/feature-cache.js';
+import { datasetIdentity, StateCache } from '../reuse/state-cache.js';
+import { loadRunData, runDataFromShared, type LoadRunData, type RunData } from './run-data.js';
+import type { ArmContext } from './context.js';
+import { planUnits, unitKey } from './units.js';
+import { runUnits, type UnitResult, type UnitRunner } from './runner.js';
+import { inProcessRunner } from './in-process.js';
+import { workerRunner } from './workers/pool.js';
+
+export type { ArmOutcome } from './runner.js';
+export { epochFeature, savePathForSeed } from './steps.js';
+
+export interface ExecuteOptions {
+  backend: BackendChoice;
+  runDir: string;
+  /** Training/test subset; on resume it defaults to the one the run started with (a different one is refused). */
+  subset?: Subset;
+  /** Aborting abandons the epoch in progress; everything completed stays in the run folder. */
+  signal?: AbortSignal;
+  onEvent: (event: RunEvent) => void;
+  resume?: boolean;
+  /** Milliseconds, monotonic; injectable for tests. */
+  now?: () => number;
+  /** Where the images come from; tests inject small synthetic sets. */
+  loadData?: LoadRunData;
+  /**
+   * The plan's dataset for `subset`, already loading (`loadRunData`, started by the caller before
+   * this module and TensorFlow.js were imported); not for `resume`, whose subset is the run folder's.
+   */
+  dataLoading?: Promise<RunData>;
+  /** Minimum milliseconds between batch events (default 100: at most 10 a second). */
+  batchEventIntervalMs?: number;
+  /** Bound on the frozen-feature cache in bytes (default 1 GiB; 0 turns the cache off). */
+  featureCacheBytes?: number;
+  /** Whether arms start from an earlier arm's state after a shared prefix (default true). */
+  reuse?: boolean;
+  /** Folder of the cross-run state cache (runtime/reuse/state-cache.ts); null or absent: no cache. */
+  cacheDir?: string | null;
+  /** Bound of the cross-run cache folder in bytes (default 1 GiB). */
+  cacheLimitBytes?: number;
+  /**
+   * Worker threads running (seed, arm) tasks, each with its own backend (an arm taking a shared
+   * prefix starts once another thread hands its state over); default 1. Only on the wasm and cpu backends, and not with `loadData`
+   * (a function cannot cross threads): otherwise the run stays on this thread.
+   */
+  jobs?: number;
+}
+
+// Steps in a shared prefix are computed by an earlier arm, so they are not counted again.
+function trainImagesPerArm(arm: ArmSpec, n: number, reuse: boolean): number {
+  return arm.steps.slice(reuse ? arm.sharedPrefix : 0).reduce((sum, s) => sum + (s.kind === 'train' ? s.epochs * n : 0), 0);
+}
+
+function sameSubset(a: Subset, b: Subset): boolean {
+  return a.train === b.train && a.test === b.test;
+}
+
+/** Runs the plan and resolves to its results (status `stopped` when aborted). */
+export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<Results> {
+  const now = options.now ?? (() => performance.now());
+  const runStart = now();
+  // The backend initialises (wasm compile, kernel registration) while the data loads (file
+  // reads and gunzip run off the main thread): neither waits for the other.
+  const backendReady = initBackend(options.backend);
+  backendReady.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+
+  // A resumed run keeps its folder, data subset and start time; a new one gets a fresh folder,
+  // created only after the data loaded (so a data error leaves nothing behind).
+  const opened = options.resume ? RunFolder.open(options.runDir, plan) : null;
+  const subset: Subset = opened ? opened.info.subset : (options.subset ?? { train: null, test: null });
+  if (opened && options.subset && !sameSubset(options.subset, subset)) {
+    throw new RunFolderError({ kind: 'other-subset', dir: options.runDir, started: subset, requested: options.subset });
+  }
+  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset);
+  dataReady.catch(() => {}); // awaited below, after the backend (whose errors come first)
+  const active = await backendReady;
+  let data = await dataReady;
+  const startedAt = opened ? opened.info.startedAt : new Date().toISOString();
+  const folder = opened ?? RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
+
+  const emit = (event: RunEvent): void => {
+    folder.appendEvent(event);
+    options.onEvent(event);
+  };
+
+  emit({
+    type: 'run-start',
+    time: new Date().toISOString(),
+    title: plan.title,
+    file: plan.file,
+    planHash: plan.hash,
+    backend: active.name,
+    runDir: folder.dir,
+    seeds: plan.seeds,
+    arms: plan.arms.map(outlineArm),
+    testSets: plan.testSets,
+    subset,
+    totalTrainImages: plan.seeds.length * plan.arms.reduce((sum, a) => sum + trainImagesPerArm(a, data.train.n, options.reuse ?? true), 0),
+    resumed: options.resume ?? false,
+    baselines: Object.fromEntries(plan.arms.map((a) => [a.name, a.baseline ? { arm: a.baseline.arm, label: a.baseline.label } : null])),
+    reportLabels: Object.fromEntries(plan.arms.map((a) => [a.name, a.reportLabel])),
+  });
+  for (const notice of active.notices) emit({ type: 'warning', message: notice });
+  if (options.resume && folder.info.backend !== active.name) {
+    emit({
+      type: 'warning',
+      message: `this run started on the ${folder.info.backend} backend and continues on ${active.name}; results may differ slightly from an uninterrupted run`,
+    });
+  }
+
+  const evals: EvalRecord[] = [];
+  const status: Record<string, Record<string, string>> = {};
+  const setStatus = (arm: string, seed: number, s: string) => {
+    (status[arm] ??= {})[String(seed)] = s;
+  };
+  const results = (runStatus: Results['status']): Results => ({
+    schema: RESULTS_SCHEMA,
+    version: RESULTS_VERSION,
+    title: plan.title,
+    file: plan.file,
+    planHash: plan.hash,
+    backend: active.name,
+    subset,
+    seeds: plan.seeds,
+    startedAt,
+    seconds: (now() - runStart) / 1000,
+    status: runStatus,
+    evals: [...evals],
+    table: buildTable(plan, evals, status),
+  });
+
+  const ctx: ArmContext = {
+    plan,
+    data,
+    folder,
+    emit,
+    now,
+    signal: options.signal,
+    resume: options.resume ?? false,
+    batchEventIntervalMs: options.batchEventIntervalMs ?? 100,
+    prefixes: new PrefixStore(),
+    featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
+    featureCaches: new FeatureCacheStore(),
+    reuse: options.reuse ?? true,
+    stateCache: options.cacheDir
+      ? new StateCache(options.cacheDir, { backend: active.name, subset, dataset: datasetIdentity(data.train) }, options.cacheLimitBytes)
+      : null,
+  };
+  const jobs = options.jobs ?? 1;
+  const threadable = active.name === 'wasm' || active.name === 'cpu';
+  if (jobs > 1 && !threadable) emit({ type: 'warning', message: `${jobs} worker threads were asked for, but the ${active.name} backend runs one arm at a time here (it uses its own threads)` });
+  const units = planUnits(plan, ctx.reuse);
+  const inWorkers = jobs > 1 && threadable && !options.loadData && units.length > 1;
+  let runner: UnitRunner;
+  if (inWorkers) {
+    // One copy of the images for every thread: workers map the main thread's shared arrays,
+    // and the main thread drops its unshared ones.
+    const shared = data.share?.(plan.testSetRefs, plan.seed) ?? null;
+    if (shared) ctx.data = data = runDataFromShared(shared);
+    runner = workerRunner(
+      {
+        plan,
+        data: shared,
+        backend: active.name,
+        runDir: folder.dir,
+        subset,
+        resume: ctx.resume,
+        batchEventIntervalMs: ctx.batchEventIntervalMs,
+        featureCacheBytes: ctx.featureCacheBytes,
+        reuse: ctx.reuse,
+        cache: ctx.stateCache ? { dir: ctx.stateCache.dir, identity: ctx.stateCache.identity, limitBytes: ctx.stateCache.limitBytes } : null,
+      },
+      jobs,
+    );
+  } else {
+    runner = inProcessRunner(ctx);
+  }
+  // Units finish in any order; results list them in plan order, as a sequential run does.
+  const finished = new Map<string, UnitResult>();
+  let stopped = false;
+  try {
+    await runUnits(
+      units,
+      runner,
+      {
+        event: emit,
+        unitDone: (r) => {
+          finished.set(unitKey(r.seed, r.arm), r);
+          evals.length = 0;
+          for (const u of units) {
+            const done = finished.get(unitKey(u.seed, u.arm));
+            if (!done) continue;
+            evals.push(...done.evals);
+            setStatus(u.arm, u.seed, done.outcome.kind === 'diverged' ? done.outcome.message : done.outcome.kind);
+          }
+          if (r.outcome.kind === 'stopped') stopped = true;
+          // Partial results after every unit, marked `stopped` until the run completes.
+          else folder.writeResults(results('stopped'));
+        },
+      },
+      options.signal,
+    );
+    if (finished.size < units.length) stopped = true;
+  } catch (err) {
+    const failed = results('failed');
+    folder.writeResults(failed);
+    emit({ type: 'run-end', status: 'failed', seconds: failed.seconds, results: failed });
+    throw err;
+  }
+  const final = results(stopped ? 'stopped' : 'done');
+  folder.writeResults(final);
+  emit({ type: 'run-end', status: final.status, seconds: final.seconds, results: final });
+  return final;
+}
+
