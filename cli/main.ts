@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<CommandRegistrar>> = {
   data: async () => (await import('./commands/data.js')).registerData,
   report: async () => (await import('./commands/report.js')).registerReport,
   compare: async () => (await import('./commands/compare.js')).registerCompare,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
 };
 
 /** The registrars `argv` needs, in the order of COMMANDS (the order help lists them in). */

@@ -24,6 +24,7 @@ import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
+import { queueErrorText, queueFor } from '../queue/run-queue.js';
 
 interface RunFlags {
   backend: BackendChoice;
@@ -39,6 +40,8 @@ interface RunFlags {
   /** --cache DIR (a string), --no-cache (false), or neither. */
   cache?: string | boolean;
   jobs?: number;
+  /** redis://HOST:PORT[/DB]: run the units on `mfx worker`s through this queue. */
+  queue?: string;
   /** commander's negation of --no-report. */
   report: boolean;
 }
@@ -86,6 +89,8 @@ function asUserError(err: unknown): unknown {
   if (err instanceof DataError && err.subset) return new UserError(subsetText(err.subset));
   if (err instanceof BackendError || err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
+  const queueText = queueErrorText(err);
+  if (queueText) return new UserError(queueText);
   return err;
 }
 
@@ -106,6 +111,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--cache <dir>', 'cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx; kept under MFX_CACHE_MB, default 1024)')
     .option('--no-cache', 'neither reuse nor store trained states between runs')
     .option('--jobs <n>', 'worker threads for independent arms and seeds (default: one per core)', positiveInt('--jobs'))
+    .option('--queue <url>', 'run the arms on `mfx worker` processes through the Redis at redis://HOST:PORT[/DB]')
     .option('--no-report', 'do not write report.md, report.html and charts/ into the run folder at the end')
     .action(async (file: string, flags: RunFlags) => {
       await runCommand(file, flags, ctx);
@@ -137,6 +143,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const plan = seed === compiled.seed ? compiled : withSeed(compiled, seed);
 
   const runDir = flags.resume ?? flags.out ?? defaultRunDir(plan.title);
+  const queue = flags.queue ? queueFor(flags.queue, runDir, plan, Boolean(flags.resume)) : null;
   const subsetGiven = flags.trainSubset !== undefined || flags.testSubset !== undefined;
   const subset: Subset | undefined = subsetGiven || !flags.resume ? { train: flags.trainSubset ?? null, test: flags.testSubset ?? null } : undefined;
   const notice = subset && subsetNotice(subset);
@@ -173,6 +180,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     const { executePlan } = await executorModule;
     results = await executePlan(plan, {
       dataLoading,
+      queue: queue ?? undefined,
       backend: flags.backend,
       runDir,
       subset,

@@ -1,0 +1,191 @@
+// The queue UnitRunner (the coordinator's side of `mfx run --queue`): puts every unit on the
+// BullMQ queue as one job (id from the run and the unit, so a unit added twice is one job),
+// forwards the workers' progress messages as the run's events, and reports each unit's result
+// once, however often it is delivered. A unit that failed for a user error (a missing `load`
+// file, a bad subset) fails the run with that error, as a local run would; other failures are
+// retried by BullMQ (ATTEMPTS), and a worker that dies mid-unit leaves its job to another worker,
+// which continues from the unit's last checkpoint in its store.
+import { Queue, QueueEvents } from 'bullmq';
+import type { Plan } from '../../compiler/plan.js';
+import type { Subset } from '../events.js';
+import type { BackendName } from '../backend/choices.js';
+import type { UnitRunner, UnitSink, UnitResult } from '../run/runner.js';
+import { unitKey, type Unit } from '../run/units.js';
+import { deserializeError } from '../run/workers/errors.js';
+import { decodeUserError, JOB_VERSION, QUEUE_NAME, unitJobId, type UnitJob, type UnitProgress } from './job.js';
+import { redisOptions, type QueueAddress } from './url.js';
+
+/** Attempts per unit for failures that are not user errors (a crash, a lost connection). */
+export const ATTEMPTS = 3;
+
+export interface QueueRunSetup {
+  address: QueueAddress;
+  runId: string;
+  plan: Plan;
+  subset: Subset;
+  backend: BackendName;
+  batchEventIntervalMs: number;
+  featureCacheBytes: number;
+  /** Milliseconds to wait for Redis before giving up with QueueUnreachableError (default 5000). */
+  connectTimeoutMs?: number;
+}
+
+/** Redis did not answer; `shown` is the address without credentials. */
+export class QueueUnreachableError extends Error {
+  constructor(
+    readonly shown: string,
+    readonly detail: string,
+  ) {
+    super(`cannot reach the queue at ${shown} (${detail})`);
+    this.name = 'QueueUnreachableError';
+  }
+}
+
+/** A unit failed on the queue: rejected by a worker, or out of attempts. */
+export class QueueUnitError extends Error {
+  constructor(
+    readonly arm: string,
+    readonly seed: number,
+    readonly reason: string,
+  ) {
+    super(`arm ${arm}, seed ${seed}: ${reason}`);
+    this.name = 'QueueUnitError';
+  }
+}
+
+/**
+ * Keeps the first result of each unit; later deliveries of the same unit (a retried job whose
+ * first attempt also finished) are dropped. Returns whether `r` was the first.
+ */
+export function acceptOnce(finished: Map<string, UnitResult>, r: UnitResult): boolean {
+  const k = unitKey(r.seed, r.arm);
+  if (finished.has(k)) return false;
+  finished.set(k, r);
+  return true;
+}
+
+export function queueRunner(setup: QueueRunSetup): UnitRunner {
+  return { run: (units, sink, signal) => runOnQueue(setup, units, sink, signal) };
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, shown: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueUnreachableError(shown, `no answer within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, signal?: AbortSignal): Promise<void> {
+  const connection = redisOptions(setup.address);
+  const queue = new Queue(QUEUE_NAME, { connection });
+  const events = new QueueEvents(QUEUE_NAME, { connection });
+  // ioredis reports connection trouble as 'error' events; without a listener Node would throw them.
+  let lastError = '';
+  queue.on('error', (e) => (lastError = e.message));
+  events.on('error', (e) => (lastError = e.message));
+  const close = () => Promise.allSettled([events.close(), queue.close()]);
+  try {
+    const ms = setup.connectTimeoutMs ?? 5000;
+    try {
+      await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), ms, setup.address.shown);
+    } catch (err) {
+      throw err instanceof QueueUnreachableError && lastError ? new QueueUnreachableError(setup.address.shown, lastError) : err;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const byJob = new Map(units.map((u) => [unitJobId(setup.runId, u, setup.plan), u]));
+      const finished = new Map<string, UnitResult>();
+      const attempts = new Map<string, string>();
+      let done = false;
+      const finish = (err?: Error) => {
+        if (done) return;
+        done = true;
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onAbort = () => {
+        // Jobs not yet taken are withdrawn; units in progress finish on their workers, unread.
+        void Promise.allSettled([...byJob.keys()].map((id) => queue.remove(id))).then(() => finish());
+      };
+      events.on('progress', ({ jobId, data }) => {
+        const unit = byJob.get(jobId);
+        if (!unit || done || typeof data !== 'object' || data === null) return;
+        const p = data as unknown as UnitProgress;
+        const before = attempts.get(jobId);
+        if (before !== undefined && before !== p.attempt) {
+          sink.event({ type: 'warning', message: 'the unit restarted on another worker, from its last checkpoint', arm: unit.arm, seed: unit.seed });
+        }
+        attempts.set(jobId, p.attempt);
+        sink.event(p.event);
+      });
+      events.on('completed', ({ jobId, returnvalue }) => {
+        if (!byJob.has(jobId) || done) return;
+        const r = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as UnitResult;
+        if (acceptOnce(finished, r)) sink.unitDone(r);
+        if (finished.size === units.length) finish();
+      });
+      events.on('failed', ({ jobId, failedReason }) => {
+        const unit = byJob.get(jobId);
+        if (!unit || done) return;
+        const user = decodeUserError(failedReason);
+        if (user && user.name !== 'JobFormatError' && user.name !== 'PlanFormatError') return finish(deserializeError(user));
+        const reason = user ? `a worker rejected the job (${user.message})` : `failed on the queue after ${ATTEMPTS} attempts: ${failedReason}`;
+        finish(new QueueUnitError(unit.arm, unit.seed, reason));
+      });
+      signal?.addEventListener('abort', onAbort);
+      // Every unit goes on the queue at once: a worker computes a shared prefix itself (queue
+      // units start from scratch or from their own checkpoint), so no unit waits for another.
+      const jobs = units.map((unit) => {
+        const data: UnitJob = {
+          version: JOB_VERSION,
+          runId: setup.runId,
+          plan: setup.plan,
+          subset: setup.subset,
+          backend: setup.backend,
+          unit,
+          batchEventIntervalMs: setup.batchEventIntervalMs,
+          featureCacheBytes: setup.featureCacheBytes,
+        };
+        return {
+          name: `${unit.arm}/seed-${unit.seed}`,
+          data,
+          opts: {
+            jobId: unitJobId(setup.runId, unit, setup.plan),
+            attempts: ATTEMPTS,
+            backoff: { type: 'fixed', delay: 1000 },
+            // Longest units first, so the last one to finish is short (BullMQ: lower runs first).
+            priority: Math.max(1, 1000 - unit.epochs),
+            removeOnComplete: { age: 24 * 3600 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        };
+      });
+      queue.addBulk(jobs).then(
+        async (added) => {
+          // A job id already on the queue (a resumed run's) is not added again:
+          // its result may be there already (a resumed coordinator), or it failed before: retry it.
+          for (const added1 of added) {
+            const job = await queue.getJob(added1.id!);
+            const state = job ? await job.getState() : 'unknown';
+            if (job && state === 'completed' && job.returnvalue) {
+              const r = job.returnvalue as UnitResult;
+              if (acceptOnce(finished, r)) sink.unitDone(r);
+            } else if (job && state === 'failed') {
+              await job.retry('failed');
+            }
+          }
+          if (finished.size === units.length) finish();
+        },
+        (err: Error) => finish(err),
+      );
+      if (signal?.aborted) onAbort();
+    });
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,9 @@
+// What `mfx worker`'s main thread and its unit threads (unit-thread.ts) say to each other.
+import type { RunEvent } from '../events.js';
+import type { UnitResult } from '../run/runner.js';
+import type { SerializedError } from '../run/workers/messages.js';
+import type { UnitJob } from './job.js';
+
+export type ToUnitThread = { type: 'unit'; job: UnitJob; store: string } | { type: 'abort' } | { type: 'exit' };
+
+export type FromUnitThread = { type: 'event'; event: RunEvent } | { type: 'done'; result: UnitResult } | { type: 'error'; error: SerializedError };
