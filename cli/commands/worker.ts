@@ -8,6 +8,7 @@ import { UserError } from '../context.js';
 import { QueueAddressError, parseQueueUrl, type QueueAddress } from '../../runtime/queue/url.js';
 import { validateJob } from '../queue/validate-job.js';
 import { defaultJobs } from '../run/jobs.js';
+import { queueErrorText } from '../queue/run-queue.js';
 
 interface WorkerFlags {
   queue: string;
@@ -55,12 +56,13 @@ async function workerCommand(flags: WorkerFlags, ctx: CliContext): Promise<void>
   const log = (line: string) => ctx.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   // Loaded here: BullMQ and the Redis client are for `worker` (and queued runs) alone.
   const { startQueueWorker } = await import('../../runtime/queue/worker.js');
-  const started = startQueueWorker({ address, jobs, store, lockMs: lockMs(process.env), validate: validateJob, log });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserError(`Cannot reach the queue at ${address.shown} (no answer within 5 s). Start Redis there (redis-server), or check --queue.`)), 5000);
-  });
-  const worker = await Promise.race([started, timeout]).finally(() => clearTimeout(timer));
+  let worker;
+  try {
+    worker = await startQueueWorker({ address, jobs, store, lockMs: lockMs(process.env), validate: validateJob, log });
+  } catch (err) {
+    const text = queueErrorText(err);
+    throw text ? new UserError(text) : err;
+  }
   log(`worker ready: ${jobs} unit${jobs === 1 ? '' : 's'} at a time from ${address.shown}, store ${store}`);
   await new Promise<void>((done) => {
     let signals = 0;

@@ -41,7 +41,7 @@ export function queueErrorText(err: unknown): string | null {
   const e = err as Error & { shown?: string; detail?: string; arm?: string; seed?: number; reason?: string };
   switch (e?.name) {
     case 'QueueUnreachableError':
-      return `Cannot reach the queue at ${e.shown} (${e.detail}). Start Redis there (redis-server), or check --queue.`;
+      return `Cannot reach the queue at ${e.shown} (${e.detail}). Check that Redis runs there and that --queue has the right host, port and password.`;
     case 'QueueUnitError':
       return `The unit of arm ${e.arm}, seed ${e.seed} failed: ${e.reason}.`;
     default:

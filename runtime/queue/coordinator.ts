@@ -14,6 +14,9 @@ import { unitKey, type Unit } from '../run/units.js';
 import { deserializeError } from '../run/workers/errors.js';
 import { decodeUserError, JOB_VERSION, QUEUE_NAME, unitJobId, type UnitJob, type UnitProgress } from './job.js';
 import { redisOptions, type QueueAddress } from './url.js';
+import { closeAll, probeRedis, withTimeout } from './connect.js';
+
+export { QueueUnreachableError } from './connect.js';
 
 /** Attempts per unit for failures that are not user errors (a crash, a lost connection). */
 export const ATTEMPTS = 3;
@@ -28,17 +31,6 @@ export interface QueueRunSetup {
   featureCacheBytes: number;
   /** Milliseconds to wait for Redis before giving up with QueueUnreachableError (default 5000). */
   connectTimeoutMs?: number;
-}
-
-/** Redis did not answer; `shown` is the address without credentials. */
-export class QueueUnreachableError extends Error {
-  constructor(
-    readonly shown: string,
-    readonly detail: string,
-  ) {
-    super(`cannot reach the queue at ${shown} (${detail})`);
-    this.name = 'QueueUnreachableError';
-  }
 }
 
 /** A unit failed on the queue: rejected by a worker, or out of attempts. */
@@ -68,19 +60,8 @@ export function queueRunner(setup: QueueRunSetup): UnitRunner {
   return { run: (units, sink, signal) => runOnQueue(setup, units, sink, signal) };
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number, shown: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new QueueUnreachableError(shown, `no answer within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, signal?: AbortSignal): Promise<void> {
+  await probeRedis(setup.address, setup.connectTimeoutMs);
   const connection = redisOptions(setup.address);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
@@ -88,14 +69,9 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
   let lastError = '';
   queue.on('error', (e) => (lastError = e.message));
   events.on('error', (e) => (lastError = e.message));
-  const close = () => Promise.allSettled([events.close(), queue.close()]);
+  const close = () => closeAll([events, queue]);
   try {
-    const ms = setup.connectTimeoutMs ?? 5000;
-    try {
-      await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), ms, setup.address.shown);
-    } catch (err) {
-      throw err instanceof QueueUnreachableError && lastError ? new QueueUnreachableError(setup.address.shown, lastError) : err;
-    }
+    await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), setup.connectTimeoutMs ?? 5000, setup.address.shown, () => lastError);
     await new Promise<void>((resolve, reject) => {
       const byJob = new Map(units.map((u) => [unitJobId(setup.runId, u, setup.plan), u]));
       const finished = new Map<string, UnitResult>();

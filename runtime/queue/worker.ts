@@ -13,6 +13,7 @@ import type { SerializedError } from '../run/workers/messages.js';
 import { encodeUserError, QUEUE_NAME, USER_ERROR_NAMES, type UnitJob, type UnitProgress } from './job.js';
 import type { FromUnitThread, ToUnitThread } from './thread-messages.js';
 import { redisOptions, type QueueAddress } from './url.js';
+import { closeAll, probeRedis, withTimeout } from './connect.js';
 
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './unit-thread-entry.mjs' : './unit-thread.js', import.meta.url);
 
@@ -84,6 +85,7 @@ function failure(e: SerializedError): Error {
 }
 
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
+  await probeRedis(o.address);
   const free: Slot[] = Array.from({ length: o.jobs }, () => new Slot());
   const all = [...free];
   const processor = async (job: Job): Promise<UnitResult> => {
@@ -128,13 +130,21 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     autorun: false,
   });
   let lastError = '';
+  let ready = false;
   worker.on('error', (e) => {
-    if (e.message !== lastError) o.log(`queue: ${e.message}`);
+    if (ready && e.message !== lastError) o.log(`queue: ${e.message}`);
     lastError = e.message;
   });
-  void worker.run();
-  await worker.waitUntilReady();
   const endThreads = () => Promise.all(all.map((s) => s.end())).then(() => {});
+  try {
+    await withTimeout(worker.waitUntilReady(), 5000, o.address.shown, () => lastError);
+  } catch (err) {
+    await closeAll([worker]);
+    await endThreads();
+    throw err;
+  }
+  ready = true;
+  void worker.run();
   return {
     close: async () => {
       await worker.close();
