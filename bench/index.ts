@@ -1,4 +1,4 @@
-// `npm run bench`: the other bench files (bench/check.ts, data.ts, ui.ts, when present), then
+// `npm run bench`: the other bench files (bench/check.ts, data.ts, ui.ts, lsp.ts, when present), then
 // mfx against PyTorch (bench/torch_reference.py) on the same work, interleaved,
 // medians of several repeats, ratios printed and written to bench/out/compare-*.json.
 //
@@ -32,7 +32,7 @@ const USAGE = `Usage: npm run bench -- [options]     (or: npm run bench -- start
   --epochs E           epochs per phase (1; the talk's experiment uses 10)
   --jobs 1,2           core counts to compare: torch threads = mfx worker threads
   --arms a,b,...       arms of torch_reference.py (baseline,inverted,hybrid,hybrid-relu6)
-  --only-compare       skip bench/startup.ts, check.ts, data.ts and ui.ts
+  --only-compare       skip bench/startup.ts, check.ts, data.ts, ui.ts and lsp.ts
   --quick              1 repeat on 1000/200 images (a smoke run)
 Figures go to stdout and bench/out/compare-*.json.`;
 let parsed;
@@ -70,7 +70,7 @@ const log = (s = '') => process.stdout.write(`${s}\n`);
 
 // 1. The other bench files, each in its own process.
 if (!values['only-compare']) {
-  for (const file of ['startup.ts', 'check.ts', 'data.ts', 'ui.ts']) {
+  for (const file of ['startup.ts', 'check.ts', 'data.ts', 'ui.ts', 'lsp.ts']) {
     const full = path.join(benchDir, file);
     if (!existsSync(full)) continue;
     log(`== bench/${file}`);

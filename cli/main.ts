@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<CommandRegistrar>> = {
   data: async () => (await import('./commands/data.js')).registerData,
   report: async () => (await import('./commands/report.js')).registerReport,
   compare: async () => (await import('./commands/compare.js')).registerCompare,
+  backends: async () => (await import('./commands/backends.js')).registerBackends,
+  lsp: async () => (await import('./commands/lsp.js')).registerLsp,
   worker: async () => (await import('./commands/worker.js')).registerWorker,
 };
 

@@ -25,7 +25,7 @@ export const SemanticDiagnostics = {
   testSetMatchesNothing: d('MFX2033', 'error', 'A test-set glob that matches no test set', (glob: string) => `test set \`${glob}\` matches nothing`),
   unknownActivation: d('MFX2034', 'error', 'An activation that mfx does not know', (name: string) => `unknown activation \`${name}\``),
   alternateWithoutInvert: d('MFX2035', 'error', '`train N alternate` with no inversion in force', () => '`train ... alternate` alternates inverted and normal features, but no `invert` is in force'),
-  noFeatureActivation: d('MFX2036', 'error', 'An `invert` on a model without a feature activation', () => '`invert` needs an activation right before `flatten` (the feature boundary), and this model has none'),
+  noFeatureActivation: d('MFX2036', 'error', 'An `invert` on a model without a feature activation', () => '`invert` needs an activation before `flatten` (the feature boundary), with only pooling or dropout between, and this model has none'),
   duplicateLabel: d('MFX2037', 'error', 'Two evals with the same label in one arm', (label: string) => `eval label \`${label}\` is used twice in this arm`),
   reservedLabel: d('MFX2038', 'error', 'An eval label that the compiler reserves', (label: string) => `the label \`${label}\` is reserved for the pretrained snapshot`),
   // No form reports it at present (`lr X for SEL` and `sweep` used to); kept so the code stays reserved.
@@ -38,7 +38,8 @@ export const SemanticDiagnostics = {
   duplicateLayer: d('MFX2053', 'error', 'Two layers with the same name', (name: string) => `layer \`${name}\` is defined twice`),
   unnamedLayer: d('MFX2054', 'error', 'A conv or dense layer without a name', (kind: string) => `a \`${kind}\` layer needs a name so selectors can refer to it`),
   namedLayerWithoutParams: d('MFX2055', 'error', 'A name on a layer that has no parameters', (kind: string) => `only \`conv\` and \`dense\` layers take a name, not \`${kind}\``),
-  badOutput: d('MFX2056', 'error', 'A model whose output is not one score per class', (shape: string, classes: number) => `the model's output has shape [${shape}], but the dataset has ${classes} classes`),
+  badOutput: d('MFX2056', 'error', 'A model whose output is not one score per class', (shape: string, classes: string, kind: string) =>
+    `the model must end in a dense layer with one output per class (the dataset has ${classes} classes), but it ends in \`${kind}\` with output shape [${shape}]`),
   badPadding: d('MFX2057', 'error', 'A padding mode that mfx does not know', (found: string) => `unknown padding \`${found}\``),
   // sweeps
   unknownSweepVariable: d('MFX2070', 'error', 'A `$NAME` with no `sweep NAME` line', (name: string) => `\`$${name}\` is not a sweep variable`),
@@ -58,15 +59,29 @@ export const SemanticDiagnostics = {
   ),
   tooManyArms: d('MFX2074', 'error', 'A file that expands to more than 1,000 arms', (count: string, limit: string) => `this file expands to ${count} arms; at most ${limit} are allowed`),
   mixedSweepValues: d('MFX2075', 'error', 'A sweep mixing numbers and names', (name: string) => `the values of \`sweep ${name}\` mix numbers and names`),
+  // the data
+  datasetUnusable: d('MFX2090', 'error', 'A dataset whose files are there but cannot be used', (why: string) => why),
+  modelClassesMismatch: d(
+    'MFX2091',
+    'error',
+    'A model whose output count differs from the dataset\'s class count',
+    (units: number, classes: number, from: string) => `the model ends in ${units} output${units === 1 ? '' : 's'}, but the dataset has ${classes} classes (${from})`,
+  ),
   // warnings
   invertReluUnbounded: d('MFX2100', 'warning', '`invert relu` is unbounded', () => '`invert relu` complements an unbounded activation (1 - max(z, 0)); the talk recommends relu6'),
   evalBeforeTraining: d('MFX2101', 'warning', 'An eval before any training', () => 'this `eval` runs before any training: it measures the untrained network'),
   resetFrozen: d('MFX2102', 'warning', 'A reset of frozen parameters', (names: string) => `resetting frozen parameters (${names}): they will stay at their fresh initial values`),
   emptyArm: d('MFX2103', 'warning', 'An arm that never evaluates', (arm: string) => `arm \`${arm}\` never evaluates, so it reports nothing`),
+  datasetNotRead: d(
+    'MFX2130',
+    'warning',
+    'A dataset that is not on this machine, so its shape is assumed',
+    (dataset: string, reason: string, assumed: string) => `${dataset} was not read (${reason}); assuming ${assumed}`,
+  ),
   alternateEndsOnOwnFeatures: d(
     'MFX2104',
     'warning',
-    'An eval on inverted features after `train N alternate` with N even',
+    'An eval on inverted features after `train N alternate` with N odd',
     (n: number) => `\`train ${n} alternate\` ends on an epoch with the model's own features, but the eval after it uses the inverted ones`,
   ),
   unusedSweep: d('MFX2170', 'warning', 'A sweep that no arm uses', (name: string) => `\`sweep ${name}\` is used by no arm`),

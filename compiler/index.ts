@@ -5,12 +5,14 @@ import { makeDiagnostic, parse } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { splitArms } from './arms.js';
 import { resolveBaselines } from './baselines.js';
-import { blockModel, namedModel } from './models.js';
+import type { DatasetInfoProvider } from './dataset-info.js';
+import { describeShape, knownDatasetInfo, MNIST_SHAPE } from './dataset-info.js';
+import { blockModel, namedModel, type ModelData, type ModelResult } from './models.js';
 import type { ArmSpec, Plan, SourceRef } from './plan.js';
 import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
 import { planHash } from './plan-hash.js';
 import { lowerArm } from './schedule.js';
-import { collectSettings } from './settings.js';
+import { collectSettings, headSpan, type Settings } from './settings.js';
 import { expandSweeps } from './sweeps.js';
 import { attachStateKeys, setupKey, sharedPrefixLengths } from './state-keys.js';
 import { resolveTestSet, testSetCatalogue } from './test-sets.js';
@@ -20,42 +22,40 @@ export type { Diagnostic, RelatedInfo, Severity } from '../grammar/index.js';
 export { parse } from '../grammar/index.js';
 export { print } from '../grammar/index.js';
 export { DIAGNOSTIC_CATALOGUE } from './diagnostics.js';
+export type { DataShape, DatasetInfo, DatasetInfoProvider } from './dataset-info.js';
 
 export interface CompileResult {
   plan: Plan | null;
   diagnostics: Diagnostic[];
 }
 
-/** Input shape and class count of every dataset mfx reads (all 28x28 greyscale, 10 classes). */
-const INPUT_SHAPE = [28, 28, 1];
-const CLASSES = 10;
+export interface CompileOptions {
+  /**
+   * Tells the image shape and class count of a dataset. The CLI passes a reader of the IDX
+   * headers and labels (runtime/data/dataset-info.ts); without one, MNIST and Fashion-MNIST
+   * are known to be 28x28x1 with 10 classes and an IDX folder is assumed to be 28x28x1 (a warning).
+   */
+  datasetInfo?: DatasetInfoProvider;
+}
 
 /** Compiles mfx source; `file` names the source for the title and resolves relative `load` paths. */
-export function compile(text: string, file: string): CompileResult {
+export function compile(text: string, file: string, options: CompileOptions = {}): CompileResult {
   const parsed = parse(text, file);
-  return compileProgram(parsed.ast, text, file, parsed.diagnostics);
+  return compileProgram(parsed.ast, text, file, parsed.diagnostics, options);
 }
 
 /** The phases after parsing; `diagnostics` holds the syntax diagnostics so far. */
-export function compileProgram(ast: Program, text: string, file: string, syntax: Diagnostic[]): CompileResult {
+export function compileProgram(ast: Program, text: string, file: string, syntax: Diagnostic[], options: CompileOptions = {}): CompileResult {
   const diagnostics = [...syntax];
   const starts = lineStarts(text);
   const sourceRef = (span: Span): SourceRef => positionAt(starts, span.offset);
 
   // 1. settings: defaults applied, misplaced and duplicate settings rejected.
   const settings = collectSettings(ast.statements, file, diagnostics);
-  // 2. model: every layer's shapes, parameter names and counts (null after a model error).
-  const m = settings.model;
-  // A model block with syntax errors lost some layers: inferring shapes would only add noise.
-  const brokenBlock =
-    m?.kind === 'model-block' && syntax.some((d) => d.severity === 'error' && d.offset >= m.span.offset && d.offset < m.span.offset + m.span.length);
-  const modelResult = brokenBlock
-    ? { model: null, diagnostics: [] }
-    : m === null
-      ? namedModel('reference', null, INPUT_SHAPE, CLASSES)
-      : m.kind === 'model-ref'
-        ? namedModel(m.name.text, m.name.span, INPUT_SHAPE, CLASSES)
-        : blockModel(m.layers, m.span, INPUT_SHAPE, CLASSES);
+  // 2. model: every layer's shapes, parameter names and counts (null after a model error),
+  // from the image shape and class count the data has.
+  const data = dataOf(settings, options.datasetInfo ?? knownDatasetInfo, diagnostics);
+  const modelResult = programModel(settings.model, syntax, data);
   diagnostics.push(...modelResult.diagnostics);
   // 3. sweeps: arm templates expanded into ordinary arms; then arms: prefix + arm body +
   // trailing evals per arm, names unique.
@@ -135,6 +135,53 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
     warnings,
   };
   return finish({ ...body, hash: planHash(body) }, unique);
+}
+
+/**
+ * The model a file trains: its `model` setting (null: the reference net) with shapes inferred
+ * from `data`. Also used by the language server for layer names and shapes while the file has
+ * other errors.
+ */
+export function programModel(m: Settings['model'], syntax: readonly Diagnostic[], data: ModelData): ModelResult {
+  // A model block with syntax errors lost some layers: inferring shapes would only add noise.
+  const brokenBlock =
+    m?.kind === 'model-block' && syntax.some((d) => d.severity === 'error' && d.offset >= m.span.offset && d.offset < m.span.offset + m.span.length);
+  if (brokenBlock) return { model: null, diagnostics: [] };
+  if (m === null) return namedModel('reference', null, data);
+  return m.kind === 'model-ref' ? namedModel(m.name.text, m.name.span, data) : blockModel(m.layers, m.span, data, headSpan(m, 'model'));
+}
+
+/** The shape and class count the model is inferred from; data problems become diagnostics at the `dataset` line. */
+export function dataOf(settings: Settings, provider: DatasetInfoProvider, diagnostics: Diagnostic[]): ModelData {
+  const standard: ModelData = { inputShape: [MNIST_SHAPE.height, MNIST_SHAPE.width, MNIST_SHAPE.channels], classes: null, classesFrom: '' };
+  if (settings.datasetRejected) return standard;
+  const at = settings.datasetSpan ? headSpan({ span: settings.datasetSpan }, 'dataset') : { offset: 0, length: 0 };
+  let info;
+  try {
+    info = provider(settings.dataset);
+  } catch (err) {
+    info = { kind: 'invalid' as const, message: `the dataset cannot be read: ${(err as Error).message}` };
+  }
+  switch (info.kind) {
+    case 'found': {
+      const s = info.shape;
+      const from = info.labelsFile ? `labels 0..${s.classes - 1} in ${info.labelsFile}` : settings.dataset.kind;
+      return { inputShape: [s.height, s.width, s.channels], classes: s.classes, classesFrom: from };
+    }
+    case 'absent': {
+      const classes = settings.model?.kind === 'model-block' ? 'as many classes as the model has outputs' : `${MNIST_SHAPE.classes} classes`;
+      const assumed = `${describeShape(MNIST_SHAPE, null)} and ${classes}`;
+      diagnostics.push(
+        makeDiagnostic(D.datasetNotRead, at, [`\`dataset ${settings.dataset.kind}\``, info.reason, assumed], {
+          hint: '`mfx run` needs the data; check the path in the `dataset` line',
+        }),
+      );
+      return standard;
+    }
+    case 'invalid':
+      diagnostics.push(makeDiagnostic(D.datasetUnusable, at, [info.message]));
+      return standard;
+  }
 }
 
 /** Shared prefix steps are lowered once per arm; report each problem once. */

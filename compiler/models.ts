@@ -46,15 +46,43 @@ const LENET5: LayerDraft[] = [
   { kind: 'dense', name: 'fc3', units: 10, at: null },
 ];
 
-export const NAMED_MODELS: Record<string, LayerDraft[]> = { reference: REFERENCE, lenet5: LENET5 };
+/**
+ * The research code's own net (github.com/nmilosev/negative-learning, mnist.py, class Net): bigger
+ * than the talk's slide, no dropout, and `relu, pool` (not `pool, relu`) before the flatten, where
+ * its `1 - x` acts. 431,080 parameters on 28x28x1.
+ */
+const RESEARCH: LayerDraft[] = [
+  { kind: 'conv', name: 'conv1', filters: 20, kernel: [5, 5], stride: 1, padding: 'valid', at: null },
+  { kind: 'activation', activation: 'relu', at: null },
+  { kind: 'pool', size: 2, at: null },
+  { kind: 'conv', name: 'conv2', filters: 50, kernel: [5, 5], stride: 1, padding: 'valid', at: null },
+  { kind: 'activation', activation: 'relu', at: null },
+  { kind: 'pool', size: 2, at: null },
+  { kind: 'flatten', at: null },
+  { kind: 'dense', name: 'fc1', units: 500, at: null },
+  { kind: 'activation', activation: 'relu', at: null },
+  { kind: 'dense', name: 'fc2', units: 10, at: null },
+];
+
+export const NAMED_MODELS: Record<string, LayerDraft[]> = { reference: REFERENCE, lenet5: LENET5, research: RESEARCH };
 
 export interface ModelResult {
   model: ModelSpec | null;
   diagnostics: Diagnostic[];
 }
 
-/** A named model; `at` is where the name was written (for the unknown-model error). */
-export function namedModel(name: string, at: Span | null, inputShape: Shape, classes: number): ModelResult {
+/** What the data says the model must take and give. */
+export interface ModelData {
+  /** One image, [height, width, channels]. */
+  inputShape: Shape;
+  /** The dataset's class count; null when the data was not read (the model's own output count is taken). */
+  classes: number | null;
+  /** Where the class count comes from, for the mismatch message, e.g. `labels 0..46 in FILE`. */
+  classesFrom: string;
+}
+
+/** A named model; `at` is where the name was written (for the unknown-model error). Its head has one output per class. */
+export function namedModel(name: string, at: Span | null, data: ModelData): ModelResult {
   const drafts = NAMED_MODELS[name];
   if (!drafts) {
     const names = Object.keys(NAMED_MODELS);
@@ -65,11 +93,13 @@ export function namedModel(name: string, at: Span | null, inputShape: Shape, cla
         : [],
     };
   }
-  return inferModel(name, drafts, inputShape, classes, at);
+  const classes = data.classes ?? 10;
+  const head = drafts.map((d, i) => (i === drafts.length - 1 && d.kind === 'dense' ? { ...d, units: classes } : d));
+  return inferModel(name, head, data, at, null);
 }
 
-/** A `model { ... }` block. */
-export function blockModel(layers: LayerDecl[], at: Span, inputShape: Shape, classes: number): ModelResult {
+/** A `model { ... }` block; `modelLine` is its first line, where a mismatch with the data is reported. */
+export function blockModel(layers: LayerDecl[], at: Span, data: ModelData, modelLine: Span): ModelResult {
   const diagnostics: Diagnostic[] = [];
   const drafts: LayerDraft[] = [];
   const seen = new Map<string, Span>();
@@ -159,7 +189,7 @@ export function blockModel(layers: LayerDecl[], at: Span, inputShape: Shape, cla
     }
   }
   if (!ok) return { model: null, diagnostics };
-  const inferred = inferModel('custom', drafts, inputShape, classes, at);
+  const inferred = inferModel('custom', drafts, data, at, modelLine);
   return { model: inferred.model, diagnostics: [...diagnostics, ...inferred.diagnostics] };
 }
 
@@ -167,7 +197,8 @@ const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 const shapeText = (s: Shape) => s.join(', ');
 
 /** Shape inference: every layer's input and output shape, parameters with their shapes and fan-in. */
-function inferModel(name: string, drafts: LayerDraft[], inputShape: Shape, classes: number, at: Span | null): ModelResult {
+function inferModel(name: string, drafts: LayerDraft[], data: ModelData, at: Span | null, modelLine: Span | null): ModelResult {
+  const { inputShape } = data;
   const diagnostics: Diagnostic[] = [];
   const layers: LayerSpec[] = [];
   const params: ParamSpec[] = [];
@@ -241,15 +272,28 @@ function inferModel(name: string, drafts: LayerDraft[], inputShape: Shape, class
     return { model: null, diagnostics };
   }
   const last = layers[layers.length - 1];
-  if (shape.length !== 1 || shape[0] !== classes || last.kind !== 'dense') {
-    const lastDraft = drafts[drafts.length - 1];
+  const lastDraft = drafts[drafts.length - 1];
+  if (shape.length !== 1 || last.kind !== 'dense') {
+    const classesText = data.classes === null ? 'an unknown number of' : String(data.classes);
     diagnostics.push(
-      makeDiagnostic(D.badOutput, lastDraft?.at ?? at ?? { offset: 0, length: 0 }, [shapeText(shape), classes], {
-        hint: `end the model with a dense layer of ${classes} units, e.g. \`out: dense ${classes}\` (log-softmax is implicit in the loss)`,
+      makeDiagnostic(D.badOutput, lastDraft?.at ?? at ?? { offset: 0, length: 0 }, [shapeText(shape), classesText, last.kind === 'activation' ? last.activation : last.kind], {
+        hint: `end the model with a dense layer of ${data.classes ?? 'N'} units, e.g. \`out: dense ${data.classes ?? 10}\` (log-softmax is implicit in the loss)`,
       }),
     );
     return { model: null, diagnostics };
   }
+  if (data.classes !== null && shape[0] !== data.classes) {
+    const where = modelLine ?? lastDraft?.at ?? at ?? { offset: 0, length: 0 };
+    const related = lastDraft?.at && lastDraft.at !== where ? [{ message: 'the output layer', offset: lastDraft.at.offset, length: lastDraft.at.length }] : [];
+    diagnostics.push(
+      makeDiagnostic(D.modelClassesMismatch, where, [shape[0], data.classes, data.classesFrom], {
+        hint: `end the model with a dense layer of ${data.classes} units, e.g. \`out: dense ${data.classes}\``,
+        related,
+      }),
+    );
+    return { model: null, diagnostics };
+  }
+  const classes = shape[0];
   return {
     model: {
       name,
@@ -265,12 +309,17 @@ function inferModel(name: string, drafts: LayerDraft[], inputShape: Shape, class
   };
 }
 
-/** The last activation before the flatten, looking back only across shape-preserving layers. */
+/**
+ * The last activation before the flatten, looking back across dropout and max-pooling only: the
+ * research code's net has `relu, pool 2, flatten` and complements the pooled features. Max-pooling
+ * commutes with every monotone activation (all of mfx's), so the inversion's activation can stand
+ * where the model's does and the complement be taken at the flatten (runtime/model/network.ts).
+ */
 function featureActivationIndex(layers: LayerSpec[], flattenAt: number): number {
   for (let i = flattenAt - 1; i >= 0; i--) {
     const k = layers[i].kind;
     if (k === 'activation') return i;
-    if (k !== 'dropout' && k !== 'dropout2d') return -1;
+    if (k !== 'dropout' && k !== 'dropout2d' && k !== 'pool') return -1;
   }
   return -1;
 }

@@ -84,7 +84,7 @@ export type StepSpec = (
       epochs: number;
       /** `pretrain N`: normal training that ends in the pretrained snapshot. */
       pretrain: boolean;
-      /** `train N alternate`: inverted features on odd epochs (1st, 3rd, ...), the model's own on even. */
+      /** `train N alternate`: the model's own features on odd epochs (1st, 3rd, ...), inverted on even (the research code's order). */
       alternate: boolean;
       /** The inversion in force (for alternate: the one used on inverted epochs). */
       feature: FeatureTransform;

@@ -40,7 +40,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   const ownRates = new Map<string, number>();
   let inverted = false;
   let trained = false;
-  // An even `train N alternate` whose last epoch saw the model's own features, until an eval or another train step.
+  // An odd `train N alternate` whose last epoch saw the model's own features, until an eval or another train step.
   let endedOnOwnFeatures: { span: Span; epochs: number } | null = null;
   let epochs = 0;
   const steps: DraftStep[] = [];
@@ -84,7 +84,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           diagnostics.push(makeDiagnostic(D.allFrozen, headOf(s.span, word), [word], { hint: 'unfreeze something first, e.g. `unfreeze fc*`' }));
         }
         trained = true; // even when the count was rejected: no "eval before training" on top
-        endedOnOwnFeatures = s.alternate && n !== null && n % 2 === 0 ? { span: s.span, epochs: n } : null;
+        endedOnOwnFeatures = s.alternate && n !== null && n % 2 === 1 ? { span: s.span, epochs: n } : null;
         if (n === null) break;
         const rates: Record<string, number> = {};
         for (const p of trainable) {
@@ -166,7 +166,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         if (endedOnOwnFeatures && feature.kind === 'inverted') {
           diagnostics.push(
             makeDiagnostic(D.alternateEndsOnOwnFeatures, endedOnOwnFeatures.span, [endedOnOwnFeatures.epochs], {
-              hint: 'an odd number of epochs ends on inverted features; or write `invert off` before the eval to score the features the head saw last',
+              hint: 'odd epochs use the model\'s own features, even ones the inversion, so an even number of epochs ends inverted; or write `invert off` before the eval to score the features the head saw last',
             }),
           );
           endedOnOwnFeatures = null;

@@ -25,6 +25,8 @@ export interface Settings {
   sweeps: SweepSetting[];
   /** The `dataset` line was rejected (the default stands in). */
   datasetRejected: boolean;
+  /** Where the `dataset` line is (null when the default stands); data diagnostics point at it. */
+  datasetSpan: Span | null;
 }
 
 const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'seed', 'repeat', 'baseline', 'sweep']);
@@ -38,7 +40,7 @@ export function settingKeyword(s: Setting): string {
   return s.kind === 'model-ref' || s.kind === 'model-block' ? 'model' : s.kind;
 }
 
-function headSpan(s: { span: Span }, keyword: string): Span {
+export function headSpan(s: { span: Span }, keyword: string): Span {
   return { ...s.span, length: Math.min(keyword.length, s.span.length), endLine: s.span.line };
 }
 
@@ -54,6 +56,7 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
     baseline: null,
     sweeps: [],
     datasetRejected: false,
+    datasetSpan: null,
   };
   const first = new Map<string, Span>();
   let firstStep: Span | null = null;
@@ -97,6 +100,7 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
       return;
     case 'dataset': {
       const dataset = datasetOf(s.name, s.dir, s.span, file, diagnostics);
+      out.datasetSpan = s.span;
       if (dataset) out.dataset = dataset;
       else out.datasetRejected = true;
       return;
@@ -126,7 +130,7 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
   }
 }
 
-const DATASETS = ['mnist', 'fashion-mnist', 'idx'];
+export const DATASETS = ['mnist', 'fashion-mnist', 'idx'];
 
 function datasetOf(name: Name, dir: { value: string; span: Span } | null, at: Span, file: string, diagnostics: Diagnostic[]): DatasetSpec | null {
   const folder = (d: string) => resolve(dirname(file), d);
@@ -151,7 +155,7 @@ function datasetOf(name: Name, dir: { value: string; span: Span } | null, at: Sp
   }
 }
 
-const OPTIMIZER_OPTIONS: Record<string, string[]> = {
+export const OPTIMIZER_OPTIONS: Record<string, string[]> = {
   sgd: ['lr', 'momentum'],
   adam: ['lr', 'beta1', 'beta2', 'epsilon'],
 };

@@ -17,7 +17,9 @@ export function attachStateKeys(rootKey: string, steps: DraftStep[]): StepSpec[]
   return steps.map((step) => {
     if (step.kind !== 'eval' && step.kind !== 'save') {
       const { source: _source, ...content } = step;
-      const computation = content.kind === 'train' ? { ...content, pretrain: undefined } : content;
+      // `order` tells states of `train N alternate` apart from those computed before its order was
+      // turned round (own features first since issue 18), so no cache serves the old ones for it.
+      const computation = content.kind === 'train' ? { ...content, pretrain: undefined, ...(content.alternate ? { order: 'own-first' } : {}) } : content;
       key = sha256Hex(`${key}\n${canonicalJson(computation)}`);
     }
     return { ...step, stateKey: key } as StepSpec;

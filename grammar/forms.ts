@@ -279,7 +279,7 @@ function reportMissingClose(block: RawBlock, diags: Diagnostic[]): void {
   if (block.close === null) diags.push(makeDiagnostic(S.missingCloseBrace, tokenSpan(block.open), []));
 }
 
-const USAGE: Record<StatementKeyword, string> = {
+export const USAGE: Record<StatementKeyword, string> = {
   experiment: 'experiment "title"',
   dataset: 'dataset mnist | dataset fashion-mnist ["dir"] | dataset idx "dir"',
   model: 'model reference | model NAME | model { ... }',
@@ -443,7 +443,7 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
 const isStatement = (word: string): word is StatementKeyword => word in USAGE;
 const isLayer = (word: string): word is LayerKeyword => word in LAYER_USAGE;
 
-const LAYER_USAGE: Record<LayerKeyword, string> = {
+export const LAYER_USAGE: Record<LayerKeyword, string> = {
   conv: 'NAME: conv FILTERS KxK [stride N] [padding valid|same]',
   dense: 'NAME: dense UNITS',
   pool: 'pool N',

@@ -2,6 +2,7 @@
 // is free of errors (warnings are printed but do not fail), 1 otherwise.
 import type { Command } from 'commander';
 import { compile } from '../../compiler/index.js';
+import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import type { CliContext } from '../context.js';
 import { diagnosticsToJson } from '../diagnostics/json.js';
 import { renderDiagnostics, summarizeDiagnostics } from '../diagnostics/render.js';
@@ -21,7 +22,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       let failed = false;
       for (const file of files) {
         const text = readSourceFile(file);
-        const { diagnostics } = compile(text, file);
+        const { diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo });
         const errors = diagnostics.some((d) => d.severity === 'error');
         failed ||= errors;
         if (opts.json) {

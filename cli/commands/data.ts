@@ -9,8 +9,8 @@ import { parseTestSetName, resolveTestSet, testSetCatalogue } from '../../compil
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import { DataError } from '../../runtime/data/errors.js';
-import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../../runtime/data/datasets.js';
-import type { DatasetSummary } from '../../runtime/data/datasets.js';
+import { FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../../runtime/data/datasets.js';
+import { describeDataset, type DatasetSummary } from '../../runtime/data/dataset-info.js';
 import { describeTestSet, makeTestSet } from '../../runtime/data/test-sets.js';
 
 const DATASET_KINDS = ['mnist', 'fashion-mnist', 'idx'] as const;
@@ -70,7 +70,7 @@ async function userFacing<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function summaryLine(s: DatasetSummary): string {
-  return `${s.trainCount} train, ${s.testCount} test, ${s.height}x${s.width}x${s.channels}, 10 classes   ${s.source}`;
+  return `${s.trainCount} train, ${s.testCount} test, ${s.height}x${s.width}x${s.channels}, ${s.classes} classes   ${s.source}`;
 }
 
 async function listData(ctx: CliContext, opts: DatasetOptions): Promise<void> {
@@ -146,7 +146,7 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
   // Only the first images are generated; the fillings still draw donors from the whole test split.
   const ds = await loadDataset(spec, { trainSubset: 1, testSubset: null });
   const testSubset = Math.min(shown, ds.subset.testTotal);
-  const view = { ...ds, test: { images: ds.test.images.subarray(0, testSubset * ds.height * ds.width), labels: ds.test.labels.subarray(0, testSubset), n: testSubset } };
+  const view = { ...ds, test: { images: ds.test.images.subarray(0, testSubset * ds.height * ds.width * ds.channels), labels: ds.test.labels.subarray(0, testSubset), n: testSubset } };
   const set = makeTestSet({ name: setName, ...parsed }, view, opts.seed);
 
   ctx.stdout.write(`${setName}: ${describeTestSet(parsed.variant, ds.height, ds.width)} (${ds.name}, ${ds.subset.testTotal} test images, seed ${opts.seed})\n\n`);

@@ -2,6 +2,7 @@
 // resolved parameters and trainable counts, epochs, test sets, baselines and shared prefixes.
 import { InvalidArgumentError, type Command } from 'commander';
 import { compile } from '../../compiler/index.js';
+import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import type { FeatureTransform, Plan, StepSpec } from '../../compiler/plan.js';
 import { planToJson } from '../../compiler/plan-io.js';
 import { testSetCatalogue } from '../../compiler/test-sets.js';
@@ -45,7 +46,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .action((file: string, opts: PlanFlags) => {
       if (opts.json && opts.workJson) throw new UserError('--json and --work-json print different documents; give one of them.', 2);
       const text = readSourceFile(file);
-      const { plan, diagnostics } = compile(text, file);
+      const { plan, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo });
       if (diagnostics.length > 0) ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
       if (!plan) {
         ctx.stderr.write(`${file}: no plan: fix the errors above\n`);
@@ -80,7 +81,8 @@ export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEst
     opt.kind === 'sgd' ? `sgd lr ${opt.lr} momentum ${opt.momentum}` : `adam lr ${opt.lr} beta1 ${opt.beta1} beta2 ${opt.beta2} epsilon ${opt.epsilon}`;
   const dataset = plan.dataset.kind === 'mnist' ? 'mnist' : `${plan.dataset.kind} (${plan.dataset.dir})`;
   out.push(p.bold(plan.title));
-  out.push(`  dataset    ${dataset}`);
+  const [height, width, channels] = plan.model.inputShape;
+  out.push(`  dataset    ${dataset}: ${height}x${width}x${channels} images, ${plan.model.classes} classes`);
   out.push(`  model      ${plan.model.name}: ${formatCount(plan.model.totalParams)} parameters in ${layerSummary(plan)}`);
   out.push(`  optimizer  ${optimizer}, batch ${plan.batch}`);
   out.push(`  seeds      ${plan.seeds.join(', ')}${plan.repeat > 1 ? ` (repeat ${plan.repeat})` : ''}`);
@@ -173,7 +175,7 @@ function describeStep(s: StepSpec, plan: Plan): string {
     case 'train': {
       const head = `${s.pretrain ? 'pretrain' : 'train'} ${s.epochs}${s.alternate ? ' alternate' : ''}`;
       const frozen = s.frozen.length > 0 ? `, frozen ${params(s.frozen)}` : '';
-      const feat = s.alternate ? `alternating ${feature(s.feature)} / own features` : feature(s.feature);
+      const feat = s.alternate ? `alternating own features (odd epochs) / ${feature(s.feature)} (even)` : feature(s.feature);
       return `${head.padEnd(20)} ${formatCount(s.trainableCount)} trainable (${params(s.trainable)})${frozen}; ${rates(s)}; ${feat}`;
     }
     case 'freeze':

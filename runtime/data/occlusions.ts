@@ -1,45 +1,78 @@
-// The talk's occlusion rules, as coded in the research code's mnist.py (and in
-// bench/torch_reference.py's occlusion_masks): r = row and c = column on the 28x28 grid, 0..27.
-// Images of another size are mapped onto that grid (r28 = floor(r*28/height)), so the same
-// fractions are removed.
+// The talk's occlusion rules (as coded in the research code's mnist.py, and in
+// bench/torch_reference.py's occlusion_masks), for images of any size. On the 28x28 grid, r = row and c = column 0..27:
+//   hcut  r < 14                       the top half
+//   vcut  c < 14                       the left half
+//   dcut  (r < 14 and c > 14) or (r > 14 and c < 14)   the top-right and bottom-left quarters
+//   tcut  three 9x9 squares: rows 6-14 x cols 6-14, rows 18-26 x cols 11-19, rows 8-16 x cols 17-25
+// For an H x W image the halves and quarters are fractions (r < H/2, c > W/2, ...: the middle
+// row and column of an even size survive dcut, as row and column 14 do on 28), and the squares
+// are scaled: each starts at round(start*H/28) and is round(9*H/28) rows tall (columns likewise),
+// so all three keep one size. At 28x28 these are exactly the research code's masks. Every
+// channel of a removed pixel is removed.
 import type { Occlusion } from '../../compiler/test-sets.js';
 
-/** Which of the three triple-cut squares holds (r, c) on the 28 grid: 1, 2, 3, or 0 for none. */
-export function tcutSquareAt(r: number, c: number): 0 | 1 | 2 | 3 {
-  if (r > 5 && r < 15 && c > 5 && c < 15) return 1;
-  if (r > 17 && r < 27 && c > 10 && c < 20) return 2;
-  if (r > 7 && r < 17 && c > 16 && c < 26) return 3;
+/** The talk's squares on the 28 grid: first row and first column of each 9x9 square. */
+const TCUT_SQUARES_28 = [
+  [6, 6],
+  [18, 11],
+  [8, 17],
+] as const;
+const TCUT_SIDE_28 = 9;
+
+interface Square {
+  r0: number;
+  r1: number; // exclusive
+  c0: number;
+  c1: number; // exclusive
+}
+
+/** The three triple-cut squares of an height x width image. */
+export function tcutSquares(height: number, width: number): Square[] {
+  const side = (n: number) => Math.max(1, Math.round((TCUT_SIDE_28 * n) / 28));
+  const sideR = side(height);
+  const sideC = side(width);
+  return TCUT_SQUARES_28.map(([r, c]) => {
+    const r0 = Math.min(height - sideR, Math.round((r * height) / 28));
+    const c0 = Math.min(width - sideC, Math.round((c * width) / 28));
+    return { r0: Math.max(0, r0), r1: Math.max(0, r0) + sideR, c0: Math.max(0, c0), c1: Math.max(0, c0) + sideC };
+  });
+}
+
+/** Which of the three triple-cut squares holds (r, c): 1, 2, 3, or 0 for none (the first square wins an overlap). */
+export function tcutSquareAt(r: number, c: number, height = 28, width = 28): 0 | 1 | 2 | 3 {
+  const squares = tcutSquares(height, width);
+  for (let s = 0; s < 3; s++) {
+    const q = squares[s];
+    if (r >= q.r0 && r < q.r1 && c >= q.c0 && c < q.c1) return (s + 1) as 1 | 2 | 3;
+  }
   return 0;
 }
 
-/** Whether the occlusion removes (r, c) on the 28 grid. */
-export function isOccluded(occlusion: Occlusion, r: number, c: number): boolean {
+/** Whether the occlusion removes pixel (r, c) of a height x width image (28x28 unless given). */
+export function isOccluded(occlusion: Occlusion, r: number, c: number, height = 28, width = 28): boolean {
+  const midR = height / 2;
+  const midC = width / 2;
   switch (occlusion) {
     case 'unmodified':
       return false;
     case 'hcut':
-      return r < 14;
+      return r < midR;
     case 'vcut':
-      return c < 14;
+      return c < midC;
     case 'dcut':
-      // Row and column 14 survive: the research code uses strict inequalities on both sides.
-      return (r < 14 && c > 14) || (r > 14 && c < 14);
+      // The middle row and column survive: the research code uses strict inequalities on both sides.
+      return (r < midR && c > midC) || (r > midR && c < midC);
     case 'tcut':
-      return tcutSquareAt(r, c) !== 0;
+      return tcutSquareAt(r, c, height, width) !== 0;
   }
-}
-
-function gridRow(r: number, height: number): number {
-  return Math.floor((r * 28) / height);
 }
 
 /** Per pixel of a height x width image: 1 where the occlusion removes it, else 0. */
 export function occlusionMask(occlusion: Occlusion, height: number, width: number): Uint8Array {
+  if (occlusion === 'tcut') return tcutSquareMap(height, width).map((s) => (s === 0 ? 0 : 1));
   const mask = new Uint8Array(height * width);
   for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      if (isOccluded(occlusion, gridRow(r, height), gridRow(c, width))) mask[r * width + c] = 1;
-    }
+    for (let c = 0; c < width; c++) if (isOccluded(occlusion, r, c, height, width)) mask[r * width + c] = 1;
   }
   return mask;
 }
@@ -47,8 +80,10 @@ export function occlusionMask(occlusion: Occlusion, height: number, width: numbe
 /** Per pixel: the triple-cut square (1..3) it belongs to, or 0. */
 export function tcutSquareMap(height: number, width: number): Uint8Array {
   const map = new Uint8Array(height * width);
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) map[r * width + c] = tcutSquareAt(gridRow(r, height), gridRow(c, width));
+  const squares = tcutSquares(height, width);
+  for (let s = 2; s >= 0; s--) {
+    const q = squares[s];
+    for (let r = q.r0; r < Math.min(q.r1, height); r++) for (let c = q.c0; c < Math.min(q.c1, width); c++) map[r * width + c] = s + 1;
   }
   return map;
 }

@@ -1,6 +1,7 @@
 // Seeing what a test set looks like: terminal rendering with Unicode half blocks (two image
-// rows per text row) and a PNG grid of samples with captions. Both return values; the CLI
-// decides where they go. Pixels are mapped back from normalised floats to 0..255.
+// rows per text row) and a PNG grid of samples with captions (in colour for three-channel
+// images). Both return values; the CLI decides where they go. Pixels are mapped back from
+// normalised floats to 0..255.
 import { PNG } from 'pngjs';
 import { GLYPH_HEIGHT, glyphPixel, textWidth } from './bitmap-font.js';
 import type { TestSetVariant } from '../../compiler/test-sets.js';
@@ -8,32 +9,52 @@ import type { ImageSet } from './image-set.js';
 import { imageSize } from './image-set.js';
 import { occlusionMask } from './occlusions.js';
 
-/** Greyscale 0..255 of image i (channels averaged), height*width values. */
-export function imageGrey(set: ImageSet, i: number): Uint8ClampedArray {
+/** Image i mapped back to bytes 0..255, NHWC like the set (height*width*channels values). */
+export function imageBytes(set: ImageSet, i: number): Uint8ClampedArray {
   const size = imageSize(set);
-  const pixels = set.height * set.width;
-  const out = new Uint8ClampedArray(pixels);
+  const out = new Uint8ClampedArray(size);
   const base = i * size;
-  let toByte: (x: number) => number;
   if (set.normalisation) {
     const { mean, std } = set.normalisation;
-    toByte = (x) => Math.round((x * std + mean) * 255);
-  } else {
-    // Hand-built sets without normalisation info: stretch each image's own range.
-    let lo = Infinity;
-    let hi = -Infinity;
+    const per = mean.length;
     for (let k = 0; k < size; k++) {
-      lo = Math.min(lo, set.images[base + k]);
-      hi = Math.max(hi, set.images[base + k]);
+      const ch = per === 1 ? 0 : k % set.channels;
+      out[k] = Math.round((set.images[base + k] * std[ch] + mean[ch]) * 255);
     }
-    const span = hi > lo ? hi - lo : 1;
-    toByte = (x) => Math.round(((x - lo) / span) * 255);
+    return out;
   }
+  // Hand-built sets without normalisation info: stretch each image's own range.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let k = 0; k < size; k++) {
+    lo = Math.min(lo, set.images[base + k]);
+    hi = Math.max(hi, set.images[base + k]);
+  }
+  const span = hi > lo ? hi - lo : 1;
+  for (let k = 0; k < size; k++) out[k] = Math.round(((set.images[base + k] - lo) / span) * 255);
+  return out;
+}
+
+/** Greyscale 0..255 of image i (channels averaged), height*width values. */
+export function imageGrey(set: ImageSet, i: number): Uint8ClampedArray {
+  const bytes = imageBytes(set, i);
+  if (set.channels === 1) return bytes;
+  const pixels = set.height * set.width;
+  const out = new Uint8ClampedArray(pixels);
   for (let p = 0; p < pixels; p++) {
     let acc = 0;
-    for (let ch = 0; ch < set.channels; ch++) acc += toByte(set.images[base + p * set.channels + ch]);
+    for (let ch = 0; ch < set.channels; ch++) acc += bytes[p * set.channels + ch];
     out[p] = acc / set.channels;
   }
+  return out;
+}
+
+/** Image i as RGB bytes (height*width*3): the image itself when it has three channels, else its grey repeated. */
+function imageRgb(set: ImageSet, i: number): Uint8ClampedArray {
+  if (set.channels === 3) return imageBytes(set, i);
+  const grey = imageGrey(set, i);
+  const out = new Uint8ClampedArray(grey.length * 3);
+  for (let p = 0; p < grey.length; p++) out[3 * p] = out[3 * p + 1] = out[3 * p + 2] = grey[p];
   return out;
 }
 
@@ -140,11 +161,11 @@ export function sampleGridPng(set: ImageSet, opts: SampleGridOptions = {}): Buff
   indices.forEach((index, cell) => {
     const x0 = (cell % cols) * cellW + border;
     const y0 = Math.floor(cell / cols) * cellH + border;
-    const grey = imageGrey(set, index);
+    const rgb = imageRgb(set, index);
     for (let y = 0; y < imgH; y++) {
       for (let x = 0; x < imgW; x++) {
-        const v = grey[Math.floor(y / scale) * set.width + Math.floor(x / scale)];
-        put(x0 + x, y0 + y, [v, v, v]);
+        const p = 3 * (Math.floor(y / scale) * set.width + Math.floor(x / scale));
+        put(x0 + x, y0 + y, [rgb[p], rgb[p + 1], rgb[p + 2]]);
       }
     }
     if (opts.outline) drawMaskEdge(opts.outline.mask, opts.outline.color, set.width, set.height, scale, (x, y, c) => put(x0 + x, y0 + y, c));

@@ -12,16 +12,17 @@ import type { TcutFill, TestSetRef, TestSetVariant } from '../../compiler/test-s
 import type { Dataset } from './datasets.js';
 import { DataError } from './errors.js';
 import type { ImageSet, RawImages } from './image-set.js';
-import { normalisePixels } from './image-set.js';
-import { occlusionMask, tcutSquareMap } from './occlusions.js';
+import { normalisationTable, normalisePixels } from './image-set.js';
+import { occlusionMask, tcutSquareMap, tcutSquares } from './occlusions.js';
 import type { Prng } from './prng.js';
 import { createPrng, deriveSeed } from './prng.js';
 
 /** The generated images of one test set, normalised, ready for evaluation. */
 export function makeTestSet(ref: TestSetRef, ds: Dataset, seed: number): ImageSet {
-  // Generated straight into Float32 through a byte->float table (no temporary byte copy):
-  // every write below is `out[k] = encode[byte]`, so the result equals normalising the raw set.
-  const encode = normalisePixels(IDENTITY_BYTES, ds.mean, ds.std);
+  // Generated straight into Float32 through a byte->float table per channel (no temporary byte
+  // copy): every write below is `out[k] = encode[ch*256 + byte]`, so the result equals
+  // normalising the raw set.
+  const encode = normalisationTable(ds.mean, ds.std);
   const images = normalisePixels(ds.test.images, ds.mean, ds.std);
   generate(ref, ds, seed, images, encode);
   return {
@@ -48,7 +49,15 @@ const IDENTITY_BYTES = Uint8Array.from({ length: 256 }, (_, v) => v);
 
 /** Output images (a copy of the test images, raw or normalised) and the encoding of a byte into them. */
 type Out = Uint8Array | Float32Array;
+/** `encode[ch*256 + byte]`; a 256-entry table serves every channel alike. */
 type Encode = Uint8Array | Float32Array;
+
+/** Per element offset: where its channel's part of `encode` starts. */
+function tableBases(offsets: Int32Array, channels: number, encode: Encode): Int32Array {
+  const bases = new Int32Array(offsets.length);
+  if (encode.length > 256) for (let k = 0; k < offsets.length; k++) bases[k] = (offsets[k] % channels) * 256;
+  return bases;
+}
 
 // The caller (the compiler for a Plan, `mfx data` for a name) checked that the test set belongs
 // to the dataset; its family names the random streams of the fillings.
@@ -61,10 +70,11 @@ function generate(ref: TestSetRef, ds: Dataset, seed: number, out: Out, encode: 
   if (variant.occlusion === 'unmodified') return;
   const removed = elementOffsets(occlusionMask(variant.occlusion, ds.height, ds.width), ds.channels);
   const size = ds.height * ds.width * ds.channels;
-  const black = encode[0];
+  const bases = tableBases(removed, ds.channels, encode);
+  const blackValues = encode instanceof Float32Array ? Float32Array.from(bases, (b) => encode[b]) : Uint8Array.from(bases, (b) => encode[b]);
   for (let i = 0; i < ds.test.n; i++) {
     const base = i * size;
-    for (let k = 0; k < removed.length; k++) out[base + removed[k]] = black;
+    for (let k = 0; k < removed.length; k++) out[base + removed[k]] = blackValues[k];
   }
 }
 
@@ -82,6 +92,7 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, fami
   const size = height * width * channels;
   const squareMap = tcutSquareMap(height, width);
   const all = elementOffsets(squareMap, channels);
+  const allBases = tableBases(all, channels, encode);
   const n = ds.test.n;
 
   switch (fill) {
@@ -89,7 +100,7 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, fami
       const prng = createPrng(deriveSeed(seed, `${family}-fill.noise`));
       for (let i = 0; i < n; i++) {
         const base = i * size;
-        for (let k = 0; k < all.length; k++) images[base + all[k]] = encode[prng.intBetween(0, 255)];
+        for (let k = 0; k < all.length; k++) images[base + all[k]] = encode[allBases[k] + prng.intBetween(0, 255)];
       }
       return;
     }
@@ -104,7 +115,7 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, fami
           const t0 = k * 25;
           for (let t = 0; t < 25; t++) acc += kernel[t] * original[base + taps[t0 + t]];
           // Truncated, as assigning a float to a uint8 tensor does in the research code.
-          images[base + all[k]] = encode[Math.min(255, Math.floor(acc + 1e-9))];
+          images[base + all[k]] = encode[allBases[k] + Math.min(255, Math.floor(acc + 1e-9))];
         }
       }
       return;
@@ -116,6 +127,7 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, fami
       const prng = createPrng(deriveSeed(seed, `${family}-fill.donors`));
       const pool = ds.testPool;
       const squares = [1, 2, 3].map((s) => elementOffsets(squareMap, channels, s));
+      const squareBases = squares.map((offsets) => tableBases(offsets, channels, encode));
       const perClass = countPerClass(pool.labels, ds.classes);
       for (let i = 0; i < n; i++) {
         const donors = drawDonors(prng, pool, perClass, ds.test.labels[i], fill === 'digits3' ? 3 : 1, i);
@@ -123,7 +135,8 @@ function fillTcut(fill: TcutFill, images: Out, encode: Encode, ds: Dataset, fami
         for (let s = 0; s < 3; s++) {
           const donorBase = (fill === 'digit' ? donors[0] : donors[s]) * size;
           const offsets = squares[s];
-          for (let k = 0; k < offsets.length; k++) images[base + offsets[k]] = encode[pool.images[donorBase + offsets[k]]];
+          const bases = squareBases[s];
+          for (let k = 0; k < offsets.length; k++) images[base + offsets[k]] = encode[bases[k] + pool.images[donorBase + offsets[k]]];
         }
       }
       return;
@@ -213,12 +226,13 @@ export function describeTestSet(v: TestSetVariant, height: number, width: number
   const tcut = occlusionMask('tcut', height, width).reduce((a, b) => a + b, 0);
   if (v.kind === 'occlusion') {
     const removed = occlusionMask(v.occlusion, height, width).reduce((a, b) => a + b, 0);
+    const q = tcutSquares(height, width)[0];
     const what = {
       unmodified: 'the test images as they are',
-      hcut: 'top half set to black (r < 14)',
-      vcut: 'left half set to black (c < 14)',
+      hcut: `top half set to black (r < ${height / 2})`,
+      vcut: `left half set to black (c < ${width / 2})`,
       dcut: 'top-right and bottom-left quarters set to black',
-      tcut: 'three 9x9 squares set to black',
+      tcut: `three ${q.r1 - q.r0}x${q.c1 - q.c0} squares set to black`,
     }[v.occlusion];
     return v.occlusion === 'unmodified' ? what : `${what}: ${removed} of ${height * width} pixels`;
   }

@@ -1,20 +1,32 @@
 // Feature inversion (language sketch, `invert ACT`): at the feature boundary the activation
 // becomes ACT and is complemented, so neurons for missing features fire. z is the activation's input.
+// When max-pooling (or dropout) stands between the activation and `flatten`, as in the research
+// code's network (relu, pool, then 1 - x), ACT runs where the model's activation stands, the
+// layers after it run as written, and the complement is taken on the tensor entering `flatten`.
 import * as tf from '@tensorflow/tfjs-core';
-import type { FeatureTransform } from '../../compiler/plan.js';
+import type { Activation, FeatureTransform } from '../../compiler/plan.js';
+import { activate } from './activation.js';
+
+/** The complement of ACT's output y: relu6 → 6 - y; sigmoid, relu → 1 - y; tanh → -y. */
+export function complementFeatures(activation: Activation, y: tf.Tensor): tf.Tensor {
+  switch (activation) {
+    case 'relu6':
+      return tf.sub(6, y);
+    case 'sigmoid':
+    case 'relu':
+      return tf.sub(1, y);
+    case 'tanh':
+      return tf.neg(y);
+    default: {
+      const never: never = activation;
+      throw new Error(`unknown activation ${String(never)}`);
+    }
+  }
+}
 
 /** f(z) for an inverted feature transform: relu6 → 6 - min(max(z,0),6); sigmoid → 1 - sigmoid(z); tanh → -tanh(z); relu → 1 - max(z,0). */
 export function applyFeatureActivation(transform: Extract<FeatureTransform, { kind: 'inverted' }>, z: tf.Tensor): tf.Tensor {
-  switch (transform.activation) {
-    case 'relu6':
-      return tf.sub(6, tf.relu6(z));
-    case 'sigmoid':
-      return tf.sub(1, tf.sigmoid(z));
-    case 'tanh':
-      return tf.neg(tf.tanh(z));
-    case 'relu':
-      return tf.sub(1, tf.relu(z));
-  }
+  return complementFeatures(transform.activation, activate(transform.activation, z));
 }
 
 /** The activation being complemented, or null for the model's own features. */

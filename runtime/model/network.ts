@@ -1,9 +1,10 @@
 // A network built from the Plan's ModelSpec: one tf.Variable per ParamSpec, NHWC, plus the
 // forward pass in plain tfjs-core ops (not tfjs-layers: see docs/notes/wasm-perf-study.md).
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation, FeatureTransform, LayerSpec, ModelSpec } from '../../compiler/plan.js';
+import type { FeatureTransform, LayerSpec, ModelSpec } from '../../compiler/plan.js';
 import { INIT_PURPOSE, initialValues } from './init.js';
-import { applyFeatureActivation } from './feature-transform.js';
+import { activate } from './activation.js';
+import { applyFeatureActivation, complementFeatures } from './feature-transform.js';
 import type { DropoutMasks } from './dropout.js';
 
 export interface Network {
@@ -58,24 +59,6 @@ function applyLayer(net: Network, layer: LayerSpec, index: number, x: tf.Tensor,
     }
     case 'flatten':
       return tf.reshape(x, [x.shape[0], layer.outShape.reduce((a, b) => a * b, 1)]);
-  }
-}
-
-/** The model's own activation functions. */
-export function activate(activation: Activation, x: tf.Tensor): tf.Tensor {
-  switch (activation) {
-    case 'relu':
-      return tf.relu(x);
-    case 'relu6':
-      return tf.relu6(x);
-    case 'sigmoid':
-      return tf.sigmoid(x);
-    case 'tanh':
-      return tf.tanh(x);
-    default: {
-      const never: never = activation;
-      throw new Error(`unknown activation ${String(never)}`);
-    }
   }
 }
 
@@ -138,12 +121,18 @@ const MODEL_FEATURE: FeatureTransform = { kind: 'model' };
 function runLayers(net: Network, input: tf.Tensor, options: ForwardOptions, start: number, end: number): tf.Tensor {
   const { layers, featureActivation, featureBoundary } = net.spec;
   const transformAt = featureActivation >= 0 ? featureActivation : featureBoundary;
+  const inverted = options.feature.kind === 'inverted' ? options.feature : null;
   let x: tf.Tensor = input;
   for (let i = start; i < end; i++) {
     const layer = layers[i];
-    if (i === transformAt && options.feature.kind === 'inverted') {
-      x = applyFeatureActivation(options.feature, x);
-      if (layer.kind === 'activation') continue; // replaced, not applied on top
+    if (inverted && i === featureActivation) {
+      // The inversion's activation replaces the model's; pooling and dropout up to `flatten` act
+      // on its output as written, and the complement is taken at the boundary (next branch).
+      x = activate(inverted.activation, x);
+      continue;
+    }
+    if (inverted && i === featureBoundary) {
+      x = featureActivation >= 0 ? complementFeatures(inverted.activation, x) : applyFeatureActivation(inverted, x);
     }
     const poolAt = layer.kind === 'conv' ? poolAfterConv(layers, i, transformAt) : -1;
     if (layer.kind === 'conv' && poolAt >= 0) {

@@ -48,7 +48,7 @@ export function describeStep(step: StepSpec): string {
   switch (step.kind) {
     case 'train': {
       const head = `${step.pretrain ? 'pretrain' : 'train'} ${step.epochs}${step.alternate ? ' alternate' : ''}`;
-      const feature = step.alternate ? `alternating ${featureText(step.feature)}` : featureText(step.feature);
+      const feature = step.alternate ? `alternating own features / ${featureText(step.feature)}` : featureText(step.feature);
       return `${head} (${step.frozen.length === 0 ? 'all' : describeParams(step.trainable)}; ${feature})`;
     }
     case 'freeze':

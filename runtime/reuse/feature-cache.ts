@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ArmSpec, ModelSpec } from '../../compiler/plan.js';
 import { forwardCut, forwardHead, forwardTail, type ForwardCut, type ForwardOptions, type Network } from '../model/network.js';
 import { sliceBatch, type Images } from '../training/image-batch.js';
+import { settle } from '../backend/readback.js';
 
 /** Default bound on the cache's size: 1 GiB of float32 features. */
 export const DEFAULT_FEATURE_CACHE_BYTES = 1024 ** 3;
@@ -43,15 +44,15 @@ export interface CachedFeatures {
 const FILL_BATCH = 128;
 
 /** Computes the head once for every image of `data` with the network's current (frozen) weights. */
-export function buildFeatureCache(net: Network, data: Images, cut: ForwardCut): CachedFeatures {
+export async function buildFeatureCache(net: Network, data: Images, cut: ForwardCut): Promise<CachedFeatures> {
   const size = cut.shape.reduce((a, b) => a * b, 1);
   const features = new Float32Array(data.n * size);
   for (let start = 0; start < data.n; start += FILL_BATCH) {
     const end = Math.min(start + FILL_BATCH, data.n);
-    // Copied inside the tidy: returning the typed array would make tidy walk its every element.
-    tf.tidy(() => {
-      features.set(forwardHead(net, sliceBatch(data, start, end).x, cut).dataSync(), start * size);
-    });
+    const head = tf.tidy(() => forwardHead(net, sliceBatch(data, start, end).x, cut));
+    await settle([head]);
+    features.set(head.dataSync(), start * size);
+    head.dispose();
   }
   return {
     bytes: features.byteLength,
@@ -107,14 +108,14 @@ export class FeatureCacheStore {
  * after a `warn` saying why when only its size stands in the way. With a store, a cache built
  * for an earlier step or arm from the same frozen layers is reused.
  */
-export function prepareFeatureCache(
+export async function prepareFeatureCache(
   net: Network,
   data: Images,
   trainable: readonly string[],
   limitBytes: number,
   warn: (message: string) => void,
   reuse?: { store: FeatureCacheStore; arm: ArmSpec; stepIndex: number; seed: number },
-): CachedFeatures | undefined {
+): Promise<CachedFeatures | undefined> {
   const decision = decideFeatureCache(net.spec, trainable, data.n, limitBytes);
   if (decision.kind === 'too-big') {
     const mib = (b: number) => `${(b / 1024 ** 2).toFixed(0)} MiB`;
@@ -126,7 +127,7 @@ export function prepareFeatureCache(
   const key = reuse ? featureCacheKey(reuse.arm, reuse.stepIndex, reuse.seed, headParams) : null;
   const kept = reuse?.store.get(key);
   if (kept) return kept;
-  const features = buildFeatureCache(net, data, decision.cut);
+  const features = await buildFeatureCache(net, data, decision.cut);
   reuse?.store.keep(key, features);
   return features;
 }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform } from '../../compiler/plan.js';
 import { forward, type Network } from '../model/network.js';
 import { sliceBatch, type Images } from '../training/image-batch.js';
+import { settle } from '../backend/readback.js';
 
 export const EVAL_BATCH = 1000;
 
@@ -13,20 +14,25 @@ export interface Evaluation {
 }
 
 /** Evaluates `net` on every image of `set` under the given feature transform. */
-export function evaluate(net: Network, set: Images, feature: FeatureTransform): Evaluation {
+export async function evaluate(net: Network, set: Images, feature: FeatureTransform): Promise<Evaluation> {
   let correct = 0;
   let lossSum = 0;
   for (let start = 0; start < set.n; start += EVAL_BATCH) {
     const end = Math.min(start + EVAL_BATCH, set.n);
-    const [hits, nll] = tf.tidy(() => {
+    const sums = tf.tidy(() => {
       const { x, y } = sliceBatch(set, start, end);
       const logp = tf.logSoftmax(forward(net, x, { feature, dropout: null }));
       const hit = tf.sum(tf.cast(tf.equal(tf.argMax(logp, 1), y), 'float32'));
       const nllSum = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, net.spec.classes))));
-      return [hit.dataSync()[0], nllSum.dataSync()[0]];
+      return tf.stack([hit, nllSum]);
     });
+    await settle([sums]);
+    const [hits, nll] = sums.dataSync();
+    sums.dispose();
     correct += hits;
     lossSum += nll;
   }
+  // The checkpoint after this step reads every parameter synchronously.
+  await settle(net.params.values());
   return { accuracy: set.n > 0 ? correct / set.n : 0, loss: set.n > 0 ? lossSum / set.n : 0, n: set.n };
 }

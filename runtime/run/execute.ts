@@ -93,7 +93,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   if (opened && options.subset && !sameSubset(options.subset, subset)) {
     throw new RunFolderError({ kind: 'other-subset', dir: options.runDir, started: subset, requested: options.subset });
   }
-  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset);
+  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset, plan.model);
   dataReady.catch(() => {}); // awaited below, after the backend (whose errors come first)
   const active = await backendReady;
   let data = await dataReady;

@@ -1,10 +1,12 @@
 // The images a run trains and evaluates on: the training set and, on demand, each test set
 // (generated once per (name, seed) and kept for the rest of the run).
-import type { DatasetSpec } from '../../compiler/plan.js';
+import type { DatasetSpec, ModelSpec } from '../../compiler/plan.js';
 import type { TestSetRef } from '../../compiler/test-sets.js';
 import type { Subset } from '../events.js';
 import type { Images } from '../training/image-batch.js';
 import { loadDataset, type Dataset } from '../data/datasets.js';
+import { DataError } from '../data/errors.js';
+import { dimsText } from '../data/idx.js';
 import type { ImageSet } from '../data/image-set.js';
 import { makeTestSet } from '../data/test-sets.js';
 
@@ -29,11 +31,30 @@ export interface SharedRunData {
   testSets: Record<string, ImageSet>;
 }
 
-export type LoadRunData = (spec: DatasetSpec, subset: Subset) => Promise<RunData>;
+/** What the compiled model expects of the data: one image's shape and the class count. */
+export type ModelInput = Pick<ModelSpec, 'inputShape' | 'classes'>;
 
-/** Loads the Plan's dataset through runtime/data (DataError when the files are missing or bad). */
-export const loadRunData: LoadRunData = async (spec, subset) =>
-  runDataFrom(await loadDataset(spec, { trainSubset: subset.train, testSubset: subset.test }), new Map());
+export type LoadRunData = (spec: DatasetSpec, subset: Subset, model?: ModelInput) => Promise<RunData>;
+
+/**
+ * Loads the Plan's dataset through runtime/data (DataError when the files are missing or bad,
+ * when a label is not below the model's class count, or when the images are not the shape the
+ * model was compiled for, e.g. files replaced since `mfx check`).
+ */
+export const loadRunData: LoadRunData = async (spec, subset, model) => {
+  const ds = await loadDataset(spec, { trainSubset: subset.train, testSubset: subset.test, classes: model?.classes });
+  if (model) {
+    const [h, w, c] = model.inputShape;
+    if (ds.height !== h || ds.width !== w || ds.channels !== c) {
+      throw new DataError(
+        `The images in ${ds.source} are ${dimsText(ds.height, ds.width, ds.channels)} pixels, but the model was compiled for ${dimsText(h, w, c)}. ` +
+          'Run the .mfx file again so it is compiled against the data as it is now.',
+        ds.source,
+      );
+    }
+  }
+  return runDataFrom(ds, new Map());
+};
 
 /** RunData over data another thread shared (see RunData.share). */
 export function runDataFromShared(shared: SharedRunData): RunData {

@@ -35,10 +35,14 @@ const unchanged: StepOutcome = { kind: 'done', changesWeights: false };
 const changed: StepOutcome = { kind: 'done', changesWeights: true };
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Feature transform for epoch `epoch` (1-based) of a train step: alternate = inverted on odd epochs. */
+/**
+ * Feature transform for epoch `epoch` (1-based) of a train step: alternate = the model's own
+ * features on odd epochs, inverted on even ones (the research code's hybrid_alt), so an even
+ * count ends on the inversion that the evals after it use.
+ */
 export function epochFeature(step: StepOf<'train'>, epoch: number): FeatureTransform {
   if (!step.alternate) return step.feature;
-  return epoch % 2 === 1 ? step.feature : MODEL_FEATURES;
+  return epoch % 2 === 0 ? step.feature : MODEL_FEATURES;
 }
 
 /** With `repeat`, each seed saves its own file: `net.mfxw` becomes `net-seed2.mfxw`. */
@@ -54,7 +58,7 @@ const train: StepRunner<'train'> = async (step, run) => {
   const firstEpoch = state.step === i ? state.epochsDone + 1 : 1;
   const features =
     firstEpoch <= step.epochs
-      ? prepareFeatureCache(state.net, ctx.data.train, step.trainable, ctx.featureCacheBytes, run.warn, { store: ctx.featureCaches, arm, stepIndex: i, seed })
+      ? await prepareFeatureCache(state.net, ctx.data.train, step.trainable, ctx.featureCacheBytes, run.warn, { store: ctx.featureCaches, arm, stepIndex: i, seed })
       : undefined;
   for (let epoch = firstEpoch; epoch <= step.epochs; epoch++) {
     const outcome = await runEpoch(run, step, epoch, features);
@@ -86,7 +90,7 @@ const evalStep: StepRunner<'eval'> = async (step, { ctx, arm, seed, state }) => 
     const ref = ctx.plan.testSetRefs.find((t) => t.name === testSet);
     if (!ref) throw new Error(`eval names ${testSet}, which is not among the Plan's test sets`);
     // Test sets come from the Plan's seed, so every repeat is scored on the same images.
-    const r = evaluate(state.net, ctx.data.testSet(ref, ctx.plan.seed), step.feature);
+    const r = await evaluate(state.net, ctx.data.testSet(ref, ctx.plan.seed), step.feature);
     const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n };
     state.evals.push(record);
     ctx.emit({ type: 'eval-result', ...record });

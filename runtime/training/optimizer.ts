@@ -8,8 +8,11 @@
 // the tensor formulation computes it, and double-precision +, -, *, / and sqrt of float32
 // operands rounded once to float32 equal the float32 operation, so the result is bit for bit
 // what the tfjs kernels gave (test/runtime/optimizer.test.ts compares against them).
+// On webgpu the update runs as those kernels on the device instead (device-update.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerSpec } from '../../compiler/plan.js';
+import { readsAreAsyncOnly, settle } from '../backend/readback.js';
+import { deviceUpdate, disposeState, downloadState, uploadState, type DeviceState } from './device-update.js';
 
 /** One parameter's optimiser state as plain data (for checkpoints). */
 export interface SavedSlot {
@@ -21,7 +24,10 @@ export interface SavedSlot {
 interface Slot {
   step: number;
   shape: number[];
+  /** Host state (JavaScript update, and after `restore`)... */
   state: Map<string, Float32Array>;
+  /** ...or device state (webgpu); one of the two is empty. */
+  device: DeviceState;
 }
 
 const f32 = Math.fround;
@@ -37,14 +43,23 @@ export class Optimizer {
    * PyTorch's parameter groups do; the state stays per parameter whatever its rate.
    */
   apply(params: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number, rates?: Readonly<Record<string, number>>): void {
+    const onDevice = this.runsOnDevice();
     for (const [name, grad] of Object.entries(grads)) {
       const p = params.get(name);
       if (!p) throw new Error(`gradient for unknown parameter ${name}`);
+      if (onDevice) {
+        const slot = this.slot(name, p.shape);
+        slot.step++;
+        uploadState(slot.state, slot.shape, slot.device);
+        deviceUpdate(this.spec, slot.device, p, grad, rates?.[name] ?? lr, slot.step);
+        continue;
+      }
       const values = p.dataSync() as Float32Array;
       const g = grad.dataSync() as Float32Array;
       if (g.length !== values.length) throw new Error(`gradient for ${name} has ${g.length} values, the parameter ${values.length}`);
       const slot = this.slot(name, p.shape);
       slot.step++;
+      downloadState(slot.device, slot.state);
       const next = new Float32Array(values.length);
       const rate = rates?.[name] ?? lr;
       if (this.spec.kind === 'sgd') sgd(slot, values, g, next, rate, this.spec.momentum);
@@ -53,10 +68,20 @@ export class Optimizer {
     }
   }
 
+  /** True where `apply` runs as kernels on the device and reads nothing back (webgpu). */
+  runsOnDevice(): boolean {
+    return readsAreAsyncOnly();
+  }
+
+  /** Makes `save` possible on webgpu: one asynchronous read of the device state. */
+  async settle(): Promise<void> {
+    await settle([...this.slots.values()].flatMap((s) => [...s.device.values()]));
+  }
+
   private slot(name: string, shape: number[]): Slot {
     let s = this.slots.get(name);
     if (!s) {
-      s = { step: 0, shape: shape.slice(), state: new Map() };
+      s = { step: 0, shape: shape.slice(), state: new Map(), device: new Map() };
       this.slots.set(name, s);
     }
     return s;
@@ -64,11 +89,14 @@ export class Optimizer {
 
   /** Forgets a parameter's state (after `reset`), so its next update starts afresh. */
   clear(name: string): void {
+    const s = this.slots.get(name);
+    if (s) disposeState(s.device);
     this.slots.delete(name);
   }
 
   /** Forgets every parameter's state. */
   dispose(): void {
+    for (const s of this.slots.values()) disposeState(s.device);
     this.slots.clear();
   }
 
@@ -78,6 +106,7 @@ export class Optimizer {
     for (const [name, s] of this.slots) {
       const tensors: SavedSlot['tensors'] = {};
       for (const [key, values] of s.state) tensors[key] = { shape: s.shape.slice(), values: values.slice() };
+      for (const [key, v] of s.device) tensors[key] = { shape: s.shape.slice(), values: Float32Array.from(v.dataSync() as Float32Array) };
       out[name] = { step: s.step, tensors };
     }
     return out;
@@ -85,7 +114,7 @@ export class Optimizer {
 
   /** Replaces the state with a saved one. */
   restore(saved: Record<string, SavedSlot>): void {
-    this.slots.clear();
+    this.dispose();
     for (const [name, slot] of Object.entries(saved)) {
       const state = new Map<string, Float32Array>();
       let shape: number[] = [];
@@ -93,7 +122,7 @@ export class Optimizer {
         state.set(key, Float32Array.from(t.values));
         shape = t.shape.slice();
       }
-      this.slots.set(name, { step: slot.step, shape, state });
+      this.slots.set(name, { step: slot.step, shape, state, device: new Map() });
     }
   }
 }

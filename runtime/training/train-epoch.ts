@@ -7,6 +7,7 @@ import { seededDropout } from '../model/dropout.js';
 import type { Optimizer } from './optimizer.js';
 import { gatherBatch, type Images } from './image-batch.js';
 import { nllLoss } from './loss.js';
+import { settle } from '../backend/readback.js';
 import { epochPrng, permutation } from './shuffle.js';
 import type { CachedFeatures } from '../reuse/feature-cache.js';
 
@@ -52,24 +53,35 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
     if (req.signal?.aborted) return { kind: 'aborted' };
     const start = b * batchSize;
     const end = Math.min(start + batchSize, data.n);
-    const lossValue = tf.tidy(() => {
+    const { value, grads } = tf.tidy(() => {
       const indices = order.subarray(start, end);
       const { x, y } = req.features ? req.features.gather(indices) : gatherBatch(data, indices);
       const options = { feature: req.feature, dropout };
-      const { value, grads } = tf.variableGrads(
+      return tf.variableGrads(
         () => nllLoss(req.features ? req.features.forward(net, x, options) : forward(net, x as tf.Tensor4D, options), y, net.spec.classes),
         vars,
       );
-      const loss = value.dataSync()[0];
-      if (!Number.isFinite(loss)) return loss;
+    });
+    // The loss (and the JavaScript optimiser update) read values synchronously: make that
+    // possible on webgpu, where the update itself runs on the device and reads nothing.
+    await settle(req.optimizer.runsOnDevice() ? [value] : [value, ...Object.values(grads), ...vars]);
+    const lossValue = value.dataSync()[0];
+    if (Number.isFinite(lossValue)) {
       const named: Record<string, tf.Tensor> = {};
       for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
       req.optimizer.apply(net.params, named, req.lr, req.rates);
-      return loss;
-    });
-    if (!Number.isFinite(lossValue)) return { kind: 'diverged', batch: b + 1, loss: lossValue };
+    }
+    tf.dispose([value, ...Object.values(grads)]);
+    if (!Number.isFinite(lossValue)) {
+      await settle(net.params.values()); // the checkpoint written next reads them
+      await req.optimizer.settle();
+      return { kind: 'diverged', batch: b + 1, loss: lossValue };
+    }
     lossSum += lossValue * (end - start);
     await req.onBatch?.(b + 1, batches, lossValue);
   }
+  // Checkpoints and weights files after the epoch read every parameter synchronously.
+  await settle(net.params.values());
+  await req.optimizer.settle();
   return { kind: 'done', meanLoss: lossSum / data.n, images: data.n };
 }

@@ -46,7 +46,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('npm pack, npm install -g, mfx from anywhere', () => {
   it('the tarball holds the compiled code, examples, README and manual, and no sources or tests', () => {
-    expect(files).toEqual(expect.arrayContaining(['bin/mfx.js', 'dist/cli/main.js', 'dist/runtime/parallel/worker.js', 'examples/quickstart.mfx', 'README.md', 'docs/language.md', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/mfx.js', 'dist/cli/main.js', 'dist/runtime/run/workers/worker.js', 'examples/quickstart.mfx', 'README.md', 'docs/language.md', 'package.json']));
     expect(files.filter((f) => /^(test|bench|scripts)\//.test(f) || /\.tsx?$/.test(f))).toEqual([]);
   });
 

@@ -102,7 +102,7 @@ describe('mfx data show, as a user runs it', () => {
     const dir = path.join(tempDir(), 'absent');
     const r = spawnSync(process.execPath, [builtMfx(), 'data', 'show', 'pidx.hcut', '--dir', dir], { encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`mfx: error: The dataset folder ${dir} does not exist. ${'Check the folder given to `dataset idx`'}; it must hold train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz).\n`);
+    expect(r.stderr).toBe(`mfx: error: The dataset folder ${dir} does not exist. ${'Check the folder given to `dataset idx`'}; it must hold train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz; colour images may be idx4).\n`);
   });
 
   it('asks for --dir for an IDX test set', async () => {

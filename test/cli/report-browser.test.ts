@@ -167,7 +167,7 @@ describe.skipIf(!browser)(`report.html in Chromium${reason ? ` (skipped: ${reaso
   it('answers hover on a bar with a tooltip giving the per-seed values and the interval', async () => {
     for (const report of reports) {
       const { page, problems } = await open(report.html, 1280);
-      for (const [chart, expected] of [['accuracy', /per seed \(seed: %\)1: \d+\.\d\d, 2: /], ['delta', /95% CI\[[−+]\d+\.\d\d, [−+]\d+\.\d\d\]/]] as const) {
+      for (const [chart, expected] of [['accuracy', /per seed \(seed: %\)1: \d+\.\d\d, 2: /], ['delta', /95% CI\[[-+]\d+\.\d\d, [-+]\d+\.\d\d\]/]] as const) {
         // The largest bar: a Delta near 0 draws a bar too thin to point at.
         const bars = await page.$$(`figure[data-chart="${chart}"] .chart svg g.mark-rect.role-mark path`);
         const areas = await Promise.all(bars.map(async (b) => ((await b.boundingBox()) ?? { width: 0, height: 0 })));

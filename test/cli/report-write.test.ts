@@ -43,7 +43,7 @@ describe('writeReport on a three-seed, three-arm run', () => {
     const deltaRow = md.split('\n').find((l) => l.startsWith('| hybrid | own `pretrained` snapshot |'))!;
     expect(deltaRow.split('|').map((c) => c.trim())[4]).toMatch(/^\+[45]\.\d\d ± \d+\.\d\d \*$/);
     // The interval table: hcut is the second test set.
-    expect(md).toMatch(/\| hybrid \| \[[−+]\d+\.\d\d, \+\d+\.\d\d\] \| \[\+\d+\.\d\d, \+\d+\.\d\d\] \* \|/);
+    expect(md).toMatch(/\| hybrid \| \[[-+]\d+\.\d\d, \+\d+\.\d\d\] \| \[\+\d+\.\d\d, \+\d+\.\d\d\] \* \|/);
     expect(md).toContain('Student t-interval');
   });
 

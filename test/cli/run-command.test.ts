@@ -19,7 +19,7 @@ describe('mfx run', () => {
     const out = path.join(work(), 'qs');
     const r = await mfx(['run', path.join(ROOT, 'examples/quickstart.mfx'), ...TINY, '--out', out, '--reporter', 'plain']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/Subset run: the first 128 training images and the first 50 test images/);
+    expect(r.stderr).toMatch(/subset: first 128 training images, first 50 test images per set \(quick look, not a full run\)/);
     expect(r.stdout).toMatch(/pmnist\.tcut/);
     expect(r.stdout).toContain(out);
     const results = readJson(path.join(out, 'results.json'));

@@ -55,6 +55,20 @@ describe('named models', () => {
     expect(m.totalParams).toBe(156 + 2416 + 48120 + 10164 + 850);
   });
 
+  it('offers research: the research code\'s net (mnist.py), relu and pool before the flatten', () => {
+    const m = expectClean('model research; train 1; eval pmnist.*').model;
+    expect(m.name).toBe('research');
+    expect(m.layers.map((l) => l.kind)).toEqual(['conv', 'activation', 'pool', 'conv', 'activation', 'pool', 'flatten', 'dense', 'activation', 'dense']);
+    expect(m.layers[6].outShape).toEqual([800]);
+    expect(m.params.map((p) => `${p.name} ${p.shape.join('x')}`)).toEqual([
+      'conv1.weight 5x5x1x20', 'conv1.bias 20', 'conv2.weight 5x5x20x50', 'conv2.bias 50',
+      'fc1.weight 800x500', 'fc1.bias 500', 'fc2.weight 500x10', 'fc2.bias 10',
+    ]);
+    expect(m.totalParams).toBe(431_080);
+    expect(m.featureBoundary).toBe(6);
+    expect(m.featureActivation).toBe(4); // the relu after conv2, across the pool
+  });
+
   it('rejects an unknown name with a suggestion', () => {
     const src = 'model referense';
     const d = expectDiagnostic(src, 'MFX2006');
@@ -74,9 +88,15 @@ describe('model blocks', () => {
     expect(plan.model.featureActivation).toBe(1);
   });
 
-  it('finds the feature activation across dropout but not across pooling', () => {
+  it('finds the feature activation across dropout and max-pooling, not across a conv', () => {
     expect(expectClean(BLOCK('c: conv 4 5x5\nrelu\ndropout2d 0.2\nflatten\nd: dense 10')).model.featureActivation).toBe(1);
-    expect(expectClean(BLOCK('c: conv 4 5x5\nrelu\npool 2\nflatten\nd: dense 10')).model.featureActivation).toBe(-1);
+    expect(expectClean(BLOCK('c: conv 4 5x5\nrelu\npool 2\nflatten\nd: dense 10')).model.featureActivation).toBe(1);
+    expect(expectClean(BLOCK('c: conv 4 5x5\nrelu\npool 2\ndropout2d 0.1\nflatten\nd: dense 10')).model.featureActivation).toBe(1);
+    expect(expectClean(BLOCK('c: conv 4 5x5\nrelu\ne: conv 4 3x3\npool 2\nflatten\nd: dense 10')).model.featureActivation).toBe(-1);
+  });
+
+  it('accepts invert on `relu, pool, flatten` (the research code\'s layer order)', () => {
+    expectClean('model {\nc: conv 4 5x5\nrelu\npool 2\nflatten\nd: dense 10\n}\npretrain 1; invert sigmoid; train 1; eval pmnist.*');
   });
 
   it('reports a kernel that does not fit, at the layer', () => {
@@ -97,7 +117,7 @@ describe('model blocks', () => {
     ['duplicate layer names', 'c: conv 4 5x5\nc: conv 4 5x5\nflatten\nd: dense 10', 'MFX2053'],
     ['an unnamed conv', 'conv 4 5x5\nflatten\nd: dense 10', 'MFX2054'],
     ['a named pool', 'p: pool 2\nflatten\nd: dense 10', 'MFX2055'],
-    ['a wrong output size', 'flatten\nd: dense 12', 'MFX2056'],
+    ['a wrong output size', 'flatten\nd: dense 12', 'MFX2091'],
     ['an output that is not dense', 'flatten\nd: dense 10\nrelu', 'MFX2056'],
     ['an unknown padding', 'c: conv 4 5x5 padding full\nflatten\nd: dense 10', 'MFX2057'],
     ['zero filters', 'c: conv 0 5x5\nflatten\nd: dense 10', 'MFX2009'],

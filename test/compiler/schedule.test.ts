@@ -129,7 +129,7 @@ describe('warnings', () => {
     ['eval pmnist.*; train 1; eval pmnist.*', 'MFX2101'],
     ['freeze fc1; reset fc*; train 1; eval pmnist.*', 'MFX2102'],
     ['arm a { train 1 }', 'MFX2103'],
-    ['pretrain 1; invert relu6; train 2 alternate; eval pmnist.*', 'MFX2104'],
+    ['pretrain 1; invert relu6; train 3 alternate; eval pmnist.*', 'MFX2104'],
   ])('%s → %s, and still a plan', (src, code) => {
     const d = expectDiagnostic(src, code);
     expect(d.severity).toBe('warning');
@@ -138,10 +138,11 @@ describe('warnings', () => {
 });
 
 describe('alternate training and the eval after it', () => {
-  it('warns only when an even `train N alternate` (last epoch on own features) is scored on inverted features', () => {
-    expectClean('pretrain 1; invert relu6; train 3 alternate; eval pmnist.*'); // odd: ends inverted
-    expectClean('pretrain 1; invert relu6; train 2 alternate; invert off; eval pmnist.*'); // scored as trained last
-    expectClean('pretrain 1; invert relu6; train 2 alternate; train 1; eval pmnist.*'); // a later train step decides
+  it('warns only when an odd `train N alternate` (last epoch on own features) is scored on inverted features', () => {
+    expectClean('pretrain 1; invert relu6; train 2 alternate; eval pmnist.*'); // even: ends inverted (the research code's 10)
+    expectClean('pretrain 1; invert relu6; train 3 alternate; invert off; eval pmnist.*'); // scored as trained last
+    expectClean('pretrain 1; invert relu6; train 3 alternate; train 1; eval pmnist.*'); // a later train step decides
+    expectDiagnostic('pretrain 1; invert relu6; train 1 alternate; eval pmnist.*', 'MFX2104');
   });
 });
 
@@ -155,7 +156,7 @@ describe('state changes carried into train steps', () => {
   });
 
   it('marks alternate training with the inversion it alternates with', () => {
-    const [, t] = stepsOf(arm(expectClean('pretrain 1; invert sigmoid; train 3 alternate; eval pmnist.*'), 'main'), 'train');
+    const [, t] = stepsOf(arm(expectClean('pretrain 1; invert sigmoid; train 2 alternate; eval pmnist.*'), 'main'), 'train');
     expect(t).toMatchObject({ alternate: true, feature: { kind: 'inverted', activation: 'sigmoid' } });
   });
 

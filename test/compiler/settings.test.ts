@@ -40,7 +40,10 @@ describe('settings: values', () => {
   });
 
   it('resolves dataset folders against the file\'s folder', () => {
-    expect(expectClean('dataset idx "digits"\ntrain 1; eval pidx.*').dataset).toEqual({ kind: 'idx', dir: '/experiments/digits' });
+    // Without a dataset reader the compiler cannot know an IDX folder's shape: it says so (MFX2130) and assumes 28x28x1.
+    const idx = compile('dataset idx "digits"\ntrain 1; eval pidx.*', FILE);
+    expect(idx.diagnostics.map((d) => d.code)).toEqual(['MFX2130']);
+    expect(idx.plan!.dataset).toEqual({ kind: 'idx', dir: '/experiments/digits' });
     expect(expectClean('dataset fashion-mnist "/data/f"\ntrain 1; eval pfashion.*').dataset).toEqual({ kind: 'fashion-mnist', dir: '/data/f' });
   });
 

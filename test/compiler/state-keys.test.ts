@@ -13,9 +13,14 @@ describe('state keys and shared prefixes', () => {
       ['hybrid', 2], // the baseline's pretrain 10 and its snapshot eval
       ['hybrid-relu6', 4], // ... and freeze conv*, reset fc* like hybrid
       ['hybrid-nr', 2], // freezes conv*.weight only: shares just the pretraining
-      ['alternate', 5], // ... and invert relu6 like hybrid-relu6
+      ['alternate', 5], // ... and freeze conv*, reset fc*, invert relu like hybrid
     ]);
     expect(arm(reference, 'baseline').steps[0].stateKey).toBe(arm(reference, 'hybrid-nr').steps[0].stateKey);
+  });
+
+  it('tells `train N alternate` apart from a plain train step (and so from states cached before its order changed)', () => {
+    const key = (src: string) => arm(expectClean(src), 'main').steps.filter((s) => s.kind === 'train')[1].stateKey;
+    expect(key('pretrain 1; invert relu6; train 2 alternate; eval pmnist.*')).not.toBe(key('pretrain 1; invert relu6; train 2; eval pmnist.*'));
   });
 
   it('ignores the pretrain flag, layout and comments, but not the steps', () => {

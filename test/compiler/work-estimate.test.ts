@@ -120,6 +120,8 @@ describe('work estimate', () => {
     expect(featureCut(noDropout.model)).toEqual({ resumeAt: 2, shape: [13, 13, 4] }); // relu is the feature activation
     expect(featureCut(example('custom-model.mfx').model)).toEqual({ resumeAt: 6, shape: [4, 4, 32] }); // after the fused conv2/dropout2d/pool
     expect(featureCut(expectPlan('model {\n  flatten\n  fc1: dense 10\n}\ntrain 1\n').model)).toBeNull();
+    // model research: relu, pool, flatten; the cut is the feature activation's input (conv2's output), before the pool
+    expect(featureCut(example('research-code.mfx').model)).toEqual({ resumeAt: 4, shape: [8, 8, 50] });
   });
 
   it('needs only the layers before the cut frozen: a conv after a dropout2d may train', () => {

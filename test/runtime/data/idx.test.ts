@@ -3,7 +3,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../runtime/data/errors.js';
-import { locateIdxFiles, readIdxHeader, readIdxImages, readIdxLabels, readIdxPair } from '../../../runtime/data/idx.js';
+import { readIdxHeader, readIdxImages, readIdxLabels, readIdxPair } from '../../../runtime/data/idx.js';
+import { locateIdxFiles } from '../../../runtime/data/idx-folder.js';
 import { idxImagesBytes, idxLabelsBytes, tempDir } from './idx-fixture.js';
 
 function write(name: string, bytes: Uint8Array): string {

@@ -11,7 +11,7 @@ function tinySet(): ImageSet {
     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255],
   ];
   const images = Float32Array.from(raw.flat().map((v) => (v / 255 - 0.5) / 0.5));
-  return { name: 'tiny', images, labels: Uint8Array.from([3, 8]), n: 2, height: 4, width: 4, channels: 1, normalisation: { mean: 0.5, std: 0.5 } };
+  return { name: 'tiny', images, labels: Uint8Array.from([3, 8]), n: 2, height: 4, width: 4, channels: 1, normalisation: { mean: [0.5], std: [0.5] } };
 }
 
 describe('terminal preview', () => {

@@ -6,9 +6,9 @@ const ref = (name: string): TestSetRef => resolveTestSet(name)!;
 import type { Dataset } from '../../../runtime/data/datasets.js';
 import { loadDataset, MNIST_MEAN, MNIST_STD } from '../../../runtime/data/datasets.js';
 import { normalisePixels } from '../../../runtime/data/image-set.js';
-import { isOccluded, occlusionMask, tcutSquareMap } from '../../../runtime/data/occlusions.js';
+import { isOccluded, occlusionMask, tcutSquareMap, tcutSquares } from '../../../runtime/data/occlusions.js';
 import { describeTestSet, makeRawTestSet, makeTestSet, researchGaussianKernel, testSetUsesSeed } from '../../../runtime/data/test-sets.js';
-import { syntheticContents, writeIdxFolder } from './idx-fixture.js';
+import { classPatternContents, syntheticContents, writeIdxFolder } from './idx-fixture.js';
 
 const sum = (a: Uint8Array): number => a.reduce((x, y) => x + y, 0);
 const sha = (a: Uint8Array): string => createHash('sha256').update(a).digest('hex');
@@ -54,6 +54,48 @@ describe('occlusion masks (the talk\'s rules on the 28x28 grid)', () => {
     expect(isOccluded('tcut', 27, 15)).toBe(false);
   });
 
+  it('are bit-identical at 28x28 to the research code\'s literal rules (mnist.py)', () => {
+    // The rules exactly as the research code writes them, on the 28x28 grid.
+    const research: Record<string, (r: number, c: number) => boolean> = {
+      hcut: (r) => r < 14,
+      vcut: (_r, c) => c < 14,
+      dcut: (r, c) => (r < 14 && c > 14) || (r > 14 && c < 14),
+      tcut: (r, c) => (r > 5 && r < 15 && c > 5 && c < 15) || (r > 17 && r < 27 && c > 10 && c < 20) || (r > 7 && r < 17 && c > 16 && c < 26),
+    };
+    for (const [occlusion, rule] of Object.entries(research)) {
+      const expected = Uint8Array.from({ length: P }, (_, p) => (rule(Math.floor(p / 28), p % 28) ? 1 : 0));
+      expect(Buffer.from(occlusionMask(occlusion as 'hcut', 28, 28)).equals(Buffer.from(expected)), occlusion).toBe(true);
+    }
+    // And to the masks mfx made before masks were defined for any size (sha256 of the bytes).
+    const sha = (m: Uint8Array) => createHash('sha256').update(m).digest('hex').slice(0, 16);
+    expect(['hcut', 'vcut', 'dcut', 'tcut'].map((o) => sha(occlusionMask(o as 'hcut', 28, 28)))).toEqual([
+      '96aa69eaf6a030e4',
+      'fbe9902bb198e918',
+      'c1ca7ad0ed3cdd73',
+      '5be891535ef3c04a',
+    ]);
+    expect(sha(tcutSquareMap(28, 28))).toBe('daa09ccdafc1cfd0');
+  });
+
+  it('take halves and quarters as fractions and scale the 9x9-of-28 squares at 32x32', () => {
+    expect(sum(occlusionMask('hcut', 32, 32))).toBe(16 * 32);
+    expect(sum(occlusionMask('vcut', 32, 32))).toBe(16 * 32);
+    // Row and column 16 (the middle of an even size) survive, as 14 does at 28.
+    expect(sum(occlusionMask('dcut', 32, 32))).toBe(2 * 16 * 15);
+    expect(isOccluded('dcut', 0, 16, 32, 32)).toBe(false);
+    expect(isOccluded('dcut', 15, 17, 32, 32)).toBe(true);
+    // Squares: side round(9*32/28) = 10, first rows/columns round(start*32/28).
+    expect(tcutSquares(32, 32)).toEqual([
+      { r0: 7, r1: 17, c0: 7, c1: 17 },
+      { r0: 21, r1: 31, c0: 13, c1: 23 },
+      { r0: 9, r1: 19, c0: 19, c1: 29 },
+    ]);
+    expect(sum(occlusionMask('tcut', 32, 32))).toBe(3 * 10 * 10);
+    // A non-square image scales rows and columns separately; odd sizes have no surviving middle line.
+    expect(sum(occlusionMask('hcut', 27, 40))).toBe(14 * 40);
+    expect(tcutSquares(14, 14).map((q) => [q.r1 - q.r0, q.c1 - q.c0])).toEqual([[5, 5], [5, 5], [5, 5]]);
+  });
+
   it('scale to other image sizes by the same fractions', () => {
     expect(sum(occlusionMask('hcut', 16, 16))).toBe(8 * 16);
     expect(sum(occlusionMask('vcut', 56, 56))).toBe(28 * 56);
@@ -81,7 +123,7 @@ describe('occluded PMNIST test sets', () => {
     const set = makeTestSet(ref('pmnist.tcut'), mnist, 1);
     expect(set).toMatchObject({ name: 'pmnist.tcut', n: 30, height: 28, width: 28, channels: 1 });
     expect(set.images[8 * 28 + 20]).toBeCloseTo(-MNIST_MEAN / MNIST_STD, 6); // square 3
-    expect(set.normalisation).toEqual({ mean: MNIST_MEAN, std: MNIST_STD });
+    expect(set.normalisation).toEqual({ mean: [MNIST_MEAN], std: [MNIST_STD] });
   });
 
   it('normalise exactly the raw set, for every name in the catalogue', () => {
@@ -215,6 +257,43 @@ describe('triple-cut fillings', () => {
       const set = makeTestSet(ref(name), ds, 2);
       expect(set.images.length).toBe(20 * 16 * 16);
       expect(set.images.every(Number.isFinite)).toBe(true);
+    }
+  });
+});
+
+describe('colour images ([n, h, w, 3] IDX)', () => {
+  it('load as NHWC with per-channel normalisation, and every channel of an occluded pixel is cut', async () => {
+    const ds = await loadDataset({ kind: 'idx', dir: writeIdxFolder(classPatternContents({ classes: 10, train: 30, test: 12, size: 32, channels: 3 })) });
+    expect([ds.height, ds.width, ds.channels, ds.classes]).toEqual([32, 32, 3, 10]);
+    expect(ds.mean).toHaveLength(3);
+    expect(new Set(ds.mean).size).toBe(3); // the pattern's channels differ
+    for (let ch = 0; ch < 3; ch++) {
+      let s = 0;
+      let s2 = 0;
+      const n = ds.train.images.length / 3;
+      for (let k = ch; k < ds.train.images.length; k += 3) {
+        s += ds.train.images[k];
+        s2 += ds.train.images[k] ** 2;
+      }
+      expect(s / n).toBeCloseTo(0, 4);
+      expect(Math.sqrt(s2 / n - (s / n) ** 2)).toBeCloseTo(1, 4);
+    }
+    const mask = occlusionMask('tcut', 32, 32);
+    const raw = makeRawTestSet(ref('pidx.tcut'), ds, 1);
+    const set = makeTestSet(ref('pidx.tcut'), ds, 1);
+    for (let k = 0; k < raw.images.length; k++) {
+      const p = Math.floor(k / 3) % (32 * 32);
+      const ch = k % 3;
+      expect(raw.images[k]).toBe(mask[p] ? 0 : ds.test.images[k]);
+      expect(set.images[k]).toBeCloseTo((raw.images[k] / 255 - ds.mean[ch]) / ds.std[ch], 5);
+    }
+    // The fillings replace every channel of the squares too, and agree with their raw form.
+    for (const fill of ['noise', 'blur', 'digit', 'digits3']) {
+      const r = makeRawTestSet(ref(`pidx-fill.${fill}`), ds, 3);
+      const f = makeTestSet(ref(`pidx-fill.${fill}`), ds, 3);
+      const expected = normalisePixels(r.images, ds.mean, ds.std);
+      expect(Buffer.from(f.images.buffer, f.images.byteOffset, f.images.byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+      for (let k = 0; k < r.images.length; k++) if (!mask[Math.floor(k / 3) % (32 * 32)]) expect(r.images[k]).toBe(ds.test.images[k]);
     }
   });
 });
