@@ -88,7 +88,7 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     store = path.join(work, 'store');
   });
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await redis?.stop();
   });
 

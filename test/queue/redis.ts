@@ -27,34 +27,47 @@ export interface TestRedis {
   /** redis://[:password@]127.0.0.1:PORT */
   url: string;
   stop(): Promise<void>;
+  /** Stops the server and starts it again on the same port and folder (with `aof`, the data survives). */
+  restart(): Promise<void>;
 }
 
-/** Starts redis-server on 127.0.0.1 and resolves once it accepts connections. */
-export async function startRedis(opts: { password?: string } = {}): Promise<TestRedis> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mfx-redis-'));
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
-  if (opts.password) args.push('--requirepass', opts.password);
+function launch(args: string[]): Promise<ChildProcess> {
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<ChildProcess>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('Ready to accept connections')) resolve();
+      if (out.includes('Ready to accept connections')) resolve(child);
     });
     child.on('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)));
     child.on('error', reject);
   });
-  const url = `redis://${opts.password ? `:${opts.password}@` : ''}127.0.0.1:${port}`;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts redis-server on 127.0.0.1 and resolves once it accepts connections. */
+export async function startRedis(opts: { password?: string; aof?: boolean } = {}): Promise<TestRedis> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mfx-redis-'));
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction'];
+  args.push('--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'always');
+  if (opts.password) args.push('--requirepass', opts.password);
+  let child = await launch(args);
   return {
     port,
     dir,
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    url: `redis://${opts.password ? `:${opts.password}@` : ''}127.0.0.1:${port}`,
+    stop: () => stopChild(child),
+    restart: async () => {
+      await stopChild(child);
+      child = await launch(args);
+    },
   };
 }
