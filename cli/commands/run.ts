@@ -26,7 +26,7 @@ import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
-import { queueErrorText, queueFor } from '../queue/run-queue.js';
+import { queueErrorText, queueFor, queueResumeArg } from '../queue/run-queue.js';
 
 interface RunFlags {
   backend: BackendChoice;
@@ -206,7 +206,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   // Every reporter but json prints the final table and the run folder at run-end.
   if (flags.report && results.evals.length > 0) await writeRunReport(runDir, ctx);
   if (results.status === 'stopped') {
-    ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}\n`);
+    ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}${queue ? ` --queue ${queueResumeArg(queue.address)}` : ''}\n`);
     ctx.setExitCode(130);
   }
 }

@@ -48,3 +48,8 @@ export function queueErrorText(err: unknown): string | null {
       return null;
   }
 }
+
+/** The --queue argument to repeat in a printed command: the address itself, or URL where it has credentials. */
+export function queueResumeArg(a: QueueAddress): string {
+  return a.password || a.username ? 'URL' : a.shown;
+}
