@@ -9,6 +9,8 @@ import { subsetText } from '../../runtime/results/step-text.js';
 import { armSections, baselineArms, orderedColumns } from './arm-sections.js';
 import type { ReportColumn, ReportTable } from './report-table.js';
 import { testSetLabel } from './test-set-label.js';
+import type { PairAgreement } from './agreement.js';
+import { agreementExplanation, agreementTable } from './agreement-section.js';
 
 export interface ReportFigure {
   caption: string;
@@ -25,6 +27,8 @@ export interface ReportInput {
   table: ReportTable;
   charts: ReportFigure[];
   samples: ReportFigure[];
+  /** Each arm against its baseline per test set, from the stored predictions, and its chart. */
+  agreement: { pairs: PairAgreement[]; chart: ReportFigure | null };
   /** Images shown per sample grid. */
   samplesPerSet: number;
   notes: string[];
@@ -200,6 +204,12 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
     { kind: 'heading', level: 2, text: 'Charts' },
     ...input.charts.map((f): Block => ({ kind: 'figure', ...f })),
   ];
+  if (input.agreement.pairs.length > 0) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Agreement' });
+    blocks.push({ kind: 'paragraph', text: `Each arm (A) against its baseline (B), image by image. ${agreementExplanation(seeds.length)}` });
+    blocks.push(agreementTable(input.agreement.pairs, 'agreement-table'));
+    if (input.agreement.chart) blocks.push({ kind: 'figure', ...input.agreement.chart });
+  }
   if (input.samples.length > 0) {
     blocks.push({ kind: 'heading', level: 2, text: 'Test-set samples' });
     blocks.push({ kind: 'paragraph', text: `The first ${input.samplesPerSet} images of each test set as the networks saw them, with their labels.` });

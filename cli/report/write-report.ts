@@ -11,6 +11,8 @@ import { lossCurves } from './loss-curves.js';
 import { renderMarkdown } from './markdown-writer.js';
 import { buildReportDocument, type ReportFigure } from './report-content.js';
 import { buildReportTable } from './report-table.js';
+import { baselineAgreements } from './agreement.js';
+import { agreementChartSpec } from './agreement-section.js';
 import { readRunFolder } from './read-run-folder.js';
 import { GRID_SIDE, pngAsSvg, sampleGrids } from './sample-grids.js';
 
@@ -68,6 +70,11 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
   if (lossSpec) charts.push(await chart('loss', 'Training loss per epoch and arm, mean over seeds', lossSpec));
   else if (folder.epochEnds.length === 0 && !notes.some((n) => n.includes('events.jsonl'))) notes.push('No training-loss chart: events.jsonl has no epoch-end events.');
 
+  const agreed = baselineAgreements(runDir, results, table);
+  notes.push(...agreed.notes);
+  const agreementSpec = agreementChartSpec(agreed.pairs, 'Images only one side gets right');
+  const agreementChart = agreementSpec ? await chart('agreement', 'Per test set, the images only the arm (A) or only its baseline (B) classifies correctly, and those neither does', agreementSpec) : null;
+
   const samples: ReportFigure[] = [];
   if (options.samples ?? true) {
     if (!plan) notes.push('No sample images: plan.json is missing, so the dataset is unknown.');
@@ -83,7 +90,7 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
     }
   }
 
-  const doc = buildReportDocument({ results, planHash: results.planHash, table, charts, samples, samplesPerSet: GRID_SIDE * GRID_SIDE, notes });
+  const doc = buildReportDocument({ results, planHash: results.planHash, table, charts, agreement: { pairs: agreed.pairs, chart: agreementChart }, samples, samplesPerSet: GRID_SIDE * GRID_SIDE, notes });
   const md = join(outDir, REPORT_FILES.markdown);
   const html = join(outDir, REPORT_FILES.html);
   writeFileSync(md, renderMarkdown(doc));

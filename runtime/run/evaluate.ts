@@ -11,28 +11,34 @@ export interface Evaluation {
   accuracy: number; // 0..1
   loss: number; // mean NLL
   n: number;
+  /** The predicted class of every image, in set order (kept in the run folder for agreement statistics). */
+  predicted: Uint8Array;
 }
 
 /** Evaluates `net` on every image of `set` under the given feature transform. */
 export async function evaluate(net: Network, set: Images, feature: FeatureTransform): Promise<Evaluation> {
   let correct = 0;
   let lossSum = 0;
+  const predicted = new Uint8Array(set.n);
   for (let start = 0; start < set.n; start += EVAL_BATCH) {
     const end = Math.min(start + EVAL_BATCH, set.n);
-    const sums = tf.tidy(() => {
+    const { sums, classes } = tf.tidy(() => {
       const { x, y } = sliceBatch(set, start, end);
       const logp = tf.logSoftmax(forward(net, x, { feature, dropout: null }));
-      const hit = tf.sum(tf.cast(tf.equal(tf.argMax(logp, 1), y), 'float32'));
+      const argMax = tf.argMax(logp, 1);
+      const hit = tf.sum(tf.cast(tf.equal(argMax, y), 'float32'));
       const nllSum = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, net.spec.classes))));
-      return tf.stack([hit, nllSum]);
+      return { sums: tf.stack([hit, nllSum]), classes: argMax };
     });
-    await settle([sums]);
+    await settle([sums, classes]);
     const [hits, nll] = sums.dataSync();
+    predicted.set(classes.dataSync(), start);
     sums.dispose();
+    classes.dispose();
     correct += hits;
     lossSum += nll;
   }
   // The checkpoint after this step reads every parameter synchronously.
   await settle(net.params.values());
-  return { accuracy: set.n > 0 ? correct / set.n : 0, loss: set.n > 0 ? lossSum / set.n : 0, n: set.n };
+  return { accuracy: set.n > 0 ? correct / set.n : 0, loss: set.n > 0 ? lossSum / set.n : 0, n: set.n, predicted };
 }

@@ -97,6 +97,7 @@ export function findStartState(ctx: ArmContext, arm: ArmSpec, seed: number): Sta
       reusedSteps(ctx, arm, seed, 0, prefix.steps, prefix.history);
       for (const record of prefix.evals) {
         const copy = { ...record, arm: arm.name };
+        ctx.folder.copyPredictions(record, arm.name);
         s.evals.push(copy);
         emit({ type: 'eval-result', ...copy });
       }

@@ -90,8 +90,10 @@ const evalStep: StepRunner<'eval'> = async (step, { ctx, arm, seed, state }) => 
     const ref = ctx.plan.testSetRefs.find((t) => t.name === testSet);
     if (!ref) throw new Error(`eval names ${testSet}, which is not among the Plan's test sets`);
     // Test sets come from the Plan's seed, so every repeat is scored on the same images.
-    const r = await evaluate(state.net, ctx.data.testSet(ref, ctx.plan.seed), step.feature);
+    const images = ctx.data.testSet(ref, ctx.plan.seed);
+    const r = await evaluate(state.net, images, step.feature);
     const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n };
+    ctx.folder.writePredictions(record, r.predicted, images.labels);
     state.evals.push(record);
     ctx.emit({ type: 'eval-result', ...record });
     await yieldToEventLoop();

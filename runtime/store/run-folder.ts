@@ -5,6 +5,8 @@
 //   results.json     runtime/results.ts; results.csv and results.md: the table as text
 //   weights/<arm>/seed-<s>/step-<NN>-<kind>.mfxw   weights after each step that changes them
 //   checkpoints/<arm>/seed-<s>.mfxc                progress for --resume (see checkpoint.ts)
+//   predictions/<arm>/seed-<s>/<label>/<test set>.mfxp   per-sample classes of each evaluation
+//   predictions/labels/<test set>.mfxp             the labels they are scored against (predictions-file.ts)
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan } from '../../compiler/plan.js';
@@ -12,7 +14,9 @@ import type { RunEvent, Subset } from '../events.js';
 import type { Results } from '../results.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { RunFolderError } from './run-folder-error.js';
+import { safeName } from './folder-names.js';
 import { formatResultsCsv, formatResultsMarkdown } from '../results/results-format.js';
+import { decodePredictionFile, encodePredictionFile, labelsPath, predictionsPath, sha256Hex } from './predictions-file.js';
 
 export { RunFolderError, type RunFolderProblem } from './run-folder-error.js';
 
@@ -96,16 +100,33 @@ export class RunFolder {
     return path.join(this.dir, 'checkpoints', safeName(arm), `seed-${seed}.mfxc`);
   }
 
+  /**
+   * Stores the per-sample predicted classes of one evaluation, and (once per test set) the labels
+   * they were scored against; the predictions file names the labels' checksum.
+   */
+  writePredictions(e: { arm: string; seed: number; label: string; testSet: string }, predicted: Uint8Array, labels: Uint8Array): void {
+    const labelsSha256 = sha256Hex(labels);
+    const labelsFile = labelsPath(this.dir, e.testSet);
+    if (!existsSync(labelsFile)) writeFileAtomic(labelsFile, encodePredictionFile({ kind: 'labels', meta: { testSet: e.testSet, labelsSha256 }, classes: labels }));
+    const meta = { testSet: e.testSet, arm: e.arm, seed: e.seed, label: e.label, labelsSha256 };
+    writeFileAtomic(predictionsPath(this.dir, e), encodePredictionFile({ kind: 'predictions', meta, classes: predicted }));
+  }
+
+  /** An evaluation handed over with a shared prefix: its predictions are the source arm's. */
+  copyPredictions(from: { arm: string; seed: number; label: string; testSet: string }, toArm: string): void {
+    const source = predictionsPath(this.dir, from);
+    if (!existsSync(source)) return; // a run folder from before predictions were kept
+    const decoded = decodePredictionFile(readFileSync(source), 'predictions', source);
+    const meta = { ...decoded.meta, arm: toArm };
+    writeFileAtomic(predictionsPath(this.dir, { ...from, arm: toArm }), encodePredictionFile({ kind: 'predictions', meta, classes: decoded.classes }));
+  }
+
   /** A `save` step's target: relative to the run folder. */
   savePath(relative: string): string {
     return path.resolve(this.dir, relative);
   }
 }
 
-// Arm names are identifiers already; this only guards against path tricks.
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]/g, '_');
-}
 
 /** The seed a run folder's plan was run with (null if unreadable), so --resume can repeat a --seed override. */
 export function savedPlanSeed(dir: string): number | null {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { builtMfx } from '../helpers/built-cli.js';
+import { readPredictions } from '../../runtime/store/predictions-file.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MFX = builtMfx(); // bin/mfx.js, after checking that dist/ is built from these sources
@@ -77,6 +78,12 @@ describe('mfx run --resume after SIGKILL', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(table(killed)).toEqual(table(path.join(work, 'whole')));
     expect(table(killed).status).toBe('done');
+    // Every evaluation's per-sample predictions are kept and the same as the uninterrupted run's.
+    for (const e of table(killed).evals) {
+      const stored = readPredictions(killed, e);
+      expect(stored, `${e.label} on ${e.testSet}`).not.toBeNull();
+      expect(stored).toEqual(readPredictions(path.join(work, 'whole'), e));
+    }
   });
 
   it('refuses --resume when the file changed since the run started', async () => {

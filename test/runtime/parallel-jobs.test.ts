@@ -9,6 +9,7 @@ import type { Plan } from '../../compiler/plan.js';
 import { executePlan } from '../../runtime/run/execute.js';
 import type { RunEvent } from '../../runtime/events.js';
 import { planUnits } from '../../runtime/run/units.js';
+import { readPredictions } from '../../runtime/store/predictions-file.js';
 
 const TEXT = `experiment "jobs"
 seed 4
@@ -82,6 +83,9 @@ describe('--jobs', () => {
     const lines = readFileSync(path.join(two.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.filter((e) => e.type === 'epoch-end')).toHaveLength(one.events.filter((e) => e.type === 'epoch-end').length);
     expect(lines.filter((e) => e.type === 'step-end' && e.status === 'reused').length).toBe(2 * 2); // hybrid's pretrain + snapshot eval, per seed
+    // Worker threads write the same per-sample predictions (a handed-over snapshot eval's included).
+    for (const e of two.results.evals) expect(readPredictions(two.runDir, e)).toEqual(readPredictions(one.runDir, e));
+    expect(readPredictions(two.runDir, two.results.evals[0])).not.toBeNull();
   });
 
   it('stops every worker on abort, keeps resumable state, and --resume ends with the uninterrupted results', async () => {

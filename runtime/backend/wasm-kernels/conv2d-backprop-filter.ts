@@ -16,7 +16,8 @@ import {
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2dExplicit, free, slice, transpose } from './wasm-calls.js';
 import { filterGradByGemm, gemmFilterGradApplies } from './filter-grad-gemm.js';
-import { simdKernels } from './simd/simd-kernels.js';
+import { directFilterGradApplies, filterGradDirect } from './direct-conv.js';
+import { simdKernels, type SimdKernels } from './simd/simd-kernels.js';
 
 export function conv2dBackpropFilter(args: {
   inputs: Conv2DBackpropFilterInputs;
@@ -38,8 +39,16 @@ export function conv2dBackpropFilter(args: {
     pad,
     dimRoundingMode,
   );
-  // One input channel (a first layer on images), with WebAssembly SIMD: a faster GEMM form.
   const simd = simdKernels(backend);
+  // Stride 1 without padding, with WebAssembly SIMD: the direct kernel (./direct-conv.ts).
+  if (simd && directFilterGradApplies(info)) return filterGradDirect(backend, simd, x, dy, info);
+  return conv2dBackpropFilterXnn(backend, simd, x, dy, info);
+}
+
+/** The XNNPACK forms: a GEMM for one input channel (with SIMD), else the convolution above. */
+export function conv2dBackpropFilterXnn(backend: BackendWasm, simd: SimdKernels | null, x: TensorInfo, dy: TensorInfo,
+  info: backend_util.Conv2DInfo): TensorInfo {
+  // One input channel (a first layer on images), with WebAssembly SIMD: a faster GEMM form.
   if (simd && gemmFilterGradApplies(info)) return filterGradByGemm(backend, simd, x, dy, info);
 
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;

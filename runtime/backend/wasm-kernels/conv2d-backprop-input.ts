@@ -4,9 +4,11 @@
 //    spatially reversed filter, in/out channels swapped, which XNNPACK does fast:
 //      dx = conv2d(dy, reverse(W, [0,1])^T [fh, fw, co, ci], pad = (fh-1-top, ...)).
 //  - "gemm" (any stride/padding): one XNNPACK GEMM and a col2im scatter (./col2im.ts).
-// `strategy` picks for stride 1 (default GEMM: about 20% faster than the full conv for the
-// reference net's conv2 in interleaved A/B runs, 3.3-3.5 vs 4.2-4.3 ms at batch 64);
-// other strides always take the GEMM path. NCHW falls back to the original kernel.
+//  - "direct" (stride 1, >= 4 input channels, WebAssembly SIMD): ./direct-conv.ts.
+// `strategy` picks for stride 1 (default 'direct' where it applies, else GEMM: GEMM was about
+// 20% faster than the full conv for the reference net's conv2 in interleaved A/B runs, 3.3-3.5
+// vs 4.2-4.3 ms at batch 64, and direct is 0.73-0.80x the GEMM's CPU time); other strides always
+// take the GEMM path. NCHW falls back to the original kernel.
 import {
   backend_util,
   type Conv2DBackpropInputAttrs,
@@ -18,8 +20,10 @@ import {
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2dExplicit, free, reverse, transpose } from './wasm-calls.js';
 import { convInputGradByGemm } from './col2im.js';
+import { convInputGradDirect, directConvApplies } from './direct-conv.js';
+import { simdKernels } from './simd/simd-kernels.js';
 
-export type InputGradStrategy = 'full-conv' | 'gemm';
+export type InputGradStrategy = 'direct' | 'full-conv' | 'gemm';
 
 type Args = {
   inputs: Conv2DBackpropInputInputs;
@@ -28,7 +32,7 @@ type Args = {
 };
 
 export function makeConv2dBackpropInputConfig(original: KernelConfig | undefined,
-  strategy: InputGradStrategy = 'gemm'): KernelConfig {
+  strategy: InputGradStrategy = 'direct'): KernelConfig {
   const fallback = original?.kernelFunc as ((args: Args) => TensorInfo) | undefined;
   function conv2dBackpropInput(args: Args): TensorInfo {
     const { inputs, backend, attrs } = args;
@@ -53,6 +57,12 @@ export function makeConv2dBackpropInputConfig(original: KernelConfig | undefined
     if (info.dataFormat !== 'channelsLast') {
       if (fallback === undefined) throw new Error('wasm Conv2DBackpropInput: no kernel for NCHW');
       return fallback(args);
+    }
+    // Stride 1 with WebAssembly SIMD and at least 4 input channels (the kernel's vectors run over
+    // them): the direct kernel, 0.73-0.80x the GEMM's CPU time for conv2 at batch 64 (bench/direct-conv.ts).
+    const simd = simdKernels(backend);
+    if (strategy === 'direct' && simd && info.inChannels >= 4 && directConvApplies(info)) {
+      return convInputGradDirect(backend, simd, dy, filter, info);
     }
     const fullConv =
       strategy === 'full-conv' &&

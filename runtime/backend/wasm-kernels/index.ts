@@ -1,5 +1,6 @@
 // Kernels that make tfjs 4.22's wasm backend able to train conv nets, and fast.
-// See docs/notes/wasm-perf-study.md for the measurements behind them.
+// See docs/notes/wasm-perf-study.md for the measurements behind them, and bench/kernels.ts,
+// bench/direct-conv.ts, bench/step-profile.ts.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -7,6 +8,7 @@ import { makeConv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { makeBatchMatMulConfig } from './batch-mat-mul.js';
 import { makeCastConfig, makeIdentityConfig } from './alias.js';
+import { makeConv2dConfig } from './conv2d.js';
 
 const ours = new WeakSet<KernelConfig>();
 
@@ -24,7 +26,8 @@ function install(config: KernelConfig): void {
  * Conv2DBackpropInput (XNNPACK GEMM + col2im, any stride; NCHW keeps the original kernel),
  * a faster MaxPoolGrad with the cpu backend's routing rule, and a BatchMatMul that avoids
  * the stock kernel's slow transposed path (used by every dense layer's backward pass), and
- * Identity / same-dtype Cast that share the buffer instead of copying it.
+ * Identity / same-dtype Cast that share the buffer instead of copying it, and a Conv2D that runs
+ * stride-1 NHWC convolutions by a direct WebAssembly SIMD kernel (./direct-conv.ts).
  * Idempotent; call before or after the wasm backend is initialised.
  */
 export function registerWasmTrainingKernels(): void {
@@ -36,6 +39,8 @@ export function registerWasmTrainingKernels(): void {
   if (matMul !== undefined && !ours.has(matMul)) install(makeBatchMatMulConfig(matMul));
   const identity = getKernel('Identity', 'wasm');
   if (identity !== undefined && !ours.has(identity)) install(makeIdentityConfig(identity));
+  const conv = getKernel('Conv2D', 'wasm');
+  if (conv !== undefined && !ours.has(conv)) install(makeConv2dConfig(conv));
   const cast = getKernel('Cast', 'wasm');
   if (cast !== undefined && !ours.has(cast)) install(makeCastConfig(cast));
 }
