@@ -12,7 +12,9 @@ import type { BackendName } from '../backend/choices.js';
 import type { UnitRunner, UnitSink, UnitResult } from '../run/runner.js';
 import { unitKey, type Unit } from '../run/units.js';
 import { deserializeError } from '../run/workers/errors.js';
-import { decodeUserError, JOB_VERSION, QUEUE_NAME, unitJobId, type UnitJob, type UnitProgress } from './job.js';
+import { decodeUserError, JOB_VERSION, QUEUE_NAME, safeReturnedPath, unitJobId, type UnitJob, type UnitJobResult, type UnitProgress } from './job.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import path from 'node:path';
 import { redisOptions, type QueueAddress } from './url.js';
 import { closeAll, probeRedis, withTimeout } from './connect.js';
 
@@ -24,6 +26,8 @@ export const ATTEMPTS = 3;
 export interface QueueRunSetup {
   address: QueueAddress;
   runId: string;
+  /** The coordinator's run folder, where the units' prediction files go. */
+  runDir: string;
   plan: Plan;
   subset: Subset;
   backend: BackendName;
@@ -54,6 +58,15 @@ export function acceptOnce(finished: Map<string, UnitResult>, r: UnitResult): bo
   if (finished.has(k)) return false;
   finished.set(k, r);
   return true;
+}
+
+/** Writes the prediction files a worker sent into the run folder, and returns the plain unit result. */
+function unpack(r: UnitJobResult, runDir: string): UnitResult {
+  const { files, ...result } = r;
+  for (const f of files ?? []) {
+    if (safeReturnedPath(f.path)) writeFileAtomic(path.join(runDir, f.path), Buffer.from(f.base64, 'base64'));
+  }
+  return result;
 }
 
 export function queueRunner(setup: QueueRunSetup): UnitRunner {
@@ -101,8 +114,8 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
       });
       events.on('completed', ({ jobId, returnvalue }) => {
         if (!byJob.has(jobId) || done) return;
-        const r = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as UnitResult;
-        if (acceptOnce(finished, r)) sink.unitDone(r);
+        const r = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as UnitJobResult;
+        if (!finished.has(unitKey(r.seed, r.arm)) && acceptOnce(finished, unpack(r, setup.runDir))) sink.unitDone(finished.get(unitKey(r.seed, r.arm))!);
         if (finished.size === units.length) finish();
       });
       events.on('failed', ({ jobId, failedReason }) => {
@@ -149,8 +162,8 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
             const job = await queue.getJob(added1.id!);
             const state = job ? await job.getState() : 'unknown';
             if (job && state === 'completed' && job.returnvalue) {
-              const r = job.returnvalue as UnitResult;
-              if (acceptOnce(finished, r)) sink.unitDone(r);
+              const r = job.returnvalue as UnitJobResult;
+              if (!finished.has(unitKey(r.seed, r.arm)) && acceptOnce(finished, unpack(r, setup.runDir))) sink.unitDone(finished.get(unitKey(r.seed, r.arm))!);
             } else if (job && state === 'failed') {
               await job.retry('failed');
             }

@@ -33,8 +33,20 @@ export interface UnitProgress {
   event: RunEvent;
 }
 
-/** A job's return value. */
-export type UnitJobResult = UnitResult;
+/** A run-folder file a worker sends back with its result (small ones: per-sample predictions and their labels). */
+export interface ReturnedFile {
+  /** Relative to the run folder, under `predictions/`. */
+  path: string;
+  base64: string;
+}
+
+/** A job's return value: the unit's result, and the prediction files its evaluations wrote. */
+export type UnitJobResult = UnitResult & { files?: ReturnedFile[] };
+
+/** Whether a returned file may be written into the run folder: a relative path under predictions/, no '..'. */
+export function safeReturnedPath(p: string): boolean {
+  return /^predictions\/[A-Za-z0-9_./-]+\.mfxp$/.test(p) && !p.split('/').includes('..');
+}
 
 /** BullMQ job id of a unit: the same unit of the same run is the same job (added twice, kept once). */
 export function unitJobId(runId: string, unit: ArmUnit, plan: Plan): string {

@@ -17,7 +17,9 @@ import { inProcessRunner } from '../run/in-process.js';
 import type { UnitResult } from '../run/runner.js';
 import { serializeError } from '../run/workers/errors.js';
 import type { FromUnitThread, ToUnitThread } from './thread-messages.js';
-import type { UnitJob } from './job.js';
+import type { ReturnedFile, UnitJob, UnitJobResult } from './job.js';
+import { labelsPath, predictionsPath } from '../store/predictions-file.js';
+import { readFileSync } from 'node:fs';
 
 const port = parentPort!;
 const post = (m: FromUnitThread) => port.postMessage(m);
@@ -43,7 +45,14 @@ function storeFolder(store: string, job: UnitJob): RunFolder {
   }
 }
 
-async function runUnit(job: UnitJob, store: string): Promise<UnitResult> {
+/** The per-sample prediction files of the unit's evaluations, and their labels, to send back with the result. */
+function predictionFiles(dir: string, result: UnitResult): ReturnedFile[] {
+  const files = new Set<string>();
+  for (const e of result.evals) files.add(predictionsPath(dir, e)).add(labelsPath(dir, e.testSet));
+  return [...files].filter((f) => existsSync(f)).map((f) => ({ path: path.relative(dir, f).split(path.sep).join('/'), base64: readFileSync(f).toString('base64') }));
+}
+
+async function runUnit(job: UnitJob, store: string): Promise<UnitJobResult> {
   const active = await initBackend(job.backend);
   if (active.name !== job.backend) throw new Error(`this worker runs the ${active.name} backend, the run asks for ${job.backend}`);
   const ctx: ArmContext = {
@@ -63,8 +72,9 @@ async function runUnit(job: UnitJob, store: string): Promise<UnitResult> {
   };
   let result: UnitResult | null = null;
   await inProcessRunner(ctx).run([job.unit], { event: ctx.emit, unitDone: (r) => (result = r) }, controller.signal);
-  if (!result) throw new Error(`unit (arm ${job.unit.arm}, seed ${job.unit.seed}) ended without a result`);
-  return result;
+  const done = result as UnitResult | null;
+  if (!done) throw new Error(`unit (arm ${job.unit.arm}, seed ${job.unit.seed}) ended without a result`);
+  return { ...done, files: predictionFiles(ctx.folder.dir, done) };
 }
 
 let work: Promise<void> = Promise.resolve();

@@ -7,10 +7,9 @@
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { UnitResult } from '../run/runner.js';
 import { serializeError } from '../run/workers/errors.js';
 import type { SerializedError } from '../run/workers/messages.js';
-import { encodeUserError, QUEUE_NAME, USER_ERROR_NAMES, type UnitJob, type UnitProgress } from './job.js';
+import { encodeUserError, QUEUE_NAME, USER_ERROR_NAMES, type UnitJob, type UnitJobResult, type UnitProgress } from './job.js';
 import type { FromUnitThread, ToUnitThread } from './thread-messages.js';
 import { redisOptions, type QueueAddress } from './url.js';
 import { closeAll, probeRedis, withTimeout } from './connect.js';
@@ -58,7 +57,7 @@ class Slot {
     return t;
   }
 
-  run(job: UnitJob, store: string, onEvent: (event: FromUnitThread & { type: 'event' }) => void): Promise<UnitResult> {
+  run(job: UnitJob, store: string, onEvent: (event: FromUnitThread & { type: 'event' }) => void): Promise<UnitJobResult> {
     return new Promise((resolve, reject) => {
       this.current = {
         onEvent: (m) => {
@@ -88,7 +87,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   await probeRedis(o.address);
   const free: Slot[] = Array.from({ length: o.jobs }, () => new Slot());
   const all = [...free];
-  const processor = async (job: Job): Promise<UnitResult> => {
+  const processor = async (job: Job): Promise<UnitJobResult> => {
     let payload: UnitJob;
     try {
       payload = o.validate(job.data);

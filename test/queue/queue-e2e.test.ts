@@ -128,6 +128,13 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     expect(keys.length).toBeGreaterThanOrEqual(12);
     expect(queued).toEqual(table(path.join(work, 'local')));
 
+    // The per-sample predictions came back with the results: the same files as the local run's.
+    const localPredictions = path.join(work, 'local', 'predictions');
+    const predictionFiles = filesUnder(localPredictions).map((f) => path.relative(localPredictions, f)).sort();
+    expect(predictionFiles.length).toBeGreaterThan(0);
+    expect(filesUnder(path.join(out, 'predictions')).map((f) => path.relative(path.join(out, 'predictions'), f)).sort()).toEqual(predictionFiles);
+    for (const f of predictionFiles) expect(readFileSync(path.join(out, 'predictions', f)).equals(readFileSync(path.join(localPredictions, f))), f).toBe(true);
+
     // The killed unit restarted elsewhere from its checkpoint, not from the start.
     const events = readFileSync(path.join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const mine = events.filter((e) => e.arm === killed.arm && String(e.seed) === killed.seed);
