@@ -18,11 +18,11 @@ model {
   fc2: dense 10
 }
 arm a {
-  train 4
+  train 8
 }
 arm b {
   freeze fc1
-  train 4
+  train 8
 }
 eval pmnist.unmodified
 `;
