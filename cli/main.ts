@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './context.js';
 import { UserError } from './context.js';
+import { EnvironmentError, isEnvironmentFailure } from './environment-error.js';
 
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
@@ -71,11 +72,13 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-  } catch (err) {
+  } catch (caught) {
+    let err = caught;
     if (err instanceof CommanderError) {
       // Help and version exit 0; every other commander error is a usage error.
       return err.exitCode === 0 ? Math.max(exitCode, 0) : 2;
     }
+    if (isEnvironmentFailure(err)) err = EnvironmentError.from(err);
     if (err instanceof UserError) {
       ctx.stderr.write(`mfx: error: ${err.message}\n`);
       return Math.max(exitCode, err.exitCode);

@@ -41,6 +41,15 @@ export const SemanticDiagnostics = {
   badOutput: d('MFX2056', 'error', 'A model whose output is not one score per class', (shape: string, classes: string, kind: string) =>
     `the model must end in a dense layer with one output per class (the dataset has ${classes} classes), but it ends in \`${kind}\` with output shape [${shape}]`),
   badPadding: d('MFX2057', 'error', 'A padding mode that mfx does not know', (found: string) => `unknown padding \`${found}\``),
+  // limits (compiler/limits.ts)
+  overLimit: d('MFX2080', 'error', 'A number above the bound mfx sets for it', (what: string, max: number, found: string) => `${what} is at most ${max.toLocaleString('en-US')} in mfx, found \`${found}\``),
+  modelTooLarge: d(
+    'MFX2082',
+    'error',
+    'A model too large for the memory a backend gives',
+    (params: string, need: string, max: string) => `this model (${params} parameters) needs about ${need} to train, more than the ${max} mfx can count on`,
+  ),
+  missingLoadFile: d('MFX2083', 'error', 'A `load` path that does not exist', (path: string) => `\`load "${path}"\`: no such file`),
   // sweeps
   unknownSweepVariable: d('MFX2070', 'error', 'A `$NAME` with no `sweep NAME` line', (name: string) => `\`$${name}\` is not a sweep variable`),
   sweepValueKind: d(
@@ -84,6 +93,7 @@ export const SemanticDiagnostics = {
     'An eval on inverted features after `train N alternate` with N odd',
     (n: number) => `\`train ${n} alternate\` ends on an epoch with the model's own features, but the eval after it uses the inverted ones`,
   ),
+  emptyProgram: d('MFX2120', 'warning', 'A file with no statements', () => 'this file has no statements, so it runs nothing'),
   unusedSweep: d('MFX2170', 'warning', 'A sweep that no arm uses', (name: string) => `\`sweep ${name}\` is used by no arm`),
   lrForFrozen: d('MFX2171', 'warning', '`lr X for SEL` matching only frozen parameters', (params: string) => `\`lr ... for\` matches only frozen parameters (${params}): the rate applies once they are unfrozen`),
 } as const;

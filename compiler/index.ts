@@ -1,9 +1,10 @@
 // The compiler: mfx text → Plan, as named phases in order. Each phase returns values and
 // appends diagnostics; none throws on user input. The Plan exists only when there are no errors.
 import type { Diagnostic, Program, Span } from '../grammar/index.js';
-import { makeDiagnostic, parse } from '../grammar/index.js';
+import { capDiagnostics, makeDiagnostic, parse } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { splitArms } from './arms.js';
+import { checkArmCount, checkModelMemory, LIMITS } from './limits.js';
 import { resolveBaselines } from './baselines.js';
 import type { DatasetInfoProvider } from './dataset-info.js';
 import { describeShape, knownDatasetInfo, MNIST_SHAPE } from './dataset-info.js';
@@ -20,7 +21,7 @@ import { lineStarts, positionAt } from './positions.js';
 
 export type { Diagnostic, RelatedInfo, Severity } from '../grammar/index.js';
 export { parse } from '../grammar/index.js';
-export { print } from '../grammar/index.js';
+export { capDiagnostics, escapeNonPrintable, print } from '../grammar/index.js';
 export { DIAGNOSTIC_CATALOGUE } from './diagnostics.js';
 export type { DataShape, DatasetInfo, DatasetInfoProvider } from './dataset-info.js';
 
@@ -36,6 +37,8 @@ export interface CompileOptions {
    * are known to be 28x28x1 with 10 classes and an IDX folder is assumed to be 28x28x1 (a warning).
    */
   datasetInfo?: DatasetInfoProvider;
+  /** Says whether a file exists, to report a missing `load` file at compile time; the compiler itself never touches the disk. */
+  fileExists?: (path: string) => boolean;
 }
 
 /** Compiles mfx source; `file` names the source for the title and resolves relative `load` paths. */
@@ -47,6 +50,9 @@ export function compile(text: string, file: string, options: CompileOptions = {}
 /** The phases after parsing; `diagnostics` holds the syntax diagnostics so far. */
 export function compileProgram(ast: Program, text: string, file: string, syntax: Diagnostic[], options: CompileOptions = {}): CompileResult {
   const diagnostics = [...syntax];
+  if (ast.statements.length === 0 && syntax.length === 0) {
+    diagnostics.push(makeDiagnostic(D.emptyProgram, { offset: 0, length: 0 }, [], { hint: 'start with `train 1` and `eval pmnist.*`, or see examples/' }));
+  }
   const starts = lineStarts(text);
   const sourceRef = (span: Span): SourceRef => positionAt(starts, span.offset);
 
@@ -63,12 +69,15 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
   const armSources = splitArms(expansion.statements, diagnostics, expansion.templates);
   const model = modelResult.model;
   if (!model) return finish(null, diagnostics);
+  // Bounds before any work proportional to them (compiler/limits.ts).
+  if (!checkArmCount(armSources.length, armSources[LIMITS.arms]?.nameSpan ?? null, diagnostics)) return finish(null, diagnostics);
+  checkModelMemory(model, settings.batch, settings.model?.span ?? null, diagnostics);
 
   // 4. schedule: steps lowered with resolved selectors, test sets, labels and snapshots.
   const catalogue = testSetCatalogue(settings.dataset);
   const rootKey = setupKey({ dataset: settings.dataset, model, optimizer: settings.optimizer, batch: settings.batch });
   const lowered = armSources.map((arm) => {
-    const drafts = lowerArm(arm, { model, lr: settings.optimizer.lr, testSets: catalogue, testSetsUnknown: settings.datasetRejected, file, sourceRef }, diagnostics);
+    const drafts = lowerArm(arm, { model, lr: settings.optimizer.lr, testSets: catalogue, testSetsUnknown: settings.datasetRejected, file, sourceRef, fileExists: options.fileExists }, diagnostics);
     // 5. state keys: identical prefixes get identical keys.
     const steps = attachStateKeys(rootKey, drafts);
     const evals = steps.filter((s) => s.kind === 'eval' && !s.snapshot);
@@ -200,5 +209,5 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
 function finish(plan: Plan | null, diagnostics: Diagnostic[]): CompileResult {
   const unique = dedupe(diagnostics);
   const failed = unique.some((d) => d.severity === 'error');
-  return { plan: failed ? null : plan, diagnostics: unique };
+  return { plan: failed ? null : plan, diagnostics: capDiagnostics(unique) };
 }

@@ -3,6 +3,8 @@
 import type { Diagnostic, LayerDecl, NumberLit, SizeLit, Span } from '../grammar/index.js';
 import { didYouMean, makeDiagnostic } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
+import { LIMITS, LIMITS_HINT } from './limits.js';
+import { checkNumber } from './numbers.js';
 import type { Activation, LayerSpec, ModelSpec, ParamSpec, Shape } from './plan.js';
 
 /** A layer before inference: what was written, and where (null for built-in models). */
@@ -104,16 +106,20 @@ export function blockModel(layers: LayerDecl[], at: Span, data: ModelData, model
   const drafts: LayerDraft[] = [];
   const seen = new Map<string, Span>();
   let ok = true;
-  const positiveInt = (n: NumberLit, what: string): number | null => {
-    if (Number.isInteger(n.value) && n.value > 0) return n.value;
-    diagnostics.push(makeDiagnostic(D.badNumber, n.span, [what, 'a whole number above 0', n.raw]));
-    ok = false;
-    return null;
+  const positiveInt = (n: NumberLit, what: string, max?: number): number | null => {
+    const v = checkNumber(n, what, 'positive-int', diagnostics, max);
+    if (v === null) ok = false;
+    return v;
   };
   const kernelOf = (k: SizeLit | NumberLit): [number, number] | null => {
     if (k.kind === 'number') {
-      const n = positiveInt(k, 'a kernel size');
+      const n = positiveInt(k, 'a kernel size', LIMITS.width);
       return n === null ? null : [n, n];
+    }
+    if (k.height > LIMITS.width || k.width > LIMITS.width) {
+      diagnostics.push(makeDiagnostic(D.overLimit, k.span, ['A kernel size', LIMITS.width, `${k.height}x${k.width}`], { hint: LIMITS_HINT }));
+      ok = false;
+      return null;
     }
     if (k.height > 0 && k.width > 0) return [k.height, k.width];
     diagnostics.push(makeDiagnostic(D.badNumber, k.span, ['a kernel size', 'above 0 in both directions', `${k.height}x${k.width}`]));
@@ -145,9 +151,9 @@ export function blockModel(layers: LayerDecl[], at: Span, data: ModelData, model
     }
     switch (l.kind) {
       case 'conv': {
-        const filters = positiveInt(l.filters, 'a number of filters');
+        const filters = positiveInt(l.filters, 'a number of filters', LIMITS.width);
         const kernel = kernelOf(l.kernel);
-        const stride = l.stride ? positiveInt(l.stride, 'a stride') : 1;
+        const stride = l.stride ? positiveInt(l.stride, 'a stride', LIMITS.width) : 1;
         let padding: 'valid' | 'same' = 'valid';
         if (l.padding) {
           if (l.padding.text === 'same' || l.padding.text === 'valid') padding = l.padding.text;
@@ -162,12 +168,12 @@ export function blockModel(layers: LayerDecl[], at: Span, data: ModelData, model
         break;
       }
       case 'dense': {
-        const units = positiveInt(l.units, 'a number of units');
+        const units = positiveInt(l.units, 'a number of units', LIMITS.width);
         if (units !== null) drafts.push({ kind: 'dense', name: l.name!.text, units, at: l.span });
         break;
       }
       case 'pool': {
-        const size = positiveInt(l.size, 'a pool size');
+        const size = positiveInt(l.size, 'a pool size', LIMITS.width);
         if (size !== null) drafts.push({ kind: 'pool', size, at: l.span });
         break;
       }

@@ -2,6 +2,7 @@
 import type { Diagnostic, NumberLit } from '../grammar/index.js';
 import { makeDiagnostic } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
+import { LIMITS_HINT } from './limits.js';
 
 export type NumberRule = 'positive-int' | 'non-negative-int' | 'positive' | 'unit-interval';
 
@@ -26,9 +27,24 @@ function satisfies(v: number, rule: NumberRule): boolean {
   }
 }
 
-/** The number's value when it satisfies the rule; otherwise reports and returns null. */
-export function checkNumber(n: NumberLit, what: string, rule: NumberRule, diagnostics: Diagnostic[]): number | null {
-  if (satisfies(n.value, rule)) return n.value;
-  diagnostics.push(makeDiagnostic(D.badNumber, n.span, [what, RULE_TEXT[rule], n.raw]));
+/**
+ * The number's value when it satisfies the rule (and, with `max`, is at most that bound: see
+ * compiler/limits.ts); otherwise reports and returns null.
+ */
+export function checkNumber(n: NumberLit, what: string, rule: NumberRule, diagnostics: Diagnostic[], max?: number): number | null {
+  if (!satisfies(n.value, rule)) {
+    // A whole number too large to be exact (1e300) is over any bound rather than "not whole".
+    if (max !== undefined && rule.endsWith('-int') && n.value > max) return overLimit(n, what, max, diagnostics);
+    diagnostics.push(makeDiagnostic(D.badNumber, n.span, [what, RULE_TEXT[rule], n.raw]));
+    return null;
+  }
+  if (max !== undefined && n.value > max) return overLimit(n, what, max, diagnostics);
+  return n.value;
+}
+
+function overLimit(n: NumberLit, what: string, max: number, diagnostics: Diagnostic[]): null {
+  diagnostics.push(makeDiagnostic(D.overLimit, n.span, [capitalise(what), max, n.raw], { hint: LIMITS_HINT }));
   return null;
 }
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

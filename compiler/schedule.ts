@@ -9,6 +9,7 @@ import { ACTIVATION_LAYERS, assertNever, didYouMean, makeDiagnostic } from '../g
 import type { ArmSource } from './arms.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { matchGlob } from './globs.js';
+import { LIMITS } from './limits.js';
 import { checkNumber } from './numbers.js';
 import type { Activation, FeatureTransform, ModelSpec, SourceRef, StepSpec } from './plan.js';
 import { inModelOrder, parameterLayers, resolveSelector } from './selectors.js';
@@ -26,6 +27,8 @@ export interface ScheduleContext {
   testSetsUnknown: boolean;
   file: string;
   sourceRef: (span: Span) => SourceRef;
+  /** Says whether a `load` file exists (the CLI passes the file system's answer); unchecked when absent. */
+  fileExists?: (path: string) => boolean;
 }
 
 const ACTIVATIONS: readonly Activation[] = ACTIVATION_LAYERS;
@@ -72,7 +75,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
     switch (s.kind) {
       case 'train': {
         const word = s.pretrain ? 'pretrain' : 'train';
-        const n = checkNumber(s.epochs, 'the number of epochs', 'positive-int', diagnostics);
+        const n = checkNumber(s.epochs, 'the number of epochs', 'positive-int', diagnostics, LIMITS.epochs);
         if (s.pretrain && inverted) {
           diagnostics.push(makeDiagnostic(D.pretrainAfterInvert, headOf(s.span, word), [], { hint: 'put `pretrain` before the first `invert`, or use `train`' }));
         }
@@ -191,9 +194,14 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         steps.push({ kind: 'save', path, source });
         break;
       }
-      case 'load':
-        steps.push({ kind: 'load', path: resolve(dirname(ctx.file), s.path.value), source });
+      case 'load': {
+        const path = resolve(dirname(ctx.file), s.path.value);
+        if (ctx.fileExists && !ctx.fileExists(path)) {
+          diagnostics.push(makeDiagnostic(D.missingLoadFile, s.path.span, [s.path.value], { hint: 'a `load` path is relative to the folder of the .mfx file' }));
+        }
+        steps.push({ kind: 'load', path, source });
         break;
+      }
       default:
         assertNever(s);
     }

@@ -5,6 +5,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type { Diagnostic, ModelBlockSetting, ModelRefSetting, Name, Setting, Span, Statement, SweepSetting } from '../grammar/index.js';
 import { didYouMean, makeDiagnostic } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
+import { LIMITS } from './limits.js';
 import { checkNumber } from './numbers.js';
 import type { DatasetSpec, OptimizerSpec } from './plan.js';
 
@@ -113,13 +114,13 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
       out.optimizer = optimizerOf(s, diagnostics) ?? out.optimizer;
       return;
     case 'batch':
-      out.batch = checkNumber(s.value, 'the batch size', 'positive-int', diagnostics) ?? out.batch;
+      out.batch = checkNumber(s.value, 'the batch size', 'positive-int', diagnostics, LIMITS.batch) ?? out.batch;
       return;
     case 'seed':
       out.seed = checkNumber(s.value, 'the seed', 'non-negative-int', diagnostics) ?? out.seed;
       return;
     case 'repeat':
-      out.repeat = checkNumber(s.value, 'the repeat count', 'positive-int', diagnostics) ?? out.repeat;
+      out.repeat = checkNumber(s.value, 'the repeat count', 'positive-int', diagnostics, LIMITS.repeat) ?? out.repeat;
       return;
     case 'baseline':
       out.baseline = s.arm;

@@ -8,10 +8,11 @@
 import type { ArmDecl, Diagnostic, Glob, Name, NumberLit, Span, Statement, Step, SweepSetting } from '../grammar/index.js';
 import { assertNever, isWholePlaceholder, makeDiagnostic, placeholdersIn, substitutePlaceholders } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
+import { LIMITS } from './limits.js';
 import { isSetting } from './settings.js';
 
-/** The most arms a file may expand to. */
-export const MAX_ARMS = 1000;
+/** The most arms a file may expand to (the one bound in compiler/limits.ts). */
+export const MAX_ARMS = LIMITS.arms;
 
 /** Where an expanded arm came from: the name as written and the value of each variable. */
 export interface ArmTemplate {

@@ -44,6 +44,8 @@ export interface SizeLit {
   kind: 'size';
   height: number;
   width: number;
+  /** As written (`5x5`), so formatting never turns a long number into `4e+40`. */
+  raw: string;
   span: Span;
 }
 

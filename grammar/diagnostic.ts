@@ -2,6 +2,8 @@
 // column are computed when rendering (cli/diagnostics). Shared by grammar and compiler; the
 // compiler re-exports the type and holds the semantic band of the catalogue.
 
+import { escapeNonPrintable } from './printable.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface RelatedInfo {
@@ -54,11 +56,12 @@ export function makeDiagnostic<A extends unknown[]>(
   const d: Diagnostic = {
     severity: def.severity,
     code: def.code,
-    message: def.message(...args),
+    // Messages quote the file (`unexpected character ...`): nothing in them may reach a terminal raw.
+    message: escapeNonPrintable(def.message(...args)),
     offset: at.offset,
     length: at.length,
   };
-  if (extra.hint !== undefined) d.hint = extra.hint;
-  if (extra.related && extra.related.length > 0) d.related = extra.related;
+  if (extra.hint !== undefined) d.hint = escapeNonPrintable(extra.hint);
+  if (extra.related && extra.related.length > 0) d.related = extra.related.map((r) => ({ ...r, message: escapeNonPrintable(r.message) }));
   return d;
 }

@@ -168,7 +168,7 @@ class ArgReader {
     const s = this.take('SizeLit', what);
     if (!s) return null;
     const [h, w] = s.image.split('x').map(Number);
-    return { kind: 'size', height: h, width: w, span: tokenSpan(s) };
+    return { kind: 'size', height: h, width: w, raw: s.image, span: tokenSpan(s) };
   }
 
   /** Consumes the word `text` if it comes next. */

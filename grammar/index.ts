@@ -10,21 +10,29 @@ import { tokenize } from './lexer.js';
 import { mfxParser } from './parser.js';
 import { tokenSpan } from './raw.js';
 import { SyntaxDiagnostics as S } from './syntax-diagnostics.js';
+import { MAX_SOURCE_CHARS, MAX_TOKENS, withinNesting } from './limits.js';
 
 export interface ParseResult {
   ast: Program;
   diagnostics: Diagnostic[];
 }
 
-/** Parses mfx source. `file` is only used for messages by callers; it does not affect the AST. */
+/**
+ * Parses mfx source. `file` is only used for messages by callers; it does not affect the AST.
+ * The diagnostics are not capped: callers that show them pass them through capDiagnostics.
+ */
 export function parse(text: string, _file = '<input>'): ParseResult {
   const diagnostics: Diagnostic[] = [];
+  if (text.length > MAX_SOURCE_CHARS) return tooLarge(text);
   const lexed = tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
     diagnostics.push(makeDiagnostic(S.unexpectedCharacter, { offset: e.offset, length: Math.max(1, e.length) }, [ch], { hint: unexpectedCharacterHint(ch) }));
   }
-  mfxParser.input = lexed.tokens;
+  if (lexed.tokens.length > MAX_TOKENS) return tooLarge(text, makeDiagnostic(S.tooManyTokens, { offset: 0, length: 0 }, [MAX_TOKENS], { hint: 'split the experiment into several files' }));
+  // The parser recurses once per block level: blocks nested deeper than any program needs are
+  // reported and left out before it sees them, so no input can exhaust the stack.
+  mfxParser.input = withinNesting(lexed.tokens, diagnostics);
   const cst = mfxParser.program();
   // A missing `}` is reported by the statement forms, at the `{` it belongs to.
   for (const e of mfxParser.errors) if (!/RBrace/.test(e.message)) diagnostics.push(parserErrorToDiagnostic(e, text));
@@ -39,6 +47,15 @@ export function parse(text: string, _file = '<input>'): ParseResult {
   const span: Span = { offset: 0, length: text.length, line: 1, column: 1, endLine: lines.length };
   diagnostics.sort((a, b) => a.offset - b.offset);
   return { ast: { kind: 'program', statements, comments, span }, diagnostics };
+}
+
+/** A file over MAX_SOURCE_CHARS (or MAX_TOKENS): one diagnostic, and no parsing. */
+function tooLarge(
+  text: string,
+  d = makeDiagnostic(S.sourceTooLarge, { offset: 0, length: 0 }, [text.length, MAX_SOURCE_CHARS], { hint: 'split the experiment into several files' }),
+): ParseResult {
+  const span: Span = { offset: 0, length: text.length, line: 1, column: 1, endLine: 1 };
+  return { ast: { kind: 'program', statements: [], comments: [], span }, diagnostics: [d] };
 }
 
 function unexpectedCharacterHint(ch: string): string | undefined {
@@ -65,5 +82,7 @@ export { SyntaxDiagnostics } from './syntax-diagnostics.js';
 export { closest, didYouMean, editDistance } from './suggest.js';
 export { assertNever } from './ast.js';
 export { print } from './printer.js';
+export { escapeNonPrintable } from './printable.js';
+export { capDiagnostics, MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TOKENS } from './limits.js';
 export { hasPlaceholder, isWholePlaceholder, placeholdersIn, substitutePlaceholders } from './placeholders.js';
 export { ACTIVATION_LAYERS, LAYER_KEYWORDS, STATEMENT_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from './keywords.js';

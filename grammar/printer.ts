@@ -176,7 +176,7 @@ export function printLine(item: Exclude<Item, { kind: 'arm' } | { kind: 'model-b
     case 'load':
       return `${item.kind} ${quote(item.path.value)}`;
     case 'conv': {
-      const k = item.kernel.kind === 'size' ? `${item.kernel.height}x${item.kernel.width}` : item.kernel.raw;
+      const k = item.kernel.raw;
       const extra = `${item.stride ? ` stride ${item.stride.raw}` : ''}${item.padding ? ` padding ${item.padding.text}` : ''}`;
       return `${layerName(item)}conv ${item.filters.raw} ${k}${extra}`;
     }

@@ -18,4 +18,8 @@ export const SyntaxDiagnostics = {
   unexpectedToken: d('MFX1013', 'error', 'The parser met a token it did not expect', (msg: string) => msg),
   nestedBlock: d('MFX1014', 'error', 'A statement that is not allowed inside this block', (stmt: string, where: string) => `\`${stmt}\` is not allowed inside ${where}`),
   planned: d('MFX1015', 'error', 'A planned form that this version cannot parse yet', (word: string, what: string) => `\`${word}\` (${what}) is planned but not supported yet`),
+  tooDeep: d('MFX1016', 'error', 'Blocks nested deeper than mfx reads', (max: number) => `blocks are nested more than ${max} deep; mfx does not read what is inside`),
+  sourceTooLarge: d('MFX1017', 'error', 'A file larger than mfx reads', (chars: number, max: number) => `this file has ${chars.toLocaleString('en-US')} characters; mfx reads at most ${max.toLocaleString('en-US')}`),
+  tooManyTokens: d('MFX1019', 'error', 'A file with more tokens than mfx parses', (max: number) => `this file has more than ${max.toLocaleString('en-US')} words and symbols; mfx parses at most that many`),
+  tooManyDiagnostics: d('MFX1018', 'error', 'More problems than mfx lists', (more: number, shown: number) => `... and ${more.toLocaleString('en-US')} more errors and warnings (the first ${shown} are shown)`),
 } as const;

@@ -11,6 +11,14 @@ export const Argument = createToken({ name: 'Argument', pattern: Lexer.NA });
 export const Separator = createToken({ name: 'Separator', pattern: Lexer.NA });
 export const StrayStart = createToken({ name: 'StrayStart', pattern: Lexer.NA });
 
+/** A UTF-8 byte-order mark, only as the file's first character (editors on Windows write one); `mfx fmt` keeps it. */
+export const ByteOrderMark = createToken({
+  name: 'ByteOrderMark',
+  pattern: { exec: (text: string, offset: number) => (offset === 0 && text.charCodeAt(0) === 0xfeff ? ['\ufeff'] : null) } as unknown as RegExp,
+  start_chars_hint: ['\ufeff'],
+  line_breaks: false,
+  group: Lexer.SKIPPED,
+});
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
 /** Comments are kept on a side channel so that `mfx fmt` can put them back. */
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
@@ -43,6 +51,7 @@ export const allTokens: TokenType[] = [
   Argument,
   Separator,
   StrayStart,
+  ByteOrderMark,
   WhiteSpace,
   Comment,
   Newline,

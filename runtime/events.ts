@@ -103,6 +103,7 @@ export type RunEvent =
       accuracy: number; // fraction 0..1
       loss: number; // mean NLL
       n: number; // images evaluated
+      predicted?: number[]; // images predicted as each class
     }
   | { type: 'warning'; message: string; arm?: string; seed?: number }
   | {

@@ -15,6 +15,8 @@ export interface EvalRecord {
   accuracy: number; // 0..1
   loss: number;
   n: number;
+  /** Images predicted as each class (index = class); absent in results written before it existed. */
+  predicted?: number[];
 }
 
 /** Summary over seeds. With one seed: std = 0, min = max = mean. */
@@ -31,6 +33,15 @@ export interface TableCell {
   accuracy: Stat;
   /** Paired by seed: accuracy(arm, seed) - accuracy(baseline, seed); null without baseline. */
   delta: Stat | null;
+  /** Seeds whose network predicted one class for at least COLLAPSE_SHARE of the images (absent when none). */
+  collapse?: Collapse;
+}
+
+/** A head that collapsed: the seeds where it did, the class, and the largest share of predictions it got. */
+export interface Collapse {
+  seeds: number[];
+  predictedClass: number;
+  share: number;
 }
 
 export interface ArmColumn {

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { EnvironmentError, isEnvironmentFailure } from '../environment-error.js';
 import { UserError } from '../context.js';
 import { compareRuns } from '../report/compare-runs.js';
 import { compareAgreement } from '../report/compare-agreement.js';
@@ -24,6 +25,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         try {
           writeFileSync(opts.out, opts.out.toLowerCase().endsWith('.html') ? renderHtml(doc) : markdown);
         } catch (err) {
+          if (isEnvironmentFailure(err)) throw EnvironmentError.from(err, opts.out);
           throw new UserError(`cannot write \`${opts.out}\`: ${(err as Error).message}. Check that its folder exists and is writable.`);
         }
         ctx.stdout.write(`\nwrote ${opts.out}\n`);

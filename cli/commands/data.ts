@@ -7,6 +7,7 @@ import { InvalidArgumentError } from 'commander';
 import type { DatasetSpec } from '../../compiler/plan.js';
 import { parseTestSetName, resolveTestSet, testSetCatalogue } from '../../compiler/test-sets.js';
 import type { CliContext } from '../context.js';
+import { EnvironmentError, isEnvironmentFailure } from '../environment-error.js';
 import { UserError } from '../context.js';
 import { DataError } from '../../runtime/data/errors.js';
 import { FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../../runtime/data/datasets.js';
@@ -117,7 +118,9 @@ async function checkWritableFolder(file: string): Promise<void> {
   const dir = path.dirname(file);
   try {
     await access(dir, fsConstants.W_OK);
-  } catch {
+  } catch (err) {
+    // The real cause (missing, read-only, forbidden), as for every other command.
+    if (isEnvironmentFailure(err)) throw EnvironmentError.from(Object.assign(err, { syscall: 'write', path: file }), file, 'Or choose another path for --png.');
     throw new UserError(`Cannot write ${file}: the folder ${dir} does not exist or is not writable. Create it, or choose another path for --png.`, 1);
   }
 }
@@ -159,6 +162,7 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
     try {
       await writeFile(file, sampleGridPng(set, { k, outline: opts.outline ? occlusionOutline(parsed.variant, ds.height, ds.width) : undefined }));
     } catch (err) {
+      if (isEnvironmentFailure(err)) throw EnvironmentError.from(err, file);
       throw new UserError(`Cannot write ${file}: ${(err as Error).message}. Check that the folder exists and is writable.`, 1);
     }
     ctx.stdout.write(`Wrote ${file}: the first ${Math.min(k * k, set.n)} images of ${setName} in a ${k}x${k} grid, labels underneath${opts.outline && occlusionOutline(parsed.variant, ds.height, ds.width) ? ', the replaced region outlined in red' : ''}.\n`);

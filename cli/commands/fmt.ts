@@ -3,12 +3,23 @@
 // rewritten: their diagnostics are printed instead.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse, print } from '../../compiler/index.js';
+import { capDiagnostics, parse, print } from '../../compiler/index.js';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
+import { EnvironmentError, isEnvironmentFailure } from '../environment-error.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { readSourceFile } from '../diagnostics/source-file.js';
 import { shouldUseColor } from '../format/color.js';
+
+/**
+ * The printer's text with the source's byte-order mark and line endings: a file written with
+ * a BOM keeps it, and a CRLF (or CR) file stays CRLF (or CR), so formatting changes layout only.
+ */
+export function inSourceLayout(source: string, printed: string): string {
+  const bom = source.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  const eol = source.match(/\r\n|\n|\r/)?.[0] ?? '\n';
+  return bom + (eol === '\n' ? printed : printed.replace(/\n/g, eol));
+}
 
 export function registerFmt(program: Command, ctx: CliContext): void {
   program
@@ -26,12 +37,12 @@ export function registerFmt(program: Command, ctx: CliContext): void {
         const { ast, diagnostics } = parse(text, file);
         const errors = diagnostics.filter((d) => d.severity === 'error');
         if (errors.length > 0) {
-          ctx.stderr.write(renderDiagnostics(errors, text, file, { color }));
+          ctx.stderr.write(renderDiagnostics(capDiagnostics(errors), text, file, { color }));
           ctx.stderr.write(`${file}: not formatted: fix the syntax errors first\n`);
           ctx.setExitCode(1);
           continue;
         }
-        const formatted = print(ast);
+        const formatted = inSourceLayout(text, print(ast));
         if (opts.check) {
           if (formatted !== text) {
             ctx.stdout.write(`${file}: not formatted (run \`mfx fmt --write ${file}\`)\n`);
@@ -42,6 +53,7 @@ export function registerFmt(program: Command, ctx: CliContext): void {
             try {
               writeFileSync(file, formatted);
             } catch (err) {
+              if (isEnvironmentFailure(err)) throw EnvironmentError.from(err, file);
               throw new UserError(`cannot write ${file}: ${(err as Error).message}`);
             }
             ctx.stdout.write(`${file}: formatted\n`);

@@ -1,5 +1,6 @@
 // `mfx plan FILE [--json]`: compiles a file and shows what would run: arms, steps with their
 // resolved parameters and trainable counts, epochs, test sets, baselines and shared prefixes.
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compile } from '../../compiler/index.js';
 import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
@@ -46,7 +47,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .action((file: string, opts: PlanFlags) => {
       if (opts.json && opts.workJson) throw new UserError('--json and --work-json print different documents; give one of them.', 2);
       const text = readSourceFile(file);
-      const { plan, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo });
+      const { plan, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo, fileExists: existsSync });
       if (diagnostics.length > 0) ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
       if (!plan) {
         ctx.stderr.write(`${file}: no plan: fix the errors above\n`);

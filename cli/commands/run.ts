@@ -1,14 +1,15 @@
 // `mfx run FILE`: compile, execute on a TensorFlow.js backend, show progress, print the table.
 // The runtime does the work and emits events; this command only wires flags, signals, the
 // reporter and the final summary, and turns runtime errors into one-paragraph messages.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import isInCi from 'is-in-ci';
 import type { CliContext } from '../context.js';
 import { UserError } from '../context.js';
+import { EnvironmentError, isEnvironmentFailure } from '../environment-error.js';
 import type { ReporterKind } from '../reporters/index.js';
-import { compile } from '../../compiler/index.js';
+import { compile, DIAGNOSTIC_CATALOGUE } from '../../compiler/index.js';
 import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { shouldUseColor } from '../format/color.js';
@@ -26,6 +27,17 @@ import { DataError } from '../../runtime/data/errors.js';
 import { megabytesFromEnv } from '../run/env-limits.js';
 import { resolveCacheDir } from '../run/cache-dir.js';
 import { defaultJobs } from '../run/jobs.js';
+import { acquireRunLock, type RunLock } from '../run/run-lock.js';
+import { isOutOfMemory, outOfMemoryMessage } from '../run/out-of-memory.js';
+import { sweepTempFiles } from '../../runtime/store/atomic-write.js';
+
+/** Exit status of a run that ended without a single evaluation (every arm diverged): see README. */
+export const EXIT_NO_RESULTS = 3;
+
+/** Signals that stop a run gracefully, and the exit status each gives (128 + its number). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+export const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 import { queueErrorText, queueFor, queueResumeArg } from '../queue/run-queue.js';
 
 interface RunFlags {
@@ -86,7 +98,12 @@ async function writeRunReport(runDir: string, ctx: CliContext): Promise<void> {
 }
 
 /** One paragraph for errors the user can act on; anything else is a bug and propagates. */
-function asUserError(err: unknown): unknown {
+function asUserError(err: unknown, file: string, runDir: string): unknown {
+  // The machine failed mid-run: what is complete is kept, and --resume continues from it.
+  const resumable = existsSync(join(runDir, 'plan.json'));
+  const hint = resumable ? `Everything completed is kept in ${runDir}; after fixing this, continue with: mfx run ${file} --resume ${runDir}` : '';
+  if (isEnvironmentFailure(err)) return EnvironmentError.from(err, runDir, hint);
+  if (isOutOfMemory(err)) return new UserError(outOfMemoryMessage(err as Error, runDir, hint));
   if (err instanceof RunFolderError) return new UserError(runFolderText(err.problem));
   if (err instanceof DataError && err.subset) return new UserError(subsetText(err.subset));
   if (err instanceof BackendError) return new UserError(backendProblemText(err.backend, err.problem));
@@ -129,7 +146,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   } catch (err) {
     throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
   }
-  const { plan: compiled, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo });
+  const { plan: compiled, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo, fileExists: existsSync });
   if (diagnostics.length > 0) {
     ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
   }
@@ -137,6 +154,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     ctx.setExitCode(1);
     return;
   }
+  // `check` only warns about an empty file; running one would report "(no results)" as a success.
+  if (diagnostics.some((d) => d.code === DIAGNOSTIC_CATALOGUE.emptyProgram.code)) throw new UserError(`${file} has no statements: there is nothing to run.`);
   // TensorFlow.js takes a good part of a second to import: start now, while the run is set up
   // and the data loads (not before the file compiled: a file with errors should fail at once).
   const executorModule = import('../../runtime/run/execute.js');
@@ -169,16 +188,36 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   // Loaded here: the live UI (Ink, React) is for `run` alone (see cli/main.ts).
   const { createReporter } = await import('../reporters/index.js');
   const reporter = createReporter({ kind, onStopRequest: stop }, ctx);
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) stop();
-    else process.exit(130);
+  // SIGTERM (kill, systemd, Docker, CI runners) and SIGHUP (the terminal closed) stop the run as
+  // Ctrl-C does: nothing new starts, what is complete is kept and the resume hint printed; the
+  // exit status is 128 + the signal's number. A second signal quits at once.
+  let stoppedBy: StopSignal | null = null;
+  let lock: RunLock | null = null;
+  const onSignal = (signal: StopSignal) => {
+    if (signal === 'SIGHUP') {
+      // The terminal may be gone: a failed write to it must not end the run before it saves.
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+    }
+    if (stoppedBy === null) {
+      stoppedBy = signal;
+      stop();
+    } else {
+      lock?.release();
+      process.exit(SIGNAL_EXIT[signal]);
+    }
   };
-  process.on('SIGINT', onSigint);
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
 
   let results;
   try {
+    // One run at a time in a run folder (a resume of a missing folder is left to the executor's error).
+    if (!flags.resume || existsSync(runDir)) {
+      lock = acquireRunLock(runDir, !flags.resume);
+      if (lock.staleNote) ctx.stderr.write(`${lock.staleNote}\n`);
+    }
+    // Temporary files of writers that died (a full disk, SIGKILL) are removed before continuing.
+    if (flags.resume) sweepTempFiles(runDir);
     // Imported in this function, not at the top: other commands never need TensorFlow.js.
     const { executePlan } = await executorModule;
     results = await executePlan(plan, {
@@ -197,9 +236,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       featureCacheBytes: megabytesFromEnv(process.env, 'MFX_FEATURE_CACHE_MB') ?? undefined,
     });
   } catch (err) {
-    throw asUserError(err);
+    throw asUserError(err, file, runDir);
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+    lock?.release();
     await reporter.close();
   }
 
@@ -207,7 +247,12 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   if (flags.report && results.evals.length > 0) await writeRunReport(runDir, ctx);
   if (results.status === 'stopped') {
     ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}${queue ? ` --queue ${queueResumeArg(queue.address)}` : ''}\n`);
-    ctx.setExitCode(130);
+    ctx.setExitCode(SIGNAL_EXIT[stoppedBy ?? 'SIGINT']);
+  } else if (results.evals.length === 0) {
+    // A run in which every arm diverged (or none evaluates) has nothing to show: not a success.
+    const why = [...new Set(results.table.columns.flatMap((c) => Object.values(c.status).filter((s) => s !== 'done')))];
+    ctx.stderr.write(`mfx: no arm produced a result${why.length > 0 ? ` (${why.slice(0, 3).join('; ')}${why.length > 3 ? '; ...' : ''})` : ''}. Try a smaller learning rate, or check the file with \`mfx plan ${file}\`.\n`);
+    ctx.setExitCode(EXIT_NO_RESULTS);
   }
 }
 

@@ -1,6 +1,7 @@
 // Renders diagnostics for people: `file:line:col: error[CODE]: message`, the numbered source
 // line, a caret under the span, then `help:` and related notes. Plain text unless `color`.
 import type { Diagnostic } from '../../compiler/index.js';
+import { escapeNonPrintable } from '../../compiler/index.js';
 import { paint } from '../format/color.js';
 
 export interface RenderOptions {
@@ -25,14 +26,18 @@ function renderOne(d: Diagnostic, lines: SourceLines, file: string, options: Ren
   const p = paint(options.color);
   const { line, column } = lines.position(d.offset);
   const severity = d.severity === 'error' ? p.red(p.bold(`error[${d.code}]`)) : p.yellow(p.bold(`warning[${d.code}]`));
-  const out = [`${p.bold(`${file}:${line}:${column}:`)} ${severity}: ${p.bold(d.message)}`];
-  const source = lines.text(line);
+  const out = [`${p.bold(`${escapeNonPrintable(file)}:${line}:${column}:`)} ${severity}: ${p.bold(d.message)}`];
+  const raw = lines.text(line);
+  // The line as shown: control characters escaped (`\x1b`), so the caret is measured on that.
+  const source = escapeNonPrintable(raw, true);
   const gutter = String(line).length;
   const pad = ' '.repeat(gutter);
-  const available = Math.max(1, source.length - (column - 1));
-  const caretLength = Math.max(1, Math.min(d.length, available));
+  const before = escapeNonPrintable(raw.slice(0, column - 1), true);
+  const spanned = escapeNonPrintable(raw.slice(column - 1, column - 1 + d.length), true);
+  const available = Math.max(1, source.length - before.length);
+  const caretLength = Math.max(1, Math.min(spanned.length, available));
   // Keep tabs under tabs so the caret lines up whatever the terminal's tab width.
-  const lead = source.slice(0, column - 1).replace(/[^\t]/g, ' ');
+  const lead = before.replace(/[^\t]/g, ' ');
   const underline = d.severity === 'error' ? p.red('^'.repeat(caretLength)) : p.yellow('^'.repeat(caretLength));
   out.push(`${p.dim(`${line} |`)} ${source}`);
   out.push(`${pad}${p.dim(' |')} ${lead}${underline}`);

@@ -3,6 +3,7 @@
 // Arms that do not fit the width wrap into further blocks under the first.
 import type { ArmColumn, ResultsTable, Stat } from '../../runtime/results.js';
 import type { Paint } from './color.js';
+import { COLLAPSE_MARK, collapseLegend } from './collapse-text.js';
 import { accuracyText, deltaText, NOT_AVAILABLE } from '../../runtime/results/numbers.js';
 
 export interface TableFormatOptions {
@@ -37,6 +38,7 @@ function buildGroup(column: ArmColumn, testSets: string[], paint: Paint): Group 
   const plain = (text: string): Cell => ({ text, style: (s) => s });
   const acc = testSets.map((set) => {
     const cell = column.cells[set];
+    if (cell?.collapse) return { text: `${accuracyText(cell.accuracy)}${COLLAPSE_MARK}`, style: paint.yellow };
     return plain(cell ? accuracyText(cell.accuracy) : MISSING);
   });
   const delta = hasDeltaColumn(column)
@@ -147,6 +149,7 @@ export function formatResultsTable(table: ResultsTable, options: TableFormatOpti
   }
   const maxN = Math.max(0, ...columns.flatMap((c) => Object.values(c.cells).map((cell) => cell.accuracy.n)));
   if (maxN > 1) lines.push(paint.dim(`mean ± std over ${maxN} seeds`));
+  lines.push(...collapseLegend(table).map((l) => paint.yellow(l)));
   for (const c of columns) {
     for (const [seed, status] of Object.entries(c.status)) {
       if (status !== 'done') lines.push(paint.yellow(`${c.arm} (seed ${seed}): ${status}`));

@@ -1,6 +1,7 @@
 // What report.md / report.html say, as document blocks: the run's identity, the results
 // (accuracy and Delta tables, one row per arm, baselines first), the Delta intervals, every
 // evaluation per seed, the charts, the sample images and the notes.
+import { collapsedEvalNotes } from '../format/collapse-text.js';
 import type { Results } from '../../runtime/results.js';
 import type { Block, ReportDocument } from './document.js';
 import { durationText } from './number-format.js';
@@ -223,6 +224,7 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
   for (const col of table.columns) {
     for (const p of col.problems) notes.push(`\`${col.arm}\` seed ${p.seed}: ${p.status}; left out of its statistics.`);
   }
+  notes.push(...collapsedEvalNotes(results.evals));
   if (notes.length > 0) {
     blocks.push({ kind: 'heading', level: 2, text: 'Notes' });
     blocks.push({ kind: 'list', items: notes });

@@ -1,17 +1,40 @@
 // From evaluation records to the summary table (talk's Table 1): per arm, the reported eval's
 // accuracy per test set over seeds, and Delta paired by seed against the arm's baseline.
 import type { Plan } from '../../compiler/plan.js';
-import type { ArmColumn, EvalRecord, ResultsTable, Stat, TableCell } from '../results.js';
+import type { ArmColumn, Collapse, EvalRecord, ResultsTable, Stat, TableCell } from '../results.js';
 import { summarize } from './stats.js';
+
+/** A network that gives one class to this share of a test set or more has collapsed onto it. */
+export const COLLAPSE_SHARE = 0.95;
+
+/** Images predicted as each class (index = class), from the predicted class of every image. */
+export function classCounts(predictions: ArrayLike<number>, classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (let i = 0; i < predictions.length; i++) {
+    const c = predictions[i];
+    if (c < classes) counts[c]++;
+  }
+  return counts;
+}
+
+/** The class predicted for at least COLLAPSE_SHARE of the images, and its share; null otherwise or when unknown. */
+export function dominantClass(predicted: number[] | undefined): { predictedClass: number; share: number } | null {
+  if (!predicted || predicted.length < 2) return null;
+  const total = predicted.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const top = predicted.indexOf(Math.max(...predicted));
+  const share = predicted[top] / total;
+  return share >= COLLAPSE_SHARE ? { predictedClass: top, share } : null;
+}
 
 /** summarize() of values in seed order; null for no values. */
 export function stat(values: number[]): Stat | null {
   return values.length === 0 ? null : summarize(values);
 }
 
-function lookup(evals: EvalRecord[]): (arm: string, seed: number, label: string, testSet: string) => number | undefined {
-  const map = new Map<string, number>();
-  for (const e of evals) map.set(`${e.arm}\u0000${e.seed}\u0000${e.label}\u0000${e.testSet}`, e.accuracy);
+function lookup(evals: EvalRecord[]): (arm: string, seed: number, label: string, testSet: string) => EvalRecord | undefined {
+  const map = new Map<string, EvalRecord>();
+  for (const e of evals) map.set(`${e.arm}\u0000${e.seed}\u0000${e.label}\u0000${e.testSet}`, e);
   return (arm, seed, label, testSet) => map.get(`${arm}\u0000${seed}\u0000${label}\u0000${testSet}`);
 }
 
@@ -20,7 +43,8 @@ function lookup(evals: EvalRecord[]): (arm: string, seed: number, label: string,
  * arm (or baseline) has no reported accuracy are left out of that cell's statistics.
  */
 export function buildTable(plan: Plan, evals: EvalRecord[], status: Record<string, Record<string, string>>): ResultsTable {
-  const accuracy = lookup(evals);
+  const record = lookup(evals);
+  const accuracy = (arm: string, seed: number, label: string, testSet: string) => record(arm, seed, label, testSet)?.accuracy;
   const columns: ArmColumn[] = [];
   for (const arm of plan.arms) {
     if (arm.reportLabel === null) continue;
@@ -30,17 +54,24 @@ export function buildTable(plan: Plan, evals: EvalRecord[], status: Record<strin
     for (const testSet of testSets) {
       const values: number[] = [];
       const deltas: number[] = [];
+      let collapse: Collapse | null = null;
       for (const seed of plan.seeds) {
         const a = accuracy(arm.name, seed, label, testSet);
         if (a === undefined) continue;
         values.push(a);
+        const dominant = dominantClass(record(arm.name, seed, label, testSet)?.predicted);
+        if (dominant) {
+          collapse ??= { seeds: [], ...dominant };
+          collapse.seeds.push(seed);
+          if (dominant.share > collapse.share) Object.assign(collapse, dominant);
+        }
         if (arm.baseline) {
           const b = accuracy(arm.baseline.arm, seed, arm.baseline.label, testSet);
           if (b !== undefined) deltas.push(a - b);
         }
       }
       const acc = stat(values);
-      if (acc) cells[testSet] = { accuracy: acc, delta: arm.baseline ? stat(deltas) : null };
+      if (acc) cells[testSet] = { accuracy: acc, delta: arm.baseline ? stat(deltas) : null, ...(collapse ? { collapse } : {}) };
     }
     const armStatus: Record<string, string> = {};
     for (const seed of plan.seeds) armStatus[String(seed)] = status[arm.name]?.[String(seed)] ?? 'not run';

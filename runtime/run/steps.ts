@@ -1,6 +1,7 @@
 // What each step kind does to an arm's state: one StepRunner per kind in a record keyed by
 // StepKind, so the compiler refuses a Plan step kind without a runner. A new step kind is a
 // new entry here (and its StepSpec in compiler/plan.ts).
+import { classCounts } from '../results/results-table.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform, StepSpec } from '../../compiler/plan.js';
 import type { EvalRecord } from '../results.js';
@@ -92,7 +93,7 @@ const evalStep: StepRunner<'eval'> = async (step, { ctx, arm, seed, state }) => 
     // Test sets come from the Plan's seed, so every repeat is scored on the same images.
     const images = ctx.data.testSet(ref, ctx.plan.seed);
     const r = await evaluate(state.net, images, step.feature);
-    const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n };
+    const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n, predicted: classCounts(r.predicted, state.net.spec.classes) };
     ctx.folder.writePredictions(record, r.predicted, images.labels);
     state.evals.push(record);
     ctx.emit({ type: 'eval-result', ...record });

@@ -84,7 +84,7 @@ describe('mfx data show', () => {
   it('explains a PNG path that cannot be written', async () => {
     const r = await runMfx(['data', 'show', 'pmnist.tcut', '--count', '1', '--png', path.join(tempDir(), 'no', 'such', 'x.png')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Cannot write .*x\.png: the folder .* does not exist/);
+    expect(r.stderr).toMatch(/cannot write .*x\.png: a folder on the way does not exist \(ENOENT\)\. Create it/);
   });
 
   it('rejects a bad --seed or an oversized --grid as usage errors', async () => {

@@ -8,11 +8,12 @@ import type { SerializedError } from './messages.js';
 
 export function serializeError(err: unknown): SerializedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string };
+  const e = err as Error & { file?: string; reason?: string; backend?: string; path?: string; code?: unknown; syscall?: string };
   const problem = err instanceof RunFolderError ? err.problem : undefined;
   const subset = err instanceof DataError ? err.subset : undefined;
   const backendProblem = err instanceof BackendError ? err.problem : undefined;
-  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, problem, subset, backendProblem };
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  return { name: e.name, message: e.message, stack: e.stack, file: e.file, reason: e.reason, backend: e.backend, path: e.path, problem, subset, backendProblem, code, syscall: e.syscall };
 }
 
 export function deserializeError(s: SerializedError): Error {
@@ -32,6 +33,8 @@ export function deserializeError(s: SerializedError): Error {
       break;
     default:
       err = new Error(`in a worker thread: ${s.message}`);
+      // A file-system failure keeps its errno code and path, so the CLI can explain it.
+      if (s.code) Object.assign(err, { code: s.code, syscall: s.syscall, path: s.path });
   }
   if (s.stack) err.stack = s.stack;
   return err;

@@ -44,6 +44,9 @@ export interface SerializedError {
   subset?: SubsetProblem;
   /** A BackendError's problem. */
   backendProblem?: BackendProblem;
+  /** errno code and system call of a file-system error (ENOSPC, write). */
+  code?: string;
+  syscall?: string;
 }
 
 export type FromWorker =
