@@ -94,12 +94,14 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
         if (done) return;
         done = true;
         signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve();
+        if (!err) return resolve();
+        // A failed run leaves no work behind: its units not yet taken are withdrawn.
+        void withdraw().then(() => reject(err));
       };
+      const withdraw = () => Promise.allSettled([...byJob.keys()].map((id) => queue.remove(id)));
       const onAbort = () => {
         // Jobs not yet taken are withdrawn; units in progress finish on their workers, unread.
-        void Promise.allSettled([...byJob.keys()].map((id) => queue.remove(id))).then(() => finish());
+        void withdraw().then(() => finish());
       };
       events.on('progress', ({ jobId, data }) => {
         const unit = byJob.get(jobId);
