@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<CommandRegistrar>> = {
   compare: async () => (await import('./commands/compare.js')).registerCompare,
   backends: async () => (await import('./commands/backends.js')).registerBackends,
   lsp: async () => (await import('./commands/lsp.js')).registerLsp,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
 };
 
 /** The registrars `argv` needs, in the order of COMMANDS (the order help lists them in). */

@@ -38,6 +38,7 @@ export const EXIT_NO_RESULTS = 3;
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type StopSignal = (typeof STOP_SIGNALS)[number];
 export const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+import { queueErrorText, queueFor, queueResumeArg } from '../queue/run-queue.js';
 
 interface RunFlags {
   backend: BackendChoice;
@@ -53,6 +54,8 @@ interface RunFlags {
   /** --cache DIR (a string), --no-cache (false), or neither. */
   cache?: string | boolean;
   jobs?: number;
+  /** redis://HOST:PORT[/DB]: run the units on `mfx worker`s through this queue. */
+  queue?: string;
   /** commander's negation of --no-report. */
   report: boolean;
 }
@@ -106,6 +109,8 @@ function asUserError(err: unknown, file: string, runDir: string): unknown {
   if (err instanceof BackendError) return new UserError(backendProblemText(err.backend, err.problem));
   if (err instanceof DataError) return new UserError(err.message);
   if (err instanceof TensorFileError) return new UserError(`Cannot use ${err.file}: it ${err.reason}.`);
+  const queueText = queueErrorText(err);
+  if (queueText) return new UserError(queueText);
   return err;
 }
 
@@ -126,6 +131,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--cache <dir>', 'cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx; kept under MFX_CACHE_MB, default 1024)')
     .option('--no-cache', 'neither reuse nor store trained states between runs')
     .option('--jobs <n>', 'worker threads for independent arms and seeds (default: one per core)', positiveInt('--jobs'))
+    .option('--queue <url>', 'run the arms on `mfx worker` processes through the Redis at redis://HOST:PORT[/DB]')
     .option('--no-report', 'do not write report.md, report.html and charts/ into the run folder at the end')
     .action(async (file: string, flags: RunFlags) => {
       await runCommand(file, flags, ctx);
@@ -159,6 +165,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const plan = seed === compiled.seed ? compiled : withSeed(compiled, seed);
 
   const runDir = flags.resume ?? flags.out ?? defaultRunDir(plan.title);
+  const queue = flags.queue ? queueFor(flags.queue, runDir, plan, Boolean(flags.resume)) : null;
   const subsetGiven = flags.trainSubset !== undefined || flags.testSubset !== undefined;
   const subset: Subset | undefined = subsetGiven || !flags.resume ? { train: flags.trainSubset ?? null, test: flags.testSubset ?? null } : undefined;
   const notice = subset && subsetNotice(subset);
@@ -215,6 +222,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     const { executePlan } = await executorModule;
     results = await executePlan(plan, {
       dataLoading,
+      queue: queue ?? undefined,
       backend: flags.backend,
       runDir,
       subset,
@@ -238,7 +246,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   // Every reporter but json prints the final table and the run folder at run-end.
   if (flags.report && results.evals.length > 0) await writeRunReport(runDir, ctx);
   if (results.status === 'stopped') {
-    ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}\n`);
+    ctx.stderr.write(`Stopped before the end; everything completed is in ${runDir}. Continue with: mfx run ${file} --resume ${runDir}${queue ? ` --queue ${queueResumeArg(queue.address)}` : ''}\n`);
     ctx.setExitCode(SIGNAL_EXIT[stoppedBy ?? 'SIGINT']);
   } else if (results.evals.length === 0) {
     // A run in which every arm diverged (or none evaluates) has nothing to show: not a success.

@@ -19,6 +19,9 @@ import { planUnits, unitKey } from './units.js';
 import { runUnits, type UnitResult, type UnitRunner } from './runner.js';
 import { inProcessRunner } from './in-process.js';
 import { workerRunner } from './workers/pool.js';
+import type { QueueAddress } from '../queue/url.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import path from 'node:path';
 
 export type { ArmOutcome } from './runner.js';
 export { epochFeature, savePathForSeed } from './steps.js';
@@ -57,6 +60,12 @@ export interface ExecuteOptions {
    * (a function cannot cross threads): otherwise the run stays on this thread.
    */
   jobs?: number;
+  /**
+   * Run the units on a BullMQ queue (runtime/queue/coordinator.ts) instead of here: workers
+   * (`mfx worker`) take them. `runId` names the run's jobs and its folder in the workers' stores.
+   * Queue units do not hand shared prefixes over (each computes its own), so none waits for another.
+   */
+  queue?: { address: QueueAddress; runId: string };
 }
 
 // Steps in a shared prefix are computed by an earlier arm, so they are not counted again.
@@ -91,6 +100,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const startedAt = opened ? opened.info.startedAt : new Date().toISOString();
   const folder = opened ?? RunFolder.create(options.runDir, plan, { backend: active.name, subset, startedAt });
 
+  // A queued run records its id on the queue (never the address: it may carry a password), so --resume reattaches.
+  if (options.queue && !opened) writeFileAtomic(path.join(folder.dir, 'queue.json'), `${JSON.stringify({ runId: options.queue.runId })}\n`);
+
   const emit = (event: RunEvent): void => {
     folder.appendEvent(event);
     options.onEvent(event);
@@ -108,7 +120,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     arms: plan.arms.map(outlineArm),
     testSets: plan.testSets,
     subset,
-    totalTrainImages: plan.seeds.length * plan.arms.reduce((sum, a) => sum + trainImagesPerArm(a, data.train.n, options.reuse ?? true), 0),
+    totalTrainImages: plan.seeds.length * plan.arms.reduce((sum, a) => sum + trainImagesPerArm(a, data.train.n, !options.queue && (options.reuse ?? true)), 0),
     resumed: options.resume ?? false,
     baselines: Object.fromEntries(plan.arms.map((a) => [a.name, a.baseline ? { arm: a.baseline.arm, label: a.baseline.label } : null])),
     reportLabels: Object.fromEntries(plan.arms.map((a) => [a.name, a.reportLabel])),
@@ -154,18 +166,22 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     prefixes: new PrefixStore(),
     featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
     featureCaches: new FeatureCacheStore(),
-    reuse: options.reuse ?? true,
+    reuse: !options.queue && (options.reuse ?? true),
     stateCache: options.cacheDir
       ? new StateCache(options.cacheDir, { backend: active.name, subset, dataset: datasetIdentity(data.train) }, options.cacheLimitBytes)
       : null,
   };
   const jobs = options.jobs ?? 1;
   const threadable = active.name === 'wasm' || active.name === 'cpu';
-  if (jobs > 1 && !threadable) emit({ type: 'warning', message: `${jobs} worker threads were asked for, but the ${active.name} backend runs one arm at a time here (it uses its own threads)` });
+  if (jobs > 1 && !threadable && !options.queue) emit({ type: 'warning', message: `${jobs} worker threads were asked for, but the ${active.name} backend runs one arm at a time here (it uses its own threads)` });
   const units = planUnits(plan, ctx.reuse);
   const inWorkers = jobs > 1 && threadable && !options.loadData && units.length > 1;
   let runner: UnitRunner;
-  if (inWorkers) {
+  if (options.queue) {
+    // Loaded only here: BullMQ and its Redis client are for queued runs alone.
+    const { queueRunner } = await import('../queue/coordinator.js');
+    runner = queueRunner({ ...options.queue, runDir: folder.dir, plan, subset, backend: active.name, batchEventIntervalMs: ctx.batchEventIntervalMs, featureCacheBytes: ctx.featureCacheBytes });
+  } else if (inWorkers) {
     // One copy of the images for every thread: workers map the main thread's shared arrays,
     // and the main thread drops its unshared ones.
     const shared = data.share?.(plan.testSetRefs, plan.seed) ?? null;

@@ -2,13 +2,15 @@
 // SIGKILL leaves either the old file or the new one, never half of one.
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 let counter = 0;
 
 /** Writes `data` to `file` atomically (same-folder temp file, then rename). */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${counter++}`;
+  // Threads of one process (--jobs, mfx worker) each count from 0: the thread id keeps their names apart.
+  const tmp = `${file}.tmp-${process.pid}-${threadId}-${counter++}`;
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, file);
@@ -21,7 +23,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
 }
 
-const TEMP_NAME = /\.tmp-(\d+)-\d+$/;
+const TEMP_NAME = /\.tmp-(\d+)-(?:\d+-)?\d+$/;
 
 /**
  * Removes the temporary files that writers which died (SIGKILL, a full disk in another version)

@@ -55,8 +55,9 @@ export class RunFolder {
       throw new RunFolderError({ kind: 'holds-a-run', dir });
     }
     mkdirSync(dir, { recursive: true });
-    writeFileAtomic(path.join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
+    // run.json first: plan.json marks a folder that holds a run, so open() never finds one without the other.
     writeFileAtomic(path.join(dir, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+    writeFileAtomic(path.join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
     return new RunFolder(dir, info);
   }
 

@@ -91,7 +91,8 @@ describe.skipIf(!hasScript)('mfx run in a terminal', () => {
     const final = stripAnsi(resumed.output());
     expect(resumedCode, final).toBe(0);
     expect(final).toMatch(/test set +acc % +delta/);
-    expect(final).toMatch(/pmnist\.tcut +\d+\.\d\d +[+-]\d+\.\d\d/);
+    // A collapsed head (one class for ≥ 95% of a set, common on this tiny slice) is marked with `!`.
+    expect(final).toMatch(/pmnist\.tcut +\d+\.\d\d!? +[+-]\d+\.\d\d/);
     expect(final).toContain(`run folder: ${dir}`);
     expect(results(dir).status).toBe('done');
     // The resumed run started after the completed steps: pretraining was not run again.

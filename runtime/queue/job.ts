@@ -1,0 +1,75 @@
+// What travels through the queue: one job per unit (plain JSON), its progress messages and its
+// result. Workers trust none of it: cli/queue/validate-job.ts checks every payload (the plan with
+// readPlan) before a unit runs.
+import type { Plan } from '../../compiler/plan.js';
+import type { RunEvent, Subset } from '../events.js';
+import type { BackendName } from '../backend/choices.js';
+import type { UnitResult } from '../run/runner.js';
+import type { ArmUnit } from '../run/units.js';
+import type { SerializedError } from '../run/workers/messages.js';
+
+/** The BullMQ queue every coordinator and worker of one Redis database share. */
+export const QUEUE_NAME = 'mfx-units';
+/** Bumped when the payload changes shape: a worker refuses jobs of another version. */
+export const JOB_VERSION = 1;
+
+/** A run's id in the queue and the name of its folder in a worker's store: letters, digits, '-'. */
+export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,79}$/;
+
+export interface UnitJob {
+  version: typeof JOB_VERSION;
+  runId: string;
+  plan: Plan;
+  subset: Subset;
+  backend: BackendName;
+  unit: ArmUnit;
+  batchEventIntervalMs: number;
+  featureCacheBytes: number;
+}
+
+/** One progress message: an event of the unit, and which worker attempt sent it. */
+export interface UnitProgress {
+  attempt: string;
+  event: RunEvent;
+}
+
+/** A run-folder file a worker sends back with its result (small ones: per-sample predictions and their labels). */
+export interface ReturnedFile {
+  /** Relative to the run folder, under `predictions/`. */
+  path: string;
+  base64: string;
+}
+
+/** A job's return value: the unit's result, and the prediction files its evaluations wrote. */
+export type UnitJobResult = UnitResult & { files?: ReturnedFile[] };
+
+/** Whether a returned file may be written into the run folder: a relative path under predictions/, no '..'. */
+export function safeReturnedPath(p: string): boolean {
+  return /^predictions\/[A-Za-z0-9_./-]+\.mfxp$/.test(p) && !p.split('/').includes('..');
+}
+
+/** BullMQ job id of a unit: the same unit of the same run is the same job (added twice, kept once). */
+export function unitJobId(runId: string, unit: ArmUnit, plan: Plan): string {
+  const arm = plan.arms.findIndex((a) => a.name === unit.arm);
+  return `${runId}-s${unit.seed}-a${arm}`;
+}
+
+/** A failure the worker marks as final (a user error: retrying cannot help), carrying the error. */
+export const USER_ERROR_PREFIX = 'mfx-user-error:';
+
+export function encodeUserError(e: SerializedError): string {
+  const { stack: _stack, ...rest } = e;
+  return USER_ERROR_PREFIX + JSON.stringify(rest);
+}
+
+export function decodeUserError(failedReason: string): SerializedError | null {
+  if (!failedReason.startsWith(USER_ERROR_PREFIX)) return null;
+  try {
+    return JSON.parse(failedReason.slice(USER_ERROR_PREFIX.length)) as SerializedError;
+  } catch {
+    return null;
+  }
+}
+
+/** Errors a user can act on: the same input fails on every worker, so the job is not retried. */
+export const USER_ERROR_NAMES: ReadonlySet<string> = new Set(['DataError', 'BackendError', 'RunFolderError', 'TensorFileError', 'PlanFormatError', 'JobFormatError']);

@@ -1,0 +1,69 @@
+// The queue's pieces that need no Redis: addresses (credentials never shown), job validation
+// (readPlan and the unit's place in the plan), and keeping one result per unit.
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/index.js';
+import { parseQueueUrl, QueueAddressError, redisOptions } from '../../runtime/queue/url.js';
+import { validateJob } from '../../cli/queue/validate-job.js';
+import { acceptOnce } from '../../runtime/queue/coordinator.js';
+import { planUnits } from '../../runtime/run/units.js';
+import type { UnitResult } from '../../runtime/run/runner.js';
+
+describe('queue addresses', () => {
+  it('parses host, port and database, and shows them without credentials', () => {
+    const a = parseQueueUrl('redis://worker:s3cret%21@127.0.0.1:6390/2');
+    expect(a).toMatchObject({ host: '127.0.0.1', port: 6390, db: 2, username: 'worker', password: 's3cret!', tls: false });
+    expect(a.shown).toBe('redis://127.0.0.1:6390/2');
+    expect(redisOptions(a)).toMatchObject({ host: '127.0.0.1', port: 6390, db: 2, password: 's3cret!', maxRetriesPerRequest: null });
+    expect(parseQueueUrl('redis://localhost').shown).toBe('redis://localhost:6379/0');
+  });
+
+  it('refuses what is not a redis URL, naming no password', () => {
+    const cases = ['http://:pw1@127.0.0.1:80', 'redis://:pw2@127.0.0.1:6379/x', 'not a url :pw3@somewhere'];
+    for (const text of cases) {
+      let error: unknown;
+      try {
+        parseQueueUrl(text);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(QueueAddressError);
+      expect((error as Error).message).not.toMatch(/pw\d/);
+    }
+  });
+});
+
+describe('validateJob', () => {
+  const { plan } = compile('experiment "v"\nrepeat 2\nmodel {\n  flatten\n  fc1: dense 10\n}\ntrain 1\neval pmnist.unmodified\n', 'v.mfx');
+  const unit = planUnits(plan!, false)[0];
+  const good = () => JSON.parse(JSON.stringify({ version: 1, runId: 'v-0123', plan, subset: { train: 200, test: null }, backend: 'wasm', unit, batchEventIntervalMs: 100, featureCacheBytes: 0 }));
+
+  it('accepts a coordinator payload', () => {
+    expect(validateJob(good()).unit).toEqual(unit);
+  });
+
+  it.each([
+    ['an edited plan', (j: any) => (j.plan.arms[0].steps[0].epochs = 99), /invalid plan: hash/],
+    ['a missing plan', (j: any) => delete j.plan, /invalid plan/],
+    ['another job version', (j: any) => (j.version = 2), /version/],
+    ['a run id that climbs folders', (j: any) => (j.runId = '../../etc'), /runId/],
+    ['an arm not in the plan', (j: any) => (j.unit.arm = 'other'), /unit\.arm/],
+    ['a seed not in the plan', (j: any) => (j.unit.seed = 77), /unit\.seed/],
+    ['an unknown backend', (j: any) => (j.backend = 'auto'), /backend/],
+    ['a bad subset', (j: any) => (j.subset = { train: -1, test: null }), /subset\.train/],
+  ])('rejects %s', (_name, edit, message) => {
+    const job = good();
+    edit(job);
+    expect(() => validateJob(job)).toThrow(message);
+  });
+});
+
+describe('acceptOnce', () => {
+  it('keeps the first result of a unit delivered twice', () => {
+    const finished = new Map<string, UnitResult>();
+    const r: UnitResult = { seed: 1, arm: 'a', outcome: { kind: 'done' }, evals: [] };
+    expect(acceptOnce(finished, r)).toBe(true);
+    expect(acceptOnce(finished, { ...r, evals: [] })).toBe(false);
+    expect(acceptOnce(finished, { ...r, seed: 2 })).toBe(true);
+    expect(finished.size).toBe(2);
+  });
+});
