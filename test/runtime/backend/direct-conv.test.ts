@@ -12,7 +12,7 @@ import { simdKernels, type SimdVariant } from '../../../runtime/backend/wasm-ker
 import {
   conv2dDirect, convInputGradDirect, directConvApplies, directFilterGradApplies, filterGradDirect,
 } from '../../../runtime/backend/wasm-kernels/direct-conv.js';
-import { relativeError } from '../../helpers/relative-error.js';
+import { relativeError } from '../../helpers/kernel-check.js';
 
 function randomValues(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);

@@ -10,7 +10,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../runtime/backend/wasm-kernels/index.js';
 import { convInputGradByGemm } from '../../../runtime/backend/wasm-kernels/col2im.js';
 import { makeConv2dBackpropInputConfig } from '../../../runtime/backend/wasm-kernels/conv2d-backprop-input.js';
-import { relativeError } from '../../helpers/relative-error.js';
+import { relativeError } from '../../helpers/kernel-check.js';
 
 type Inputs = Record<string, { values: Float32Array; shape: number[] }>;
 
