@@ -12,17 +12,8 @@ import { simdKernels, type SimdVariant } from '../../../runtime/backend/wasm-ker
 import {
   conv2dDirect, convInputGradDirect, directConvApplies, directFilterGradApplies, filterGradDirect,
 } from '../../../runtime/backend/wasm-kernels/direct-conv.js';
-import { relativeError } from '../../helpers/kernel-check.js';
+import { randomValues, relativeError } from '../../helpers/kernel-check.js';
 
-function randomValues(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 function onCpu(kernel: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {

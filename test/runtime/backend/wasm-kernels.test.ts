@@ -10,7 +10,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../runtime/backend/wasm-kernels/index.js';
 import { convInputGradByGemm } from '../../../runtime/backend/wasm-kernels/col2im.js';
 import { makeConv2dBackpropInputConfig } from '../../../runtime/backend/wasm-kernels/conv2d-backprop-input.js';
-import { relativeError } from '../../helpers/kernel-check.js';
+import { randomValues as lcgValues, relativeError } from '../../helpers/kernel-check.js';
 
 type Inputs = Record<string, { values: Float32Array; shape: number[] }>;
 
@@ -24,16 +24,9 @@ function runKernel(backend: 'cpu' | 'wasm', kernel: string, inputs: Inputs, attr
   return result;
 }
 
-/** Deterministic uniform values in [-1, 1) (a small LCG: tests must be reproducible). */
+/** Seeded values for a tensor of this shape. */
 function randomValues(shape: number[], seed: number): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  return lcgValues(shape.reduce((a, b) => a * b, 1), seed);
 }
 
 function compare(kernel: string, inputs: Inputs, attrs: object) {
