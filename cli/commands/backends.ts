@@ -33,7 +33,7 @@ export function formatInventory(inv: BackendInventory): string {
 export function registerBackends(program: Command, ctx: CliContext): void {
   program
     .command('backends')
-    .description('List the TensorFlow.js backends: whether each loads here, why not, and the device it would use')
+    .description('list the TensorFlow.js backends: whether each loads here, why not, and the device it would use')
     .option('--json', 'print the inventory as JSON')
     .action(async (flags: { json?: boolean }) => {
       // Loaded here, not at the top: it loads TensorFlow.js and the GPU bindings.

@@ -170,20 +170,20 @@ async function showTestSet(ctx: CliContext, setName: string, opts: ShowOptions):
 }
 
 export function registerData(program: Command, ctx: CliContext): void {
-  const data = program.command('data').description('List the datasets and test sets, or look at a test set');
+  const data = program.command('data').description('list the datasets and test sets, or look at a test set');
   const datasetOptions = (cmd: Command): Command =>
     cmd
       .option('--dataset <kind>', `dataset: ${DATASET_KINDS.join(', ')}`, parseKind)
       .option('--dir <folder>', `folder of the IDX files (fashion-mnist default: ${FASHION_MNIST_DEFAULT_DIR}; required for idx)`);
 
-  datasetOptions(data.command('list').description('List datasets and the test sets of one of them (default mnist), with sizes')).action(
+  datasetOptions(data.command('list').description('list datasets and the test sets of one of them (default mnist), with sizes')).action(
     async (opts: DatasetOptions) => userFacing(() => listData(ctx, opts)),
   );
 
   datasetOptions(
     data
       .command('show')
-      .description('Show sample images of a test set in the terminal, and optionally as a PNG grid')
+      .description('show sample images of a test set in the terminal, and optionally as a PNG grid')
       .argument('<set>', 'test set name, e.g. pmnist.tcut (see `mfx data list`)')
       .option('--png <file>', 'also write a grid of samples with labels to this PNG file')
       .option('--seed <n>', 'seed for the generated fillings', parseSeed, 1)

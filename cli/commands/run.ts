@@ -117,7 +117,7 @@ function asUserError(err: unknown, file: string, runDir: string): unknown {
 export function registerRun(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('Run an experiment: train every arm for every seed, evaluate, and write a run folder')
+    .description('run an experiment: train every arm for every seed, evaluate, and write a run folder')
     .argument('<file>', 'the .mfx experiment')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (see `mfx backends`)').choices(BACKEND_CHOICES).default('auto'))
     .option('--out <dir>', 'run folder (default runs/<title>-<time>)')

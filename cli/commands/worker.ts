@@ -34,7 +34,7 @@ function lockMs(env: NodeJS.ProcessEnv): number {
 export function registerWorker(program: Command, ctx: CliContext): void {
   program
     .command('worker')
-    .description('Take the units of queued runs (mfx run --queue) and run them, until stopped')
+    .description('take the units of queued runs (mfx run --queue) and run them, until stopped')
     .requiredOption('--queue <url>', 'the Redis the coordinators use: redis://HOST:PORT[/DB]')
     .option('--jobs <n>', 'units run at once, one thread each (default: one per core)', positiveInt)
     .option('--store <dir>', 'folder for checkpoints and weights; give every worker the same shared folder so one resumes another\'s units', 'mfx-store')
