@@ -13,25 +13,14 @@ import {
   predictionsPath,
   readPredictions,
 } from '../../runtime/store/predictions-file.js';
-import { FC_PARAMS, arm, evalStep, syntheticData, tinyPlan, train } from './helpers/tiny-plan.js';
+import { syntheticData, twoArmsSharingPretraining } from './helpers/tiny-plan.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const INVERTED = { kind: 'inverted', activation: 'relu6' } as const;
-
 // Two arms sharing pretraining and its snapshot eval (handed over to b), two seeds.
-function plan(): Plan {
-  const prefix = () => [train(2, { pretrain: true }), evalStep('pretrained'), { kind: 'reset' as const, params: FC_PARAMS, stateKey: 'k' }];
-  return tinyPlan(
-    [
-      arm('a', [...prefix(), train(1, { trainable: FC_PARAMS }), evalStep('final')]),
-      { ...arm('b', [...prefix(), train(1, { trainable: FC_PARAMS, feature: INVERTED }), evalStep('final', undefined, INVERTED)]), sharedPrefix: 3 },
-    ],
-    { seeds: [1, 2], repeat: 2 },
-  );
-}
+const plan = (): Plan => twoArmsSharingPretraining(1);
 
 async function run(reuse: boolean) {
   const runDir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-pred-')), 'run');

@@ -6,25 +6,14 @@ import { initBackend } from '../../runtime/backend/select.js';
 import { executePlan } from '../../runtime/run/execute.js';
 import type { RunEvent } from '../../runtime/events.js';
 import type { Plan } from '../../compiler/plan.js';
-import { FC_PARAMS, arm, evalStep, syntheticData, tinyPlan, train } from './helpers/tiny-plan.js';
+import { syntheticData, twoArmsSharingPretraining } from './helpers/tiny-plan.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-const INVERTED = { kind: 'inverted', activation: 'relu6' } as const;
-
 // Two arms sharing pretraining, its snapshot eval and the head reset; two seeds.
-function plan(): Plan {
-  const prefix = () => [train(2, { pretrain: true }), evalStep('pretrained'), { kind: 'reset' as const, params: FC_PARAMS, stateKey: 'k' }];
-  return tinyPlan(
-    [
-      arm('a', [...prefix(), train(1, { trainable: FC_PARAMS }), evalStep('final')]),
-      { ...arm('b', [...prefix(), train(2, { trainable: FC_PARAMS, feature: INVERTED }), evalStep('final', undefined, INVERTED)]), sharedPrefix: 3 },
-    ],
-    { seeds: [1, 2], repeat: 2 },
-  );
-}
+const plan = (): Plan => twoArmsSharingPretraining(2);
 
 async function run(reuse: boolean) {
   const events: RunEvent[] = [];

@@ -97,6 +97,22 @@ export function tinyPlan(arms: ArmSpec[], opts: Partial<Plan> = {}): Plan {
   return plan;
 }
 
+/**
+ * Two arms sharing pretraining, its snapshot eval and the head reset (handed over to `b`, which
+ * then trains `tailEpochsB` epochs on inverted relu6 features), over two seeds.
+ */
+export function twoArmsSharingPretraining(tailEpochsB: number): Plan {
+  const inverted = { kind: 'inverted', activation: 'relu6' } as const;
+  const prefix = () => [train(2, { pretrain: true }), evalStep('pretrained'), { kind: 'reset' as const, params: FC_PARAMS, stateKey: 'k' }];
+  return tinyPlan(
+    [
+      arm('a', [...prefix(), train(1, { trainable: FC_PARAMS }), evalStep('final')]),
+      { ...arm('b', [...prefix(), train(tailEpochsB, { trainable: FC_PARAMS, feature: inverted }), evalStep('final', undefined, inverted)]), sharedPrefix: 3 },
+    ],
+    { seeds: [1, 2], repeat: 2 },
+  );
+}
+
 /** n synthetic 8x8 images whose class is where a bright blob sits (learnable, deterministic). */
 export function syntheticImages(n: number, seed: number, blank: ((r: number, c: number) => boolean) | null = null): Images {
   const prng = createPrng(seed);
