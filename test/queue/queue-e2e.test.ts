@@ -5,12 +5,11 @@
 // Then, on the same queue: a unit failing for a user error (a damaged `load` file) fails the run as
 // a local run does, without retries, and a job whose payload is not a valid plan is rejected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
-import { builtMfx, ROOT } from '../helpers/built-cli.js';
+import { FLAGS, start, table, type Proc } from './mfx-process.js';
 import { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
 
 const PASSWORD = 'hunter2-queue-secret';
@@ -37,23 +36,6 @@ arm reset {
 }
 eval pmnist.unmodified
 `;
-const FLAGS = ['--backend', 'wasm', '--train-subset', '200', '--test-subset', '100', '--quiet', '--no-cache', '--no-report'];
-const ENV = { ...process.env, MFX_QUEUE_LOCK_MS: '2000', MFX_JOBS: '1' };
-
-interface Proc {
-  child: ChildProcess;
-  out: string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[]): Proc {
-  const child = spawn(process.execPath, [builtMfx(), ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  const p: Proc = { child, out: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
-  child.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
-  return p;
-}
-
 function until(check: () => boolean): Promise<void> {
   return new Promise((resolve) => {
     const timer = setInterval(() => {
@@ -63,11 +45,6 @@ function until(check: () => boolean): Promise<void> {
       }
     }, 5);
   });
-}
-
-function table(dir: string) {
-  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
-  return { status: results.status, table: results.table, evals: results.evals };
 }
 
 function filesUnder(dir: string): string[] {

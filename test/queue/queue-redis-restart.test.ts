@@ -1,11 +1,11 @@
 // Redis restarted mid-run (append-only file on): the coordinator and the workers reconnect,
 // the queue's jobs and events survive in the AOF, and the run ends with a local run's results.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { builtMfx, ROOT } from '../helpers/built-cli.js';
+import { FLAGS, start, table } from './mfx-process.js';
 import { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
 
 const GRID = `experiment "restart grid"
@@ -26,22 +26,6 @@ arm b {
 }
 eval pmnist.unmodified
 `;
-const FLAGS = ['--backend', 'wasm', '--train-subset', '200', '--test-subset', '100', '--quiet', '--no-cache', '--no-report'];
-const ENV = { ...process.env, MFX_QUEUE_LOCK_MS: '2000', MFX_JOBS: '1' };
-
-function start(args: string[]) {
-  const child = spawn(process.execPath, [builtMfx(), ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  const p = { child, out: '', exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))) };
-  child.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
-  return p;
-}
-
-const table = (dir: string) => {
-  const r = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
-  return { status: r.status, table: r.table, evals: r.evals };
-};
-
 describe.skipIf(REDIS_MISSING !== null)('a queued run across a Redis restart', () => {
   let redis: TestRedis | undefined;
   const procs: ChildProcess[] = [];

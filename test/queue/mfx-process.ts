@@ -1,0 +1,31 @@
+// The queue tests' way of starting the built `mfx` (coordinator or worker) as a process with its
+// output collected, and of reading the numbers a run folder's results.json holds.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { builtMfx, ROOT } from '../helpers/built-cli.js';
+
+/** Flags every queued and local run of these tests shares: a tiny slice on wasm, no cache or report. */
+export const FLAGS = ['--backend', 'wasm', '--train-subset', '200', '--test-subset', '100', '--quiet', '--no-cache', '--no-report'];
+const ENV = { ...process.env, MFX_QUEUE_LOCK_MS: '2000', MFX_JOBS: '1' };
+
+export interface Proc {
+  child: ChildProcess;
+  out: string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `mfx ARGS` (the built CLI) with short queue locks and one thread per process. */
+export function start(args: string[]): Proc {
+  const child = spawn(process.execPath, [builtMfx(), ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p: Proc = { child, out: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  child.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
+  return p;
+}
+
+/** What must equal between a queued and a local run: status, table and every evaluation. */
+export function table(dir: string) {
+  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+  return { status: results.status, table: results.table, evals: results.evals };
+}
