@@ -1,7 +1,7 @@
 // `mfx run FILE`: compile, execute on a TensorFlow.js backend, show progress, print the table.
 // The runtime does the work and emits events; this command only wires flags, signals, the
 // reporter and the final summary, and turns runtime errors into one-paragraph messages.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import isInCi from 'is-in-ci';
@@ -12,6 +12,7 @@ import type { ReporterKind } from '../reporters/index.js';
 import { compile, DIAGNOSTIC_CATALOGUE } from '../../compiler/index.js';
 import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
+import { readSourceFile } from '../diagnostics/source-file.js';
 import { shouldUseColor } from '../format/color.js';
 import { planHash } from '../../compiler/plan-hash.js';
 import type { Plan } from '../../compiler/plan.js';
@@ -140,12 +141,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 
 async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<void> {
   if (flags.out && flags.resume) throw new UserError('Use either --out (a new run) or --resume (continue one), not both.', 2);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
-  }
+  const text = readSourceFile(file);
   const { plan: compiled, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo, fileExists: existsSync });
   if (diagnostics.length > 0) {
     ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));

@@ -72,7 +72,7 @@ describe('mfx run', () => {
   it('explains a missing file, an unavailable backend and conflicting flags in one paragraph', async () => {
     const missing = await mfx(['run', 'no-such-file.mfx']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/Cannot read no-such-file\.mfx: no such file/);
+    expect(missing.stderr).toMatch(/cannot read no-such-file\.mfx: no such file/);
 
     const backend = await mfx(['run', path.join(ROOT, 'examples/quickstart.mfx'), '--backend', 'tensorflow', '--out', path.join(work(), 'x')]);
     expect(backend.code).toBe(1);
