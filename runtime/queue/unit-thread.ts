@@ -4,7 +4,7 @@
 // own); every unit starts from its checkpoint there when one exists, so a unit that another
 // worker began (sharing the store) continues from its last completed epoch, and a unit that
 // already finished returns its recorded result without computing again.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../backend/select.js';
@@ -19,7 +19,6 @@ import { serializeError } from '../run/workers/errors.js';
 import type { FromUnitThread, ToUnitThread } from './thread-messages.js';
 import type { ReturnedFile, UnitJob, UnitJobResult } from './job.js';
 import { labelsPath, predictionsPath } from '../store/predictions-file.js';
-import { readFileSync } from 'node:fs';
 
 const port = parentPort!;
 const post = (m: FromUnitThread) => port.postMessage(m);
