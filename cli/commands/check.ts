@@ -1,9 +1,8 @@
 // `mfx check FILE...`: compiles each file and prints its diagnostics. Exit 0 when every file
 // is free of errors (warnings are printed but do not fail), 1 otherwise.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compile } from '../../compiler/index.js';
-import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
+import { MACHINE_FACTS } from '../machine-facts.js';
 import type { CliContext } from '../context.js';
 import { diagnosticsToJson } from '../diagnostics/json.js';
 import { renderDiagnostics, summarizeDiagnostics } from '../diagnostics/render.js';
@@ -23,7 +22,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       let failed = false;
       for (const file of files) {
         const text = readSourceFile(file);
-        const { diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo, fileExists: existsSync });
+        const { diagnostics } = compile(text, file, MACHINE_FACTS);
         const errors = diagnostics.some((d) => d.severity === 'error');
         failed ||= errors;
         if (opts.json) {

@@ -1,9 +1,8 @@
 // `mfx plan FILE [--json]`: compiles a file and shows what would run: arms, steps with their
 // resolved parameters and trainable counts, epochs, test sets, baselines and shared prefixes.
-import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compile } from '../../compiler/index.js';
-import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
+import { MACHINE_FACTS } from '../machine-facts.js';
 import type { FeatureTransform, Plan, StepSpec } from '../../compiler/plan.js';
 import { planToJson } from '../../compiler/plan-io.js';
 import { testSetCatalogue } from '../../compiler/test-sets.js';
@@ -47,7 +46,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .action((file: string, opts: PlanFlags) => {
       if (opts.json && opts.workJson) throw new UserError('--json and --work-json print different documents; give one of them.', 2);
       const text = readSourceFile(file);
-      const { plan, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo, fileExists: existsSync });
+      const { plan, diagnostics } = compile(text, file, MACHINE_FACTS);
       if (diagnostics.length > 0) ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
       if (!plan) {
         ctx.stderr.write(`${file}: no plan: fix the errors above\n`);

@@ -10,7 +10,7 @@ import { UserError } from '../context.js';
 import { EnvironmentError, isEnvironmentFailure } from '../environment-error.js';
 import type { ReporterKind } from '../reporters/index.js';
 import { compile, DIAGNOSTIC_CATALOGUE } from '../../compiler/index.js';
-import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
+import { MACHINE_FACTS } from '../machine-facts.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { readSourceFile } from '../diagnostics/source-file.js';
 import { shouldUseColor } from '../format/color.js';
@@ -142,7 +142,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<void> {
   if (flags.out && flags.resume) throw new UserError('Use either --out (a new run) or --resume (continue one), not both.', 2);
   const text = readSourceFile(file);
-  const { plan: compiled, diagnostics } = compile(text, file, { datasetInfo: readDatasetInfo, fileExists: existsSync });
+  const { plan: compiled, diagnostics } = compile(text, file, MACHINE_FACTS);
   if (diagnostics.length > 0) {
     ctx.stderr.write(renderDiagnostics(diagnostics, text, file, { color: shouldUseColor(ctx.stderr) }));
   }

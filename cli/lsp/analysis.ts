@@ -8,6 +8,7 @@ import type { DatasetSpec, ModelSpec } from '../../compiler/plan.js';
 import { collectSettings, type Settings } from '../../compiler/settings.js';
 import { testSetCatalogue } from '../../compiler/test-sets.js';
 import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
+import { MACHINE_FACTS } from '../machine-facts.js';
 
 export interface Analysis {
   text: string;
@@ -29,7 +30,7 @@ export interface Analysis {
 export function analyze(text: string, file: string): Analysis {
   const parsed = parse(text, file);
   // The dataset reader `mfx check` uses: shapes and class counts from the IDX headers.
-  const compiled = compileProgram(parsed.ast, text, file, parsed.diagnostics, { datasetInfo: readDatasetInfo });
+  const compiled = compileProgram(parsed.ast, text, file, parsed.diagnostics, MACHINE_FACTS);
   // The compiler's own settings pass, again, with its diagnostics discarded (compile has them):
   // the facts are needed even when the file does not compile.
   const settings = collectSettings(parsed.ast.statements, file, []);

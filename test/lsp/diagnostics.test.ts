@@ -10,7 +10,7 @@ import { analyze } from '../../cli/lsp/analysis.js';
 import { quickFixes } from '../../cli/lsp/code-actions.js';
 import { toLspDiagnostic } from '../../cli/lsp/convert.js';
 import { compile } from '../../compiler/index.js';
-import { readDatasetInfo } from '../../runtime/data/dataset-info.js';
+import { MACHINE_FACTS } from '../../cli/machine-facts.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const files = [
@@ -21,8 +21,8 @@ const files = [
 describe('LSP diagnostics agree with mfx check', () => {
   it.each(files)('%s', (file) => {
     const text = readFileSync(resolve(ROOT, file), 'utf8');
-    // As `mfx check` compiles: with the IDX header reader.
-    const expected = diagnosticsToJson(compile(text, file, { datasetInfo: readDatasetInfo }).diagnostics, text, file);
+    // As `mfx check` compiles: with the IDX header reader and the check that `load` files exist.
+    const expected = diagnosticsToJson(compile(text, file, MACHINE_FACTS).diagnostics, text, file);
     const doc = TextDocument.create(`file:///${file}`, 'mfx', 1, text);
     const got = analyze(text, file).diagnostics.map((d) => toLspDiagnostic(doc, d));
     expect(got.map((d) => ({ code: d.code, severity: d.severity === 1 ? 'error' : 'warning', line: d.range.start.line + 1, column: d.range.start.character + 1 }))).toEqual(
