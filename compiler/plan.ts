@@ -73,6 +73,20 @@ export type FeatureTransform =
   | { kind: 'inverted'; activation: Activation }; // relu6: 6 - min(max(z,0),6); sigmoid: 1 - sigmoid(z); tanh: -tanh(z); relu: 1 - max(z,0)
 
 /**
+ * A head expression: the heads whose logits are summed, in the order written
+ * (`main + missing` is `['main', 'missing']`). `main` is the model's own head: the layers after
+ * the feature boundary. Absent on a step means `['main']`.
+ */
+export type HeadExpr = string[];
+
+/**
+ * The feature transform in force for each head, head name → transform, `main` included.
+ * Present on train and eval steps only once an arm has a head besides `main`; absent means
+ * only `main` exists and the step's `feature` is main's.
+ */
+export type HeadFeatures = Record<string, FeatureTransform>;
+
+/**
  * One step of an arm's schedule, with selectors already resolved to parameter names.
  * State-changing steps (freeze, unfreeze, reset, invert, lr, load) are executed in order;
  * `train` additionally carries the resolved state it runs under, so the runtime and
@@ -98,11 +112,27 @@ export type StepSpec = (
        * absent when every trainable parameter trains at `lr`.
        */
       rates?: Record<string, number>;
+      /** `train N on EXPR`: the heads whose summed logits the loss reads; absent means `['main']`. */
+      on?: HeadExpr;
+      /** Each head's transform when the arm has heads besides `main` (then `feature` is main's). */
+      heads?: HeadFeatures;
     }
+  /**
+   * `head NAME`: adds a head, a fresh copy of the main head's layers (the layers after the
+   * feature boundary) named `NAME.LAYER` (`missing.fc1`), initialised from the seed like any
+   * layer. `layers` are the copies with their shapes; `params` their parameters, in layer
+   * order, weight before bias, named `NAME.LAYER.weight` / `NAME.LAYER.bias`. A new head
+   * reads the model's own features (not inverted) until an `invert ... on NAME`.
+   */
+  | { kind: 'head'; name: string; layers: LayerSpec[]; params: ParamSpec[] }
   | { kind: 'freeze'; params: string[] }
   | { kind: 'unfreeze'; params: string[] }
   | { kind: 'reset'; params: string[] }
-  | { kind: 'invert'; feature: FeatureTransform }
+  /**
+   * `invert ACT` / `invert off`, optionally `on HEAD`: `heads` lists the heads it sets; absent
+   * means every head that exists at that point (for a file without heads: `main`).
+   */
+  | { kind: 'invert'; feature: FeatureTransform; heads?: string[] }
   /** `lr X` sets every parameter's rate; `lr X for SEL` (with `params`) only the matched ones'. */
   | { kind: 'lr'; lr: number; params?: string[] }
   | {
@@ -113,6 +143,10 @@ export type StepSpec = (
       /** Inserted by the compiler right after the last `pretrain` to evaluate the pretrained snapshot. */
       snapshot: boolean;
       feature: FeatureTransform;
+      /** `eval ... on EXPR`: the heads whose summed logits are evaluated; absent means `['main']`. */
+      on?: HeadExpr;
+      /** Each head's transform when the arm has heads besides `main` (then `feature` is main's). */
+      heads?: HeadFeatures;
     }
   | { kind: 'save'; path: string } // relative to the run folder
   | { kind: 'load'; path: string } // absolute (resolved against the .mfx file's folder)

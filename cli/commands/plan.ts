@@ -188,6 +188,8 @@ function describeStep(s: StepSpec, plan: Plan): string {
       return `${'lr'.padEnd(20)} ${s.lr}${s.params ? ` for ${params(s.params)}` : ''}`;
     case 'eval':
       return `${`eval as ${s.label}`.padEnd(20)} ${testSetSummary(plan, s.testSets)} on ${feature(s.feature)}${s.snapshot ? ' (the pretrained snapshot)' : ''}`;
+    case 'head':
+      return `${`head ${s.name}`.padEnd(20)} ${params(s.params)}`;
     case 'save':
       return `${'save'.padEnd(20)} ${s.path} (in the run folder)`;
     case 'load':

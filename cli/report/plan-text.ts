@@ -52,6 +52,8 @@ export function stepText(step: StepSpec, model: ModelSpec): string {
       return step.params ? `lr ${step.lr} for ${paramsText(step.params, model)}` : `lr ${step.lr}`;
     case 'eval':
       return `eval ${testSetsText(step.testSets)}${step.label === 'final' ? '' : ` as ${step.label}`}`;
+    case 'head':
+      return `head ${step.name}`;
     case 'save':
       return `save "${step.path}"`;
     case 'load':

@@ -61,6 +61,8 @@ export function describeStep(step: StepSpec): string {
       return step.params ? `lr ${step.lr} for ${describeParams(step.params)}` : `lr ${step.lr}`;
     case 'eval':
       return `eval ${step.testSets.join(', ')} as ${step.label}${step.feature.kind === 'inverted' ? ` (${featureText(step.feature)})` : ''}`;
+    case 'head':
+      return `head ${step.name}`;
     case 'save':
       return `save "${step.path}"`;
     case 'load':
