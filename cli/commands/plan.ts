@@ -189,7 +189,7 @@ function describeStep(s: StepSpec, plan: Plan): string {
     case 'eval':
       return `${`eval as ${s.label}`.padEnd(20)} ${testSetSummary(plan, s.testSets)} on ${feature(s.feature)}${s.snapshot ? ' (the pretrained snapshot)' : ''}`;
     case 'head':
-      return `${`head ${s.name}`.padEnd(20)} ${params(s.params)}`;
+      return `${`head ${s.name}`.padEnd(20)} ${params(s.params.map((p) => p.name))}`;
     case 'save':
       return `${'save'.padEnd(20)} ${s.path} (in the run folder)`;
     case 'load':
