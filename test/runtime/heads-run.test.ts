@@ -85,6 +85,18 @@ describe('heads in a run', () => {
     const missing = results.evals.find((e) => e.arm === 'synergy' && e.label === 'missing' && e.seed === 1)!;
     const final = results.evals.find((e) => e.arm === 'synergy' && e.label === 'final' && e.seed === 1)!;
     expect(missing.loss).not.toBe(final.loss);
+    // The labelled head evaluation gets a column of its own beside the arm's, with its Delta against the arm's baseline.
+    expect(results.table.columns.map((c) => [c.arm, c.label, c.labelled ?? false])).toEqual([
+      ['baseline', 'final', false],
+      ['synergy', 'final', false],
+      ['synergy', 'missing', true],
+    ]);
+    const column = results.table.columns[2];
+    const base = (seed: number) => results.evals.find((e) => e.arm === 'baseline' && e.seed === seed && e.testSet === 'pmnist.hcut')!.accuracy;
+    const own = (seed: number) => results.evals.find((e) => e.arm === 'synergy' && e.label === 'missing' && e.seed === seed && e.testSet === 'pmnist.hcut')!.accuracy;
+    expect(column.cells['pmnist.hcut'].delta!.values).toEqual([own(1) - base(1), own(2) - base(2)]);
+    const markdown = readFileSync(path.join(dir, 'results.md'), 'utf8');
+    expect(markdown).toContain('| synergy acc % | synergy Δ vs baseline | synergy@missing acc % | synergy@missing Δ vs baseline |');
     const afterHead = weightsAfter(dir, 1, 1, 'head');
     const afterMissing = weightsAfter(dir, 1, 2, 'train');
     expect(Object.keys(afterHead).sort()).toEqual([...FC_PARAMS, ...MISSING_PARAMS, 'conv1.bias', 'conv1.weight', 'conv2.bias', 'conv2.weight'].sort());
