@@ -4,14 +4,11 @@
 // own feature transform at the feature boundary and its own layers; a head expression sums the
 // logits of its heads.
 import * as tf from '@tensorflow/tfjs-core';
-import type { FeatureTransform, HeadExpr, HeadFeatures, LayerSpec, ModelSpec, ParamSpec } from '../../compiler/plan.js';
+import type { FeatureTransform, LayerSpec, ModelSpec, ParamSpec } from '../../compiler/plan.js';
 import { INIT_PURPOSE, initialValues } from './init.js';
 import { activate } from './activation.js';
-import { applyFeatureActivation, complementFeatures } from './feature-transform.js';
+import { applyFeatureActivation, complementFeatures, headFeature, MAIN_HEAD, type HeadView } from './feature-transform.js';
 import type { DropoutMasks } from './dropout.js';
-
-/** The model's own head: its layers after the feature boundary. */
-export const MAIN_HEAD = 'main';
 
 /** A head added by a `head` step: copies of the main head's layers, named `NAME.LAYER`, and their parameters. */
 export interface Head {
@@ -76,16 +73,6 @@ export function disposeNetwork(net: Network): void {
   for (const v of net.params.values()) v.dispose();
   net.params.clear();
   net.heads = [];
-}
-
-/** What a forward pass computes: whose logits, on which features. */
-export interface HeadView {
-  /** The main head's feature transform. */
-  feature: FeatureTransform;
-  /** The heads whose logits are summed, in the order written; absent means `main` alone. */
-  on?: HeadExpr;
-  /** Each head's feature transform (a head not listed reads the model's own features); `main` uses `feature`. */
-  heads?: HeadFeatures;
 }
 
 export interface ForwardOptions extends HeadView {
@@ -202,7 +189,7 @@ function runFrom(net: Network, input: tf.Tensor, options: ForwardOptions, start:
   const featureMasks = options.dropout ? drawOnce(options.dropout) : null;
   let sum: tf.Tensor | null = null;
   for (const name of on) {
-    const feature = name === MAIN_HEAD ? options.feature : (options.heads?.[name] ?? MODEL_FEATURE);
+    const feature = headFeature(options, name);
     const features = runLayers(net, shared, { feature, dropout: featureMasks }, at, featureBoundary + 1);
     const logits = name === MAIN_HEAD ? runLayers(net, features, options, featureBoundary + 1, layers.length) : runHead(net, headNamed(net, name), features, options);
     sum = sum === null ? logits : tf.add(sum, logits);

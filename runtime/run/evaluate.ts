@@ -1,6 +1,7 @@
 // Accuracy and mean NLL of a network on a test set, in batches of 1000 with dropout off.
 import * as tf from '@tensorflow/tfjs-core';
-import { forward, type HeadView, type Network } from '../model/network.js';
+import { forward, type Network } from '../model/network.js';
+import type { HeadView } from '../model/feature-transform.js';
 import { sliceBatch, type Images } from '../training/image-batch.js';
 import { settle } from '../backend/readback.js';
 

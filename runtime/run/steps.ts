@@ -12,6 +12,7 @@ import { prepareFeatureCache, type CachedFeatures } from '../reuse/feature-cache
 import { loadWeights, saveWeights } from '../store/weights-file.js';
 import { evaluate } from './evaluate.js';
 import type { ArmContext } from './context.js';
+import { invertedInView } from '../model/feature-transform.js';
 import { writeArmCheckpoint, type ArmState } from './start-state.js';
 import type { ArmSpec } from '../../compiler/plan.js';
 
@@ -176,7 +177,7 @@ async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, feat
   if (outcome.kind === 'done') {
     const seconds = (now() - epochStart) / 1000;
     const imagesPerSec = seconds > 0 ? outcome.images / seconds : 0;
-    emit({ type: 'epoch-end', arm: arm.name, seed, step: stepIndex, epoch, epochs: step.epochs, loss: outcome.meanLoss, seconds, imagesPerSec, inverted: feature.kind === 'inverted' });
+    emit({ type: 'epoch-end', arm: arm.name, seed, step: stepIndex, epoch, epochs: step.epochs, loss: outcome.meanLoss, seconds, imagesPerSec, inverted: invertedInView({ feature, on: step.on, heads: step.heads }) !== null });
   }
   return outcome;
 }
