@@ -47,6 +47,11 @@ export interface Collapse {
 export interface ArmColumn {
   arm: string;
   label: string; // the eval label reported (normally `final`)
+  /**
+   * A labelled evaluation of heads (`eval ... as missing on missing`) shown beside the arm's
+   * reported one, with its own Delta against the arm's baseline; absent on the arm's own column.
+   */
+  labelled?: true;
   baseline: BaselineRef | null;
   /** Per seed: `done`, or why this arm has no numbers for that seed (e.g. diverged at epoch 3 batch 17). */
   status: Record<string, string>;

@@ -143,14 +143,14 @@ export function formatResultsTable(table: ResultsTable, options: TableFormatOpti
     });
   }
 
-  const withBaseline = columns.filter((c) => c.baseline !== null);
+  const withBaseline = columns.filter((c) => c.baseline !== null && !c.labelled);
   if (withBaseline.length > 0) {
     lines.push(paint.dim(`delta: accuracy points over ${withBaseline.map((c) => `${c.arm} → ${baselineName(c)}`).join(', ')}`));
   }
   const maxN = Math.max(0, ...columns.flatMap((c) => Object.values(c.cells).map((cell) => cell.accuracy.n)));
   if (maxN > 1) lines.push(paint.dim(`mean ± std over ${maxN} seeds`));
   lines.push(...collapseLegend(table).map((l) => paint.yellow(l)));
-  for (const c of columns) {
+  for (const c of columns.filter((col) => !col.labelled)) {
     for (const [seed, status] of Object.entries(c.status)) {
       if (status !== 'done') lines.push(paint.yellow(`${c.arm} (seed ${seed}): ${status}`));
     }

@@ -6,6 +6,7 @@ import { agreement, type Agreement, type SeedPredictions } from '../../runtime/r
 import { PredictionFileError, readPredictions } from '../../runtime/store/predictions-file.js';
 import type { Results } from '../../runtime/results.js';
 import type { ReportTable } from './report-table.js';
+import { columnName } from '../../runtime/results/results-table.js';
 
 /** One side of a comparison: an evaluation (arm and label) in a run folder. */
 export interface EvalSide {
@@ -66,7 +67,7 @@ export function baselineAgreements(dir: string, results: Results, table: ReportT
   let missing = 0;
   for (const col of table.columns) {
     if (!col.baseline) continue;
-    const a = { dir, arm: col.arm, label: col.label, name: col.arm };
+    const a = { dir, arm: col.arm, label: col.label, name: columnName(col) };
     const b = { dir, arm: col.baseline.arm, label: col.baseline.label, name: `${col.baseline.arm} (${col.baseline.label})` };
     for (const testSet of table.testSets) {
       if (!col.cells.some((c) => c.testSet === testSet && c.delta)) continue;
@@ -76,7 +77,7 @@ export function baselineAgreements(dir: string, results: Results, table: ReportT
         else missing++;
       } catch (err) {
         if (!(err instanceof AgreementProblem)) throw err;
-        notes.push(`No agreement for \`${col.arm}\` on ${testSet}: ${err.message}.`);
+        notes.push(`No agreement for \`${columnName(col)}\` on ${testSet}: ${err.message}.`);
       }
     }
   }

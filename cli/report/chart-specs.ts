@@ -15,6 +15,7 @@ import type { LossPoint } from './loss-curves.js';
 import { percent, points } from '../../runtime/results/numbers.js';
 import type { ReportColumn, ReportTable } from './report-table.js';
 import { testSetLabel } from './test-set-label.js';
+import { columnName } from '../../runtime/results/results-table.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
@@ -95,7 +96,7 @@ interface Layout {
 function layout(table: ReportTable, columns: ReportColumn[]): Layout {
   const many = table.columns.length > MAX_GROUPED_ARMS;
   const section = sectionOf(table);
-  const arms = columns.map((c) => c.arm);
+  const arms = columns.map(columnName);
   if (!many) return { many, columns, arms, legendField: 'arm', legend: arms, legendTitle: 'arm', section };
   const legend = [...new Set(columns.map((c) => section.get(c.arm)!))];
   return { many, columns, arms, legendField: 'section', legend, legendTitle: 'arms', section };
@@ -104,7 +105,7 @@ function layout(table: ReportTable, columns: ReportColumn[]): Layout {
 /** Colour encoding: per arm in the grouped layout, per section otherwise; stable across charts. */
 function color(table: ReportTable, l: Layout) {
   if (l.many) return colorScale([...new Set(orderedColumns(table).map((c) => l.section.get(c.arm)!))], l.legend, 'section', l.legendTitle);
-  return colorScale(orderedColumns(table).map((c) => c.arm), l.arms, 'arm', 'arm');
+  return colorScale(orderedColumns(table).map(columnName), l.arms, 'arm', 'arm');
 }
 
 /** Bars: mean accuracy per test set and arm; whiskers ±1 std and a dot per seed when repeated. */
@@ -116,7 +117,7 @@ export function accuracyChartSpec(table: ReportTable, title: string): TopLevelSp
     for (const cell of col.cells) {
       if (!cell.accuracy) continue;
       const a = cell.accuracy;
-      const base = { testSet: testSetLabel(cell.testSet), arm: col.arm, section: l.section.get(col.arm) };
+      const base = { testSet: testSetLabel(cell.testSet), arm: columnName(col), section: l.section.get(col.arm) };
       rows.push({
         ...base, kind: 'bar', mean: a.mean * 100, lo: (a.mean - a.std) * 100, hi: (a.mean + a.std) * 100, n: a.n,
         accuracy: a.n > 1 ? `${percent(a.mean)} ± ${(a.std * 100).toFixed(2)}` : percent(a.mean),
@@ -208,7 +209,7 @@ export function deltaChartSpec(table: ReportTable, title: string): TopLevelSpec 
       rows.push({
         kind: 'bar',
         testSet: testSetLabel(cell.testSet),
-        arm: col.arm,
+        arm: columnName(col),
         section: l.section.get(col.arm),
         mean: d.stat.mean * 100,
         lo: d.interval ? d.interval.lower * 100 : null,

@@ -12,6 +12,7 @@ import type { ReportColumn, ReportTable } from './report-table.js';
 import { testSetLabel } from './test-set-label.js';
 import type { PairAgreement } from './agreement.js';
 import { agreementExplanation, agreementTable } from './agreement-section.js';
+import { columnName } from '../../runtime/results/results-table.js';
 
 export interface ReportFigure {
   caption: string;
@@ -63,7 +64,7 @@ function accuracyTable(table: ReportTable): Block {
   const withLabel = labels.size > 1;
   const header = ['arm', ...(withLabel ? ['eval'] : []), ...table.testSets.map(testSetLabel)];
   const { rows, sections } = sectionedRows(table, table.columns, (col) => [
-    col.arm,
+    withLabel ? col.arm : columnName(col),
     ...(withLabel ? [`\`${col.label}\``] : []),
     ...col.cells.map((cell) => accuracyText(cell.accuracy)),
   ]);
@@ -77,7 +78,7 @@ function deltaTable(table: ReportTable): Block | null {
   if (columns.length === 0) return null;
   const header = ['arm', 'against', ...table.testSets.map(testSetLabel)];
   const { rows, sections } = sectionedRows(table, columns, (col) => [
-    col.arm,
+    columnName(col),
     baselineText(col),
     ...col.cells.map((cell) => {
       const d = cell.delta;
@@ -135,7 +136,7 @@ function intervalBlocks(table: ReportTable): Block[] {
     const ci = `[${points(d.interval.lower)}, ${points(d.interval.upper)}]${d.interval.excludesZero ? ` ${EXCLUDES_ZERO_MARK}` : ''}`;
     return d.seeds.length < all ? `${ci} (${d.seeds.length} seeds)` : ci;
   };
-  const { rows, sections } = sectionedRows(table, withBaseline, (col) => [col.arm, ...col.cells.map(intervalText)]);
+  const { rows, sections } = sectionedRows(table, withBaseline, (col) => [columnName(col), ...col.cells.map(intervalText)]);
   const header = ['arm', ...table.testSets.map(testSetLabel)];
   const blocks: Block[] = [
     {
@@ -221,7 +222,7 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
   blocks.push(allEvaluations(results, table));
   const notes = [...input.notes];
   if (results.status !== 'done') notes.unshift(`The run ended with status \`${results.status}\`: the numbers cover only what finished.`);
-  for (const col of table.columns) {
+  for (const col of table.columns.filter((c) => !c.labelled)) {
     for (const p of col.problems) notes.push(`\`${col.arm}\` seed ${p.seed}: ${p.status}; left out of its statistics.`);
   }
   notes.push(...collapsedEvalNotes(results.evals));

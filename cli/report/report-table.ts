@@ -17,6 +17,8 @@ export interface ReportCell {
 export interface ReportColumn {
   arm: string;
   label: string;
+  /** A labelled evaluation of heads beside the arm's reported one (see ArmColumn); named `ARM@LABEL`. */
+  labelled?: true;
   baseline: BaselineRef | null;
   /**
    * The sweep template (or any other group name) the arm came from, or null. Plain data: set
@@ -89,7 +91,7 @@ export function buildReportTable(results: Results, groups: ReadonlyMap<string, s
     const problems = Object.entries(col.status)
       .filter(([, status]) => status !== 'done')
       .map(([seed, status]) => ({ seed, status }));
-    return { arm: col.arm, label: col.label, baseline: col.baseline, group: groups.get(col.arm) ?? null, cells, problems };
+    return { arm: col.arm, label: col.label, ...(col.labelled ? { labelled: true as const } : {}), baseline: col.baseline, group: groups.get(col.arm) ?? null, cells, problems };
   });
   return { testSets, seeds, columns };
 }

@@ -4,7 +4,7 @@
 // code's network (relu, pool, then 1 - x), ACT runs where the model's activation stands, the
 // layers after it run as written, and the complement is taken on the tensor entering `flatten`.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation, FeatureTransform } from '../../compiler/plan.js';
+import type { Activation, FeatureTransform, HeadExpr, HeadFeatures } from '../../compiler/plan.js';
 import { activate } from './activation.js';
 
 /** The complement of ACT's output y: relu6 → 6 - y; sigmoid, relu → 1 - y; tanh → -y. */
@@ -32,4 +32,33 @@ export function applyFeatureActivation(transform: Extract<FeatureTransform, { ki
 /** The activation being complemented, or null for the model's own features. */
 export function invertedActivation(transform: FeatureTransform): string | null {
   return transform.kind === 'inverted' ? transform.activation : null;
+}
+
+/** The model's own head: its layers after the feature boundary. */
+export const MAIN_HEAD = 'main';
+
+const MODEL_FEATURE: FeatureTransform = { kind: 'model' };
+
+/** What a forward pass computes: whose logits, on which features (a train or eval step's fields). */
+export interface HeadView {
+  /** The main head's feature transform. */
+  feature: FeatureTransform;
+  /** The heads whose logits are summed, in the order written; absent means `main` alone. */
+  on?: HeadExpr;
+  /** Each head's feature transform (a head not listed reads the model's own features); `main` uses `feature`. */
+  heads?: HeadFeatures;
+}
+
+/** The transform head `name` reads under a view. */
+export function headFeature(view: HeadView, name: string): FeatureTransform {
+  return name === MAIN_HEAD ? view.feature : (view.heads?.[name] ?? MODEL_FEATURE);
+}
+
+/** The first inverted activation among the heads the view reads, or null when they all read the model's features. */
+export function invertedInView(view: HeadView): string | null {
+  for (const name of view.on ?? [MAIN_HEAD]) {
+    const inverted = invertedActivation(headFeature(view, name));
+    if (inverted !== null) return inverted;
+  }
+  return null;
 }

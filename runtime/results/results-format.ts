@@ -3,12 +3,13 @@
 import type { Results } from '../results.js';
 import { accuracyText, deltaText } from './numbers.js';
 import { subsetText } from './step-text.js';
+import { columnName } from './results-table.js';
 
 function headerCells(results: Results): string[] {
   const cells = ['test set'];
   for (const c of results.table.columns) {
-    cells.push(`${c.arm} acc %`);
-    if (c.baseline) cells.push(`${c.arm} Δ vs ${c.baseline.arm}${c.baseline.label === 'final' ? '' : `:${c.baseline.label}`}`);
+    cells.push(`${columnName(c)} acc %`);
+    if (c.baseline) cells.push(`${columnName(c)} Δ vs ${c.baseline.arm}${c.baseline.label === 'final' ? '' : `:${c.baseline.label}`}`);
   }
   return cells;
 }
@@ -27,7 +28,7 @@ function rows(results: Results): string[][] {
 
 function notes(results: Results): string[] {
   const out: string[] = [];
-  for (const c of results.table.columns) {
+  for (const c of results.table.columns.filter((col) => !col.labelled)) {
     for (const [seed, status] of Object.entries(c.status)) {
       if (status !== 'done') out.push(`${c.arm} (seed ${seed}): ${status}`);
     }

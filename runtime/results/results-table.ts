@@ -1,6 +1,8 @@
 // From evaluation records to the summary table (talk's Table 1): per arm, the reported eval's
-// accuracy per test set over seeds, and Delta paired by seed against the arm's baseline.
-import type { Plan } from '../../compiler/plan.js';
+// accuracy per test set over seeds, and Delta paired by seed against the arm's baseline. An arm
+// with heads also gets a column for each other labelled evaluation of heads (`as missing on
+// missing`), measured against the same baseline.
+import type { ArmSpec, Plan } from '../../compiler/plan.js';
 import type { ArmColumn, Collapse, EvalRecord, ResultsTable, Stat, TableCell } from '../results.js';
 import { summarize } from './stats.js';
 
@@ -38,48 +40,63 @@ function lookup(evals: EvalRecord[]): (arm: string, seed: number, label: string,
   return (arm, seed, label, testSet) => map.get(`${arm}\u0000${seed}\u0000${label}\u0000${testSet}`);
 }
 
+/** How a column is named in tables and charts: the arm, or `ARM@LABEL` for a labelled head evaluation. */
+export function columnName(column: { arm: string; label: string; labelled?: true }): string {
+  return column.labelled ? `${column.arm}@${column.label}` : column.arm;
+}
+
+/** The arm's reported label, then the labels of its other evaluations of heads, in schedule order. */
+function armLabels(arm: ArmSpec): { label: string; labelled: boolean }[] {
+  if (arm.reportLabel === null) return [];
+  const others = arm.steps.flatMap((s) => (s.kind === 'eval' && !s.snapshot && (s.on !== undefined || s.heads !== undefined) && s.label !== arm.reportLabel ? [s.label] : []));
+  return [{ label: arm.reportLabel, labelled: false }, ...[...new Set(others)].map((label) => ({ label, labelled: true }))];
+}
+
+type Lookup = ReturnType<typeof lookup>;
+
+/** One column: `label`'s accuracy per test set over seeds and its Delta against the arm's baseline. */
+function armColumn(plan: Plan, record: Lookup, status: Record<string, Record<string, string>>, arm: ArmSpec, label: string, labelled: boolean): ArmColumn {
+  const accuracy = (armName: string, seed: number, l: string, testSet: string) => record(armName, seed, l, testSet)?.accuracy;
+  const cells: Record<string, TableCell> = {};
+  const testSets = plan.testSets.filter((t) => plan.seeds.some((s) => accuracy(arm.name, s, label, t) !== undefined));
+  for (const testSet of testSets) {
+    const values: number[] = [];
+    const deltas: number[] = [];
+    let collapse: Collapse | null = null;
+    for (const seed of plan.seeds) {
+      const a = accuracy(arm.name, seed, label, testSet);
+      if (a === undefined) continue;
+      values.push(a);
+      const dominant = dominantClass(record(arm.name, seed, label, testSet)?.predicted);
+      if (dominant) {
+        collapse ??= { seeds: [], ...dominant };
+        collapse.seeds.push(seed);
+        if (dominant.share > collapse.share) Object.assign(collapse, dominant);
+      }
+      if (arm.baseline) {
+        const b = accuracy(arm.baseline.arm, seed, arm.baseline.label, testSet);
+        if (b !== undefined) deltas.push(a - b);
+      }
+    }
+    const acc = stat(values);
+    if (acc) cells[testSet] = { accuracy: acc, delta: arm.baseline ? stat(deltas) : null, ...(collapse ? { collapse } : {}) };
+  }
+  const armStatus: Record<string, string> = {};
+  for (const seed of plan.seeds) armStatus[String(seed)] = status[arm.name]?.[String(seed)] ?? 'not run';
+  const column: ArmColumn = { arm: arm.name, label, baseline: arm.baseline, status: armStatus, cells };
+  if (labelled) column.labelled = true;
+  if (arm.template !== undefined) column.template = arm.template;
+  if (arm.bindings) column.bindings = arm.bindings;
+  return column;
+}
+
 /**
  * Builds the table. `status[arm][seed]` is `done` or why that seed has no numbers; seeds whose
  * arm (or baseline) has no reported accuracy are left out of that cell's statistics.
  */
 export function buildTable(plan: Plan, evals: EvalRecord[], status: Record<string, Record<string, string>>): ResultsTable {
   const record = lookup(evals);
-  const accuracy = (arm: string, seed: number, label: string, testSet: string) => record(arm, seed, label, testSet)?.accuracy;
-  const columns: ArmColumn[] = [];
-  for (const arm of plan.arms) {
-    if (arm.reportLabel === null) continue;
-    const label = arm.reportLabel;
-    const cells: Record<string, TableCell> = {};
-    const testSets = plan.testSets.filter((t) => plan.seeds.some((s) => accuracy(arm.name, s, label, t) !== undefined));
-    for (const testSet of testSets) {
-      const values: number[] = [];
-      const deltas: number[] = [];
-      let collapse: Collapse | null = null;
-      for (const seed of plan.seeds) {
-        const a = accuracy(arm.name, seed, label, testSet);
-        if (a === undefined) continue;
-        values.push(a);
-        const dominant = dominantClass(record(arm.name, seed, label, testSet)?.predicted);
-        if (dominant) {
-          collapse ??= { seeds: [], ...dominant };
-          collapse.seeds.push(seed);
-          if (dominant.share > collapse.share) Object.assign(collapse, dominant);
-        }
-        if (arm.baseline) {
-          const b = accuracy(arm.baseline.arm, seed, arm.baseline.label, testSet);
-          if (b !== undefined) deltas.push(a - b);
-        }
-      }
-      const acc = stat(values);
-      if (acc) cells[testSet] = { accuracy: acc, delta: arm.baseline ? stat(deltas) : null, ...(collapse ? { collapse } : {}) };
-    }
-    const armStatus: Record<string, string> = {};
-    for (const seed of plan.seeds) armStatus[String(seed)] = status[arm.name]?.[String(seed)] ?? 'not run';
-    const column: ArmColumn = { arm: arm.name, label, baseline: arm.baseline, status: armStatus, cells };
-    if (arm.template !== undefined) column.template = arm.template;
-    if (arm.bindings) column.bindings = arm.bindings;
-    columns.push(column);
-  }
+  const columns = plan.arms.flatMap((arm) => armLabels(arm).map(({ label, labelled }) => armColumn(plan, record, status, arm, label, labelled)));
   const used = plan.testSets.filter((t) => columns.some((c) => c.cells[t]));
   return { testSets: used, columns };
 }

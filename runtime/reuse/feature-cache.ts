@@ -1,11 +1,12 @@
 // Frozen-feature cache: while every parameter before the model's last deterministic point is
 // frozen, that part of the forward pass gives the same tensor for an image in every epoch. It is
 // computed once per training image at the start of the train step and the epochs run only the
-// tail (dropout masks, feature transform, head) on it: the same ops on the same values, in the
-// same order, so results are bitwise those of the uncached path (tested).
+// tail (dropout masks, feature transform, heads) on it: the same ops on the same values, in the
+// same order, so results are bitwise those of the uncached path (tested). The cut lies at or
+// before the feature transform, so one cache serves every head, each applying its own transform.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ArmSpec, ModelSpec } from '../../compiler/plan.js';
-import { forwardCut, forwardHead, forwardTail, type ForwardCut, type ForwardOptions, type Network } from '../model/network.js';
+import { forwardCut, forwardStem, forwardTail, type ForwardCut, type ForwardOptions, type Network } from '../model/network.js';
 import { sliceBatch, type Images } from '../training/image-batch.js';
 import { settle } from '../backend/readback.js';
 
@@ -15,7 +16,7 @@ export const DEFAULT_FEATURE_CACHE_BYTES = 1024 ** 3;
 /** Whether a train step can use the cache, and what it would cost. */
 export type FeatureCacheDecision =
   | { kind: 'use'; cut: ForwardCut; bytes: number }
-  | { kind: 'ineligible' } // something before the cut trains, or the model has no deterministic head
+  | { kind: 'ineligible' } // something before the cut trains, or the model has no deterministic stem
   | { kind: 'too-big'; cut: ForwardCut; bytes: number; limit: number };
 
 /** Decides for a train step over `n` images with the given trainable parameters. */
@@ -23,8 +24,8 @@ export function decideFeatureCache(spec: ModelSpec, trainable: readonly string[]
   const cut = forwardCut(spec);
   if (!cut || limitBytes <= 0) return { kind: 'ineligible' };
   const training = new Set(trainable);
-  const headParams = spec.layers.slice(0, cut.resumeAt).flatMap((l) => ('params' in l ? l.params : []));
-  if (headParams.some((p) => training.has(p))) return { kind: 'ineligible' };
+  const stemParams = spec.layers.slice(0, cut.resumeAt).flatMap((l) => ('params' in l ? l.params : []));
+  if (stemParams.some((p) => training.has(p))) return { kind: 'ineligible' };
   const bytes = n * cut.shape.reduce((a, b) => a * b, 1) * 4;
   return bytes > limitBytes ? { kind: 'too-big', cut, bytes, limit: limitBytes } : { kind: 'use', cut, bytes };
 }
@@ -43,16 +44,16 @@ export interface CachedFeatures {
 // wasm convolutions were slower per image in batches of 1000 than of 64-256.
 const FILL_BATCH = 128;
 
-/** Computes the head once for every image of `data` with the network's current (frozen) weights. */
+/** Computes the stem (the layers before the cut) once for every image of `data` with the network's current (frozen) weights. */
 export async function buildFeatureCache(net: Network, data: Images, cut: ForwardCut): Promise<CachedFeatures> {
   const size = cut.shape.reduce((a, b) => a * b, 1);
   const features = new Float32Array(data.n * size);
   for (let start = 0; start < data.n; start += FILL_BATCH) {
     const end = Math.min(start + FILL_BATCH, data.n);
-    const head = tf.tidy(() => forwardHead(net, sliceBatch(data, start, end).x, cut));
-    await settle([head]);
-    features.set(head.dataSync(), start * size);
-    head.dispose();
+    const stem = tf.tidy(() => forwardStem(net, sliceBatch(data, start, end).x, cut));
+    await settle([stem]);
+    features.set(stem.dataSync(), start * size);
+    stem.dispose();
   }
   return {
     bytes: features.byteLength,
@@ -77,15 +78,15 @@ export async function buildFeatureCache(net: Network, data: Images, cut: Forward
  * pretrained layers (the hybrids) get the same key and share one fill. Null when a step has no
  * stateKey (hand-built plans): then nothing is shared.
  */
-export function featureCacheKey(arm: ArmSpec, stepIndex: number, seed: number, headParams: readonly string[]): string | null {
-  const head = new Set(headParams);
+export function featureCacheKey(arm: ArmSpec, stepIndex: number, seed: number, stemParams: readonly string[]): string | null {
+  const stem = new Set(stemParams);
   for (let i = stepIndex - 1; i >= 0; i--) {
     const step = arm.steps[i];
-    const changesHead =
+    const changesStem =
       step.kind === 'load' ||
-      (step.kind === 'train' && step.trainable.some((p) => head.has(p))) ||
-      (step.kind === 'reset' && step.params.some((p) => head.has(p)));
-    if (changesHead) return step.stateKey === '' ? null : `${seed}\u0000${step.stateKey}`;
+      (step.kind === 'train' && step.trainable.some((p) => stem.has(p))) ||
+      (step.kind === 'reset' && step.params.some((p) => stem.has(p)));
+    if (changesStem) return step.stateKey === '' ? null : `${seed}\u0000${step.stateKey}`;
   }
   return arm.steps[0]?.stateKey ? `${seed}\u0000initial` : null;
 }
@@ -123,8 +124,8 @@ export async function prepareFeatureCache(
     return undefined;
   }
   if (decision.kind !== 'use') return undefined;
-  const headParams = net.spec.layers.slice(0, decision.cut.resumeAt).flatMap((l) => ('params' in l ? l.params : []));
-  const key = reuse ? featureCacheKey(reuse.arm, reuse.stepIndex, reuse.seed, headParams) : null;
+  const stemParams = net.spec.layers.slice(0, decision.cut.resumeAt).flatMap((l) => ('params' in l ? l.params : []));
+  const key = reuse ? featureCacheKey(reuse.arm, reuse.stepIndex, reuse.seed, stemParams) : null;
   const kept = reuse?.store.get(key);
   if (kept) return kept;
   const features = await buildFeatureCache(net, data, decision.cut);

@@ -1,7 +1,7 @@
 // Accuracy and mean NLL of a network on a test set, in batches of 1000 with dropout off.
 import * as tf from '@tensorflow/tfjs-core';
-import type { FeatureTransform } from '../../compiler/plan.js';
 import { forward, type Network } from '../model/network.js';
+import type { HeadView } from '../model/feature-transform.js';
 import { sliceBatch, type Images } from '../training/image-batch.js';
 import { settle } from '../backend/readback.js';
 
@@ -15,8 +15,9 @@ export interface Evaluation {
   predicted: Uint8Array;
 }
 
-/** Evaluates `net` on every image of `set` under the given feature transform. */
-export async function evaluate(net: Network, set: Images, feature: FeatureTransform): Promise<Evaluation> {
+/** Evaluates the logits of `view.on` (the main head by default) on every image of `set`, each head on its own features. */
+export async function evaluate(net: Network, set: Images, view: HeadView): Promise<Evaluation> {
+  const { feature, on, heads } = view;
   let correct = 0;
   let lossSum = 0;
   const predicted = new Uint8Array(set.n);
@@ -24,7 +25,7 @@ export async function evaluate(net: Network, set: Images, feature: FeatureTransf
     const end = Math.min(start + EVAL_BATCH, set.n);
     const { sums, classes } = tf.tidy(() => {
       const { x, y } = sliceBatch(set, start, end);
-      const logp = tf.logSoftmax(forward(net, x, { feature, dropout: null }));
+      const logp = tf.logSoftmax(forward(net, x, { feature, on, heads, dropout: null }));
       const argMax = tf.argMax(logp, 1);
       const hit = tf.sum(tf.cast(tf.equal(argMax, y), 'float32'));
       const nllSum = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, net.spec.classes))));

@@ -5,7 +5,7 @@
 import type { ArmSpec } from '../../compiler/plan.js';
 import type { RunEvent } from '../events.js';
 import type { EvalRecord } from '../results.js';
-import { createNetwork, disposeNetwork, type Network } from '../model/network.js';
+import { addHead, createNetwork, disposeNetwork, keepHeads, type Network } from '../model/network.js';
 import { Optimizer } from '../training/optimizer.js';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type Checkpoint } from '../store/checkpoint.js';
 import { assignParams, readParams } from '../store/weights-file.js';
@@ -56,6 +56,16 @@ export function handOverPrefix(ctx: ArmContext, arm: ArmSpec, seed: number, s: A
   }
 }
 
+/**
+ * Adds the heads of the arm's `head` steps before step `steps` that the network lacks, so that a
+ * stored state (checkpoint, prefix, cache entry) taken after them has parameters to go into.
+ */
+function addHeadsBefore(net: Network, arm: ArmSpec, steps: number, seed: number): void {
+  for (const step of arm.steps.slice(0, steps)) {
+    if (step.kind === 'head' && !net.heads.some((h) => h.name === step.name)) addHead(net, { name: step.name, layers: step.layers, params: step.params }, seed);
+  }
+}
+
 function reusedSteps(ctx: ArmContext, arm: ArmSpec, seed: number, from: number, to: number, history: LossHistory | undefined): void {
   for (let i = from; i < to; i++) {
     const step = arm.steps[i];
@@ -81,12 +91,14 @@ export function findStartState(ctx: ArmContext, arm: ArmSpec, seed: number): Sta
   try {
     // 1. The checkpoint of an interrupted arm.
     if (ckpt) {
+      addHeadsBefore(s.net, arm, ckpt.meta.nextStep, seed);
       restoreCheckpoint(ckpt, s.net, s.optimizer, ctx.folder.checkpointFile(arm.name, seed));
       Object.assign(s, { step: ckpt.meta.nextStep, epochsDone: ckpt.meta.epochsDone, evals: [...ckpt.meta.evals], history: { ...ckpt.meta.history } });
     }
     // 2. The state an earlier arm handed over after the shared prefix.
     const prefix = ckpt || !ctx.reuse ? null : ctx.prefixes.take(seed, arm.name);
     if (prefix) {
+      addHeadsBefore(s.net, arm, prefix.steps, seed);
       assignParams(s.net, prefix.params, `the shared prefix of arm ${arm.name}`);
       s.optimizer.restore(prefix.optimizer);
       Object.assign(s.history, prefix.history);
@@ -108,10 +120,13 @@ export function findStartState(ctx: ArmContext, arm: ArmSpec, seed: number): Sta
     const cache = ctx.stateCache;
     let cached = ckpt || !cache ? null : findCachedPrefix(cache, arm, seed, s.step, (k) => ctx.reuse && armsWaitingFor(ctx.plan, arm, k).length > 0, warn);
     if (cached) {
+      const heads = s.net.heads.length;
       try {
+        addHeadsBefore(s.net, arm, cached.steps, seed);
         assignParams(s.net, cached.state.params, `a cache entry in ${cache!.dir}`); // checks every name and shape before assigning
       } catch (err) {
         if (!(err instanceof TensorFileError)) throw err;
+        keepHeads(s.net, heads); // the head steps after s.step run again
         warn(`ignored ${err.file}: it ${err.reason}; recomputing instead`);
         cached = null;
       }

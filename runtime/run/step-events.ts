@@ -1,7 +1,7 @@
 // The `step-start` event of a step, shared by computed and reused steps.
 import type { StepSpec } from '../../compiler/plan.js';
 import type { RunEvent } from '../events.js';
-import { invertedActivation } from '../model/feature-transform.js';
+import { invertedActivation, invertedInView } from '../model/feature-transform.js';
 import { describeStep } from '../results/step-text.js';
 
 export function stepStartEvent(arm: string, seed: number, index: number, step: StepSpec): RunEvent {
@@ -13,7 +13,7 @@ export function stepStartEvent(arm: string, seed: number, index: number, step: S
     kind: step.kind,
     text: describeStep(step),
     frozen: step.kind === 'train' ? step.frozen : [],
-    inverted: step.kind === 'train' || step.kind === 'eval' || step.kind === 'invert' ? invertedActivation(step.feature) : null,
+    inverted: step.kind === 'train' || step.kind === 'eval' ? invertedInView(step) : step.kind === 'invert' ? invertedActivation(step.feature) : null,
     epochs: step.kind === 'train' ? step.epochs : 0,
   };
 }

@@ -6,11 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform, StepSpec } from '../../compiler/plan.js';
 import type { EvalRecord } from '../results.js';
 import { initialValues, resetPurpose } from '../model/init.js';
+import { addHead, networkParams } from '../model/network.js';
 import { trainEpoch } from '../training/train-epoch.js';
 import { prepareFeatureCache, type CachedFeatures } from '../reuse/feature-cache.js';
 import { loadWeights, saveWeights } from '../store/weights-file.js';
 import { evaluate } from './evaluate.js';
 import type { ArmContext } from './context.js';
+import { invertedInView } from '../model/feature-transform.js';
 import { writeArmCheckpoint, type ArmState } from './start-state.js';
 import type { ArmSpec } from '../../compiler/plan.js';
 
@@ -75,14 +77,23 @@ const train: StepRunner<'train'> = async (step, run) => {
   return changed;
 };
 
-const reset: StepRunner<'reset'> = async (step, { ctx, seed, index, state }) => {
+const reset: StepRunner<'reset'> = async (step, { seed, index, state }) => {
+  const params = networkParams(state.net);
   for (const name of step.params) {
-    const spec = ctx.plan.model.params.find((p) => p.name === name);
+    const spec = params.find((p) => p.name === name);
     if (!spec) throw new Error(`reset names unknown parameter ${name}`);
     const values = initialValues(spec, seed, resetPurpose(index));
     tf.tidy(() => state.net.params.get(name)!.assign(tf.tensor(values, spec.shape, 'float32')));
     state.optimizer.clear(name);
   }
+  return changed;
+};
+
+// `head NAME`: a fresh dense stack on the shared features, initialised from the seed (its
+// optimiser state starts empty, as for any parameter that has not trained yet).
+const head: StepRunner<'head'> = async (step, { seed, state }) => {
+  addHead(state.net, { name: step.name, layers: step.layers, params: step.params }, seed);
+  for (const p of step.params) state.optimizer.clear(p.name);
   return changed;
 };
 
@@ -92,7 +103,7 @@ const evalStep: StepRunner<'eval'> = async (step, { ctx, arm, seed, state }) => 
     if (!ref) throw new Error(`eval names ${testSet}, which is not among the Plan's test sets`);
     // Test sets come from the Plan's seed, so every repeat is scored on the same images.
     const images = ctx.data.testSet(ref, ctx.plan.seed);
-    const r = await evaluate(state.net, images, step.feature);
+    const r = await evaluate(state.net, images, { feature: step.feature, on: step.on, heads: step.heads });
     const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n, predicted: classCounts(r.predicted, state.net.spec.classes) };
     ctx.folder.writePredictions(record, r.predicted, images.labels);
     state.evals.push(record);
@@ -109,6 +120,7 @@ const carriedByLaterSteps = async (): Promise<StepOutcome> => unchanged;
 export const STEP_RUNNERS: { [K in StepKind]: StepRunner<K> } = {
   train,
   reset,
+  head,
   eval: evalStep,
   save: async (step, { ctx, arm, seed, index, state }) => {
     saveWeights(state.net, ctx.folder.savePath(savePathForSeed(step.path, seed, ctx.plan.seeds.length)), { arm: arm.name, seed, step: index });
@@ -142,6 +154,8 @@ async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, feat
     batchSize: ctx.plan.batch,
     trainable: step.trainable,
     feature,
+    on: step.on,
+    heads: step.heads,
     lr: step.lr,
     rates: step.rates,
     seed,
@@ -163,7 +177,7 @@ async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, feat
   if (outcome.kind === 'done') {
     const seconds = (now() - epochStart) / 1000;
     const imagesPerSec = seconds > 0 ? outcome.images / seconds : 0;
-    emit({ type: 'epoch-end', arm: arm.name, seed, step: stepIndex, epoch, epochs: step.epochs, loss: outcome.meanLoss, seconds, imagesPerSec, inverted: feature.kind === 'inverted' });
+    emit({ type: 'epoch-end', arm: arm.name, seed, step: stepIndex, epoch, epochs: step.epochs, loss: outcome.meanLoss, seconds, imagesPerSec, inverted: invertedInView({ feature, on: step.on, heads: step.heads }) !== null });
   }
   return outcome;
 }

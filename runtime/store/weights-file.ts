@@ -2,7 +2,7 @@
 // named as in the Plan (`conv1.weight`, NHWC layout), so `load` can check names and shapes.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Network } from '../model/network.js';
+import { networkParams, type Network } from '../model/network.js';
 import { decodeTensorFile, encodeTensorFile, TensorFileError, type NamedArray } from './tensor-file.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -14,22 +14,23 @@ export interface WeightsMeta {
   source?: Record<string, string | number>;
 }
 
-/** The network's parameters as plain arrays, in Plan order. */
+/** The network's parameters as plain arrays, in Plan order (the model's, then each head's). */
 export function readParams(net: Network): NamedArray[] {
-  return net.spec.params.map((p) => ({ name: p.name, shape: p.shape.slice(), values: (net.params.get(p.name)!.dataSync() as Float32Array).slice() }));
+  return networkParams(net).map((p) => ({ name: p.name, shape: p.shape.slice(), values: (net.params.get(p.name)!.dataSync() as Float32Array).slice() }));
 }
 
-/** Overwrites the network's parameters; every parameter must be present with the Plan's shape. */
+/** Overwrites the network's parameters (its heads' included); every one must be present with the Plan's shape. */
 export function assignParams(net: Network, arrays: NamedArray[], file: string): void {
   const byName = new Map(arrays.map((a) => [a.name, a]));
-  for (const p of net.spec.params) {
+  const params = networkParams(net);
+  for (const p of params) {
     const a = byName.get(p.name);
     if (!a) throw new TensorFileError(file, `has no tensor for parameter ${p.name}`);
     if (a.shape.join('x') !== p.shape.join('x')) {
       throw new TensorFileError(file, `has ${p.name} with shape ${a.shape.join('x')}, but the model needs ${p.shape.join('x')}`);
     }
   }
-  for (const p of net.spec.params) {
+  for (const p of params) {
     const a = byName.get(p.name)!;
     tf.tidy(() => net.params.get(p.name)!.assign(tf.tensor(a.values, p.shape, 'float32')));
   }

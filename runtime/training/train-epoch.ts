@@ -1,7 +1,7 @@
 // One epoch of the explicit training loop: shuffled mini-batches, gradients for the trainable
 // parameters only (frozen ones are not even differentiated), one optimiser update per batch.
 import * as tf from '@tensorflow/tfjs-core';
-import type { FeatureTransform } from '../../compiler/plan.js';
+import type { FeatureTransform, HeadExpr, HeadFeatures } from '../../compiler/plan.js';
 import { forward, type Network } from '../model/network.js';
 import { seededDropout } from '../model/dropout.js';
 import type { Optimizer } from './optimizer.js';
@@ -17,7 +17,11 @@ export interface EpochRequest {
   data: Images;
   batchSize: number;
   trainable: string[];
+  /** The main head's feature transform. */
   feature: FeatureTransform;
+  /** The heads whose summed logits the loss reads (absent: `main`), and each head's transform. */
+  on?: HeadExpr;
+  heads?: HeadFeatures;
   lr: number;
   /** Per-parameter rates that differ from `lr` (the train step's `rates`). */
   rates?: Readonly<Record<string, number>>;
@@ -25,7 +29,7 @@ export interface EpochRequest {
   stepIndex: number;
   epoch: number; // 1-based within the step
   signal?: AbortSignal;
-  /** The frozen head's output for every image of `data` (runtime/reuse/feature-cache.ts): only the tail runs. */
+  /** The frozen stem's output for every image of `data` (runtime/reuse/feature-cache.ts): only the tail runs. */
   features?: CachedFeatures;
   /** Called after every batch with its mean loss; may be async (lets the event loop breathe). */
   onBatch?: (batch: number, batches: number, loss: number) => void | Promise<void>;
@@ -56,7 +60,7 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
     const { value, grads } = tf.tidy(() => {
       const indices = order.subarray(start, end);
       const { x, y } = req.features ? req.features.gather(indices) : gatherBatch(data, indices);
-      const options = { feature: req.feature, dropout };
+      const options = { feature: req.feature, on: req.on, heads: req.heads, dropout };
       return tf.variableGrads(
         () => nllLoss(req.features ? req.features.forward(net, x, options) : forward(net, x as tf.Tensor4D, options), y, net.spec.classes),
         vars,

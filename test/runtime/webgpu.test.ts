@@ -45,7 +45,7 @@ async function scenario(backend: 'cpu' | 'webgpu', setup: Setup) {
   // One parameter with its own rate (`lr X for SEL`), as the device update must honour too.
   const common = { net, optimizer, data, batchSize: 8, lr: 0.1, rates: { 'fc2.bias': 0.05 }, seed: 1, onBatch };
   await trainEpoch({ ...common, trainable: ALL_PARAMS, feature: { kind: 'model' }, stepIndex: 0, epoch: 1 });
-  const pretrained = await evaluate(net, test, { kind: 'model' });
+  const pretrained = await evaluate(net, test, { feature: { kind: 'model' } });
   optimizer.restore(optimizer.save()); // a checkpoint round trip (webgpu: state leaves the device and returns)
   // freeze conv*, invert relu6, reset fc*: train the head on cached inverted features.
   for (const name of FC_PARAMS) {
@@ -55,7 +55,7 @@ async function scenario(backend: 'cpu' | 'webgpu', setup: Setup) {
   }
   const features = await buildFeatureCache(net, data, forwardCut(spec)!);
   for (const epoch of [1, 2]) await trainEpoch({ ...common, trainable: FC_PARAMS, feature: INVERTED, features, stepIndex: 1, epoch });
-  const final = await evaluate(net, test, INVERTED);
+  const final = await evaluate(net, test, { feature: INVERTED });
   const weights = Object.fromEntries([...net.params].map(([n, v]) => [n, Array.from(v.dataSync())]));
   disposeNetwork(net);
   optimizer.dispose();
