@@ -31,6 +31,15 @@ export const SemanticDiagnostics = {
   // No form reports it at present (`lr X for SEL` and `sweep` used to); kept so the code stays reserved.
   notSupportedYet: d('MFX2039', 'error', 'A form the grammar knows but mfx cannot run yet', (what: string) => `${what} is not supported yet`),
   badSavePath: d('MFX2041', 'error', 'A save path outside the run folder', (path: string) => `\`save "${path}"\` must be a relative path inside the run folder`),
+  // heads (compiler/heads.ts)
+  unknownHead: d('MFX2140', 'error', 'A head name that no `head` step adds', (name: string) => `unknown head \`${name}\``),
+  headBeforeStep: d('MFX2141', 'error', 'A head used before its `head` step', (name: string) => `head \`${name}\` is used before the \`head ${name}\` step that adds it`),
+  duplicateHead: d('MFX2142', 'error', 'A head added twice in one arm', (name: string) => `head \`${name}\` is added twice in this arm`),
+  headNameClash: d('MFX2143', 'error', 'A head name that is a layer name or `main`', (name: string, what: string) => `the head name \`${name}\` is taken by ${what}`),
+  pretrainAfterHead: d('MFX2144', 'error', '`pretrain` after a `head` step', () => '`pretrain` cannot follow `head`: pretraining trains the model with its own head and ends in the pretrained snapshot'),
+  headTwiceInSum: d('MFX2145', 'error', 'A head summed twice in one head expression', (name: string) => `head \`${name}\` appears twice in this sum`),
+  alternateWithHeads: d('MFX2146', 'error', '`train N alternate` in an arm with more than one head', () => '`train ... alternate` turns one inversion on and off, so it is not defined once an arm has several heads'),
+  headsReadOnlyFrozen: d('MFX2147', 'error', 'A train step whose heads read only frozen parameters', (expr: string) => `every parameter that \`${expr}\` reads is frozen, so this \`train\` would train nothing`),
   // model blocks
   modelNoFlatten: d('MFX2050', 'error', 'A model block without `flatten`', () => 'a model needs one `flatten` layer: it marks the feature boundary'),
   modelTwoFlatten: d('MFX2051', 'error', 'A model block with more than one `flatten`', () => 'a model has exactly one `flatten` layer (the feature boundary)'),

@@ -20,6 +20,8 @@ export const LIMITS = {
   width: 65_536,
   /** Arms in one file, after sweep expansion (compiler/sweeps.ts counts before expanding). */
   arms: 1_000,
+  /** `head NAME` steps in one arm: heads besides `main`. */
+  heads: 16,
   /** Estimated bytes to train or evaluate the model (weights, gradients, optimizer state, activations). */
   memoryBytes: 2 * 1024 ** 3,
 } as const;

@@ -3,7 +3,7 @@
 import { planHash } from './plan-hash.js';
 import type { Plan } from './plan.js';
 import { PLAN_SCHEMA, PLAN_VERSION } from './plan.js';
-import { ACTIVATION_LAYERS } from '../grammar/keywords.js';
+import { ACTIVATION_LAYERS, MAIN_HEAD } from '../grammar/keywords.js';
 import { OCCLUSIONS, resolveTestSet, TCUT_FILLS } from './test-sets.js';
 
 /** A plan.json that is not a valid mfx Plan of this version. */
@@ -101,25 +101,45 @@ const layer = union(
   },
   layerCommon,
 );
+const param = shape({ name: str, layer: str, role: oneOf('weight', 'bias'), shape: arr(int), size: int, fanIn: int });
+/** `['main', 'missing']`: at least one head name. */
+const headExpr: Check = (v, p) => {
+  arr(str)(v, p);
+  if ((v as unknown[]).length === 0) fail(p, 'expected at least one head');
+};
+const headFeatures = record(feature);
 const model = shape({
   name: str,
   inputShape: arr(int),
   classes: int,
   layers: arr(layer),
-  params: arr(shape({ name: str, layer: str, role: oneOf('weight', 'bias'), shape: arr(int), size: int, fanIn: int })),
+  params: arr(param),
   totalParams: int,
   featureBoundary: int,
   featureActivation: int,
 });
 const step = union(
   {
-    train: { epochs: int, pretrain: bool, alternate: bool, feature, trainable: arr(str), frozen: arr(str), trainableCount: int, lr: num, rates: optional(record(num)) },
+    train: {
+      epochs: int,
+      pretrain: bool,
+      alternate: bool,
+      feature,
+      trainable: arr(str),
+      frozen: arr(str),
+      trainableCount: int,
+      lr: num,
+      rates: optional(record(num)),
+      on: optional(headExpr),
+      heads: optional(headFeatures),
+    },
+    head: { name: str, layers: arr(layer), params: arr(param) },
     freeze: { params: arr(str) },
     unfreeze: { params: arr(str) },
     reset: { params: arr(str) },
-    invert: { feature },
+    invert: { feature, heads: optional(headExpr) },
     lr: { lr: num, params: optional(arr(str)) },
-    eval: { testSets: arr(str), label: str, snapshot: bool, feature },
+    eval: { testSets: arr(str), label: str, snapshot: bool, feature, on: optional(headExpr), heads: optional(headFeatures) },
     save: { path: str },
     load: { path: str },
   },
@@ -153,6 +173,28 @@ const planShape = shape({
   hash: str,
 });
 
+/**
+ * Heads are used only after their `head` step: every `on` and `invert ... heads` name is a head
+ * of the arm at that point, a step's `heads` lists exactly those heads (and comes with any head
+ * besides `main`), and no head is added twice.
+ */
+function checkHeads(steps: Plan['arms'][number]['steps'], path: string): void {
+  const heads = new Set([MAIN_HEAD]);
+  const known = (names: string[], p: string) => names.forEach((h, k) => heads.has(h) || fail(`${p}[${k}]`, `${JSON.stringify(h)} is not a head of this arm at this step`));
+  steps.forEach((s, i) => {
+    const p = `${path}[${i}]`;
+    if (s.kind === 'head') {
+      if (heads.has(s.name)) fail(`${p}.name`, `the head ${JSON.stringify(s.name)} already exists`);
+      heads.add(s.name);
+    } else if (s.kind === 'invert' && s.heads) known(s.heads, `${p}.heads`);
+    else if (s.kind === 'train' || s.kind === 'eval') {
+      if (s.on) known(s.on, `${p}.on`);
+      const listed = s.heads ? Object.keys(s.heads) : [MAIN_HEAD];
+      if (listed.length !== heads.size || !listed.every((h) => heads.has(h))) fail(`${p}.heads`, `expected the transforms of the heads ${[...heads].join(', ')}`);
+    }
+  });
+}
+
 /** Validates parsed JSON as a Plan of this schema and version; throws PlanFormatError otherwise. */
 export function readPlan(json: unknown): Plan {
   const o = obj(json, '');
@@ -167,6 +209,7 @@ export function readPlan(json: unknown): Plan {
   if (plan.testSetRefs === undefined) plan.testSetRefs = refs;
   else if (JSON.stringify(plan.testSetRefs) !== JSON.stringify(refs)) fail('testSetRefs', 'does not describe testSets (the file was edited or damaged)');
   if (plan.arms.length === 0) fail('arms', 'a plan has at least one arm');
+  plan.arms.forEach((arm, i) => checkHeads(arm.steps, `arms[${i}].steps`));
   const expected = planHash(plan);
   if (plan.hash !== expected) fail('hash', 'does not match the plan contents (the file was edited or damaged)');
   return plan;

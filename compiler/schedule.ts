@@ -2,16 +2,18 @@
 // runtime will be in (frozen set, feature transform, learning rate), resolving every selector
 // and test-set glob on the way. Then it labels the evals and inserts the pretrained-snapshot
 // eval. Guarantees: every train step has at least one trainable parameter and never lists a
-// frozen one as trainable; `pretrain` never follows `invert`; eval labels are unique per arm.
+// frozen one as trainable; `pretrain` never follows `invert` or `head`; eval labels are unique
+// per arm; every head an `on` names exists at that point (compiler/heads.ts keeps an arm's heads).
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Diagnostic, EvalStep, Glob, Span } from '../grammar/index.js';
-import { ACTIVATION_LAYERS, assertNever, didYouMean, makeDiagnostic } from '../grammar/index.js';
+import type { Diagnostic, EvalStep, Glob, HeadExpr as HeadExprNode, Name, Span } from '../grammar/index.js';
+import { ACTIVATION_LAYERS, assertNever, didYouMean, MAIN_HEAD, makeDiagnostic } from '../grammar/index.js';
 import type { ArmSource } from './arms.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { matchGlob } from './globs.js';
-import { LIMITS } from './limits.js';
+import { ArmHeads, copyMainHead, layerNames } from './heads.js';
+import { LIMITS, LIMITS_HINT } from './limits.js';
 import { checkNumber } from './numbers.js';
-import type { Activation, FeatureTransform, ModelSpec, SourceRef, StepSpec } from './plan.js';
+import type { Activation, FeatureTransform, HeadExpr, ModelSpec, SourceRef, StepSpec } from './plan.js';
 import { inModelOrder, parameterLayers, resolveSelector } from './selectors.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -37,6 +39,8 @@ const ACTIVATIONS: readonly Activation[] = ACTIVATION_LAYERS;
 export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diagnostic[]): DraftStep[] {
   const { model } = ctx;
   const frozen = new Set<string>();
+  /** The arm's heads, their parameters and feature transforms; `main`'s transform is `feature`. */
+  const heads = new ArmHeads(model);
   let feature: FeatureTransform = { kind: 'model' };
   let lr = ctx.lr;
   /** Rates set by `lr X for SEL`, per parameter; cleared by a plain `lr X`. */
@@ -50,15 +54,24 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   /** Per lowered eval: its AST node and the epoch count when it runs (for automatic labels). */
   const evals: { step: { label: string }; node: EvalStep; epochs: number }[] = [];
 
+  /** Where each head is added in this arm (its first `head` step), to tell "not yet" from "never". */
+  const addedAt = new Map<string, { index: number; span: Span }>();
+  arm.steps.forEach((s, index) => {
+    if (s.kind === 'head' && !addedAt.has(s.name.text)) addedAt.set(s.name.text, { index, span: s.name.span });
+  });
+  let stepIndex = 0;
+
   const select = (selectors: Glob[]): string[] | null => {
     const picked = new Set<string>();
     let ok = true;
     for (const g of selectors) {
-      const names = resolveSelector(g.text, model);
+      const names = resolveSelector(g.text, heads);
       if (names.length === 0) {
         ok = false;
-        const layers = parameterLayers(model);
-        const suggestion = didYouMean(g.text.split('.')[0], layers);
+        const layers = parameterLayers(heads);
+        const first = g.text.split('.')[0];
+        const later = g.text.includes('.') && !heads.has(first) ? addedAt.get(first) : undefined;
+        const suggestion = later ? `the head \`${first}\` is added later, on line ${ctx.sourceRef(later.span).line};` : didYouMean(first, layers);
         diagnostics.push(
           makeDiagnostic(D.selectorMatchesNothing, g.span, [g.text], {
             hint: `${suggestion ? `${suggestion} ` : ''}layers here: ${layers.join(', ')}; narrow with \`.weight\` or \`.bias\``,
@@ -67,28 +80,93 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
       }
       for (const n of names) picked.add(n);
     }
-    return ok ? inModelOrder(picked, model) : null;
+    return ok ? inModelOrder(picked, heads) : null;
   };
 
-  for (const s of arm.steps) {
+  /** A head that `on` names, checked to exist at this point; null after reporting. */
+  const checkHead = (name: Name): string | null => {
+    if (heads.has(name.text)) return name.text;
+    const later = addedAt.get(name.text);
+    if (later && later.index < stepIndex) return null; // its `head` step was rejected and reported
+    if (later && later.index > stepIndex) {
+      diagnostics.push(
+        makeDiagnostic(D.headBeforeStep, name.span, [name.text], {
+          hint: `move this after \`head ${name.text}\``,
+          related: [{ message: `\`head ${name.text}\` is here`, offset: later.span.offset, length: later.span.length }],
+        }),
+      );
+      return null;
+    }
+    const known = heads.names();
+    const suggestion = didYouMean(name.text, known);
+    diagnostics.push(
+      makeDiagnostic(D.unknownHead, name.span, [name.text], {
+        hint: suggestion ? `${suggestion} heads here: ${known.join(', ')}` : `heads here: ${known.join(', ')}; \`head ${name.text}\` before this line adds one`,
+      }),
+    );
+    return null;
+  };
+
+  /** `on main + missing` checked; `[main]` without `on`; null after reporting. */
+  const checkHeads = (on: HeadExprNode | null): HeadExpr | null => {
+    if (!on) return [MAIN_HEAD];
+    const out: string[] = [];
+    let ok = true;
+    for (const h of on.heads) {
+      const name = checkHead(h);
+      if (name === null) ok = false;
+      else if (out.includes(name)) {
+        ok = false;
+        diagnostics.push(makeDiagnostic(D.headTwiceInSum, h.span, [name], { hint: 'each head is summed once; write it once' }));
+      } else out.push(name);
+    }
+    return ok ? out : null;
+  };
+
+  /** The `on` and `heads` fields of a train or eval step: absent for `on main` and while only `main` exists. */
+  const headFields = (on: HeadExpr) => {
+    const features = heads.headFeatures();
+    return { ...(on.length === 1 && on[0] === MAIN_HEAD ? {} : { on }), ...(features ? { heads: features } : {}) };
+  };
+
+  for (const [index, s] of arm.steps.entries()) {
+    stepIndex = index;
     const source = ctx.sourceRef(s.span);
     switch (s.kind) {
       case 'train': {
         const word = s.pretrain ? 'pretrain' : 'train';
         const n = checkNumber(s.epochs, 'the number of epochs', 'positive-int', diagnostics, LIMITS.epochs);
-        if (s.pretrain && inverted) {
+        if (s.pretrain && inverted && heads.added === 0) {
           diagnostics.push(makeDiagnostic(D.pretrainAfterInvert, headOf(s.span, word), [], { hint: 'put `pretrain` before the first `invert`, or use `train`' }));
         }
-        if (s.alternate && feature.kind === 'model') {
+        if (s.pretrain && heads.added > 0) {
+          diagnostics.push(makeDiagnostic(D.pretrainAfterHead, headOf(s.span, word), [], { hint: 'put `pretrain` before the first `head`, or use `train`' }));
+        }
+        if (s.alternate && heads.added > 0) {
+          diagnostics.push(
+            makeDiagnostic(D.alternateWithHeads, s.span, [], { hint: 'write the epochs out: `invert ... on HEAD; train 1 on EXPR; invert off on HEAD; train 1 on EXPR`, or alternate before `head`' }),
+          );
+        } else if (s.alternate && feature.kind === 'model') {
           diagnostics.push(makeDiagnostic(D.alternateWithoutInvert, s.span, [], { hint: 'add `invert relu6` (or another activation) before it' }));
         }
-        const trainable = model.params.filter((p) => !frozen.has(p.name));
-        if (trainable.length === 0) {
+        const on = checkHeads(s.on);
+        const reads = on && heads.reads(on);
+        const unfrozen = heads.params.filter((p) => !frozen.has(p.name));
+        const trainable = reads ? unfrozen.filter((p) => reads.has(p.name)) : unfrozen;
+        if (unfrozen.length === 0) {
           diagnostics.push(makeDiagnostic(D.allFrozen, headOf(s.span, word), [word], { hint: 'unfreeze something first, e.g. `unfreeze fc*`' }));
+        } else if (trainable.length === 0 && on) {
+          // Something is unfrozen, but only in heads this loss does not read.
+          const last = on[on.length - 1];
+          diagnostics.push(
+            makeDiagnostic(D.headsReadOnlyFrozen, s.on?.span ?? headOf(s.span, word), [on.join(' + ')], {
+              hint: `unfreeze some of them first, e.g. \`unfreeze ${last === MAIN_HEAD ? 'fc*' : `${last}.*`}\`${s.on ? '' : ', or train another head with `on`'}`,
+            }),
+          );
         }
         trained = true; // even when the count was rejected: no "eval before training" on top
         endedOnOwnFeatures = s.alternate && n !== null && n % 2 === 1 ? { span: s.span, epochs: n } : null;
-        if (n === null) break;
+        if (n === null || on === null) break;
         const rates: Record<string, number> = {};
         for (const p of trainable) {
           const own = ownRates.get(p.name);
@@ -101,10 +179,11 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           alternate: s.alternate,
           feature,
           trainable: trainable.map((p) => p.name),
-          frozen: inModelOrder(frozen, model),
+          frozen: inModelOrder(frozen, heads),
           trainableCount: trainable.reduce((a, p) => a + p.size, 0),
           lr,
           ...(Object.keys(rates).length > 0 ? { rates } : {}),
+          ...headFields(on),
           source,
         });
         epochs += n;
@@ -127,14 +206,15 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
       case 'invert': {
         inverted = true;
         const act = s.activation.text;
+        let next: FeatureTransform;
         if (act === 'off') {
-          feature = { kind: 'model' };
+          next = { kind: 'model' };
         } else if ((ACTIVATIONS as string[]).includes(act)) {
           if (model.featureActivation < 0) {
             diagnostics.push(makeDiagnostic(D.noFeatureActivation, s.span, [], { hint: 'add e.g. `relu` right before `flatten` in the model block' }));
             break;
           }
-          feature = { kind: 'inverted', activation: act as Activation };
+          next = { kind: 'inverted', activation: act as Activation };
           if (act === 'relu') diagnostics.push(makeDiagnostic(D.invertReluUnbounded, s.activation.span, [], { hint: 'use `invert relu6` for a bounded complement (6 - x)' }));
         } else {
           diagnostics.push(
@@ -142,7 +222,14 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           );
           break;
         }
-        steps.push({ kind: 'invert', feature, source });
+        // Without `on`: every head that exists now; with it, that head only.
+        const target = s.on ? checkHead(s.on) : null;
+        if (s.on && target === null) break;
+        const targets = target === null ? heads.names() : [target];
+        for (const h of targets) heads.setFeature(h, next);
+        feature = heads.feature(MAIN_HEAD);
+        const all = targets.length === heads.names().length;
+        steps.push({ kind: 'invert', feature: next, ...(all ? {} : { heads: targets }), source });
         break;
       }
       case 'lr': {
@@ -174,12 +261,13 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           );
           endedOnOwnFeatures = null;
         }
-        if (!testSets) break;
+        const on = checkHeads(s.on);
+        if (!testSets || !on) break;
         if (s.label?.text === 'pretrained') {
           diagnostics.push(makeDiagnostic(D.reservedLabel, s.label.span, ['pretrained'], { hint: 'choose another label' }));
           break;
         }
-        const step = { kind: 'eval' as const, testSets, label: s.label?.text ?? '', snapshot: false, feature, source };
+        const step = { kind: 'eval' as const, testSets, label: s.label?.text ?? '', snapshot: false, feature, ...headFields(on), source };
         steps.push(step);
         evals.push({ step, node: s, epochs });
         break;
@@ -200,6 +288,29 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           diagnostics.push(makeDiagnostic(D.missingLoadFile, s.path.span, [s.path.value], { hint: 'a `load` path is relative to the folder of the .mfx file' }));
         }
         steps.push({ kind: 'load', path, source });
+        break;
+      }
+      case 'head': {
+        const name = s.name.text;
+        const clash = name === MAIN_HEAD ? "the model's own head" : layerNames(model).includes(name) ? `the layer \`${name}\`` : null;
+        if (clash) {
+          diagnostics.push(makeDiagnostic(D.headNameClash, s.name.span, [name, clash], { hint: `call it something else, e.g. \`head missing\`` }));
+          break;
+        }
+        if (heads.has(name)) {
+          const first = addedAt.get(name)!.span;
+          diagnostics.push(
+            makeDiagnostic(D.duplicateHead, s.name.span, [name], { hint: 'give each head its own name', related: [{ message: 'first added here', offset: first.offset, length: first.length }] }),
+          );
+          break;
+        }
+        if (heads.added >= LIMITS.heads) {
+          diagnostics.push(makeDiagnostic(D.overLimit, s.name.span, ['the number of heads besides `main` in one arm', LIMITS.heads, String(heads.added + 1)], { hint: LIMITS_HINT }));
+          break;
+        }
+        const copy = copyMainHead(model, name);
+        heads.add(name, copy.params);
+        steps.push({ kind: 'head', name, layers: copy.layers, params: copy.params, source });
         break;
       }
       default:

@@ -5,7 +5,7 @@
 // baselines and reports work unchanged. Guarantees: no placeholder survives in the arms
 // returned; expanded names are unique; at most MAX_ARMS arms in all. Each expanded arm keeps
 // its template name and bindings as data.
-import type { ArmDecl, Diagnostic, Glob, Name, NumberLit, Span, Statement, Step, SweepSetting } from '../grammar/index.js';
+import type { ArmDecl, Diagnostic, Glob, HeadExpr, Name, NumberLit, Span, Statement, Step, SweepSetting } from '../grammar/index.js';
 import { assertNever, isWholePlaceholder, makeDiagnostic, placeholdersIn, substitutePlaceholders } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
 import { LIMITS } from './limits.js';
@@ -45,24 +45,27 @@ function mapArgs(s: Statement, f: <T extends NumberLit | Name | Glob>(node: T, k
   if (s.kind === 'arm' || isSetting(s)) return s;
   const step = s as Step;
   const globs = (gs: Glob[], where: string) => gs.map((g) => f(g, 'glob', where));
+  const heads = (e: HeadExpr | null, where: string): HeadExpr | null => e && { ...e, heads: e.heads.map((h) => f(h, 'name', where)) };
   switch (step.kind) {
     case 'train': {
       const where = `\`${step.pretrain ? 'pretrain' : 'train'}\``;
-      return { ...step, epochs: f(step.epochs, 'number', where) };
+      return { ...step, epochs: f(step.epochs, 'number', where), on: heads(step.on, `${where.slice(0, -1)} ... on\``) };
     }
     case 'freeze':
     case 'unfreeze':
     case 'reset':
       return { ...step, selectors: globs(step.selectors, `\`${step.kind}\``) };
     case 'invert':
-      return { ...step, activation: f(step.activation, 'name', '`invert`') };
+      return { ...step, activation: f(step.activation, 'name', '`invert`'), on: step.on && f(step.on, 'name', '`invert ... on`') };
     case 'lr':
       return { ...step, value: f(step.value, 'number', '`lr`'), selectors: globs(step.selectors, '`lr ... for`') };
     case 'eval':
-      return { ...step, testSets: globs(step.testSets, '`eval`'), label: step.label && f(step.label, 'name', '`eval ... as`') };
+      return { ...step, testSets: globs(step.testSets, '`eval`'), label: step.label && f(step.label, 'name', '`eval ... as`'), on: heads(step.on, '`eval ... on`') };
     case 'save':
     case 'load':
       return step;
+    case 'head':
+      return { ...step, name: f(step.name, 'name', '`head`') };
     default:
       return assertNever(step);
   }

@@ -80,17 +80,22 @@ export type Setting =
   | SweepSetting;
 
 // ---- steps ----
-export interface TrainStep { kind: 'train'; pretrain: boolean; epochs: NumberLit; alternate: boolean; span: Span }
+/** `main + missing`: the heads whose logits are summed, in the order written (at least one). */
+export interface HeadExpr { kind: 'head-expr'; heads: Name[]; span: Span }
+/** `train N [alternate] [on EXPR]`; `pretrain N` never has `on`. */
+export interface TrainStep { kind: 'train'; pretrain: boolean; epochs: NumberLit; alternate: boolean; on: HeadExpr | null; span: Span }
 /** `freeze`, `unfreeze`, `reset` over one or more comma-separated selectors. */
 export interface SelectStep { kind: 'freeze' | 'unfreeze' | 'reset'; selectors: Glob[]; span: Span }
-/** `invert relu6`; `invert off` has activation `off`. */
-export interface InvertStep { kind: 'invert'; activation: Name; span: Span }
+/** `invert relu6`; `invert off` has activation `off`; `on HEAD` limits it to one head. */
+export interface InvertStep { kind: 'invert'; activation: Name; on: Name | null; span: Span }
 /** `lr X` (every parameter) or `lr X for SEL, ...` (the matched parameters only). */
 export interface LrStep { kind: 'lr'; value: NumberLit; selectors: Glob[]; span: Span }
-export interface EvalStep { kind: 'eval'; testSets: Glob[]; label: Name | null; span: Span }
+export interface EvalStep { kind: 'eval'; testSets: Glob[]; label: Name | null; on: HeadExpr | null; span: Span }
 export interface SaveStep { kind: 'save' | 'load'; path: StringLit; span: Span }
+/** `head NAME`: adds a head, a fresh copy of the main head's layers. */
+export interface HeadStep { kind: 'head'; name: Name; span: Span }
 
-export type Step = TrainStep | SelectStep | InvertStep | LrStep | EvalStep | SaveStep;
+export type Step = TrainStep | SelectStep | InvertStep | LrStep | EvalStep | SaveStep | HeadStep;
 
 /**
  * An arm. Inside an arm (and in its name) names, globs and numbers may hold sweep placeholders

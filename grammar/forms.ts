@@ -5,6 +5,7 @@ import type { IToken } from 'chevrotain';
 import type {
   ArmDecl,
   Glob,
+  HeadExpr,
   LayerDecl,
   Name,
   NumberLit,
@@ -181,6 +182,27 @@ class ArgReader {
     return null;
   }
 
+  /** `main + missing`: head names joined by `+` (at least one). */
+  headExpr(what: string): HeadExpr | null {
+    const first = this.name(what);
+    if (!first) return null;
+    const heads = [first];
+    for (;;) {
+      const t = this.peek();
+      if (!t || t.tokenType.name !== 'Plus') break;
+      this.i++;
+      const next = this.name('a head name after `+`');
+      if (!next) return null;
+      heads.push(next);
+    }
+    return { kind: 'head-expr', heads, span: joinSpans(first.span, heads[heads.length - 1].span) };
+  }
+
+  /** `on HEAD-EXPR` if it comes next; null (and not failed) when there is no `on`. */
+  onHeads(): HeadExpr | null {
+    return this.keyword('on') ? this.headExpr('a head such as `main` or `main + missing` after `on`') : null;
+  }
+
   /** Consumes a comma if it comes next. */
   comma(): boolean {
     const t = this.peek();
@@ -291,15 +313,16 @@ export const USAGE: Record<StatementKeyword, string> = {
   sweep: 'sweep NAME in [V, V, ...]',
   arm: 'arm NAME { steps }',
   pretrain: 'pretrain N',
-  train: 'train N [alternate]',
+  train: 'train N [alternate] [on HEAD [+ HEAD...]]',
   freeze: 'freeze SEL[, SEL...]',
   unfreeze: 'unfreeze SEL[, SEL...]',
   reset: 'reset SEL[, SEL...]',
-  invert: `invert ${ACTIVATION_LAYERS.join(' | ')} | off`,
+  invert: `invert ${ACTIVATION_LAYERS.join(' | ')} | off [on HEAD]`,
   lr: 'lr X [for SEL, SEL...]',
-  eval: 'eval SET[, SET...] [as LABEL]',
+  eval: 'eval SET[, SET...] [as LABEL] [on HEAD [+ HEAD...]]',
   save: 'save "path"',
   load: 'load "path"',
+  head: 'head NAME',
 };
 
 function buildStatement(stmt: RawStatement, context: 'top' | 'arm', diags: Diagnostic[]): Statement | null {
@@ -405,7 +428,9 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
       const epochs = r.number('a number of epochs');
       if (!epochs) return null;
       const alternate = head === 'train' && r.keyword('alternate') !== null;
-      return { kind: 'train', pretrain: head === 'pretrain', epochs, alternate, span };
+      const on = head === 'train' ? r.onHeads() : null;
+      if (r.failed) return null;
+      return { kind: 'train', pretrain: head === 'pretrain', epochs, alternate, on, span };
     }
     case 'freeze':
     case 'unfreeze':
@@ -415,7 +440,10 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
     }
     case 'invert': {
       const activation = r.name(`an activation (${ACTIVATION_LAYERS.join(', ')}) or \`off\``);
-      return activation && { kind: 'invert', activation, span };
+      if (!activation) return null;
+      const on = r.keyword('on') ? r.name('a head name after `on`') : null;
+      if (r.failed) return null;
+      return { kind: 'invert', activation, on, span };
     }
     case 'lr': {
       const value = r.number('a learning rate');
@@ -427,13 +455,18 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
       const testSets = r.globList('a test set such as `pmnist.*`');
       if (!testSets) return null;
       const label = r.keyword('as') ? r.name('a label after `as`') : null;
+      const on = r.onHeads();
       if (r.failed) return null;
-      return { kind: 'eval', testSets, label, span };
+      return { kind: 'eval', testSets, label, on, span };
     }
     case 'save':
     case 'load': {
       const path = r.string('a quoted path');
       return path && { kind: head, path, span };
+    }
+    case 'head': {
+      const name = r.name('a head name');
+      return name && { kind: 'head', name, span };
     }
     default:
       return assertNever(head);

@@ -60,7 +60,7 @@ function tooLarge(
 
 function unexpectedCharacterHint(ch: string): string | undefined {
   if (ch.startsWith("'")) return 'strings use double quotes: "like this"';
-  if (ch.startsWith('.')) return 'numbers need a leading digit (0.5), and a glob has at most one `.part`';
+  if (ch.startsWith('.')) return 'numbers need a leading digit (0.5), and each `.part` of a name starts with a letter, digit, `*` or `?`';
   if (ch.startsWith('/')) return 'comments start with `#`';
   return undefined;
 }
@@ -85,4 +85,4 @@ export { print } from './printer.js';
 export { escapeNonPrintable } from './printable.js';
 export { capDiagnostics, MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TOKENS } from './limits.js';
 export { hasPlaceholder, isWholePlaceholder, placeholdersIn, substitutePlaceholders } from './placeholders.js';
-export { ACTIVATION_LAYERS, LAYER_KEYWORDS, STATEMENT_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from './keywords.js';
+export { ACTIVATION_LAYERS, LAYER_KEYWORDS, MAIN_HEAD, STATEMENT_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from './keywords.js';

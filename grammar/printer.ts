@@ -3,7 +3,7 @@
 // most one blank line kept where the source had any. Comments are put back: a comment on its own
 // line stays on its own line before the next statement; a comment at the end of a line stays
 // after that line's statement, aligned with its neighbours.
-import type { Comment, LayerDecl, Program, Statement } from './ast.js';
+import type { Comment, HeadExpr, LayerDecl, Program, Statement } from './ast.js';
 import { assertNever } from './ast.js';
 
 type Item = Statement | LayerDecl;
@@ -161,20 +161,22 @@ export function printLine(item: Exclude<Item, { kind: 'arm' } | { kind: 'model-b
     case 'sweep':
       return `sweep ${item.name.text} in [${item.values.map((v) => (v.kind === 'number' ? v.raw : v.text)).join(', ')}]`;
     case 'train':
-      return `${item.pretrain ? 'pretrain' : 'train'} ${item.epochs.raw}${item.alternate ? ' alternate' : ''}`;
+      return `${item.pretrain ? 'pretrain' : 'train'} ${item.epochs.raw}${item.alternate ? ' alternate' : ''}${onText(item.on)}`;
     case 'freeze':
     case 'unfreeze':
     case 'reset':
       return `${item.kind} ${list(item.selectors)}`;
     case 'invert':
-      return `invert ${item.activation.text}`;
+      return `invert ${item.activation.text}${item.on ? ` on ${item.on.text}` : ''}`;
     case 'lr':
       return `lr ${item.value.raw}${item.selectors.length > 0 ? ` for ${list(item.selectors)}` : ''}`;
     case 'eval':
-      return `eval ${list(item.testSets)}${item.label ? ` as ${item.label.text}` : ''}`;
+      return `eval ${list(item.testSets)}${item.label ? ` as ${item.label.text}` : ''}${onText(item.on)}`;
     case 'save':
     case 'load':
       return `${item.kind} ${quote(item.path.value)}`;
+    case 'head':
+      return `head ${item.name.text}`;
     case 'conv': {
       const k = item.kernel.raw;
       const extra = `${item.stride ? ` stride ${item.stride.raw}` : ''}${item.padding ? ` padding ${item.padding.text}` : ''}`;
@@ -194,6 +196,11 @@ export function printLine(item: Exclude<Item, { kind: 'arm' } | { kind: 'model-b
     default:
       return assertNever(item);
   }
+}
+
+/** ` on main + missing`, or nothing. */
+function onText(on: HeadExpr | null): string {
+  return on ? ` on ${on.heads.map((h) => h.text).join(' + ')}` : '';
 }
 
 function layerName(layer: LayerDecl): string {

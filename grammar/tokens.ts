@@ -30,6 +30,8 @@ export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, categorie
 export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, categories: [Argument, StrayStart] });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, categories: [Argument, StrayStart] });
 export const Colon = createToken({ name: 'Colon', pattern: /:/, categories: [Argument, StrayStart] });
+/** `+` between head names: `main + missing` sums the heads' logits. */
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, categories: [Argument, StrayStart] });
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/, categories: [Argument, StrayStart] });
 /** A string that reaches the end of the line without its closing quote; reported by the AST builder. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*\\?/, categories: [Argument, StrayStart] });
@@ -37,12 +39,13 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
 export const SizeLit = createToken({ name: 'SizeLit', pattern: /\d+x\d+/, categories: [Argument, StrayStart] });
 export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, categories: [Argument, StrayStart] });
 /**
- * Identifiers and globs: letters, digits, `_`, `-` (not first), `*`, `?`, and one `.part`; `$`
- * starts a sweep placeholder (`$act`, `hybrid-$act-$rate`), accepted by the forms only in arms.
+ * Identifiers and globs: letters, digits, `_`, `-` (not first), `*`, `?`, and `.part`s
+ * (`fc1.bias`, a head's `missing.fc1.weight`); `$` starts a sweep placeholder (`$act`,
+ * `hybrid-$act-$rate`), accepted by the forms only in arms.
  */
 export const Word = createToken({
   name: 'Word',
-  pattern: /[A-Za-z_*?$][A-Za-z0-9_*?$-]*(?:\.[A-Za-z0-9_*?$-]+)?/,
+  pattern: /[A-Za-z_*?$][A-Za-z0-9_*?$-]*(?:\.[A-Za-z0-9_*?$-]+)*/,
   categories: [Argument],
 });
 
@@ -62,6 +65,7 @@ export const allTokens: TokenType[] = [
   RBracket,
   Comma,
   Colon,
+  Plus,
   StringLit,
   UnterminatedString,
   SizeLit,

@@ -3,7 +3,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { compile } from '../../compiler/index.js';
 import { MACHINE_FACTS } from '../machine-facts.js';
-import type { FeatureTransform, Plan, StepSpec } from '../../compiler/plan.js';
+import type { FeatureTransform, HeadExpr, HeadFeatures, Plan, StepSpec } from '../../compiler/plan.js';
+import { MAIN_HEAD } from '../../grammar/keywords.js';
 import { planToJson } from '../../compiler/plan-io.js';
 import { testSetCatalogue } from '../../compiler/test-sets.js';
 import { estimateWork, type WorkEstimate } from '../../compiler/work-estimate.js';
@@ -96,9 +97,11 @@ export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEst
     const bound = arm.bindings ? `  ${p.dim(Object.entries(arm.bindings).map(([k, v]) => `$${k}=${v}`).join(' '))}` : '';
     out.push(`${p.bold(`arm ${arm.name}`)}${bound}  ${epochs} epoch${epochs === 1 ? '' : 's'}, reports ${arm.reportLabel ?? 'nothing'}, baseline ${baseline}`);
     if (arm.sharedPrefix > 0) out.push(p.dim(`  first ${arm.sharedPrefix} step${arm.sharedPrefix === 1 ? '' : 's'} shared with an earlier arm (computed once)`));
+    const heads: string[] = [MAIN_HEAD];
     arm.steps.forEach((s, i) => {
       const shared = i < arm.sharedPrefix ? p.dim(' (shared)') : '';
-      out.push(`  ${String(i + 1).padStart(2)}  ${describeStep(s, plan)}${shared}`);
+      if (s.kind === 'head') heads.push(s.name);
+      out.push(`  ${String(i + 1).padStart(2)}  ${describeStep(s, plan, heads)}${shared}`);
     });
   });
   if (work) {
@@ -170,26 +173,42 @@ export function rates(s: Extract<StepSpec, { kind: 'train' }>): string {
   return `lr ${[...groups].map(([rate, names]) => `${rate} (${params(names)})`).join(', ')}`;
 }
 
-function describeStep(s: StepSpec, plan: Plan): string {
+/**
+ * What a loss or an evaluation reads once an arm has several heads: each head summed with the
+ * features it reads, `main (own features) + missing (inverted relu)`; null while only main exists.
+ */
+function headsRead(s: { on?: HeadExpr; heads?: HeadFeatures }): string | null {
+  if (!s.heads && !s.on) return null;
+  return (s.on ?? [MAIN_HEAD]).map((h) => `${h} (${feature(s.heads?.[h] ?? { kind: 'model' })})`).join(' + ');
+}
+
+/** One step of an arm; `heads` are the arm's heads up to and including this step. */
+function describeStep(s: StepSpec, plan: Plan, heads: readonly string[] = [MAIN_HEAD]): string {
   switch (s.kind) {
     case 'train': {
-      const head = `${s.pretrain ? 'pretrain' : 'train'} ${s.epochs}${s.alternate ? ' alternate' : ''}`;
+      const head = `${s.pretrain ? 'pretrain' : 'train'} ${s.epochs}${s.alternate ? ' alternate' : ''}${s.on ? ` on ${s.on.join(' + ')}` : ''}`;
       const frozen = s.frozen.length > 0 ? `, frozen ${params(s.frozen)}` : '';
-      const feat = s.alternate ? `alternating own features (odd epochs) / ${feature(s.feature)} (even)` : feature(s.feature);
+      const read = headsRead(s);
+      const feat = read ? `loss on ${read}` : s.alternate ? `alternating own features (odd epochs) / ${feature(s.feature)} (even)` : feature(s.feature);
       return `${head.padEnd(20)} ${formatCount(s.trainableCount)} trainable (${params(s.trainable)})${frozen}; ${rates(s)}; ${feat}`;
     }
     case 'freeze':
     case 'unfreeze':
     case 'reset':
       return `${s.kind.padEnd(20)} ${params(s.params)}`;
-    case 'invert':
-      return `${'invert'.padEnd(20)} ${s.feature.kind === 'model' ? 'off: back to the model\'s own activation' : `${s.feature.activation}, complemented`}`;
+    case 'invert': {
+      const what = s.feature.kind === 'model' ? 'off: back to the model\'s own activation' : `${s.feature.activation}, complemented`;
+      const every = !s.heads && heads.length > 1 ? `, on every head (${heads.join(', ')})` : '';
+      return `${`invert${s.heads ? ` on ${s.heads.join(', ')}` : ''}`.padEnd(20)} ${what}${every}`;
+    }
     case 'lr':
       return `${'lr'.padEnd(20)} ${s.lr}${s.params ? ` for ${params(s.params)}` : ''}`;
     case 'eval':
-      return `${`eval as ${s.label}`.padEnd(20)} ${testSetSummary(plan, s.testSets)} on ${feature(s.feature)}${s.snapshot ? ' (the pretrained snapshot)' : ''}`;
-    case 'head':
-      return `${`head ${s.name}`.padEnd(20)} ${params(s.params.map((p) => p.name))}`;
+      return `${`eval as ${s.label}`.padEnd(20)} ${testSetSummary(plan, s.testSets)} on ${headsRead(s) ?? feature(s.feature)}${s.snapshot ? ' (the pretrained snapshot)' : ''}`;
+    case 'head': {
+      const size = s.params.reduce((a, q) => a + q.size, 0);
+      return `${`head ${s.name}`.padEnd(20)} ${params(s.params.map((q) => q.name))}: ${formatCount(size)} parameters, a fresh copy of the main head, on own features`;
+    }
     case 'save':
       return `${'save'.padEnd(20)} ${s.path} (in the run folder)`;
     case 'load':

@@ -1,7 +1,7 @@
 // What the language server knows about one document: the parse, the compiler's diagnostics,
 // and the static facts completion and hover need (settings, model, test sets, arms). Built
 // from the same parser and compiler as `mfx check`, so the editor shows exactly its findings.
-import type { ArmDecl, Diagnostic, Program } from '../../grammar/index.js';
+import type { ArmDecl, Diagnostic, HeadStep, Program } from '../../grammar/index.js';
 import { parse } from '../../grammar/index.js';
 import { compileProgram, dataOf, programModel } from '../../compiler/index.js';
 import type { DatasetSpec, ModelSpec } from '../../compiler/plan.js';
@@ -25,6 +25,8 @@ export interface Analysis {
   /** Test-set names for the file's dataset. */
   testSets: string[];
   arms: ArmDecl[];
+  /** Every `head NAME` step, at the top level and in arms, in source order (the first per name). */
+  heads: HeadStep[];
 }
 
 export function analyze(text: string, file: string): Analysis {
@@ -45,7 +47,13 @@ export function analyze(text: string, file: string): Analysis {
     model,
     testSets: testSetCatalogue(settings.dataset),
     arms: parsed.ast.statements.filter((s): s is ArmDecl => s.kind === 'arm'),
+    heads: headSteps(parsed.ast),
   };
+}
+
+function headSteps(ast: Program): HeadStep[] {
+  const all = ast.statements.flatMap((s) => (s.kind === 'arm' ? s.body : [s])).filter((s): s is HeadStep => s.kind === 'head');
+  return all.filter((h, i) => all.findIndex((x) => x.name.text === h.name.text) === i);
 }
 
 /** How many images a test set holds, in words, for hovers. */

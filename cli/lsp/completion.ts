@@ -7,7 +7,8 @@ import type { CompletionItem } from 'vscode-languageserver/node.js';
 import { CompletionItemKind } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Setting, Statement } from '../../grammar/index.js';
-import { ACTIVATION_LAYERS, LAYER_KEYWORDS, SETTING_KEYWORDS, STEP_KEYWORDS } from '../../grammar/index.js';
+import { ACTIVATION_LAYERS, LAYER_KEYWORDS, MAIN_HEAD, SETTING_KEYWORDS, STEP_KEYWORDS } from '../../grammar/index.js';
+import { copyMainHead } from '../../compiler/heads.js';
 import { NAMED_MODELS } from '../../compiler/models.js';
 import { DATASETS, isSetting, OPTIMIZER_OPTIONS, settingKeyword } from '../../compiler/settings.js';
 import { testSetFamily } from '../../compiler/test-sets.js';
@@ -39,21 +40,35 @@ const atListElement = (c: CursorContext, from = 0) => c.args.length === from || 
 function selectors(c: CursorContext, a: Analysis): Candidate[] {
   const model = a.model;
   if (!model) return [];
-  const layers = [...new Set(model.params.map((p) => p.layer))];
-  const dot = c.word.indexOf('.');
+  const added = a.heads.filter((h) => h.name.text !== MAIN_HEAD).map((h) => h.name.text);
+  // The model's parameters, then those of the heads the file adds (`missing.fc1.weight`).
+  const params = [...model.params, ...added.flatMap((h) => copyMainHead(model, h).params)];
+  const layers = [...new Set(params.map((p) => p.layer))];
+  const dot = c.word.lastIndexOf('.');
   if (dot >= 0) {
     const base = c.word.slice(0, dot);
+    if (added.includes(base)) return layers.filter((l) => l.startsWith(`${base}.`)).map((l) => ({ label: l, kind: CompletionItemKind.Field, detail: `layer ${l} of head ${base}` }));
     const roles = [...new Set(model.params.map((p) => p.role))];
     return roles.map((r) => ({ label: `${base}.${r}`, kind: CompletionItemKind.Field, detail: `${r} of ${base}` }));
   }
-  const families = [...new Set(layers.map((l) => l.replace(/\d+$/, '')).filter((f) => !layers.includes(f)))];
+  const own = layers.filter((l) => !l.includes('.'));
+  const families = [...new Set(own.map((l) => l.replace(/\d+$/, '')).filter((f) => !own.includes(f)))];
   return [
-    ...layers.map((l) => ({ label: l, kind: CompletionItemKind.Field, detail: `layer ${l}: ${model.params.filter((p) => p.layer === l).map((p) => p.name).join(', ')}` })),
-    ...families.map((f) => ({ label: `${f}*`, kind: CompletionItemKind.Field, detail: `layers ${layers.filter((l) => l.startsWith(f)).join(', ')}` })),
-    ...model.params.map((p) => ({ label: p.name, kind: CompletionItemKind.Field, detail: `[${p.shape.join(', ')}] ${p.size} parameters` })),
-    { label: '*', kind: CompletionItemKind.Field, detail: 'every parameter' },
+    ...layers.map((l) => ({ label: l, kind: CompletionItemKind.Field, detail: `layer ${l}: ${params.filter((p) => p.layer === l).map((p) => p.name).join(', ')}` })),
+    ...families.map((f) => ({ label: `${f}*`, kind: CompletionItemKind.Field, detail: `layers ${own.filter((l) => l.startsWith(f)).join(', ')}` })),
+    ...added.map((h) => ({ label: `${h}.*`, kind: CompletionItemKind.Field, detail: `every parameter of head ${h}` })),
+    ...params.map((p) => ({ label: p.name, kind: CompletionItemKind.Field, detail: `[${p.shape.join(', ')}] ${p.size} parameters` })),
+    { label: '*', kind: CompletionItemKind.Field, detail: added.length > 0 ? 'every parameter of the model\'s own layers (`*.*`: the heads\' too)' : 'every parameter' },
   ];
 }
+
+/** `main` and the heads the file's `head` steps add. */
+function heads(a: Analysis): Candidate[] {
+  return [value(MAIN_HEAD, 'the model\'s own head'), ...a.heads.filter((h) => h.name.text !== MAIN_HEAD).map((h) => value(h.name.text, 'a head added by `head`'))];
+}
+
+/** After `on` (at index `on`): right after it, or after a `+`. */
+const atHeadName = (c: CursorContext, on: number) => c.args.length === on + 1 || lastArg(c)?.tokenType.name === 'Plus';
 
 function testSets(a: Analysis): Candidate[] {
   const family = testSetFamily(a.settings.dataset);
@@ -76,7 +91,12 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
     return options.filter((o) => !used.has(o)).map((o) => keyword(o, `${c.args[0].image} option`));
   },
   baseline: (c, a) => (c.args.length === 0 ? a.arms.map((arm) => ({ label: arm.name.text, kind: CompletionItemKind.Reference, detail: 'arm' })) : []),
-  train: (c) => (c.args.length === 1 ? [keyword('alternate', 'alternate inverted and normal features every epoch')] : []),
+  train: (c, a) => {
+    const on = c.args.findIndex((t) => t.image === 'on');
+    if (on >= 0) return atHeadName(c, on) ? heads(a) : [];
+    if (c.args.length === 1) return [keyword('alternate', 'alternate inverted and normal features every epoch'), keyword('on', 'train on these heads\' summed logits')];
+    return c.args.length === 2 && c.args[1].image === 'alternate' ? [keyword('on', 'train on these heads\' summed logits')] : [];
+  },
   freeze: (c, a) => (atListElement(c) ? selectors(c, a) : []),
   unfreeze: (c, a) => (atListElement(c) ? selectors(c, a) : []),
   reset: (c, a) => (atListElement(c) ? selectors(c, a) : []),
@@ -85,12 +105,19 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
     if (forAt >= 0) return atListElement(c, forAt + 1) ? selectors(c, a) : [];
     return c.args.length === 1 ? [keyword('for', 'only for some parameters')] : [];
   },
-  invert: (c) => (c.args.length === 0 ? [...ACTIVATION_LAYERS, 'off'].map((x) => ({ label: x, kind: CompletionItemKind.EnumMember, detail: ACTIVATION_DOCS[x] })) : []),
+  invert: (c, a) => {
+    if (c.args.length === 0) return [...ACTIVATION_LAYERS, 'off'].map((x) => ({ label: x, kind: CompletionItemKind.EnumMember, detail: ACTIVATION_DOCS[x] }));
+    if (c.args.length === 1) return [keyword('on', 'only this head\'s input')];
+    return c.args.length === 2 && c.args[1].image === 'on' ? heads(a) : [];
+  },
   sweep: (c) => (c.args.length === 1 ? [keyword('in', 'then the values: [a, b, ...]')] : []),
   eval: (c, a) => {
-    if (c.args.some((t) => t.image === 'as')) return [];
+    const on = c.args.findIndex((t) => t.image === 'on');
+    if (on >= 0) return atHeadName(c, on) ? heads(a) : [];
+    const as = c.args.findIndex((t) => t.image === 'as');
+    if (as >= 0) return c.args.length === as + 2 ? [keyword('on', 'evaluate these heads\' summed logits')] : [];
     if (atListElement(c)) return testSets(a);
-    return [keyword('as', 'name the result column')];
+    return [keyword('as', 'name the result column'), keyword('on', 'evaluate these heads\' summed logits')];
   },
 };
 

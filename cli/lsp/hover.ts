@@ -3,8 +3,10 @@
 import type { Hover } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span, SweepSetting } from '../../grammar/index.js';
+import { MAIN_HEAD } from '../../grammar/index.js';
 import { matchGlob } from '../../compiler/globs.js';
-import type { ModelSpec } from '../../compiler/plan.js';
+import { copyMainHead } from '../../compiler/heads.js';
+import type { LayerSpec, ModelSpec, ParamSpec } from '../../compiler/plan.js';
 import { resolveSelector } from '../../compiler/selectors.js';
 import { parseTestSetName } from '../../compiler/test-sets.js';
 import { describeTestSet } from '../../runtime/data/test-sets.js';
@@ -31,12 +33,30 @@ export function layerSummary(model: ModelSpec, name: string): string | null {
   ].join('\n');
 }
 
-function selectorSummary(model: ModelSpec, glob: string): string {
-  const names = resolveSelector(glob, model);
-  if (names.length === 0) return `\`${glob}\` matches no parameter of this model`;
-  const params = model.params.filter((p) => names.includes(p.name));
-  const total = params.reduce((a, p) => a + p.size, 0);
-  return [`\`${glob}\` selects ${names.length} of ${model.params.length} parameter tensors, ${count(total)} of ${count(model.totalParams)} parameters:`, ...params.map((p) => `- \`${p.name}\` [${p.shape.join(', ')}]`)].join('\n');
+/** The model's parameters and those of every head the file adds (an arm has the heads it adds). */
+function paramSpace(model: ModelSpec, a: Analysis): ParamSpec[] {
+  return [...model.params, ...a.heads.flatMap((h) => (h.name.text === MAIN_HEAD ? [] : copyMainHead(model, h.name.text).params))];
+}
+
+function selectorSummary(model: ModelSpec, a: Analysis, glob: string): string {
+  const space = paramSpace(model, a);
+  const names = resolveSelector(glob, { params: space });
+  if (names.length === 0) return `\`${glob}\` matches no parameter of this model${a.heads.length > 0 ? ' or its heads' : ''}`;
+  const params = space.filter((p) => names.includes(p.name));
+  const total = params.reduce((x, p) => x + p.size, 0);
+  const all = space.reduce((x, p) => x + p.size, 0);
+  return [`\`${glob}\` selects ${names.length} of ${space.length} parameter tensors, ${count(total)} of ${count(all)} parameters:`, ...params.map((p) => `- \`${p.name}\` [${p.shape.join(', ')}]`)].join('\n');
+}
+
+/** `main` or a head a `head` step adds: its layers and parameter count. */
+function headSummary(model: ModelSpec, a: Analysis, name: string): string {
+  const main = copyMainHead(model, MAIN_HEAD);
+  const layers = (ls: LayerSpec[]) => ls.flatMap((l) => (l.kind === 'dense' || l.kind === 'conv' ? [`\`${l.name}\``] : [])).join(', ');
+  const size = (ps: ParamSpec[]) => count(ps.reduce((x, p) => x + p.size, 0));
+  if (name === MAIN_HEAD) return `head \`main\`: the model's own head, the layers after \`flatten\` (${layers(main.layers).replaceAll('main.', '')}), ${size(main.params)} parameters`;
+  if (!a.heads.some((h) => h.name.text === name)) return `no \`head ${name}\` step adds a head \`${name}\``;
+  const copy = copyMainHead(model, name);
+  return `head \`${name}\`: a fresh copy of the main head (${layers(copy.layers)}), ${size(copy.params)} parameters; it reads the model's own features until \`invert ... on ${name}\``;
 }
 
 function testSetSummary(a: Analysis, glob: string): string {
@@ -74,7 +94,9 @@ export function hover(doc: TextDocument, a: Analysis, offset: number): Hover | n
       return text ? md(text, hit.name.span) : null;
     }
     case 'selector':
-      return a.model ? md(selectorSummary(a.model, hit.glob.text), hit.glob.span) : null;
+      return a.model ? md(selectorSummary(a.model, a, hit.glob.text), hit.glob.span) : null;
+    case 'head':
+      return a.model ? md(headSummary(a.model, a, hit.name.text), hit.name.span) : null;
     case 'test-set':
       return md(testSetSummary(a, hit.glob.text), hit.glob.span);
     case 'arm-ref': {

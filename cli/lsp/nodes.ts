@@ -13,6 +13,8 @@ export type Hit =
   | { kind: 'activation'; name: Name }
   | { kind: 'model-name'; name: Name }
   | { kind: 'sweep-name'; sweep: SweepSetting }
+  /** A head's name: in `head NAME`, `invert ... on NAME`, `train/eval ... on main + NAME`. */
+  | { kind: 'head'; name: Name }
   /** `$act` inside an arm (its name or its steps): a sweep placeholder. */
   | { kind: 'placeholder'; name: string; span: Span };
 
@@ -68,10 +70,14 @@ function inStatements(statements: Statement[], text: string, offset: number): Hi
       }
       case 'eval': {
         const g = s.testSets.find((x) => inside(x.span, offset));
-        return g ? { kind: 'test-set', glob: g } : null;
+        return g ? { kind: 'test-set', glob: g } : headAt(s.on?.heads ?? [], offset);
       }
       case 'invert':
-        return inside(s.activation.span, offset) ? { kind: 'activation', name: s.activation } : null;
+        return inside(s.activation.span, offset) ? { kind: 'activation', name: s.activation } : headAt(s.on ? [s.on] : [], offset);
+      case 'head':
+        return headAt([s.name], offset);
+      case 'train':
+        return headAt(s.on?.heads ?? [], offset);
       case 'sweep':
         return inside(s.name.span, offset) ? { kind: 'sweep-name', sweep: s } : null;
       case 'experiment':
@@ -80,7 +86,6 @@ function inStatements(statements: Statement[], text: string, offset: number): Hi
       case 'batch':
       case 'seed':
       case 'repeat':
-      case 'train':
       case 'save':
       case 'load':
         return null;
@@ -91,6 +96,11 @@ function inStatements(statements: Statement[], text: string, offset: number): Hi
     }
   }
   return null;
+}
+
+function headAt(names: Name[], offset: number): Hit | null {
+  const name = names.find((n) => inside(n.span, offset));
+  return name ? { kind: 'head', name } : null;
 }
 
 function inLayers(layers: LayerDecl[], text: string, offset: number): Hit | null {

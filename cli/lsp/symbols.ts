@@ -47,6 +47,9 @@ export function definition(doc: TextDocument, a: Analysis, offset: number): Loca
   if (hit.kind === 'placeholder') {
     return a.settings.sweeps.filter((s) => s.name.text === hit.name).map((s) => ({ uri: doc.uri, range: rangeOf(doc, s.name.span) }));
   }
+  if (hit.kind === 'head') {
+    return a.heads.filter((h) => h.name.text === hit.name.text).map((h) => ({ uri: doc.uri, range: rangeOf(doc, h.name.span) }));
+  }
   if (hit.kind === 'arm-ref') {
     return a.arms.filter((arm) => arm.name.text === hit.name.text).map((arm) => ({ uri: doc.uri, range: rangeOf(doc, arm.name.span) }));
   }

@@ -2,7 +2,8 @@
 // plans differ. Parameter lists are folded back to layers (`conv1.weight, conv1.bias` →
 // `conv1`) and test-set lists to globs (the five PMNIST sets → `pmnist.*`), so a difference
 // reads like the line a user would have changed.
-import type { DatasetSpec, FeatureTransform, LayerSpec, ModelSpec, OptimizerSpec, StepSpec } from '../../compiler/plan.js';
+import type { DatasetSpec, FeatureTransform, HeadExpr, LayerSpec, ModelSpec, OptimizerSpec, StepSpec } from '../../compiler/plan.js';
+import { groupParams } from '../../runtime/results/step-text.js';
 import { OCCLUSIONS } from '../../compiler/test-sets.js';
 
 export function paramsText(params: string[], model: ModelSpec): string {
@@ -17,7 +18,13 @@ export function paramsText(params: string[], model: ModelSpec): string {
     else out.push(...picked);
     picked.forEach((p) => chosen.delete(p));
   }
-  return [...out, ...chosen].join(', '); // names the model does not know are kept as they are
+  // Names the model does not know (a head's `missing.fc1.weight`) are folded by their layer too.
+  return [...out, ...groupParams([...chosen])].join(', ');
+}
+
+/** ` on main + missing`, or nothing for the main head alone. */
+function onText(on: HeadExpr | undefined): string {
+  return on ? ` on ${on.join(' + ')}` : '';
 }
 
 export function testSetsText(testSets: string[]): string {
@@ -41,17 +48,17 @@ export function featureText(f: FeatureTransform): string {
 export function stepText(step: StepSpec, model: ModelSpec): string {
   switch (step.kind) {
     case 'train':
-      return step.pretrain ? `pretrain ${step.epochs}` : `train ${step.epochs}${step.alternate ? ' alternate' : ''}`;
+      return step.pretrain ? `pretrain ${step.epochs}` : `train ${step.epochs}${step.alternate ? ' alternate' : ''}${onText(step.on)}`;
     case 'freeze':
     case 'unfreeze':
     case 'reset':
       return `${step.kind} ${paramsText(step.params, model)}`;
     case 'invert':
-      return `invert ${featureText(step.feature)}`;
+      return `invert ${featureText(step.feature)}${step.heads ? ` on ${step.heads.join(', ')}` : ''}`;
     case 'lr':
       return step.params ? `lr ${step.lr} for ${paramsText(step.params, model)}` : `lr ${step.lr}`;
     case 'eval':
-      return `eval ${testSetsText(step.testSets)}${step.label === 'final' ? '' : ` as ${step.label}`}`;
+      return `eval ${testSetsText(step.testSets)}${step.label === 'final' ? '' : ` as ${step.label}`}${onText(step.on)}`;
     case 'head':
       return `head ${step.name}`;
     case 'save':

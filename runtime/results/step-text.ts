@@ -1,6 +1,6 @@
 // The one place that describes things for people: Plan steps (step-start events, the live UI,
 // `mfx plan`), parameter lists grouped by layer, and the data subset of a run.
-import type { ArmSpec, FeatureTransform, StepSpec } from '../../compiler/plan.js';
+import type { ArmSpec, FeatureTransform, HeadExpr, HeadFeatures, StepSpec } from '../../compiler/plan.js';
 import type { ArmOutline, Subset } from '../events.js';
 
 /** Collapses `<layer>.weight` + `<layer>.bias` into `<layer>`, keeping first-seen layer order. */
@@ -43,12 +43,29 @@ function featureText(f: FeatureTransform): string {
   return f.kind === 'inverted' ? `inverted ${f.activation}` : 'own features';
 }
 
-/** e.g. `train 20 (fc1, fc2; inverted relu6)`, `freeze conv1, conv2`, `eval pmnist.* as final`. */
+/**
+ * Once an arm has several heads: the heads a step sums with the features each reads,
+ * `main: own features + missing: inverted relu`; null while only main exists.
+ */
+function headsText(step: { on?: HeadExpr; heads?: HeadFeatures }): string | null {
+  if (!step.heads && !step.on) return null;
+  return (step.on ?? ['main']).map((h) => `${h}: ${featureText(step.heads?.[h] ?? { kind: 'model' })}`).join(' + ');
+}
+
+/** ` on main + missing`, or nothing for the main head alone. */
+function onText(on: HeadExpr | undefined): string {
+  return on ? ` on ${on.join(' + ')}` : '';
+}
+
+/**
+ * e.g. `train 20 (fc1, fc2; inverted relu6)`, `freeze conv1, conv2`, `eval pmnist.* as final`,
+ * `train 10 on missing (missing.fc1, missing.fc2; missing: inverted relu)`.
+ */
 export function describeStep(step: StepSpec): string {
   switch (step.kind) {
     case 'train': {
-      const head = `${step.pretrain ? 'pretrain' : 'train'} ${step.epochs}${step.alternate ? ' alternate' : ''}`;
-      const feature = step.alternate ? `alternating own features / ${featureText(step.feature)}` : featureText(step.feature);
+      const head = `${step.pretrain ? 'pretrain' : 'train'} ${step.epochs}${step.alternate ? ' alternate' : ''}${onText(step.on)}`;
+      const feature = headsText(step) ?? (step.alternate ? `alternating own features / ${featureText(step.feature)}` : featureText(step.feature));
       return `${head} (${step.frozen.length === 0 ? 'all' : describeParams(step.trainable)}; ${feature})`;
     }
     case 'freeze':
@@ -56,13 +73,16 @@ export function describeStep(step: StepSpec): string {
     case 'reset':
       return `${step.kind} ${describeParams(step.params)}`;
     case 'invert':
-      return step.feature.kind === 'inverted' ? `invert ${step.feature.activation}` : 'invert off';
+      return `${step.feature.kind === 'inverted' ? `invert ${step.feature.activation}` : 'invert off'}${step.heads ? ` on ${step.heads.join(', ')}` : ''}`;
     case 'lr':
       return step.params ? `lr ${step.lr} for ${describeParams(step.params)}` : `lr ${step.lr}`;
-    case 'eval':
+    case 'eval': {
+      const heads = headsText(step);
+      if (heads) return `eval ${step.testSets.join(', ')} as ${step.label}${onText(step.on)} (${heads})`;
       return `eval ${step.testSets.join(', ')} as ${step.label}${step.feature.kind === 'inverted' ? ` (${featureText(step.feature)})` : ''}`;
+    }
     case 'head':
-      return `head ${step.name}`;
+      return `head ${step.name} (${describeParams(step.params.map((p) => p.name))}, fresh)`;
     case 'save':
       return `save "${step.path}"`;
     case 'load':

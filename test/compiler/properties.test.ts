@@ -9,7 +9,8 @@ import { planHash } from '../../compiler/plan-hash.js';
 import { planToJson, readPlan } from '../../compiler/plan-io.js';
 import { renderDiagnostics } from '../../cli/diagnostics/render.js';
 
-const selector = fc.constantFrom('conv*', 'fc*', 'conv1', 'conv2.weight', 'fc?.bias', '*', 'fc2', 'conv*.weight');
+const selector = fc.constantFrom('conv*', 'fc*', 'conv1', 'conv2.weight', 'fc?.bias', '*', 'fc2', 'conv*.weight', 'missing.*', 'missing.fc1.bias');
+const heads = fc.constantFrom('main', 'missing', 'main + missing', 'missing + main');
 const testSet = fc.constantFrom('pmnist.*', 'pmnist.hcut', 'pmnist-fill.*', 'pmnist.?cut');
 const epochs = fc.integer({ min: 1, max: 30 });
 
@@ -25,6 +26,11 @@ const step = fc.oneof(
   fc.constantFrom('0.1', '0.001').map((x) => `lr ${x}`),
   fc.tuple(fc.constantFrom('0.1', '0.001'), selector).map(([x, sel]) => `lr ${x} for ${sel}`),
   fc.array(testSet, { minLength: 1, maxLength: 2 }).map((ts) => `eval ${ts.join(', ')}`),
+  // heads: often used before `head missing` or after `pretrain` (errors), often fine
+  fc.constant('head missing'),
+  fc.tuple(epochs, heads).map(([n, h]) => `train ${n} on ${h}`),
+  fc.constantFrom('relu6', 'tanh', 'off').map((a) => `invert ${a} on missing`),
+  fc.tuple(testSet, heads).map(([t, h]) => `eval ${t} on ${h}`),
 );
 const steps = fc.array(step, { minLength: 1, maxLength: 8 });
 
@@ -62,18 +68,34 @@ const layouts = fc.constantFrom(
 );
 
 function checkInvariants(plan: Plan): void {
-  const params = new Map(plan.model.params.map((p) => [p.name, p.size]));
   plan.arms.forEach((arm, armIndex) => {
+    // the arm's parameters: the model's, then each head's from its `head` step on
+    const params = new Map(plan.model.params.map((p) => [p.name, p.size]));
+    const headNames = ['main'];
     let inverted = false;
     const labels = new Set<string>();
     for (const s of arm.steps) {
       switch (s.kind) {
+        case 'head':
+          expect(headNames).not.toContain(s.name);
+          headNames.push(s.name);
+          for (const p of s.params) params.set(p.name, p.size);
+          break;
         case 'train': {
           expect(s.trainable.length).toBeGreaterThan(0);
           for (const f of s.frozen) expect(s.trainable).not.toContain(f);
-          expect(new Set([...s.trainable, ...s.frozen])).toEqual(new Set(params.keys()));
+          // everything the loss reads is trainable or frozen; a head it does not read is neither
+          const on = s.on ?? ['main'];
+          const read = [...params.keys()].filter((n) => !headNames.some((h) => h !== 'main' && !on.includes(h) && n.startsWith(`${h}.`)));
+          const readsMain = on.includes('main');
+          const expected = read.filter((n) => readsMain || !/^fc/.test(n));
+          expect(new Set(s.trainable.filter((n) => !s.frozen.includes(n)))).toEqual(new Set(expected.filter((n) => !s.frozen.includes(n))));
           expect(s.trainableCount).toBe(s.trainable.reduce((a, n) => a + params.get(n)!, 0));
-          if (s.pretrain) expect(inverted).toBe(false);
+          if (s.pretrain) expect(inverted || headNames.length > 1).toBe(false);
+          if (headNames.length > 1) expect(Object.keys(s.heads ?? {})).toEqual(headNames);
+          else expect(s.heads).toBeUndefined();
+          expect(s.on?.join('+')).not.toBe('main');
+          for (const h of on) expect(headNames).toContain(h);
           break;
         }
         case 'freeze':
@@ -86,6 +108,8 @@ function checkInvariants(plan: Plan): void {
           inverted = true;
           break;
         case 'eval':
+          for (const h of s.on ?? []) expect(headNames).toContain(h);
+          if (headNames.length > 1) expect(Object.keys(s.heads ?? {})).toEqual(headNames);
           expect(labels.has(s.label)).toBe(false);
           labels.add(s.label);
           expect(s.testSets.length).toBeGreaterThan(0);
@@ -236,7 +260,7 @@ describe('check on any input (property c)', () => {
   });
 
   it('never throws on strings made of mfx\'s own characters and words', () => {
-    const piece = fc.constantFrom('arm', 'model', '{', '}', ';', '\n', 'train', '5', 'x', 'eval', 'pmnist.*', '"', '#', ':', ',', 'conv', '5x5', ' ', 'invert', 'relu6', 'flatten', 'fc1', 'dense');
+    const piece = fc.constantFrom('arm', 'model', '{', '}', ';', '\n', 'train', '5', 'x', 'eval', 'pmnist.*', '"', '#', ':', ',', 'conv', '5x5', ' ', 'invert', 'relu6', 'flatten', 'fc1', 'dense', 'head', 'on', '+', 'main', 'missing', 'missing.fc1.weight');
     fc.assert(fc.property(fc.array(piece, { maxLength: 80 }).map((ps) => ps.join('')), checkNeverThrows), { numRuns: 300 });
   });
 

@@ -200,7 +200,50 @@ describe('parse: names', () => {
   });
 
   it('reserves the planned forms with a not-supported-yet error', () => {
-    expect(errorCodes('head missing { train 1 }')).toEqual(['MFX1015']);
+    expect(errorCodes('combine sum')).toEqual(['MFX1015']);
     expect(errorCodes('model {\n  batchnorm\n}')).toEqual(['MFX1015']);
+  });
+});
+
+describe('parse: heads', () => {
+  it('reads `head NAME` and `on` after train, invert and eval', () => {
+    const s = statements('head missing; invert relu on missing; train 10 on main + missing; train 2 alternate on main; eval pmnist.* as sum on main+missing; eval pmnist.* on missing');
+    expect(s[0]).toMatchObject({ kind: 'head', name: { text: 'missing' } });
+    expect(s[1]).toMatchObject({ kind: 'invert', activation: { text: 'relu' }, on: { text: 'missing' } });
+    expect(s[2]).toMatchObject({ kind: 'train', alternate: false, on: { kind: 'head-expr', heads: [{ text: 'main' }, { text: 'missing' }] } });
+    expect(s[3]).toMatchObject({ kind: 'train', alternate: true, on: { heads: [{ text: 'main' }] } });
+    expect(s[4]).toMatchObject({ kind: 'eval', label: { text: 'sum' }, on: { heads: [{ text: 'main' }, { text: 'missing' }] } });
+    expect(s[5]).toMatchObject({ kind: 'eval', label: null, on: { heads: [{ text: 'missing' }] } });
+  });
+
+  it('leaves `on` null where it is not written (first-wave forms are unchanged)', () => {
+    const s = statements('train 1; invert relu6; eval pmnist.* as x; pretrain 2');
+    expect(s.map((x) => ('on' in x ? x.on : 'none'))).toEqual([null, null, null, null]);
+  });
+
+  it('gives the head expression a span from its first to its last name', () => {
+    const src = 'train 1 on main +  missing';
+    const [t] = statements(src);
+    if (t.kind !== 'train' || !t.on) throw new Error();
+    expect(src.slice(t.on.span.offset, t.on.span.offset + t.on.span.length)).toBe('main +  missing');
+  });
+
+  it('reads a head parameter selector with two dots as one glob', () => {
+    expect(only('freeze missing.fc1.weight, missing.*')).toMatchObject({ selectors: [{ text: 'missing.fc1.weight' }, { text: 'missing.*' }] });
+  });
+
+  it('rejects malformed head forms with the usual argument errors', () => {
+    expect(errorCodes('head')).toEqual(['MFX1004']);
+    expect(errorCodes('head a b')).toEqual(['MFX1005']);
+    expect(errorCodes('head missing.fc1')).toEqual(['MFX1006']);
+    expect(errorCodes('train 1 on')).toEqual(['MFX1004']);
+    expect(errorCodes('train 1 on main +')).toEqual(['MFX1004']);
+    expect(errorCodes('train 1 on main missing')).toEqual(['MFX1005']);
+    expect(errorCodes('train 1 on main + *')).toEqual(['MFX1006']);
+    expect(errorCodes('pretrain 1 on main')).toEqual(['MFX1005']);
+    expect(errorCodes('invert relu on main + missing')).toEqual(['MFX1005']);
+    expect(errorCodes('eval pmnist.* on main as x')).toEqual(['MFX1005']);
+    expect(errorCodes('+ train 1')).toEqual(['MFX1009']);
+    expect(errorCodes('head $h')).toEqual(['MFX1006']); // placeholders only in arms
   });
 });

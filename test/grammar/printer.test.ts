@@ -54,6 +54,15 @@ describe('print: canonical layout', () => {
   });
 });
 
+describe('print: heads', () => {
+  it('writes `on` after the other arguments and ` + ` between heads', () => {
+    expect(fmt('head   missing\ninvert relu  on missing\ntrain 10 on main+missing\neval pmnist.* as  s on main  +missing\n')).toBe(
+      'head missing\ninvert relu on missing\ntrain 10 on main + missing\neval pmnist.* as s on main + missing\n',
+    );
+    expect(fmt('arm s { pretrain 1; head m; train 1 alternate on m }')).toBe('arm s { pretrain 1; head m; train 1 alternate on m }\n');
+  });
+});
+
 describe('print: comments survive', () => {
   it('keeps own-line and trailing comments where they were, aligning trailing ones', () => {
     const src = '# header\n\npretrain 10 # first\nfreeze conv*    # second\n\n# before arms\narm a {\n  # inside\n  train 1 # t\n  # last in block\n}\n# end\n';

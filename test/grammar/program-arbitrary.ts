@@ -4,7 +4,7 @@ import fc from 'fast-check';
 
 const sp = fc.constantFrom(' ', '  ', '\t');
 const word = fc.constantFrom('conv1', 'conv2', 'fc1', 'fc2', 'a-b', 'x_1', 'baseline', 'relu');
-const glob = fc.constantFrom('conv*', 'fc?', 'conv*.weight', 'fc1.bias', '*', 'pmnist.*', 'pmnist-fill.noise', 'p?nist.hcut');
+const glob = fc.constantFrom('conv*', 'fc?', 'conv*.weight', 'fc1.bias', '*', 'pmnist.*', 'pmnist-fill.noise', 'p?nist.hcut', 'missing.*', 'missing.fc1.weight', '*.*.bias');
 const int = fc.integer({ min: 0, max: 500 }).map(String);
 const num = fc.oneof(int, fc.constantFrom('0.01', '0.5', '1e-3', '2.5E+2', '-3'));
 const str = fc.string({ maxLength: 12 }).map((s) => `"${s.replace(/[\\"\r\n]/g, (c) => (c === '\\' || c === '"' ? `\\${c}` : ' '))}"`);
@@ -15,6 +15,11 @@ function join(parts: fc.Arbitrary<string>[]): fc.Arbitrary<string> {
 }
 const lit = (s: string) => fc.constant(s);
 const list = (item: fc.Arbitrary<string>) => fc.array(item, { minLength: 1, maxLength: 3 }).map((xs) => xs.join(', '));
+const headName = fc.constantFrom('main', 'missing', 'h2', 'a-b');
+/** `main + missing`, with `+` spaced or tight: the printer writes ` + `. */
+const headExpr = fc
+  .tuple(fc.array(headName, { minLength: 1, maxLength: 3 }), fc.constantFrom(' + ', '+', ' +', '+  '))
+  .map(([hs, plus]) => hs.join(plus));
 
 const sweepName = fc.constantFrom('act', 'rate', 'n', 'x_1');
 const sweepValues = fc.oneof(
@@ -40,6 +45,12 @@ const setting = fc.oneof(
 const step = fc.oneof(
   join([fc.constantFrom('pretrain', 'train'), num]),
   join([lit('train'), num, lit('alternate')]),
+  join([lit('train'), num, lit('on'), headExpr]),
+  join([lit('train'), num, lit('alternate'), lit('on'), headExpr]),
+  join([lit('head'), headName]),
+  join([lit('invert'), fc.constantFrom('relu6', 'relu', 'off', 'bogus'), lit('on'), headName]),
+  join([lit('eval'), list(glob), lit('on'), headExpr]),
+  join([lit('eval'), list(glob), lit('as'), word, lit('on'), headExpr]),
   join([fc.constantFrom('freeze', 'unfreeze', 'reset'), list(glob)]),
   join([lit('invert'), fc.constantFrom('relu6', 'relu', 'sigmoid', 'tanh', 'off', 'bogus')]),
   join([lit('lr'), num]),
@@ -56,6 +67,9 @@ const templateStep = fc.oneof(
   join([lit('lr'), placeholder, lit('for'), list(fc.oneof(glob, placeholder.map((p) => `conv${p}*`)))]),
   join([fc.constantFrom('freeze', 'unfreeze', 'reset'), list(fc.oneof(glob, placeholder, placeholder.map((p) => `fc${p}.bias`)))]),
   join([lit('eval'), list(glob), lit('as'), fc.oneof(placeholder, placeholder.map((p) => `at-${p}`))]),
+  join([lit('head'), fc.oneof(placeholder, placeholder.map((p) => `h-${p}`))]),
+  join([lit('invert'), placeholder, lit('on'), fc.oneof(headName, placeholder)]),
+  join([lit('train'), num, lit('on'), lit('main'), lit('+'), placeholder]),
 );
 const armStep = fc.oneof({ weight: 2, arbitrary: step }, { weight: 1, arbitrary: templateStep });
 const armName = fc.oneof(word, fc.constantFrom('h-$act', '$act', 'e$n-$act', 'x$rate_', 'a-$x_1-b'));

@@ -69,12 +69,28 @@ describe('completion', () => {
     expect(labelsAt('optimizer |')).toEqual(['sgd', 'adam']);
     expect(labelsAt('optimizer adam lr 0.01 |')).toEqual(['beta1', 'beta2', 'epsilon']);
     expect(labelsAt('optimizer adam lr |')).toEqual([]);
-    expect(labelsAt('train 3 |')).toEqual(['alternate']);
+    expect(labelsAt('train 3 |')).toEqual(['alternate', 'on']);
+    expect(labelsAt('train 3 alternate |')).toEqual(['on']);
     expect(labelsAt('lr 0.1 |')).toEqual(['for']);
     expect(labelsAt('lr 0.1 for |')).toContain('fc*');
-    expect(labelsAt('eval pmnist.hcut |')).toEqual(['as']);
+    expect(labelsAt('eval pmnist.hcut |')).toEqual(['as', 'on']);
     expect(labelsAt('eval pmnist.hcut as |')).toEqual([]);
+    expect(labelsAt('eval pmnist.hcut as x |')).toEqual(['on']);
     expect(labelsAt('dataset fashion-mnist\neval |')).toContain('pfashion.*');
+  });
+
+  it('completes heads after `on` and `+`, and head parameters in selectors', () => {
+    const file = 'pretrain 1\narm a { head missing }\n';
+    expect(labelsAt(`${file}train 1 on |`)).toEqual(['main', 'missing']);
+    expect(labelsAt(`${file}train 1 on main + |`)).toEqual(['main', 'missing']);
+    expect(labelsAt(`${file}eval pmnist.* as s on |`)).toEqual(['main', 'missing']);
+    expect(labelsAt(`${file}invert relu6 |`)).toEqual(['on']);
+    expect(labelsAt(`${file}invert relu6 on |`)).toEqual(['main', 'missing']);
+    expect(labelsAt(`${file}freeze |`)).toEqual(expect.arrayContaining(['missing.fc1', 'missing.*', 'missing.fc2.bias', 'fc*']));
+    expect(labelsAt(`${file}freeze |`)).not.toContain('missing.fc*');
+    expect(labelsAt(`${file}freeze missing.|`)).toEqual(['missing.fc1', 'missing.fc2']);
+    expect(labelsAt(`${file}freeze missing.fc1.|`)).toEqual(['missing.fc1.weight', 'missing.fc1.bias']);
+    expect(labelsAt('train 1 on |')).toEqual(['main']);
   });
 
   it('completes arm names after baseline, from arms declared anywhere in the file', () => {

@@ -21,8 +21,10 @@ describe('statement docs from the manual', () => {
 
   it('hovers show the usage line and the manual rows', () => {
     const train = statementDoc('train') ?? '';
-    expect(train).toMatch(/^```mfx\ntrain N \[alternate\]\n```\n- `train N`:/);
+    expect(train).toMatch(/^```mfx\ntrain N \[alternate\] \[on HEAD \[\+ HEAD\.\.\.\]\]\n```\n- `train N`:/);
     expect(train).toContain('`train N alternate`');
+    expect(train).toContain('`train N on HEAD [+ HEAD...]`');
+    expect(statementDoc('head')).toMatch(/^```mfx\nhead NAME\n```\n- `head NAME`: add a head/);
     expect(layerDoc('flatten')).toContain('the *feature boundary*');
     // `arm` has no table row: the built-in sentence stands in.
     expect(statementDoc('arm')).toContain('One variant of the experiment');

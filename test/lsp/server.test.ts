@@ -134,6 +134,20 @@ describe('mfx lsp over stdio', () => {
     expect(await hoverAt(9, 8)).toContain('10,000 images');
   });
 
+  it('hovers heads and head selectors, and jumps from `on NAME` to its `head` step', async () => {
+    const uri = 'file:///work/example/heads.mfx';
+    const text = ['pretrain 1', 'arm s {', '  head missing', '  freeze missing.fc1', '  train 1 on main + missing', '}', 'eval pmnist.hcut', ''].join('\n');
+    c.open(uri, text);
+    await c.nextDiagnostics(uri);
+    const hoverAt = async (line: number, character: number) =>
+      (await c.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character } }))?.contents.value ?? null;
+    expect(await hoverAt(2, 8)).toContain('head `missing`: a fresh copy of the main head (`missing.fc1`, `missing.fc2`), 16,560 parameters');
+    expect(await hoverAt(4, 14)).toContain("head `main`: the model's own head");
+    expect(await hoverAt(3, 12)).toContain('`missing.fc1.weight` [320, 50]');
+    const defs = await c.connection.sendRequest<{ uri: string; range: { start: Pos } }[]>('textDocument/definition', { textDocument: { uri }, position: { line: 4, character: 22 } });
+    expect(defs).toEqual([{ uri, range: { start: { line: 2, character: 7 }, end: { line: 2, character: 14 } } }]);
+  });
+
   it('formats with the mfx fmt printer, and leaves a file with syntax errors alone', async () => {
     const uri = 'file:///work/example/format.mfx';
     c.open(uri, 'pretrain   1;freeze conv*,fc1\ntrain 1\n\n\n\neval pmnist.*');
