@@ -92,5 +92,20 @@ describe('examples/synergy.mfx on a slice', () => {
     const epochs = (arm: string) => events.filter((e) => e.type === 'epoch-end' && e.arm === arm).map((e) => e.inverted);
     expect(epochs('synergy')).toEqual([true]); // its pretraining is shared: computed in baseline
     expect(epochs('joint')).toEqual([true]);
+
+    // The report names each labelled head evaluation ARM@LABEL in the Delta table and the agreement section.
+    const report = await mfx(['report', out, '--no-png', '--no-samples']);
+    expect(report.code, report.stderr).toBe(0);
+    const markdown = readFileSync(path.join(out, 'report.md'), 'utf8');
+    for (const name of ['synergy@missing', 'synergy@synergy', 'joint@synergy']) {
+      expect(markdown).toMatch(new RegExp(`^\\| ${name} \\| \`baseline\` \\(final\\) \\|`, 'm')); // Delta row
+      expect(markdown).toMatch(new RegExp(`^\\| ${name} \\| baseline \\(final\\) \\| unmodified \\|`, 'm')); // agreement row
+    }
+
+    // Worker threads give the same numbers: head initialisation and training do not depend on where they run.
+    const threaded = path.join(dir, 'run-jobs');
+    const r2 = await mfx(['run', file, '--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--no-cache', '--no-report', '--jobs', '2', '--out', threaded, '--quiet']);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(threaded, 'results.json'), 'utf8')).evals).toEqual(evals);
   });
 });
