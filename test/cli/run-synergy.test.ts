@@ -102,6 +102,9 @@ describe('examples/synergy.mfx on a slice', () => {
       expect(markdown).toMatch(new RegExp(`^\\| ${name} \\| \`baseline\` \\(final\\) \\|`, 'm')); // Delta row
       expect(markdown).toMatch(new RegExp(`^\\| ${name} \\| baseline \\(final\\) \\| unmodified \\|`, 'm')); // agreement row
     }
+    // Each sum of heads against each of its heads alone, on the same network (main alone counted once).
+    const headRows = markdown.split('\n').filter((l) => /^\| \w+@synergy \| \w+(@\w+)? \| unmodified \|/.test(l)).map((l) => l.split(' | ').slice(0, 2).join(' | '));
+    expect(headRows).toEqual(['| synergy@synergy | synergy@normal', '| synergy@synergy | synergy@missing', '| joint@synergy | joint']);
 
     // Worker threads give the same numbers: head initialisation and training do not depend on where they run.
     const threaded = path.join(dir, 'run-jobs');
