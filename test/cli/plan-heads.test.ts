@@ -28,6 +28,10 @@ describe('mfx plan with heads', () => {
   const lines = out.split('\n');
   const line = (start: RegExp) => lines.find((l) => start.test(l.trim().replace(/^\d+\s+/, ''))) ?? '';
 
+  it('names an arm\'s heads in its header', () => {
+    expect(out).toContain('arm synergy  4 epochs, heads main, missing, reports final, baseline synergy/pretrained');
+  });
+
   it('lists the head step with its parameters', () => {
     expect(line(/^head missing/)).toMatch(/head missing +missing\.fc1, missing\.fc2: 16,560 parameters, a fresh copy of the main head, on own features$/);
   });
