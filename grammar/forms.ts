@@ -329,7 +329,8 @@ function buildStatement(stmt: RawStatement, context: 'top' | 'arm', diags: Diagn
   const head = stmt.head.image;
   const span = statementSpan(stmt);
   if (head in PLANNED_STATEMENTS) {
-    diags.push(makeDiagnostic(S.planned, tokenSpan(stmt.head), [head, PLANNED_STATEMENTS[head]], { hint: 'write the variants as arms for now' }));
+    const hint = head === 'combine' ? 'heads are combined by summing their logits: `train N on main + missing`' : 'write the variants as arms for now';
+    diags.push(makeDiagnostic(S.planned, tokenSpan(stmt.head), [head, PLANNED_STATEMENTS[head]], { hint }));
     return null;
   }
   if (!isStatement(head)) {

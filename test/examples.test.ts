@@ -143,3 +143,62 @@ describe('docs/results/research-code/slice-2x2.mfx', () => {
     expect(steps(slice.plan!, (n) => n)).toEqual(steps(full, (n) => (n === 10 ? 2 : n)));
   });
 });
+
+describe('synergy.mfx', () => {
+  it('has a baseline of 10 + 10 normal epochs and the design\'s synergy and joint arms, each head evaluated', () => {
+    const plan = compile(read('synergy.mfx'), 'synergy.mfx').plan!;
+    expect(plan.arms.map((a) => a.name)).toEqual(['baseline', 'synergy', 'joint']);
+    const epochs = (name: string) => plan.arms.find((a) => a.name === name)!.steps.reduce((n, s) => n + (s.kind === 'train' ? s.epochs : 0), 0);
+    for (const a of plan.arms) expect(epochs(a.name)).toBe(20);
+    const arm = (name: string) => plan.arms.find((a) => a.name === name)!;
+    const written = (name: string) =>
+      arm(name).steps.flatMap((s) => {
+        switch (s.kind) {
+          case 'train':
+            return [`${s.pretrain ? 'pretrain' : 'train'} ${s.epochs} on ${(s.on ?? ['main']).join(' + ')}`];
+          case 'head':
+            return [`head ${s.name}`];
+          case 'invert':
+            return [`invert ${s.feature.kind === 'inverted' ? s.feature.activation : 'off'} on ${(s.heads ?? ['every head']).join(', ')}`];
+          case 'freeze':
+            return [`freeze ${s.params.join(', ')}`];
+          case 'eval':
+            return [`eval ${s.label} on ${(s.on ?? ['main']).join(' + ')}`];
+          default:
+            return [s.kind];
+        }
+      });
+    expect(written('baseline')).toEqual(['pretrain 10 on main', 'eval pretrained on main', 'train 10 on main', 'eval final on main']);
+    expect(written('synergy')).toEqual([
+      'pretrain 10 on main',
+      'eval pretrained on main',
+      'freeze conv1.weight, conv2.weight',
+      'head missing',
+      'freeze fc1.weight, fc1.bias, fc2.weight, fc2.bias',
+      'invert relu on missing',
+      'train 10 on missing',
+      'eval normal on main',
+      'eval missing on missing',
+      'eval synergy on main + missing',
+      'eval final on main',
+    ]);
+    expect(written('joint')).toEqual([
+      'pretrain 10 on main',
+      'eval pretrained on main',
+      'freeze conv1.weight, conv1.bias, conv2.weight, conv2.bias',
+      'head missing',
+      'invert relu6 on missing',
+      'train 10 on main + missing',
+      'eval synergy on main + missing',
+      'eval final on main',
+    ]);
+    // the pretraining is computed once for all three arms; every Delta compares with the baseline
+    for (const name of ['synergy', 'joint']) {
+      expect(arm(name).sharedPrefix).toBe(2);
+      expect(arm(name).baseline).toEqual({ arm: 'baseline', label: 'final', reason: 'baseline-arm' });
+    }
+    // `invert relu` on the missing head, as the research code does: the one warning
+    expect(plan.warnings).toHaveLength(1);
+    expect(plan.warnings[0]).toContain('MFX2100');
+  });
+});

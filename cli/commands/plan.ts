@@ -95,7 +95,9 @@ export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEst
     out.push('');
     if (arm.template !== undefined && plan.arms[index - 1]?.template !== arm.template) out.push(describeTemplate(plan, index), '');
     const bound = arm.bindings ? `  ${p.dim(Object.entries(arm.bindings).map(([k, v]) => `$${k}=${v}`).join(' '))}` : '';
-    out.push(`${p.bold(`arm ${arm.name}`)}${bound}  ${epochs} epoch${epochs === 1 ? '' : 's'}, reports ${arm.reportLabel ?? 'nothing'}, baseline ${baseline}`);
+    const added = arm.steps.flatMap((s) => (s.kind === 'head' ? [s.name] : []));
+    const armHeads = added.length > 0 ? `, heads ${[MAIN_HEAD, ...added].join(', ')}` : '';
+    out.push(`${p.bold(`arm ${arm.name}`)}${bound}  ${epochs} epoch${epochs === 1 ? '' : 's'}${armHeads}, reports ${arm.reportLabel ?? 'nothing'}, baseline ${baseline}`);
     if (arm.sharedPrefix > 0) out.push(p.dim(`  first ${arm.sharedPrefix} step${arm.sharedPrefix === 1 ? '' : 's'} shared with an earlier arm (computed once)`));
     const heads: string[] = [MAIN_HEAD];
     arm.steps.forEach((s, i) => {

@@ -1,5 +1,5 @@
 // Document symbols (the outline: settings, the model's layers, arms and their steps) and go to
-// definition (an arm name in `baseline`, a layer name in a selector).
+// definition (an arm name in `baseline`, a layer name in a selector, a head in `on` or a selector).
 import type { DocumentSymbol, Location } from 'vscode-languageserver/node.js';
 import { SymbolKind } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -54,6 +54,9 @@ export function definition(doc: TextDocument, a: Analysis, offset: number): Loca
     return a.arms.filter((arm) => arm.name.text === hit.name.text).map((arm) => ({ uri: doc.uri, range: rangeOf(doc, arm.name.span) }));
   }
   if (hit.kind === 'selector') {
+    // A head's layers (`missing.*`, `missing.fc1.weight`): where its `head` step adds them.
+    const head = a.heads.filter((h) => h.name.text === hit.glob.text.split('.')[0]);
+    if (head.length > 0 && hit.glob.text.includes('.')) return head.map((h) => ({ uri: doc.uri, range: rangeOf(doc, h.name.span) }));
     // The layers a selector picks, where a `model { }` block declares them.
     const block = a.ast.statements.find((s) => s.kind === 'model-block');
     if (!block || block.kind !== 'model-block') return [];

@@ -41,6 +41,44 @@ describe('plan JSON', () => {
   });
 });
 
+describe('plan JSON with heads', () => {
+  const heads = expectPlan('pretrain 1; freeze conv*; head missing; invert relu6 on missing; train 1 on main + missing; eval pmnist.hcut as sum on main + missing; eval pmnist.hcut');
+  const steps = heads.arms[0].steps;
+  const index = (kind: string, n = 0) => steps.map((s, i) => (s.kind === kind ? i : -1)).filter((i) => i >= 0)[n];
+  const edited = (f: (p: Record<string, any>) => void): unknown => {
+    const copy = JSON.parse(planToJson(heads));
+    f(copy);
+    copy.hash = planHash(copy); // a plan written that way, not damaged on the way: the checks below must catch it
+    return copy;
+  };
+
+  it('round-trips the head step and the on/heads fields', () => {
+    expect(readPlan(JSON.parse(planToJson(heads)))).toEqual(heads);
+  });
+
+  const train = index('train', 1);
+  const evalSum = index('eval', 1);
+  const head = index('head');
+  const invert = index('invert');
+  it.each([
+    ['an empty `on`', () => edited((p) => (p.arms[0].steps[train].on = [])), new RegExp(`steps\\[${train}\\]\\.on: expected at least one head`)],
+    ['`on` not a list of names', () => edited((p) => (p.arms[0].steps[train].on = 'main')), /\.on: expected an array/],
+    ['an unknown head in `on`', () => edited((p) => (p.arms[0].steps[evalSum].on = ['main', 'other'])), /\.on\[1\]: "other" is not a head of this arm/],
+    ['a bad head transform', () => edited((p) => (p.arms[0].steps[train].heads.missing = { kind: 'inverted', activation: 'gelu' })), /\.heads\.missing\.activation: expected one of/],
+    ['`heads` missing a head', () => edited((p) => delete p.arms[0].steps[train].heads.missing), /\.heads: expected the transforms of the heads main, missing/],
+    ['`heads` absent once a head exists', () => edited((p) => delete p.arms[0].steps[evalSum].heads), /\.heads: expected the transforms of the heads main, missing/],
+    ['an invert on an unknown head', () => edited((p) => (p.arms[0].steps[invert].heads = ['absent'])), /\.heads\[0\]: "absent" is not a head/],
+    ['a head step without parameters', () => edited((p) => delete p.arms[0].steps[head].params), new RegExp(`steps\\[${head}\\]\\.params: expected an array`)],
+    ['a head parameter without a shape', () => edited((p) => delete p.arms[0].steps[head].params[0].shape), /\.params\[0\]\.shape: expected an array/],
+    ['a head layer of an unknown kind', () => edited((p) => (p.arms[0].steps[head].layers[0].kind = 'lstm')), /\.layers\[0\]\.kind: expected one of/],
+    ['a head added twice', () => edited((p) => p.arms[0].steps.splice(head, 0, p.arms[0].steps[head])), /\.name: the head "missing" already exists/],
+    ['a head used before its step', () => edited((p) => p.arms[0].steps.splice(head, 0, p.arms[0].steps[train])), /is not a head of this arm/],
+  ])('rejects %s', (_what, make, message) => {
+    expect(() => readPlan(make())).toThrow(PlanFormatError);
+    expect(() => readPlan(make())).toThrow(message);
+  });
+});
+
 describe('plan hash', () => {
   const hash = (src: string) => expectClean(src).hash;
 

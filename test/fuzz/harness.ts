@@ -36,7 +36,7 @@ const examples = (): string[] =>
     .map((f) => readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'));
 
 /** Characters a hostile file may hold: structure, escapes, invisible and multi-byte ones. */
-const NASTY = ['{', '}', '{', '"', '\\', ';', '\n', '\r', '\r\n', '\t', '#', ',', ':', '\u0000', '\u001b', '\u0007', '\u007f', '\ufeff', '\u202e', '\u200b', '\ud800', 'é', '😀', '1e308', '-0', '9'.repeat(40), '*', '.', 'x'];
+const NASTY = ['{', '}', '{', '"', '\\', ';', '\n', '\r', '\r\n', '\t', '#', ',', ':', '\u0000', '\u001b', '\u0007', '\u007f', '\ufeff', '\u202e', '\u200b', '\ud800', 'é', '😀', '1e308', '-0', '9'.repeat(40), '*', '.', 'x', '+'];
 
 /** One random edit of `text`: flip, insert, delete, duplicate (nesting grows) or truncate. */
 function mutate(text: string, rnd: () => number): string {

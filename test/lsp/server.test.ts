@@ -146,6 +146,8 @@ describe('mfx lsp over stdio', () => {
     expect(await hoverAt(3, 12)).toContain('`missing.fc1.weight` [320, 50]');
     const defs = await c.connection.sendRequest<{ uri: string; range: { start: Pos } }[]>('textDocument/definition', { textDocument: { uri }, position: { line: 4, character: 22 } });
     expect(defs).toEqual([{ uri, range: { start: { line: 2, character: 7 }, end: { line: 2, character: 14 } } }]);
+    const fromSelector = await c.connection.sendRequest<unknown[]>('textDocument/definition', { textDocument: { uri }, position: { line: 3, character: 12 } });
+    expect(fromSelector).toEqual(defs);
   });
 
   it('formats with the mfx fmt printer, and leaves a file with syntax errors alone', async () => {
