@@ -5,6 +5,7 @@
 import { agreement, type Agreement, type SeedPredictions } from '../../runtime/results/agreement.js';
 import { PredictionFileError, readPredictions } from '../../runtime/store/predictions-file.js';
 import type { Results } from '../../runtime/results.js';
+import type { ArmSpec, Plan, StepSpec } from '../../compiler/plan.js';
 import type { ReportTable } from './report-table.js';
 import { columnName } from '../../runtime/results/results-table.js';
 
@@ -84,6 +85,48 @@ export function baselineAgreements(dir: string, results: Results, table: ReportT
   if (missing > 0 && pairs.length === 0) notes.push('No agreement section: the run folder keeps no per-sample predictions (a run made before mfx stored them); rerun it to get them.');
   else if (missing > 0) notes.push(`${missing} arm/test-set pair(s) have no stored predictions on both sides and are left out of the agreement section.`);
   return { pairs, notes };
+}
+
+type EvalStep = Extract<StepSpec, { kind: 'eval' }>;
+
+/**
+ * Within each arm, every evaluation of a sum of heads (A, `as synergy on main + missing`) against
+ * each of its heads evaluated alone on the same network (B, same stateKey: nothing trained or
+ * inverted in between): which images the sum gets right that the head alone misses, and the
+ * reverse. A head evaluated alone twice (`as normal on main` and the closing `final`) counts once.
+ */
+export function headSumAgreements(dir: string, results: Results, plan: Plan | null, testSets: string[]): { pairs: PairAgreement[]; notes: string[] } {
+  const pairs: PairAgreement[] = [];
+  const notes: string[] = [];
+  for (const arm of plan?.arms ?? []) {
+    const evals = arm.steps.filter((s): s is EvalStep => s.kind === 'eval' && !s.snapshot && s.stateKey !== '');
+    for (const sum of evals.filter((s) => (s.on?.length ?? 1) > 1)) {
+      const alone = new Map<string, EvalStep>();
+      for (const e of evals) {
+        const on = e.on ?? ['main'];
+        if (e.stateKey === sum.stateKey && on.length === 1 && sum.on!.includes(on[0]) && !alone.has(on[0])) alone.set(on[0], e);
+      }
+      const a = evalSide(dir, arm, sum.label);
+      for (const single of alone.values()) {
+        const b = evalSide(dir, arm, single.label);
+        for (const testSet of testSets.filter((t) => sum.testSets.includes(t) && single.testSets.includes(t))) {
+          try {
+            const p = pairAgreement(a, b, testSet, results.seeds);
+            if (p) pairs.push(p);
+          } catch (err) {
+            if (!(err instanceof AgreementProblem)) throw err;
+            notes.push(`No agreement for \`${a.name}\` and \`${b.name}\` on ${testSet}: ${err.message}.`);
+          }
+        }
+      }
+    }
+  }
+  return { pairs, notes };
+}
+
+/** An evaluation of an arm, named as the results table names it (the arm, or `ARM@LABEL`). */
+function evalSide(dir: string, arm: ArmSpec, label: string): EvalSide {
+  return { dir, arm: arm.name, label, name: label === arm.reportLabel ? arm.name : `${arm.name}@${label}` };
 }
 
 /** A p-value as text: three decimals, or two significant digits below 0.001. */

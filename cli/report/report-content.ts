@@ -29,8 +29,11 @@ export interface ReportInput {
   table: ReportTable;
   charts: ReportFigure[];
   samples: ReportFigure[];
-  /** Each arm against its baseline per test set, from the stored predictions, and its chart. */
-  agreement: { pairs: PairAgreement[]; chart: ReportFigure | null };
+  /**
+   * Each arm against its baseline per test set, from the stored predictions; each sum of heads
+   * against each of its heads alone (`headPairs`, absent or empty without heads); and their chart.
+   */
+  agreement: { pairs: PairAgreement[]; headPairs?: PairAgreement[]; chart: ReportFigure | null };
   /** Images shown per sample grid. */
   samplesPerSet: number;
   notes: string[];
@@ -206,10 +209,18 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
     { kind: 'heading', level: 2, text: 'Charts' },
     ...input.charts.map((f): Block => ({ kind: 'figure', ...f })),
   ];
-  if (input.agreement.pairs.length > 0) {
+  const headPairs = input.agreement.headPairs ?? [];
+  if (input.agreement.pairs.length > 0 || headPairs.length > 0) {
     blocks.push({ kind: 'heading', level: 2, text: 'Agreement' });
-    blocks.push({ kind: 'paragraph', text: `Each arm (A) against its baseline (B), image by image. ${agreementExplanation(seeds.length)}` });
-    blocks.push(agreementTable(input.agreement.pairs, 'agreement-table'));
+    if (input.agreement.pairs.length > 0) {
+      blocks.push({ kind: 'paragraph', text: `Each arm (A) against its baseline (B), image by image. ${agreementExplanation(seeds.length)}` });
+      blocks.push(agreementTable(input.agreement.pairs, 'agreement-table'));
+    }
+    if (headPairs.length > 0) {
+      const intro = 'Each sum of heads (A) against each of its heads alone (B), evaluated on the same network: the images the sum gets right that the head alone misses, and the reverse.';
+      blocks.push({ kind: 'paragraph', text: input.agreement.pairs.length > 0 ? `${intro} Read as above.` : `${intro} ${agreementExplanation(seeds.length)}` });
+      blocks.push(agreementTable(headPairs, 'head-agreement-table'));
+    }
     if (input.agreement.chart) blocks.push({ kind: 'figure', ...input.agreement.chart });
   }
   if (input.samples.length > 0) {

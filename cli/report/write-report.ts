@@ -11,7 +11,7 @@ import { lossCurves } from './loss-curves.js';
 import { renderMarkdown } from './markdown-writer.js';
 import { buildReportDocument, type ReportFigure } from './report-content.js';
 import { buildReportTable } from './report-table.js';
-import { baselineAgreements } from './agreement.js';
+import { baselineAgreements, headSumAgreements } from './agreement.js';
 import { agreementChartSpec } from './agreement-section.js';
 import { readRunFolder } from './read-run-folder.js';
 import { GRID_SIDE, pngAsSvg, sampleGrids } from './sample-grids.js';
@@ -72,8 +72,14 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
 
   const agreed = baselineAgreements(runDir, results, table);
   notes.push(...agreed.notes);
-  const agreementSpec = agreementChartSpec(agreed.pairs, 'Images only one side gets right');
-  const agreementChart = agreementSpec ? await chart('agreement', 'Per test set, the images only the arm (A) or only its baseline (B) classifies correctly, and those neither does', agreementSpec) : null;
+  const heads = headSumAgreements(runDir, results, plan, table.testSets);
+  notes.push(...heads.notes);
+  const agreementSpec = agreementChartSpec([...agreed.pairs, ...heads.pairs], 'Images only one side gets right');
+  const agreementCaption =
+    heads.pairs.length > 0
+      ? 'Per test set, the images only A (an arm, or a sum of heads) or only B (its baseline, or one of those heads alone) classifies correctly, and those neither does'
+      : 'Per test set, the images only the arm (A) or only its baseline (B) classifies correctly, and those neither does';
+  const agreementChart = agreementSpec ? await chart('agreement', agreementCaption, agreementSpec) : null;
 
   const samples: ReportFigure[] = [];
   if (options.samples ?? true) {
@@ -90,7 +96,7 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
     }
   }
 
-  const doc = buildReportDocument({ results, planHash: results.planHash, table, charts, agreement: { pairs: agreed.pairs, chart: agreementChart }, samples, samplesPerSet: GRID_SIDE * GRID_SIDE, notes });
+  const doc = buildReportDocument({ results, planHash: results.planHash, table, charts, agreement: { pairs: agreed.pairs, headPairs: heads.pairs, chart: agreementChart }, samples, samplesPerSet: GRID_SIDE * GRID_SIDE, notes });
   const md = join(outDir, REPORT_FILES.markdown);
   const html = join(outDir, REPORT_FILES.html);
   writeFileSync(md, renderMarkdown(doc));

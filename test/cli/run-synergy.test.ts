@@ -42,7 +42,8 @@ describe('examples/synergy.mfx on a slice', () => {
     const file = path.join(dir, 'synergy.mfx');
     writeFileSync(file, synergySlice());
     const out = path.join(dir, 'run');
-    const r = await mfx(['run', file, '--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--no-cache', '--no-report', '--jobs', '1', '--out', out, '--quiet']);
+    const cache = path.join(dir, 'cache');
+    const r = await mfx(['run', file, '--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--cache', cache, '--no-report', '--jobs', '1', '--out', out, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(results.status).toBe('done');
@@ -101,11 +102,25 @@ describe('examples/synergy.mfx on a slice', () => {
       expect(markdown).toMatch(new RegExp(`^\\| ${name} \\| \`baseline\` \\(final\\) \\|`, 'm')); // Delta row
       expect(markdown).toMatch(new RegExp(`^\\| ${name} \\| baseline \\(final\\) \\| unmodified \\|`, 'm')); // agreement row
     }
+    // Each sum of heads against each of its heads alone, on the same network (main alone counted once).
+    const headRows = markdown.split('\n').filter((l) => /^\| \w+@synergy \| \w+(@\w+)? \| unmodified \|/.test(l)).map((l) => l.split(' | ').slice(0, 2).join(' | '));
+    expect(headRows).toEqual(['| synergy@synergy | synergy@normal', '| synergy@synergy | synergy@missing', '| joint@synergy | joint']);
 
     // Worker threads give the same numbers: head initialisation and training do not depend on where they run.
     const threaded = path.join(dir, 'run-jobs');
     const r2 = await mfx(['run', file, '--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--no-cache', '--no-report', '--jobs', '2', '--out', threaded, '--quiet']);
     expect(r2.code, r2.stderr).toBe(0);
     expect(JSON.parse(readFileSync(path.join(threaded, 'results.json'), 'utf8')).evals).toEqual(evals);
+
+    // A rerun served from the cross-run cache (states after every train step, heads included) gives the same numbers.
+    const again = path.join(dir, 'run-cached');
+    const r3 = await mfx(['run', file, '--backend', 'wasm', '--train-subset', '128', '--test-subset', '50', '--cache', cache, '--no-report', '--jobs', '1', '--out', again, '--quiet']);
+    expect(r3.code, r3.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(again, 'results.json'), 'utf8')).evals).toEqual(evals);
+    const cachedEvents = readFileSync(path.join(again, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const reused = cachedEvents.filter((e) => e.type === 'step-end' && e.status === 'reused').map((e) => `${e.arm}/${e.step}`);
+    expect(reused).toEqual(expect.arrayContaining(['synergy/3', 'synergy/6', 'joint/3', 'joint/5'])); // the head steps and the head trainings
+    // Only the baseline's second training is computed: it follows an evaluation, which the cache does not skip.
+    expect([...new Set(cachedEvents.filter((e) => e.type === 'epoch-end').map((e) => `${e.arm}/${e.step}`))]).toEqual(['baseline/2']);
   });
 });

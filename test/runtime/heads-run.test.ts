@@ -10,6 +10,7 @@ import { executePlan } from '../../runtime/run/execute.js';
 import { RunFolder } from '../../runtime/store/run-folder.js';
 import { decodeTensorFile } from '../../runtime/store/tensor-file.js';
 import { readCheckpoint } from '../../runtime/store/checkpoint.js';
+import { initialValues, resetPurpose } from '../../runtime/model/init.js';
 import type { RunEvent } from '../../runtime/events.js';
 import type { FeatureTransform, Plan } from '../../compiler/plan.js';
 import { FC_PARAMS, arm, evalStep, syntheticData, tinyModel, tinyPlan, train } from './helpers/tiny-plan.js';
@@ -105,6 +106,24 @@ describe('heads in a run', () => {
       if (MISSING_PARAMS.includes(name)) expect(afterMissing[name]).not.toEqual(afterHead[name]);
       else expect(afterMissing[name]).toEqual(afterHead[name]);
     }
+  });
+
+  it('resets a head\'s parameters like any others (`reset missing.*`), leaving the rest as trained', async () => {
+    const steps = [train(1), MISSING, onHeads(train(1, { trainable: MISSING_PARAMS }), ['missing'], HEADS), { kind: 'reset' as const, params: MISSING_PARAMS, stateKey: '' }, onHeads(evalStep('final'), ['main', 'missing'], HEADS)];
+    const plan = tinyPlan([arm('reset', steps)]);
+    const { results, dir } = await run(plan);
+    expect(results.status).toBe('done');
+    const file = (step: number, kind: string) => {
+      const f = RunFolder.open(dir, plan).weightsFile('reset', 1, step, kind);
+      return Object.fromEntries(decodeTensorFile(readFileSync(f), 'mfx.weights', f).tensors.map((t) => [t.name, Array.from(t.values)]));
+    };
+    const trained = file(2, 'train');
+    const reset = file(3, 'reset');
+    for (const p of MISSING.params) {
+      expect(reset[p.name]).toEqual(Array.from(initialValues(p, 1, resetPurpose(3))));
+      expect(reset[p.name]).not.toEqual(trained[p.name]);
+    }
+    for (const name of Object.keys(trained).filter((n) => !MISSING_PARAMS.includes(n))) expect(reset[name]).toEqual(trained[name]);
   });
 
   it('resumes an arm stopped in the middle of a head\'s training with the uninterrupted results', async () => {
