@@ -9,6 +9,7 @@ import { buildReportTable, type ReportTable } from './report-table.js';
 import { EXCLUDES_ZERO_MARK } from './report-content.js';
 import { readRunFolder } from './read-run-folder.js';
 import type { ComparedRun } from './plan-diff.js';
+import { columnName } from '../../runtime/results/results-table.js';
 
 interface LoadedRun extends ComparedRun {
   name: string; // A, B, C, ...
@@ -70,11 +71,11 @@ export function compareRuns(dirs: string[]): ReportDocument {
   for (const r of runs) {
     for (const col of r.table.columns) {
       const cellFor = (t: string) => col.cells[r.table.testSets.indexOf(t)];
-      accuracyRows.push([r.name, col.arm, ...testSets.map((t) => (r.table.testSets.includes(t) ? accuracyText(cellFor(t).accuracy) : NOT_AVAILABLE))]);
+      accuracyRows.push([r.name, columnName(col), ...testSets.map((t) => (r.table.testSets.includes(t) ? accuracyText(cellFor(t).accuracy) : NOT_AVAILABLE))]);
       if (col.baseline) {
         deltaRows.push([
           r.name,
-          col.arm,
+          columnName(col),
           `${col.baseline.arm}/${col.baseline.label}`,
           ...testSets.map((t) => {
             const d = r.table.testSets.includes(t) ? cellFor(t).delta : null;

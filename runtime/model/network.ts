@@ -133,7 +133,7 @@ export interface ForwardCut {
 /** The last deterministic point of the model's forward pass, or null when it is the input itself. */
 export function forwardCut(spec: ModelSpec): ForwardCut | null {
   const { layers } = spec;
-  const transformAt = spec.featureActivation >= 0 ? spec.featureActivation : spec.featureBoundary;
+  const transformAt = transformIndex(spec);
   const cut = (resumeAt: number, pendingMasks: number[], shape: number[]): ForwardCut | null => (resumeAt > 0 ? { resumeAt, pendingMasks, shape } : null);
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
@@ -226,7 +226,7 @@ function drawOnce(masks: DropoutMasks): DropoutMasks {
 
 function runLayers(net: Network, input: tf.Tensor, options: ForwardOptions, start: number, end: number): tf.Tensor {
   const { layers, featureActivation, featureBoundary } = net.spec;
-  const transformAt = featureActivation >= 0 ? featureActivation : featureBoundary;
+  const transformAt = transformIndex(net.spec);
   const inverted = options.feature.kind === 'inverted' ? options.feature : null;
   let x: tf.Tensor = input;
   for (let i = start; i < end; i++) {
