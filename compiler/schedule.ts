@@ -71,7 +71,8 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         const layers = parameterLayers(heads);
         const first = g.text.split('.')[0];
         const later = g.text.includes('.') && !heads.has(first) ? addedAt.get(first) : undefined;
-        const suggestion = later ? `the head \`${first}\` is added later, on line ${ctx.sourceRef(later.span).line};` : didYouMean(first, layers);
+        const headNames = heads.names().filter((h) => h !== MAIN_HEAD);
+        const suggestion = later ? `the head \`${first}\` is added later, on line ${ctx.sourceRef(later.span).line};` : didYouMean(first, [...layers, ...headNames]);
         diagnostics.push(
           makeDiagnostic(D.selectorMatchesNothing, g.span, [g.text], {
             hint: `${suggestion ? `${suggestion} ` : ''}layers here: ${layers.join(', ')}; narrow with \`.weight\` or \`.bias\``,

@@ -79,6 +79,11 @@ describe('selectors and heads', () => {
     expect(at(all.arms[0].steps, 'freeze').params).toHaveLength(12);
   });
 
+  it('suggests a head for a misspelt head selector', () => {
+    const d = expectDiagnostic('pretrain 1; head missing; freeze mising.*; train 1 on missing; eval pmnist.hcut', 'MFX2032');
+    expect(d.hint).toContain('did you mean `missing`?');
+  });
+
   it('says so when a selector names a head that is added later', () => {
     const src = 'pretrain 1; freeze missing.*\nhead missing; train 1; eval pmnist.hcut';
     const d = expectDiagnostic(src, 'MFX2032');
