@@ -45,6 +45,8 @@ export type RunEvent =
       baselines?: Record<string, { arm: string; label: string } | null>;
       /** Optional: per arm, the eval label the results table reports (normally `final`); null if none. */
       reportLabels?: Record<string, string | null>;
+      /** Optional, only for arms that have them: the labelled evaluations of heads shown beside the reported one (`ARM@LABEL` columns). */
+      headLabels?: Record<string, string[]>;
     }
   | { type: 'arm-start'; arm: string; seed: number }
   | {

@@ -11,6 +11,8 @@ export interface LiveTableInput {
   /** From run-start when the runtime provides it; without it there is no Delta until run-end. */
   baselines?: Record<string, { arm: string; label: string } | null>;
   reportLabels?: Record<string, string | null>;
+  /** Per arm with heads: the labelled head evaluations shown beside its reported one (`ARM@LABEL`). */
+  headLabels?: Record<string, string[]>;
   /** Per arm and seed: `done` or why there are no numbers (from arm-end events). */
   armStatus: Record<string, Record<string, string>>;
 }
@@ -38,30 +40,35 @@ export function liveResultsTable(input: LiveTableInput): ResultsTable {
   for (const arm of input.arms) {
     const label = reportLabel(arm, input);
     if (label === null) continue;
-    const ref = input.baselines?.[arm] ?? null;
-    const cells: Record<string, TableCell> = {};
-    for (const testSet of input.testSets) {
-      const acc: number[] = [];
-      const delta: number[] = [];
-      for (const seed of input.seeds) {
-        const a = accuracyOf(input.evals, arm, label, testSet, seed);
-        if (a === undefined) continue;
-        acc.push(a);
-        if (ref) {
-          const b = accuracyOf(input.evals, ref.arm, ref.label, testSet, seed);
-          if (b !== undefined) delta.push(a - b);
-        }
-      }
-      if (acc.length > 0) cells[testSet] = { accuracy: summarize(acc), delta: delta.length > 0 ? summarize(delta) : null };
-    }
-    columns.push({
-      arm,
-      label,
-      // The reason is not in the event; only arm and label are shown, so own-snapshot vs other arm suffices.
-      baseline: ref ? { arm: ref.arm, label: ref.label, reason: ref.arm === arm ? 'snapshot' : 'named' } : null,
-      status: input.armStatus[arm] ?? {},
-      cells,
-    });
+    columns.push(liveColumn(input, arm, label));
+    for (const head of input.headLabels?.[arm] ?? []) columns.push({ ...liveColumn(input, arm, head), labelled: true });
   }
   return { testSets: input.testSets, columns };
+}
+
+function liveColumn(input: LiveTableInput, arm: string, label: string): ArmColumn {
+  const ref = input.baselines?.[arm] ?? null;
+  const cells: Record<string, TableCell> = {};
+  for (const testSet of input.testSets) {
+    const acc: number[] = [];
+    const delta: number[] = [];
+    for (const seed of input.seeds) {
+      const a = accuracyOf(input.evals, arm, label, testSet, seed);
+      if (a === undefined) continue;
+      acc.push(a);
+      if (ref) {
+        const b = accuracyOf(input.evals, ref.arm, ref.label, testSet, seed);
+        if (b !== undefined) delta.push(a - b);
+      }
+    }
+    if (acc.length > 0) cells[testSet] = { accuracy: summarize(acc), delta: delta.length > 0 ? summarize(delta) : null };
+  }
+  return {
+    arm,
+    label,
+    // The reason is not in the event; only arm and label are shown, so own-snapshot vs other arm suffices.
+    baseline: ref ? { arm: ref.arm, label: ref.label, reason: ref.arm === arm ? 'snapshot' : 'named' } : null,
+    status: input.armStatus[arm] ?? {},
+    cells,
+  };
 }

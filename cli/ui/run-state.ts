@@ -105,6 +105,7 @@ export interface RunState {
   armOutcomes: Record<string, Record<string, string>>;
   baselines?: Record<string, { arm: string; label: string } | null>;
   reportLabels?: Record<string, string | null>;
+  headLabels?: Record<string, string[]>;
   warnings: string[];
   log: LogEntry[];
   end: { status: 'done' | 'stopped' | 'failed'; seconds: number; results: Results } | null;
@@ -241,6 +242,7 @@ function reduceEvent(state: RunState, event: RunEvent): RunState {
         plannedEpochs: epochsPerSeed * Math.max(1, event.seeds.length),
         baselines: event.baselines,
         reportLabels: event.reportLabels,
+        headLabels: event.headLabels,
       };
     }
     case 'arm-start': {

@@ -45,11 +45,17 @@ export function columnName(column: { arm: string; label: string; labelled?: true
   return column.labelled ? `${column.arm}@${column.label}` : column.arm;
 }
 
-/** The arm's reported label, then the labels of its other evaluations of heads, in schedule order. */
+/** The labels of an arm's evaluations of heads that get columns beside its reported one, in schedule order (none when it reports nothing). */
+export function headEvalLabels(arm: ArmSpec): string[] {
+  if (arm.reportLabel === null) return [];
+  const labels = arm.steps.flatMap((s) => (s.kind === 'eval' && !s.snapshot && (s.on !== undefined || s.heads !== undefined) && s.label !== arm.reportLabel ? [s.label] : []));
+  return [...new Set(labels)];
+}
+
+/** The arm's reported label, then the labels of its other evaluations of heads. */
 function armLabels(arm: ArmSpec): { label: string; labelled: boolean }[] {
   if (arm.reportLabel === null) return [];
-  const others = arm.steps.flatMap((s) => (s.kind === 'eval' && !s.snapshot && (s.on !== undefined || s.heads !== undefined) && s.label !== arm.reportLabel ? [s.label] : []));
-  return [{ label: arm.reportLabel, labelled: false }, ...[...new Set(others)].map((label) => ({ label, labelled: true }))];
+  return [{ label: arm.reportLabel, labelled: false }, ...headEvalLabels(arm).map((label) => ({ label, labelled: true }))];
 }
 
 type Lookup = ReturnType<typeof lookup>;

@@ -22,6 +22,7 @@ import { workerRunner } from './workers/pool.js';
 import type { QueueAddress } from '../queue/url.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import path from 'node:path';
+import { headEvalLabels } from '../results/results-table.js';
 
 export type { ArmOutcome } from './runner.js';
 export { epochFeature, savePathForSeed } from './steps.js';
@@ -69,6 +70,12 @@ export interface ExecuteOptions {
 }
 
 // Steps in a shared prefix are computed by an earlier arm, so they are not counted again.
+/** run-start's `headLabels`: present only when some arm has labelled head evaluations, so first-wave event streams stay as they were. */
+function headLabelsOf(plan: Plan): { headLabels?: Record<string, string[]> } {
+  const entries = plan.arms.map((a) => [a.name, headEvalLabels(a)] as const).filter(([, labels]) => labels.length > 0);
+  return entries.length > 0 ? { headLabels: Object.fromEntries(entries) } : {};
+}
+
 function trainImagesPerArm(arm: ArmSpec, n: number, reuse: boolean): number {
   return arm.steps.slice(reuse ? arm.sharedPrefix : 0).reduce((sum, s) => sum + (s.kind === 'train' ? s.epochs * n : 0), 0);
 }
@@ -124,6 +131,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     resumed: options.resume ?? false,
     baselines: Object.fromEntries(plan.arms.map((a) => [a.name, a.baseline ? { arm: a.baseline.arm, label: a.baseline.label } : null])),
     reportLabels: Object.fromEntries(plan.arms.map((a) => [a.name, a.reportLabel])),
+    ...headLabelsOf(plan),
   });
   for (const notice of active.notices) emit({ type: 'warning', message: notice });
   if (options.resume && folder.info.backend !== active.name) {

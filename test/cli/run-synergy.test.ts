@@ -93,6 +93,8 @@ describe('examples/synergy.mfx on a slice', () => {
     const epochs = (arm: string) => events.filter((e) => e.type === 'epoch-end' && e.arm === arm).map((e) => e.inverted);
     expect(epochs('synergy')).toEqual([true]); // its pretraining is shared: computed in baseline
     expect(epochs('joint')).toEqual([true]);
+    // run-start names the labelled head evaluations, so the live table shows their columns while the run goes.
+    expect(events[0]).toMatchObject({ type: 'run-start', headLabels: { synergy: ['normal', 'missing', 'synergy'], joint: ['synergy'] } });
 
     // The report names each labelled head evaluation ARM@LABEL in the Delta table and the agreement section.
     const report = await mfx(['report', out, '--no-png', '--no-samples']);

@@ -119,6 +119,7 @@ export function RunView({ state, nowMs, columns, rows = 0, color, stopRequested,
       evals: state.evals,
       baselines: state.baselines,
       reportLabels: state.reportLabels,
+      headLabels: state.headLabels,
       armStatus: state.armOutcomes,
     });
     const hasResults = table.columns.some((c) => Object.keys(c.cells).length > 0);
