@@ -1,5 +1,6 @@
 // webgpu parity: a few training steps (all layers; then frozen convolutions, inverted features,
-// a reset head and the frozen-feature cache) and evaluations on webgpu give the cpu backend's
+// a reset head and the frozen-feature cache; or a second head trained with the main one on their
+// summed logits) and evaluations on webgpu give the cpu backend's
 // losses, weights and accuracies within 1e-3 relative (float32 on a GPU sums in another order).
 // With no GPU here, Dawn runs on its OpenGL backend over Mesa's software renderer, through the
 // test-only MFX_WEBGPU_ALLOW_SOFTWARE=1 (needs libegl1, libgl1-mesa-dri, libegl-mesa0: .ci/run).
@@ -12,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend/select.js';
 import { findAdapter } from '../../runtime/backend/webgpu.js';
 import { summary } from '../../runtime/backend/errors.js';
-import { createNetwork, disposeNetwork, forwardCut } from '../../runtime/model/network.js';
+import { addHead, createNetwork, disposeNetwork, forwardCut } from '../../runtime/model/network.js';
 import { initialValues } from '../../runtime/model/init.js';
 import { Optimizer } from '../../runtime/training/optimizer.js';
 import { trainEpoch } from '../../runtime/training/train-epoch.js';
@@ -20,6 +21,7 @@ import { evaluate } from '../../runtime/run/evaluate.js';
 import { buildFeatureCache } from '../../runtime/reuse/feature-cache.js';
 import type { OptimizerSpec } from '../../compiler/plan.js';
 import { ALL_PARAMS, FC_PARAMS, syntheticImages, tinyModel } from './helpers/tiny-plan.js';
+import { headParams, headStep } from './helpers/heads.js';
 
 process.env.MFX_WEBGPU_ALLOW_SOFTWARE = '1';
 const found = await findAdapter(process.env);
@@ -62,6 +64,28 @@ async function scenario(backend: 'cpu' | 'webgpu', setup: Setup) {
   return { losses, weights, pretrained, final };
 }
 
+/** Pretraining, then a second head on inverted relu6 features trained with the main head on their summed logits (cached features), evaluated on the sum. */
+async function headsScenario(backend: 'cpu' | 'webgpu') {
+  await initBackend(backend);
+  const spec = tinyModel();
+  const net = createNetwork(spec, 6);
+  const optimizer = new Optimizer({ kind: 'sgd', lr: 0.1, momentum: 0.5 });
+  const losses: number[] = [];
+  const data = syntheticImages(32, 9);
+  const common = { net, optimizer, data, batchSize: 8, lr: 0.1, seed: 1, onBatch: (_b: number, _n: number, loss: number) => void losses.push(loss) };
+  await trainEpoch({ ...common, trainable: ALL_PARAMS, feature: { kind: 'model' }, stepIndex: 0, epoch: 1 });
+  const step = headStep(spec, 'missing');
+  addHead(net, step, 6);
+  const view = { feature: { kind: 'model' } as const, on: ['main', 'missing'], heads: { main: { kind: 'model' } as const, missing: { kind: 'inverted', activation: 'relu6' } as const } };
+  const features = await buildFeatureCache(net, data, forwardCut(spec)!);
+  for (const epoch of [1, 2]) await trainEpoch({ ...common, ...view, trainable: [...FC_PARAMS, ...headParams(step)], features, stepIndex: 2, epoch });
+  const final = await evaluate(net, syntheticImages(40, 4), view);
+  const weights = Object.fromEntries([...net.params].map(([n, v]) => [n, Array.from(v.dataSync())]));
+  disposeNetwork(net);
+  optimizer.dispose();
+  return { losses, weights, final };
+}
+
 describe('webgpu backend', () => {
   const SETUPS: Setup[] = [
     { activation: 'relu6', optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.5 } },
@@ -81,6 +105,21 @@ describe('webgpu backend', () => {
       expect(Math.abs(gpu[key].accuracy - cpu[key].accuracy), `${key} accuracy`).toBeLessThanOrEqual(1 / cpu[key].n);
       expect(Math.abs(gpu[key].loss - cpu[key].loss), `${key} loss`).toBeLessThanOrEqual(RELATIVE * cpu[key].loss);
     }
+  });
+
+  it(`trains two heads on their summed logits like cpu within 1e-3 relative${skipReason}`, { skip: !found.ok, timeout: 120_000 }, async () => {
+    const cpu = await headsScenario('cpu');
+    const gpu = await headsScenario('webgpu');
+    expect(gpu.losses.length).toBe(12);
+    gpu.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `loss ${i}`).toBeLessThanOrEqual(RELATIVE * Math.abs(cpu.losses[i])));
+    expect(Object.keys(gpu.weights)).toContain('missing.fc1.weight');
+    for (const name of Object.keys(cpu.weights)) {
+      const scale = Math.max(...cpu.weights[name].map(Math.abs));
+      const diff = Math.max(...gpu.weights[name].map((v, i) => Math.abs(v - cpu.weights[name][i])));
+      expect(diff, name).toBeLessThanOrEqual(RELATIVE * scale);
+    }
+    expect(Math.abs(gpu.final.accuracy - cpu.final.accuracy)).toBeLessThanOrEqual(1 / cpu.final.n);
+    expect(Math.abs(gpu.final.loss - cpu.final.loss)).toBeLessThanOrEqual(RELATIVE * cpu.final.loss);
   });
 
   it(`runs \`mfx run --backend webgpu\` to the end and the process exits by itself${skipReason}`, { skip: !found.ok, timeout: 180_000 }, () => {
