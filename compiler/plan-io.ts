@@ -113,13 +113,13 @@ const model = shape({
 });
 const step = union(
   {
-    train: { epochs: int, pretrain: bool, alternate: bool, feature, trainable: arr(str), frozen: arr(str), trainableCount: int, lr: num, rates: optional(record(num)) },
+    train: { epochs: int, pretrain: bool, alternate: bool, feature, trainable: arr(str), frozen: arr(str), trainableCount: int, lr: num, rates: optional(record(num)), select: optional(shape({ testSets: arr(str) })), everyEpoch: optional(arr(str)) },
     freeze: { params: arr(str) },
     unfreeze: { params: arr(str) },
     reset: { params: arr(str) },
     invert: { feature },
     lr: { lr: num, params: optional(arr(str)) },
-    eval: { testSets: arr(str), label: str, snapshot: bool, feature },
+    eval: { testSets: arr(str), label: str, snapshot: bool, feature, everyEpoch: optional(oneOf(true)) },
     save: { path: str },
     load: { path: str },
   },
@@ -132,6 +132,7 @@ const planShape = shape({
   model,
   optimizer: union({ sgd: { lr: num, momentum: num }, adam: { lr: num, beta1: num, beta2: num, epsilon: num } }),
   batch: int,
+  validation: optional(int),
   seed: int,
   repeat: int,
   seeds: arr(int),

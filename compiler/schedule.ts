@@ -29,6 +29,8 @@ export interface ScheduleContext {
   sourceRef: (span: Span) => SourceRef;
   /** Says whether a `load` file exists (the CLI passes the file system's answer); unchecked when absent. */
   fileExists?: (path: string) => boolean;
+  /** The file has a `validation N` setting (`select` needs one). */
+  validation?: boolean;
 }
 
 const ACTIVATIONS: readonly Activation[] = ACTIVATION_LAYERS;
@@ -49,6 +51,8 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   const steps: DraftStep[] = [];
   /** Per lowered eval: its AST node and the epoch count when it runs (for automatic labels). */
   const evals: { step: { label: string }; node: EvalStep; epochs: number }[] = [];
+  /** Where each lowered train and eval step was written, for the epoch-scoring checks. */
+  const spans = new Map<DraftStep, Span>();
 
   const select = (selectors: Glob[]): string[] | null => {
     const picked = new Set<string>();
@@ -79,6 +83,9 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         if (s.pretrain && inverted) {
           diagnostics.push(makeDiagnostic(D.pretrainAfterInvert, headOf(s.span, word), [], { hint: 'put `pretrain` before the first `invert`, or use `train`' }));
         }
+        if (s.select && !ctx.validation) {
+          diagnostics.push(makeDiagnostic(D.selectWithoutValidation, s.span, [word], { hint: 'add e.g. `validation 5000` at the top: the last 5,000 training images, never trained on' }));
+        }
         if (s.alternate && feature.kind === 'model') {
           diagnostics.push(makeDiagnostic(D.alternateWithoutInvert, s.span, [], { hint: 'add `invert relu6` (or another activation) before it' }));
         }
@@ -94,7 +101,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           const own = ownRates.get(p.name);
           if (own !== undefined && own !== lr) rates[p.name] = own;
         }
-        steps.push({
+        const trainStep: DraftStep = {
           kind: 'train',
           epochs: n,
           pretrain: s.pretrain,
@@ -105,8 +112,12 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           trainableCount: trainable.reduce((a, p) => a + p.size, 0),
           lr,
           ...(Object.keys(rates).length > 0 ? { rates } : {}),
+          // Filled in by attachEpochScoring once the evals after the step are known.
+          ...(s.select ? { select: { testSets: [] } } : {}),
           source,
-        });
+        };
+        steps.push(trainStep);
+        spans.set(trainStep, s.span);
         epochs += n;
         break;
       }
@@ -166,6 +177,9 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
       case 'eval': {
         const testSets = resolveTestSets(s.testSets, ctx.testSets, ctx.testSetsUnknown ? [] : diagnostics);
         if (!trained) diagnostics.push(makeDiagnostic(D.evalBeforeTraining, headOf(s.span, 'eval'), [], { hint: 'put a `train` or `pretrain` step before it' }));
+        if (!trained && s.everyEpoch) {
+          diagnostics.push(makeDiagnostic(D.everyEpochWithoutTraining, s.span, [], { hint: 'put a `train` or `pretrain` step before it, or drop `every epoch`' }));
+        }
         if (endedOnOwnFeatures && feature.kind === 'inverted') {
           diagnostics.push(
             makeDiagnostic(D.alternateEndsOnOwnFeatures, endedOnOwnFeatures.span, [endedOnOwnFeatures.epochs], {
@@ -179,8 +193,9 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           diagnostics.push(makeDiagnostic(D.reservedLabel, s.label.span, ['pretrained'], { hint: 'choose another label' }));
           break;
         }
-        const step = { kind: 'eval' as const, testSets, label: s.label?.text ?? '', snapshot: false, feature, source };
+        const step = { kind: 'eval' as const, testSets, label: s.label?.text ?? '', snapshot: false, feature, ...(s.everyEpoch ? { everyEpoch: true as const } : {}), source };
         steps.push(step);
+        spans.set(step, s.span);
         evals.push({ step, node: s, epochs });
         break;
       }
@@ -208,7 +223,53 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   }
   labelEvals(evals, diagnostics);
   insertSnapshot(steps, ctx.testSets);
+  attachEpochScoring(steps, ctx.testSets, spans, diagnostics);
   return steps;
+}
+
+type TrainDraft = Extract<DraftStep, { kind: 'train' }>;
+
+/**
+ * Gives each train step the test sets its epochs are scored on: with `select`, those of every
+ * eval after it (before the next train step), scored at the validation-selected epoch; with an
+ * `eval ... every epoch` after it, that eval's test sets after every epoch. Both are scored under
+ * the train step's feature transform, so an eval with another one in force is an error (MFX2154).
+ */
+function attachEpochScoring(steps: DraftStep[], catalogue: string[], spans: Map<DraftStep, Span>, diagnostics: Diagnostic[]): void {
+  let train: TrainDraft | null = null;
+  let selected = new Set<string>();
+  let every = new Set<string>();
+  const inOrder = (names: Set<string>) => catalogue.filter((t) => names.has(t));
+  const finish = () => {
+    if (!train) return;
+    if (train.select) {
+      train.select = { testSets: inOrder(selected) };
+      const at = spans.get(train);
+      if (selected.size === 0 && at) {
+        diagnostics.push(makeDiagnostic(D.selectNotReported, at, [train.pretrain ? 'pretrain' : 'train'], { hint: 'add an `eval` after it to report the test accuracy at the selected epoch' }));
+      }
+    }
+    if (every.size > 0) train.everyEpoch = inOrder(every);
+  };
+  for (const s of steps) {
+    if (s.kind === 'train') {
+      finish();
+      train = s;
+      selected = new Set();
+      every = new Set();
+      continue;
+    }
+    if (s.kind !== 'eval' || !train || !(train.select || s.everyEpoch)) continue;
+    if (JSON.stringify(s.feature) !== JSON.stringify(train.feature)) {
+      const at = spans.get(s);
+      const written = `${train.pretrain ? 'pretrain' : 'train'} ${train.epochs}${train.alternate ? ' alternate' : ''}${train.select ? ' select' : ''}`;
+      if (at) diagnostics.push(makeDiagnostic(D.epochEvalFeatureChanged, at, [written], { hint: 'evaluate before the `invert`, or add a train step after it' }));
+      continue;
+    }
+    if (train.select) s.testSets.forEach((t) => selected.add(t));
+    if (s.everyEpoch) s.testSets.forEach((t) => every.add(t));
+  }
+  finish();
 }
 
 /** `conv1.weight, conv1.bias, ...`, shortened after a few names. */
@@ -279,5 +340,8 @@ function insertSnapshot(steps: DraftStep[], catalogue: string[]): void {
   if (order.length === 0) return;
   const pre = steps[at];
   const feature = pre.kind === 'train' ? pre.feature : { kind: 'model' as const };
-  steps.splice(at + 1, 0, { kind: 'eval', testSets: order, label: 'pretrained', snapshot: true, feature });
+  // Scored every epoch when a later eval is, so that arms sharing the pretraining (a baseline
+  // that reports it, hybrids that train on) share one computation.
+  const everyEpoch = steps.slice(at + 1).some((s) => s.kind === 'eval' && s.everyEpoch);
+  steps.splice(at + 1, 0, { kind: 'eval', testSets: order, label: 'pretrained', snapshot: true, feature, ...(everyEpoch ? { everyEpoch: true as const } : {}) });
 }

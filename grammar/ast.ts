@@ -63,8 +63,8 @@ export interface ModelRefSetting { kind: 'model-ref'; name: Name; span: Span }
 export interface ModelBlockSetting { kind: 'model-block'; layers: LayerDecl[]; span: Span }
 export interface OptimizerOption { name: Name; value: NumberLit }
 export interface OptimizerSetting { kind: 'optimizer'; name: Name; options: OptimizerOption[]; span: Span }
-/** `batch N`, `seed N`, `repeat N`. */
-export interface NumberSetting { kind: 'batch' | 'seed' | 'repeat'; value: NumberLit; span: Span }
+/** `batch N`, `seed N`, `repeat N`, `validation N`. */
+export interface NumberSetting { kind: 'batch' | 'seed' | 'repeat' | 'validation'; value: NumberLit; span: Span }
 export interface BaselineSetting { kind: 'baseline'; arm: Name; span: Span }
 /** `sweep act in [relu6, tanh]`: values all numbers or all names (the compiler checks). */
 export interface SweepSetting { kind: 'sweep'; name: Name; values: (NumberLit | Name)[]; span: Span }
@@ -80,14 +80,16 @@ export type Setting =
   | SweepSetting;
 
 // ---- steps ----
-export interface TrainStep { kind: 'train'; pretrain: boolean; epochs: NumberLit; alternate: boolean; span: Span }
+/** `select`: score the validation split after every epoch and also report the best-scoring epoch. */
+export interface TrainStep { kind: 'train'; pretrain: boolean; epochs: NumberLit; alternate: boolean; select: boolean; span: Span }
 /** `freeze`, `unfreeze`, `reset` over one or more comma-separated selectors. */
 export interface SelectStep { kind: 'freeze' | 'unfreeze' | 'reset'; selectors: Glob[]; span: Span }
 /** `invert relu6`; `invert off` has activation `off`. */
 export interface InvertStep { kind: 'invert'; activation: Name; span: Span }
 /** `lr X` (every parameter) or `lr X for SEL, ...` (the matched parameters only). */
 export interface LrStep { kind: 'lr'; value: NumberLit; selectors: Glob[]; span: Span }
-export interface EvalStep { kind: 'eval'; testSets: Glob[]; label: Name | null; span: Span }
+/** `every epoch`: also score the test sets after every epoch of the train step before the eval. */
+export interface EvalStep { kind: 'eval'; testSets: Glob[]; everyEpoch: boolean; label: Name | null; span: Span }
 export interface SaveStep { kind: 'save' | 'load'; path: StringLit; span: Span }
 
 export type Step = TrainStep | SelectStep | InvertStep | LrStep | EvalStep | SaveStep;

@@ -287,17 +287,18 @@ export const USAGE: Record<StatementKeyword, string> = {
   batch: 'batch N',
   seed: 'seed N',
   repeat: 'repeat N',
+  validation: 'validation N',
   baseline: 'baseline ARM',
   sweep: 'sweep NAME in [V, V, ...]',
   arm: 'arm NAME { steps }',
-  pretrain: 'pretrain N',
-  train: 'train N [alternate]',
+  pretrain: 'pretrain N [select]',
+  train: 'train N [alternate] [select]',
   freeze: 'freeze SEL[, SEL...]',
   unfreeze: 'unfreeze SEL[, SEL...]',
   reset: 'reset SEL[, SEL...]',
   invert: `invert ${ACTIVATION_LAYERS.join(' | ')} | off`,
   lr: 'lr X [for SEL, SEL...]',
-  eval: 'eval SET[, SET...] [as LABEL]',
+  eval: 'eval SET[, SET...] [every epoch] [as LABEL]',
   save: 'save "path"',
   load: 'load "path"',
 };
@@ -382,7 +383,8 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
     }
     case 'batch':
     case 'seed':
-    case 'repeat': {
+    case 'repeat':
+    case 'validation': {
       const value = r.number('a number');
       return value && { kind: head, value, span };
     }
@@ -405,7 +407,8 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
       const epochs = r.number('a number of epochs');
       if (!epochs) return null;
       const alternate = head === 'train' && r.keyword('alternate') !== null;
-      return { kind: 'train', pretrain: head === 'pretrain', epochs, alternate, span };
+      const select = r.keyword('select') !== null;
+      return { kind: 'train', pretrain: head === 'pretrain', epochs, alternate, select, span };
     }
     case 'freeze':
     case 'unfreeze':
@@ -426,9 +429,17 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
     case 'eval': {
       const testSets = r.globList('a test set such as `pmnist.*`');
       if (!testSets) return null;
+      let everyEpoch = false;
+      if (r.keyword('every')) {
+        if (!r.keyword('epoch')) {
+          const next = r.peek();
+          return next ? r.wrongArgument('`epoch` after `every`', next) : r.missingArgument('`epoch` after `every`');
+        }
+        everyEpoch = true;
+      }
       const label = r.keyword('as') ? r.name('a label after `as`') : null;
       if (r.failed) return null;
-      return { kind: 'eval', testSets, label, span };
+      return { kind: 'eval', testSets, everyEpoch, label, span };
     }
     case 'save':
     case 'load': {

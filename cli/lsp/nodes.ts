@@ -80,6 +80,7 @@ function inStatements(statements: Statement[], text: string, offset: number): Hi
       case 'batch':
       case 'seed':
       case 'repeat':
+      case 'validation':
       case 'train':
       case 'save':
       case 'load':
