@@ -47,7 +47,7 @@ function featureText(f: FeatureTransform): string {
 export function describeStep(step: StepSpec): string {
   switch (step.kind) {
     case 'train': {
-      const head = `${step.pretrain ? 'pretrain' : 'train'} ${step.epochs}${step.alternate ? ' alternate' : ''}`;
+      const head = `${step.pretrain ? 'pretrain' : 'train'} ${step.epochs}${step.alternate ? ' alternate' : ''}${step.select ? ' select' : ''}`;
       const feature = step.alternate ? `alternating own features / ${featureText(step.feature)}` : featureText(step.feature);
       return `${head} (${step.frozen.length === 0 ? 'all' : describeParams(step.trainable)}; ${feature})`;
     }
@@ -60,7 +60,7 @@ export function describeStep(step: StepSpec): string {
     case 'lr':
       return step.params ? `lr ${step.lr} for ${describeParams(step.params)}` : `lr ${step.lr}`;
     case 'eval':
-      return `eval ${step.testSets.join(', ')} as ${step.label}${step.feature.kind === 'inverted' ? ` (${featureText(step.feature)})` : ''}`;
+      return `eval ${step.testSets.join(', ')}${step.everyEpoch ? ' every epoch' : ''} as ${step.label}${step.feature.kind === 'inverted' ? ` (${featureText(step.feature)})` : ''}`;
     case 'save':
       return `save "${step.path}"`;
     case 'load':
