@@ -99,7 +99,7 @@ export const SemanticDiagnostics = {
     'MFX2150',
     'error',
     'A validation split as large as the training set',
-    (n: string, total: string) => `\`validation ${n}\` holds out ${n} images, but the training set has only ${total}, so nothing would be left to train on`,
+    (written: string, n: string, total: string) => `\`validation ${written}\` holds out ${n} images, but the training set has only ${total}, so nothing would be left to train on`,
   ),
   selectWithoutValidation: d('MFX2151', 'error', '`select` without a validation split', (step: string) => `\`${step} ... select\` chooses an epoch by validation accuracy, but the file has no \`validation N\` setting`),
   validationTooSmall: d(

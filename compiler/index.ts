@@ -174,7 +174,7 @@ function checkValidation(settings: Settings, trainImages: number | null, diagnos
   const count = (x: number) => x.toLocaleString('en-US');
   if (trainImages !== null && n >= trainImages) {
     diagnostics.push(
-      makeDiagnostic(D.validationTooLarge, at, [count(n), count(trainImages)], {
+      makeDiagnostic(D.validationTooLarge, at, [String(n), count(n), count(trainImages)], {
         hint: `hold out fewer images, e.g. \`validation ${count(Math.max(1, Math.floor(trainImages / 12))).replace(/,/g, '')}\` (a twelfth, as 5,000 of MNIST's 60,000)`,
       }),
     );

@@ -176,7 +176,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
       }
       case 'eval': {
         const testSets = resolveTestSets(s.testSets, ctx.testSets, ctx.testSetsUnknown ? [] : diagnostics);
-        if (!trained) diagnostics.push(makeDiagnostic(D.evalBeforeTraining, headOf(s.span, 'eval'), [], { hint: 'put a `train` or `pretrain` step before it' }));
+        if (!trained && !s.everyEpoch) diagnostics.push(makeDiagnostic(D.evalBeforeTraining, headOf(s.span, 'eval'), [], { hint: 'put a `train` or `pretrain` step before it' }));
         if (!trained && s.everyEpoch) {
           diagnostics.push(makeDiagnostic(D.everyEpochWithoutTraining, s.span, [], { hint: 'put a `train` or `pretrain` step before it, or drop `every epoch`' }));
         }
@@ -239,13 +239,14 @@ function attachEpochScoring(steps: DraftStep[], catalogue: string[], spans: Map<
   let train: TrainDraft | null = null;
   let selected = new Set<string>();
   let every = new Set<string>();
+  let reported = false;
   const inOrder = (names: Set<string>) => catalogue.filter((t) => names.has(t));
   const finish = () => {
     if (!train) return;
     if (train.select) {
       train.select = { testSets: inOrder(selected) };
       const at = spans.get(train);
-      if (selected.size === 0 && at) {
+      if (selected.size === 0 && !reported && at) {
         diagnostics.push(makeDiagnostic(D.selectNotReported, at, [train.pretrain ? 'pretrain' : 'train'], { hint: 'add an `eval` after it to report the test accuracy at the selected epoch' }));
       }
     }
@@ -257,10 +258,12 @@ function attachEpochScoring(steps: DraftStep[], catalogue: string[], spans: Map<
       train = s;
       selected = new Set();
       every = new Set();
+      reported = false;
       continue;
     }
     if (s.kind !== 'eval' || !train || !(train.select || s.everyEpoch)) continue;
     if (JSON.stringify(s.feature) !== JSON.stringify(train.feature)) {
+      reported = true; // written, but refused: the error says why, no warning on top
       const at = spans.get(s);
       const written = `${train.pretrain ? 'pretrain' : 'train'} ${train.epochs}${train.alternate ? ' alternate' : ''}${train.select ? ' select' : ''}`;
       if (at) diagnostics.push(makeDiagnostic(D.epochEvalFeatureChanged, at, [written], { hint: 'evaluate before the `invert`, or add a train step after it' }));
