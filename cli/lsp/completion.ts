@@ -76,7 +76,11 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
     return options.filter((o) => !used.has(o)).map((o) => keyword(o, `${c.args[0].image} option`));
   },
   baseline: (c, a) => (c.args.length === 0 ? a.arms.map((arm) => ({ label: arm.name.text, kind: CompletionItemKind.Reference, detail: 'arm' })) : []),
-  train: (c) => (c.args.length === 1 ? [keyword('alternate', 'alternate inverted and normal features every epoch')] : []),
+  train: (c) => {
+    if (c.args.length === 1) return [keyword('alternate', 'alternate inverted and normal features every epoch'), keyword('select', 'score the validation split every epoch; also report the best epoch')];
+    return c.args.length === 2 && c.args[1].image === 'alternate' ? [keyword('select', 'score the validation split every epoch; also report the best epoch')] : [];
+  },
+  pretrain: (c) => (c.args.length === 1 ? [keyword('select', 'score the validation split every epoch; also report the best epoch')] : []),
   freeze: (c, a) => (atListElement(c) ? selectors(c, a) : []),
   unfreeze: (c, a) => (atListElement(c) ? selectors(c, a) : []),
   reset: (c, a) => (atListElement(c) ? selectors(c, a) : []),

@@ -69,7 +69,8 @@ describe('completion', () => {
     expect(labelsAt('optimizer |')).toEqual(['sgd', 'adam']);
     expect(labelsAt('optimizer adam lr 0.01 |')).toEqual(['beta1', 'beta2', 'epsilon']);
     expect(labelsAt('optimizer adam lr |')).toEqual([]);
-    expect(labelsAt('train 3 |')).toEqual(['alternate']);
+    expect(labelsAt('train 3 |')).toEqual(['alternate', 'select']);
+    expect(labelsAt('pretrain 3 |')).toEqual(['select']);
     expect(labelsAt('lr 0.1 |')).toEqual(['for']);
     expect(labelsAt('lr 0.1 for |')).toContain('fc*');
     expect(labelsAt('eval pmnist.hcut |')).toEqual(['as']);

@@ -21,7 +21,7 @@ describe('statement docs from the manual', () => {
 
   it('hovers show the usage line and the manual rows', () => {
     const train = statementDoc('train') ?? '';
-    expect(train).toMatch(/^```mfx\ntrain N \[alternate\]\n```\n- `train N`:/);
+    expect(train).toMatch(/^```mfx\ntrain N \[alternate\] \[select\]\n```\n- `train N`:/);
     expect(train).toContain('`train N alternate`');
     expect(layerDoc('flatten')).toContain('the *feature boundary*');
     // `arm` has no table row: the built-in sentence stands in.
