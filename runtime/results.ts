@@ -22,7 +22,7 @@ export interface EvalRecord {
    * Epoch scoring (`train N select`, `eval ... every epoch`): the epoch of the scored network,
    * counted from the arm's start, and the index of its train step in the arm. Absent on the
    * records of `eval` steps. Labels: `@epoch-N` after epoch N (test set `validation` for the
-   * validation split), `@selected-N` for the validation-selected epoch N (with `selected`).
+   * validation split), `@selected-step-S` for the epoch step S (numbered as `mfx plan` does) selected by validation (with `selected`).
    */
   epoch?: number;
   step?: number;

@@ -159,7 +159,7 @@ function allEvaluations(results: Results, table: ReportTable): Block {
   const testSets = table.testSets;
   const armOrder = orderedColumns(table).map((c) => c.arm);
   const pairs: { arm: string; label: string }[] = [];
-  // Epoch-scoring records (`@epoch-N`, `@selected-N`) are summarised in their own section.
+  // Epoch-scoring records (`@epoch-N`, `@selected-step-S`) are summarised in their own section.
   for (const e of results.evals) {
     if (e.epoch !== undefined) continue;
     if (!pairs.some((p) => p.arm === e.arm && p.label === e.label)) pairs.push({ arm: e.arm, label: e.label });

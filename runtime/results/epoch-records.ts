@@ -11,9 +11,13 @@ export function epochLabel(epoch: number): string {
   return `@epoch-${epoch}`;
 }
 
-/** A record of the validation-selected epoch's network: `@selected-12`. */
-export function selectedLabel(epoch: number): string {
-  return `@selected-${epoch}`;
+/**
+ * A record of the validation-selected epoch's network, named after its train step as `mfx plan`
+ * numbers steps (`@selected-step-6`), so that the label is the same for every seed whichever
+ * epoch each selected (the record's `epoch` says which).
+ */
+export function selectedLabel(stepIndex: number): string {
+  return `@selected-step-${stepIndex + 1}`;
 }
 
 /** Records of epoch scoring (per epoch or selected), as opposed to those of `eval` steps. */

@@ -47,6 +47,9 @@ export class EpochScoring {
     const { arm, seed, state, index } = this.run;
     const r = await evaluate(state.net, images, this.step.feature);
     const record: EvalRecord = { arm: arm.name, seed, label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n, epoch, step: index, ...(selected ? { selected: true } : {}) };
+    // The selected epoch's predictions are kept like an eval's, so agreement and McNemar can be
+    // computed at it (`mfx compare --agreement RUN:ARM@@selected-step-6 ...`); per-epoch ones are not (10 per step).
+    if (selected) this.run.ctx.folder.writePredictions(record, r.predicted, images.labels);
     state.evals.push(record);
     return record;
   }
@@ -74,7 +77,7 @@ export class EpochScoring {
     const last = readParams(net);
     assignParams(net, best.params, 'the selected epoch');
     try {
-      for (const testSet of this.step.select.testSets) await this.score(this.testImages(testSet), testSet, selectedLabel(best.epoch), best.epoch, true);
+      for (const testSet of this.step.select.testSets) await this.score(this.testImages(testSet), testSet, selectedLabel(this.run.index), best.epoch, true);
     } finally {
       assignParams(net, last, 'the last epoch');
     }

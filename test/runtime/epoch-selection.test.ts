@@ -11,6 +11,7 @@ import type { Plan } from '../../compiler/plan.js';
 import { loadDataset } from '../../runtime/data/datasets.js';
 import type { EvalRecord, Results } from '../../runtime/results.js';
 import { executePlan } from '../../runtime/run/execute.js';
+import { readPredictions } from '../../runtime/store/predictions-file.js';
 
 const SUBSET = { train: 128, test: 40 };
 
@@ -20,8 +21,11 @@ function planOf(text: string): Plan {
   return plan!;
 }
 
+let lastRunDir = '';
+
 async function run(text: string): Promise<Results> {
   const runDir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-select-')), 'run');
+  lastRunDir = runDir;
   return executePlan(planOf(text), { backend: 'wasm', runDir, subset: SUBSET, batchEventIntervalMs: 0, jobs: 1, onEvent: () => {} });
 }
 
@@ -38,9 +42,22 @@ const of = (r: Results, arm: string, pred: (e: EvalRecord) => boolean) => r.eval
 
 describe('epoch selection on a validation split', () => {
   let results: Results;
+  let runDir = '';
   beforeAll(async () => {
     results = await run(PROTOCOL);
+    runDir = lastRunDir;
   }, 120_000);
+
+  it("keeps the selected epoch's predictions, as an eval's, for agreement statistics", () => {
+    const selected = of(results, 'hybrid', (e) => e.selected === true && e.step === 5);
+    for (const s of selected) {
+      const file = readPredictions(runDir, s)!;
+      expect(file).not.toBeNull();
+      expect(file.predicted).toHaveLength(s.n);
+      const correct = file.predicted.filter((p, i) => p === file.labels[i]).length;
+      expect(correct / s.n).toBe(s.accuracy);
+    }
+  });
 
   it('records the validation accuracy after every epoch of a select step, on the split only', () => {
     const val = of(results, 'hybrid', (e) => e.testSet === 'validation');
@@ -59,7 +76,7 @@ describe('epoch selection on a validation split', () => {
       expect(selected.map((e) => e.testSet)).toEqual(['pmnist.unmodified', 'pmnist.tcut']);
       for (const s of selected) {
         expect(s.epoch).toBe(expected);
-        expect(s.label).toBe(`@selected-${expected}`);
+        expect(s.label).toBe(`@selected-step-${step + 1}`);
       }
     }
   });
