@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
 import type { Plan, StepSpec } from '../../compiler/plan.js';
 import { readPlan } from '../../compiler/plan-io.js';
+import { describePlan } from '../../cli/commands/plan.js';
+import { estimateWork } from '../../compiler/work-estimate.js';
+import { createDatasetInfoReader } from '../../runtime/data/dataset-info.js';
+import { classPatternContents, writeIdxFolder } from '../runtime/data/idx-fixture.js';
 
 function planOf(text: string): Plan {
   const { plan, diagnostics } = compile(text, 'x.mfx');
@@ -61,4 +65,24 @@ describe('validation and epoch selection in the Plan', () => {
     expect(codes('train 1\ninvert relu6\neval pmnist.* every epoch\n')).toContain('MFX2154');
     expect(codes('validation 5000\ntrain 1 select\ntrain 1\neval pmnist.*\n')).toContain('MFX2155');
   });
+
+  it('checks the split against the training file of an IDX folder', () => {
+    const dir = writeIdxFolder(classPatternContents({ classes: 3, train: 12, test: 6, size: 8 }));
+    const check = (n: number) =>
+      compile(`dataset idx "${dir}"\nvalidation ${n}\nmodel { c: conv 2 3x3; relu; flatten; out: dense 3 }\ntrain 1\neval pidx.*\n`, 'x.mfx', { datasetInfo: createDatasetInfoReader() }).diagnostics.map((d) => d.code);
+    expect(check(12)).toContain('MFX2150');
+    expect(check(11)).not.toContain('MFX2150');
+  });
+
+  it('shows the split, the scoring and its cost in mfx plan', () => {
+    const plan = planOf('validation 5000\npretrain 2 select\neval pmnist.hcut every epoch\n');
+    const work = estimateWork(plan);
+    const text = describePlan(plan, undefined, work);
+    expect(text).toContain('validation the last 5,000 images of the training file');
+    expect(text).toMatch(/pretrain 2 select .*after every epoch: validation, pmnist\.hcut; at the best validation epoch: pmnist\.hcut/);
+    expect(text).toContain('55,000 training images per epoch');
+    // 2 epochs x (5,000 validation + 10,000 hcut) + the selected epoch's hcut + the snapshot's and final evals' hcut.
+    expect(work.with.eval).toBe(2 * (5000 + 10000) + 10000 + 2 * 10000);
+  });
 });
+
