@@ -123,6 +123,28 @@ describe('epoch selection on a validation split', () => {
     }
   });
 
+  it('restarts an interrupted scoring step from its first epoch on --resume, with the same results', async () => {
+    const runDir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-select-resume-')), 'run');
+    const controller = new AbortController();
+    const options = { backend: 'wasm' as const, runDir, batchEventIntervalMs: 0, jobs: 1 };
+    const stopped = await executePlan(planOf(PROTOCOL), {
+      ...options,
+      subset: SUBSET,
+      signal: controller.signal,
+      // Stop in the middle of the hybrid's scored head training (its step 6, epoch 1 of 2).
+      onEvent: (e) => {
+        if (e.type === 'epoch-end' && e.arm === 'hybrid' && e.step === 5 && e.epoch === 1) controller.abort();
+      },
+    });
+    expect(stopped.status).toBe('stopped');
+    const resumed = await executePlan(planOf(PROTOCOL), { ...options, resume: true, onEvent: () => {} });
+    expect(resumed.status).toBe('done');
+    const key = (e: EvalRecord) => `${e.arm} ${e.label} ${e.testSet}`;
+    const sorted = (r: Results) => [...r.evals].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sorted(resumed)).toEqual(sorted(results));
+    expect(resumed.protocol).toEqual(results.protocol);
+  }, 120_000);
+
   it('does not change training: the final evals equal a run that scores no epochs', async () => {
     const plain = await run(PROTOCOL.replaceAll(' select', '').replace(' every epoch', ''));
     const finals = (r: Results) => r.evals.filter((e) => e.label === 'final').map((e) => [e.arm, e.testSet, e.accuracy, e.loss]);
