@@ -6,7 +6,7 @@
 // the same). Training itself is untouched: the step ends on its last epoch as always.
 import type { StepSpec } from '../../compiler/plan.js';
 import type { EvalRecord } from '../results.js';
-import type { NamedArray } from '../store/tensor-file.js';
+import type { KeptEpoch } from '../store/checkpoint.js';
 import { assignParams, readParams } from '../store/weights-file.js';
 import { epochLabel, selectedLabel, VALIDATION_SET } from '../results/epoch-records.js';
 import type { Images } from '../training/image-batch.js';
@@ -26,7 +26,7 @@ export function epochsBefore(steps: readonly StepSpec[], index: number): number 
 }
 
 export class EpochScoring {
-  private best: { epoch: number; accuracy: number; params: NamedArray[] } | null = null;
+  private best: KeptEpoch | null = null;
   private readonly before: number;
 
   constructor(
@@ -34,6 +34,10 @@ export class EpochScoring {
     private readonly run: StepRun,
   ) {
     this.before = epochsBefore(run.arm.steps, run.index);
+    // Resumed inside this step (--resume): the best epoch before the interruption, from the checkpoint.
+    const { state, index } = run;
+    this.best = state.step === index && state.epochsDone > 0 ? (state.kept ?? null) : null;
+    state.kept = this.best ?? undefined;
   }
 
   private testImages(testSet: string): Images {
@@ -63,7 +67,10 @@ export class EpochScoring {
       if (!split) throw new Error('a `select` step runs without a validation split (the Plan has no `validation`)');
       const r = await this.score(split, VALIDATION_SET, epochLabel(n), n, false);
       validation = r.accuracy;
-      if (!this.best || r.accuracy > this.best.accuracy) this.best = { epoch: n, accuracy: r.accuracy, params: readParams(this.run.state.net) };
+      if (!this.best || r.accuracy > this.best.accuracy) {
+        this.best = { epoch: n, accuracy: r.accuracy, params: readParams(this.run.state.net) };
+        this.run.state.kept = this.best; // written with the checkpoint after this epoch
+      }
     }
     for (const testSet of this.step.everyEpoch ?? []) await this.score(this.testImages(testSet), testSet, epochLabel(n), n, false);
     return validation;
@@ -72,6 +79,7 @@ export class EpochScoring {
   /** At the end of the step: the selected epoch's network on the test sets of the evals after it, then back to the last epoch. */
   async finish(): Promise<void> {
     const best = this.best;
+    this.run.state.kept = undefined;
     if (!this.step.select || !best || this.step.select.testSets.length === 0) return;
     const net = this.run.state.net;
     const last = readParams(net);

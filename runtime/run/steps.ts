@@ -62,8 +62,8 @@ const train: StepRunner<'train'> = async (step, run) => {
     firstEpoch <= step.epochs
       ? await prepareFeatureCache(state.net, ctx.data.train, step.trainable, ctx.featureCacheBytes, run.warn, { store: ctx.featureCaches, arm, stepIndex: i, seed })
       : undefined;
-  // A step that scores its epochs restarts from its first epoch on --resume (the kept epoch's
-  // parameters are not in the checkpoint), so it writes no checkpoint between its epochs.
+  // A step that scores its epochs keeps its best epoch in the state (and so in the checkpoints
+  // between its epochs), so --resume continues it where it stopped.
   const scoring = scoresEpochs(step) ? new EpochScoring(step, run) : null;
   for (let epoch = firstEpoch; epoch <= step.epochs; epoch++) {
     const outcome = await runEpoch(run, step, epoch, features, scoring);
@@ -74,7 +74,7 @@ const train: StepRunner<'train'> = async (step, run) => {
       return { kind: 'diverged', message };
     }
     if (step.stateKey !== '') state.history[step.stateKey] = [...(state.history[step.stateKey] ?? []).slice(0, epoch - 1), outcome.meanLoss];
-    if (epoch < step.epochs && !scoring) writeArmCheckpoint(ctx, arm, seed, { ...state, step: i, epochsDone: epoch }, 'running');
+    if (epoch < step.epochs) writeArmCheckpoint(ctx, arm, seed, { ...state, step: i, epochsDone: epoch }, 'running');
   }
   await scoring?.finish();
   return changed;

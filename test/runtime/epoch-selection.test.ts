@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
 import type { Plan } from '../../compiler/plan.js';
 import { loadDataset } from '../../runtime/data/datasets.js';
+import type { RunEvent } from '../../runtime/events.js';
 import type { EvalRecord, Results } from '../../runtime/results.js';
 import { executePlan } from '../../runtime/run/execute.js';
 import { readPredictions } from '../../runtime/store/predictions-file.js';
@@ -123,7 +124,7 @@ describe('epoch selection on a validation split', () => {
     }
   });
 
-  it('restarts an interrupted scoring step from its first epoch on --resume, with the same results', async () => {
+  it('continues an interrupted scoring step on --resume from its checkpoint, kept epoch included, with the same results', async () => {
     const runDir = path.join(mkdtempSync(path.join(tmpdir(), 'mfx-select-resume-')), 'run');
     const controller = new AbortController();
     const options = { backend: 'wasm' as const, runDir, batchEventIntervalMs: 0, jobs: 1 };
@@ -137,8 +138,12 @@ describe('epoch selection on a validation split', () => {
       },
     });
     expect(stopped.status).toBe('stopped');
-    const resumed = await executePlan(planOf(PROTOCOL), { ...options, resume: true, onEvent: () => {} });
+    const events: RunEvent[] = [];
+    const resumed = await executePlan(planOf(PROTOCOL), { ...options, resume: true, onEvent: (e) => events.push(e) });
     expect(resumed.status).toBe('done');
+    // Only the hybrid's second head epoch ran again: the first, and its kept parameters, came from the checkpoint.
+    const hybridEpochs = events.filter((e) => e.type === 'epoch-end' && e.arm === 'hybrid' && e.step === 5);
+    expect(hybridEpochs.map((e) => (e.type === 'epoch-end' ? e.epoch : 0))).toEqual([2]);
     const key = (e: EvalRecord) => `${e.arm} ${e.label} ${e.testSet}`;
     const sorted = (r: Results) => [...r.evals].sort((a, b) => key(a).localeCompare(key(b)));
     expect(sorted(resumed)).toEqual(sorted(results));
