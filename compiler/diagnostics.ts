@@ -103,6 +103,28 @@ export const SemanticDiagnostics = {
     (n: number) => `\`train ${n} alternate\` ends on an epoch with the model's own features, but the eval after it uses the inverted ones`,
   ),
   emptyProgram: d('MFX2120', 'warning', 'A file with no statements', () => 'this file has no statements, so it runs nothing'),
+  // validation split and epoch selection (MFX2150-MFX2159: errors and warnings, each marked)
+  validationTooLarge: d(
+    'MFX2150',
+    'error',
+    'A validation split as large as the training set',
+    (written: string, n: string, total: string) => `\`validation ${written}\` holds out ${n} images, but the training set has only ${total}, so nothing would be left to train on`,
+  ),
+  selectWithoutValidation: d('MFX2151', 'error', '`select` without a validation split', (step: string) => `\`${step} ... select\` chooses an epoch by validation accuracy, but the file has no \`validation N\` setting`),
+  validationTooSmall: d(
+    'MFX2152',
+    'warning',
+    'A validation split too small to tell epochs apart',
+    (n: string, step: string) => `a validation split of ${n} images measures accuracy in steps of ${step} points: epochs closer than that cannot be told apart`,
+  ),
+  everyEpochWithoutTraining: d('MFX2153', 'error', '`eval ... every epoch` with no train step before it', () => '`every epoch` scores the epochs of the train step before this eval, but this arm trains nothing before it'),
+  epochEvalFeatureChanged: d(
+    'MFX2154',
+    'error',
+    'An eval that reads other features or heads than the train step whose epochs it scores',
+    (step: string) => `this eval reads other features or heads than the \`${step}\` step before it (an \`invert\` in between, or another \`on\`), so it cannot be scored at that step's epochs`,
+  ),
+  selectNotReported: d('MFX2155', 'warning', '`select` with no eval after it', (step: string) => `no eval follows this \`${step} ... select\` before the next train step, so only its validation accuracies are recorded`),
   unusedSweep: d('MFX2170', 'warning', 'A sweep that no arm uses', (name: string) => `\`sweep ${name}\` is used by no arm`),
   lrForFrozen: d('MFX2171', 'warning', '`lr X for SEL` matching only frozen parameters', (params: string) => `\`lr ... for\` matches only frozen parameters (${params}): the rate applies once they are unfrozen`),
 } as const;

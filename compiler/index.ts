@@ -61,6 +61,7 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
   // 2. model: every layer's shapes, parameter names and counts (null after a model error),
   // from the image shape and class count the data has.
   const data = dataOf(settings, options.datasetInfo ?? knownDatasetInfo, diagnostics);
+  checkValidation(settings, data.trainImages, diagnostics);
   const modelResult = programModel(settings.model, syntax, data);
   diagnostics.push(...modelResult.diagnostics);
   // 3. sweeps: arm templates expanded into ordinary arms; then arms: prefix + arm body +
@@ -75,9 +76,10 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
 
   // 4. schedule: steps lowered with resolved selectors, test sets, labels and snapshots.
   const catalogue = testSetCatalogue(settings.dataset);
-  const rootKey = setupKey({ dataset: settings.dataset, model, optimizer: settings.optimizer, batch: settings.batch });
+  const validation = settings.validation ?? undefined;
+  const rootKey = setupKey({ dataset: settings.dataset, model, optimizer: settings.optimizer, batch: settings.batch, ...(validation ? { validation } : {}) });
   const lowered = armSources.map((arm) => {
-    const drafts = lowerArm(arm, { model, lr: settings.optimizer.lr, testSets: catalogue, testSetsUnknown: settings.datasetRejected, file, sourceRef, fileExists: options.fileExists }, diagnostics);
+    const drafts = lowerArm(arm, { model, lr: settings.optimizer.lr, testSets: catalogue, testSetsUnknown: settings.datasetRejected, file, sourceRef, fileExists: options.fileExists, validation: settings.validation !== null }, diagnostics);
     // 5. state keys: identical prefixes get identical keys.
     const steps = attachStateKeys(rootKey, drafts);
     const evals = steps.filter((s) => s.kind === 'eval' && !s.snapshot);
@@ -135,6 +137,7 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
     model,
     optimizer: settings.optimizer,
     batch: settings.batch,
+    ...(validation ? { validation } : {}),
     seed: settings.seed,
     repeat: settings.repeat,
     seeds: Array.from({ length: settings.repeat }, (_, k) => settings.seed + k),
@@ -160,9 +163,35 @@ export function programModel(m: Settings['model'], syntax: readonly Diagnostic[]
   return m.kind === 'model-ref' ? namedModel(m.name.text, m.name.span, data) : blockModel(m.layers, m.span, data, headSpan(m, 'model'));
 }
 
+/**
+ * `validation N` against the training file: no image left to train on is an error (MFX2150),
+ * a split too small to tell epochs apart a warning (MFX2152). `trainImages` is null when unknown.
+ */
+function checkValidation(settings: Settings, trainImages: number | null, diagnostics: Diagnostic[]): void {
+  const n = settings.validation;
+  const at = settings.validationSpan;
+  if (n === null || at === null) return;
+  const count = (x: number) => x.toLocaleString('en-US');
+  if (trainImages !== null && n >= trainImages) {
+    diagnostics.push(
+      makeDiagnostic(D.validationTooLarge, at, [String(n), count(n), count(trainImages)], {
+        hint: `hold out fewer images, e.g. \`validation ${count(Math.max(1, Math.floor(trainImages / 12))).replace(/,/g, '')}\` (a twelfth, as 5,000 of MNIST's 60,000)`,
+      }),
+    );
+    return;
+  }
+  if (n < VALIDATION_WARN_BELOW) {
+    const step = (100 / n).toLocaleString('en-US', { maximumSignificantDigits: 2 });
+    diagnostics.push(makeDiagnostic(D.validationTooSmall, at, [count(n), step], { hint: `hold out at least ${count(VALIDATION_WARN_BELOW)} images (MNIST: \`validation 5000\`)` }));
+  }
+}
+
+/** Below this many images a validation split measures accuracy in steps of more than 0.1 points. */
+export const VALIDATION_WARN_BELOW = 1000;
+
 /** The shape and class count the model is inferred from; data problems become diagnostics at the `dataset` line. */
-export function dataOf(settings: Settings, provider: DatasetInfoProvider, diagnostics: Diagnostic[]): ModelData {
-  const standard: ModelData = { inputShape: [MNIST_SHAPE.height, MNIST_SHAPE.width, MNIST_SHAPE.channels], classes: null, classesFrom: '' };
+export function dataOf(settings: Settings, provider: DatasetInfoProvider, diagnostics: Diagnostic[]): ModelData & { trainImages: number | null } {
+  const standard = { inputShape: [MNIST_SHAPE.height, MNIST_SHAPE.width, MNIST_SHAPE.channels], classes: null, classesFrom: '', trainImages: null };
   if (settings.datasetRejected) return standard;
   const at = settings.datasetSpan ? headSpan({ span: settings.datasetSpan }, 'dataset') : { offset: 0, length: 0 };
   let info;
@@ -175,7 +204,7 @@ export function dataOf(settings: Settings, provider: DatasetInfoProvider, diagno
     case 'found': {
       const s = info.shape;
       const from = info.labelsFile ? `labels 0..${s.classes - 1} in ${info.labelsFile}` : settings.dataset.kind;
-      return { inputShape: [s.height, s.width, s.channels], classes: s.classes, classesFrom: from };
+      return { inputShape: [s.height, s.width, s.channels], classes: s.classes, classesFrom: from, trainImages: info.trainImages ?? null };
     }
     case 'absent': {
       const classes = settings.model?.kind === 'model-block' ? 'as many classes as the model has outputs' : `${MNIST_SHAPE.classes} classes`;

@@ -116,6 +116,20 @@ export type StepSpec = (
       on?: HeadExpr;
       /** Each head's transform when the arm has heads besides `main` (then `feature` is main's). */
       heads?: HeadFeatures;
+      /**
+       * `train N select`: after every epoch the validation split is scored; the epoch with the
+       * best validation accuracy (the first on ties) is kept, and at the end of the step the
+       * network of that epoch is scored on `testSets` (every test set of the evals after this
+       * step, before the next train step) under `feature`. Training itself is unchanged.
+       * Absent without `select`.
+       */
+      select?: { testSets: string[] };
+      /**
+       * Test sets scored after every epoch under `feature` (`eval ... every epoch` after this step,
+       * before the next train step): the talk's "best accuracy reached", selected on the test set
+       * itself. Absent when no such eval follows.
+       */
+      everyEpoch?: string[];
     }
   /**
    * `head NAME`: adds a head, a fresh copy of the main head's layers (the layers after the
@@ -147,6 +161,8 @@ export type StepSpec = (
       on?: HeadExpr;
       /** Each head's transform when the arm has heads besides `main` (then `feature` is main's). */
       heads?: HeadFeatures;
+      /** `eval ... every epoch`: its test sets are also scored after every epoch of the train step before it (see that step's `everyEpoch`). */
+      everyEpoch?: true;
     }
   | { kind: 'save'; path: string } // relative to the run folder
   | { kind: 'load'; path: string } // absolute (resolved against the .mfx file's folder)
@@ -198,6 +214,11 @@ export interface Plan {
   model: ModelSpec;
   optimizer: OptimizerSpec;
   batch: number;
+  /**
+   * `validation N`: the last N images of the training file are the validation split, never
+   * trained on (training uses the images before them); absent without the setting.
+   */
+  validation?: number;
   seed: number;
   repeat: number;
   /** The seeds every arm runs with: seed .. seed+repeat-1. */

@@ -13,7 +13,7 @@ import { matchGlob } from './globs.js';
 import { ArmHeads, copyMainHead, layerNames } from './heads.js';
 import { LIMITS, LIMITS_HINT } from './limits.js';
 import { checkNumber } from './numbers.js';
-import type { Activation, FeatureTransform, HeadExpr, ModelSpec, SourceRef, StepSpec } from './plan.js';
+import type { Activation, FeatureTransform, HeadExpr, HeadFeatures, ModelSpec, SourceRef, StepSpec } from './plan.js';
 import { inModelOrder, parameterLayers, resolveSelector } from './selectors.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -31,6 +31,8 @@ export interface ScheduleContext {
   sourceRef: (span: Span) => SourceRef;
   /** Says whether a `load` file exists (the CLI passes the file system's answer); unchecked when absent. */
   fileExists?: (path: string) => boolean;
+  /** The file has a `validation N` setting (`select` needs one). */
+  validation?: boolean;
 }
 
 const ACTIVATIONS: readonly Activation[] = ACTIVATION_LAYERS;
@@ -53,6 +55,8 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   const steps: DraftStep[] = [];
   /** Per lowered eval: its AST node and the epoch count when it runs (for automatic labels). */
   const evals: { step: { label: string }; node: EvalStep; epochs: number }[] = [];
+  /** Where each lowered train and eval step was written, for the epoch-scoring checks. */
+  const spans = new Map<DraftStep, Span>();
 
   /** Where each head is added in this arm (its first `head` step), to tell "not yet" from "never". */
   const addedAt = new Map<string, { index: number; span: Span }>();
@@ -143,6 +147,9 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
         if (s.pretrain && heads.added > 0) {
           diagnostics.push(makeDiagnostic(D.pretrainAfterHead, headOf(s.span, word), [], { hint: 'put `pretrain` before the first `head`, or use `train`' }));
         }
+        if (s.select && !ctx.validation) {
+          diagnostics.push(makeDiagnostic(D.selectWithoutValidation, s.span, [word], { hint: 'add e.g. `validation 5000` at the top: the last 5,000 training images, never trained on' }));
+        }
         if (s.alternate && heads.added > 0) {
           diagnostics.push(
             makeDiagnostic(D.alternateWithHeads, s.span, [], { hint: 'write the epochs out: `invert ... on HEAD; train 1 on EXPR; invert off on HEAD; train 1 on EXPR`, or alternate before `head`' }),
@@ -173,7 +180,7 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           const own = ownRates.get(p.name);
           if (own !== undefined && own !== lr) rates[p.name] = own;
         }
-        steps.push({
+        const trainStep: DraftStep = {
           kind: 'train',
           epochs: n,
           pretrain: s.pretrain,
@@ -185,8 +192,12 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           lr,
           ...(Object.keys(rates).length > 0 ? { rates } : {}),
           ...headFields(on),
+          // Filled in by attachEpochScoring once the evals after the step are known.
+          ...(s.select ? { select: { testSets: [] } } : {}),
           source,
-        });
+        };
+        steps.push(trainStep);
+        spans.set(trainStep, s.span);
         epochs += n;
         break;
       }
@@ -253,7 +264,10 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
       }
       case 'eval': {
         const testSets = resolveTestSets(s.testSets, ctx.testSets, ctx.testSetsUnknown ? [] : diagnostics);
-        if (!trained) diagnostics.push(makeDiagnostic(D.evalBeforeTraining, headOf(s.span, 'eval'), [], { hint: 'put a `train` or `pretrain` step before it' }));
+        if (!trained && !s.everyEpoch) diagnostics.push(makeDiagnostic(D.evalBeforeTraining, headOf(s.span, 'eval'), [], { hint: 'put a `train` or `pretrain` step before it' }));
+        if (!trained && s.everyEpoch) {
+          diagnostics.push(makeDiagnostic(D.everyEpochWithoutTraining, s.span, [], { hint: 'put a `train` or `pretrain` step before it, or drop `every epoch`' }));
+        }
         if (endedOnOwnFeatures && feature.kind === 'inverted') {
           diagnostics.push(
             makeDiagnostic(D.alternateEndsOnOwnFeatures, endedOnOwnFeatures.span, [endedOnOwnFeatures.epochs], {
@@ -268,8 +282,9 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
           diagnostics.push(makeDiagnostic(D.reservedLabel, s.label.span, ['pretrained'], { hint: 'choose another label' }));
           break;
         }
-        const step = { kind: 'eval' as const, testSets, label: s.label?.text ?? '', snapshot: false, feature, ...headFields(on), source };
+        const step = { kind: 'eval' as const, testSets, label: s.label?.text ?? '', snapshot: false, feature, ...headFields(on), ...(s.everyEpoch ? { everyEpoch: true as const } : {}), source };
         steps.push(step);
+        spans.set(step, s.span);
         evals.push({ step, node: s, epochs });
         break;
       }
@@ -320,7 +335,59 @@ export function lowerArm(arm: ArmSource, ctx: ScheduleContext, diagnostics: Diag
   }
   labelEvals(evals, diagnostics);
   insertSnapshot(steps, ctx.testSets);
+  attachEpochScoring(steps, ctx.testSets, spans, diagnostics);
   return steps;
+}
+
+type TrainDraft = Extract<DraftStep, { kind: 'train' }>;
+
+/**
+ * Gives each train step the test sets its epochs are scored on: with `select`, those of every
+ * eval after it (before the next train step), scored at the validation-selected epoch; with an
+ * `eval ... every epoch` after it, that eval's test sets after every epoch. Both are scored under
+ * the train step's feature transform, so an eval with another one in force is an error (MFX2154).
+ */
+function attachEpochScoring(steps: DraftStep[], catalogue: string[], spans: Map<DraftStep, Span>, diagnostics: Diagnostic[]): void {
+  let train: TrainDraft | null = null;
+  let selected = new Set<string>();
+  let every = new Set<string>();
+  let reported = false;
+  const inOrder = (names: Set<string>) => catalogue.filter((t) => names.has(t));
+  const finish = () => {
+    if (!train) return;
+    if (train.select) {
+      train.select = { testSets: inOrder(selected) };
+      const at = spans.get(train);
+      if (selected.size === 0 && !reported && at) {
+        diagnostics.push(makeDiagnostic(D.selectNotReported, at, [train.pretrain ? 'pretrain' : 'train'], { hint: 'add an `eval` after it to report the test accuracy at the selected epoch' }));
+      }
+    }
+    if (every.size > 0) train.everyEpoch = inOrder(every);
+  };
+  for (const s of steps) {
+    if (s.kind === 'train') {
+      finish();
+      train = s;
+      selected = new Set();
+      every = new Set();
+      reported = false;
+      continue;
+    }
+    if (s.kind !== 'eval' || !train || !(train.select || s.everyEpoch)) continue;
+    // Scored with the train step's view: the same features, and the heads its loss reads.
+    const view = (v: { feature: FeatureTransform; on?: HeadExpr; heads?: HeadFeatures }) => JSON.stringify([v.feature, v.on ?? [MAIN_HEAD], v.heads ?? null]);
+    if (view(s) !== view(train)) {
+      reported = true; // written, but refused: the error says why, no warning on top
+      const at = spans.get(s);
+      const written = `${train.pretrain ? 'pretrain' : 'train'} ${train.epochs}${train.alternate ? ' alternate' : ''}${train.select ? ' select' : ''}${train.on ? ` on ${train.on.join(' + ')}` : ''}`;
+      const hint = train.on || s.on ? 'evaluate `on` the heads the step trains, before any `invert`, or add a train step after it' : 'evaluate before the `invert`, or add a train step after it';
+      if (at) diagnostics.push(makeDiagnostic(D.epochEvalFeatureChanged, at, [written], { hint }));
+      continue;
+    }
+    if (train.select) s.testSets.forEach((t) => selected.add(t));
+    if (s.everyEpoch) s.testSets.forEach((t) => every.add(t));
+  }
+  finish();
 }
 
 /** `conv1.weight, conv1.bias, ...`, shortened after a few names. */
@@ -391,5 +458,8 @@ function insertSnapshot(steps: DraftStep[], catalogue: string[]): void {
   if (order.length === 0) return;
   const pre = steps[at];
   const feature = pre.kind === 'train' ? pre.feature : { kind: 'model' as const };
-  steps.splice(at + 1, 0, { kind: 'eval', testSets: order, label: 'pretrained', snapshot: true, feature });
+  // Scored every epoch when a later eval is, so that arms sharing the pretraining (a baseline
+  // that reports it, hybrids that train on) share one computation.
+  const everyEpoch = steps.slice(at + 1).some((s) => s.kind === 'eval' && s.everyEpoch);
+  steps.splice(at + 1, 0, { kind: 'eval', testSets: order, label: 'pretrained', snapshot: true, feature, ...(everyEpoch ? { everyEpoch: true as const } : {}) });
 }

@@ -21,6 +21,10 @@ export interface Settings {
   batch: number;
   seed: number;
   repeat: number;
+  /** `validation N`: images held out at the end of the training file (null: none). */
+  validation: number | null;
+  /** Where the `validation` line's number is, for diagnostics about it. */
+  validationSpan: Span | null;
   baseline: Name | null;
   /** The `sweep` lines, in the order written (names unique). */
   sweeps: SweepSetting[];
@@ -30,7 +34,7 @@ export interface Settings {
   datasetSpan: Span | null;
 }
 
-const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'seed', 'repeat', 'baseline', 'sweep']);
+const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'seed', 'repeat', 'validation', 'baseline', 'sweep']);
 
 export function isSetting(s: Statement): s is Setting {
   return SETTING_KINDS.has(s.kind);
@@ -54,6 +58,8 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
     batch: 64,
     seed: 1,
     repeat: 1,
+    validation: null,
+    validationSpan: null,
     baseline: null,
     sweeps: [],
     datasetRejected: false,
@@ -121,6 +127,10 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
       return;
     case 'repeat':
       out.repeat = checkNumber(s.value, 'the repeat count', 'positive-int', diagnostics, LIMITS.repeat) ?? out.repeat;
+      return;
+    case 'validation':
+      out.validation = checkNumber(s.value, 'the validation split', 'positive-int', diagnostics);
+      out.validationSpan = s.value.span;
       return;
     case 'baseline':
       out.baseline = s.arm;

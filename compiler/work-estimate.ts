@@ -204,8 +204,13 @@ function imagesFor(known: { train: number; test: number } | null, given: number 
 
 /** The estimate for a compiled Plan. */
 export function estimateWork(plan: Plan, opts: WorkOptions = {}): WorkEstimate {
-  const known = plan.dataset.kind === 'idx' ? null : DATASET_IMAGES[plan.dataset.kind];
+  const catalogued = plan.dataset.kind === 'idx' ? null : DATASET_IMAGES[plan.dataset.kind];
+  // `validation N` takes the last N images of the training file out of training.
+  const validation = plan.validation ?? 0;
+  const known = catalogued && { ...catalogued, train: catalogued.train - validation };
   const trainImages = imagesFor(known, opts.trainImages, 'train');
+  // The validation split is scored in full, or its first M images with a test subset of M.
+  const perValidation = opts.testImages !== undefined ? Math.min(opts.testImages, validation) : validation;
   const testImages = imagesFor(known, opts.testImages, 'test');
   const perEpoch = trainImages ?? 1;
   const perTestSet = testImages ?? 1;
@@ -228,6 +233,12 @@ export function estimateWork(plan: Plan, opts: WorkOptions = {}): WorkEstimate {
         const headOnly = used && usesFeatureCache(s, plan.model);
         steps.push({ index, kind: 'train', shared, headOnly, images });
         without = add(without, { full: images * seeds });
+        // `select` and `eval ... every epoch`: scoring after every epoch, and the selected epoch once.
+        const scored = s.epochs * ((s.select ? perValidation : 0) + (s.everyEpoch?.length ?? 0) * perTestSet) + (s.select?.testSets.length ?? 0) * perTestSet;
+        if (scored > 0) {
+          without = add(without, { eval: scored * seeds });
+          if (!shared) withOpt = add(withOpt, { eval: scored * seeds });
+        }
         if (shared) return;
         if (!headOnly) {
           withOpt = add(withOpt, { full: images * seeds });

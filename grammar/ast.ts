@@ -63,8 +63,8 @@ export interface ModelRefSetting { kind: 'model-ref'; name: Name; span: Span }
 export interface ModelBlockSetting { kind: 'model-block'; layers: LayerDecl[]; span: Span }
 export interface OptimizerOption { name: Name; value: NumberLit }
 export interface OptimizerSetting { kind: 'optimizer'; name: Name; options: OptimizerOption[]; span: Span }
-/** `batch N`, `seed N`, `repeat N`. */
-export interface NumberSetting { kind: 'batch' | 'seed' | 'repeat'; value: NumberLit; span: Span }
+/** `batch N`, `seed N`, `repeat N`, `validation N`. */
+export interface NumberSetting { kind: 'batch' | 'seed' | 'repeat' | 'validation'; value: NumberLit; span: Span }
 export interface BaselineSetting { kind: 'baseline'; arm: Name; span: Span }
 /** `sweep act in [relu6, tanh]`: values all numbers or all names (the compiler checks). */
 export interface SweepSetting { kind: 'sweep'; name: Name; values: (NumberLit | Name)[]; span: Span }
@@ -82,15 +82,19 @@ export type Setting =
 // ---- steps ----
 /** `main + missing`: the heads whose logits are summed, in the order written (at least one). */
 export interface HeadExpr { kind: 'head-expr'; heads: Name[]; span: Span }
-/** `train N [alternate] [on EXPR]`; `pretrain N` never has `on`. */
-export interface TrainStep { kind: 'train'; pretrain: boolean; epochs: NumberLit; alternate: boolean; on: HeadExpr | null; span: Span }
+/**
+ * `train N [alternate] [select] [on EXPR]`; `pretrain N [select]` never has `on`.
+ * `select`: score the validation split after every epoch and also report the best-scoring epoch.
+ */
+export interface TrainStep { kind: 'train'; pretrain: boolean; epochs: NumberLit; alternate: boolean; select: boolean; on: HeadExpr | null; span: Span }
 /** `freeze`, `unfreeze`, `reset` over one or more comma-separated selectors. */
 export interface SelectStep { kind: 'freeze' | 'unfreeze' | 'reset'; selectors: Glob[]; span: Span }
 /** `invert relu6`; `invert off` has activation `off`; `on HEAD` limits it to one head. */
 export interface InvertStep { kind: 'invert'; activation: Name; on: Name | null; span: Span }
 /** `lr X` (every parameter) or `lr X for SEL, ...` (the matched parameters only). */
 export interface LrStep { kind: 'lr'; value: NumberLit; selectors: Glob[]; span: Span }
-export interface EvalStep { kind: 'eval'; testSets: Glob[]; label: Name | null; on: HeadExpr | null; span: Span }
+/** `every epoch`: also score the test sets after every epoch of the train step before the eval. */
+export interface EvalStep { kind: 'eval'; testSets: Glob[]; everyEpoch: boolean; label: Name | null; on: HeadExpr | null; span: Span }
 export interface SaveStep { kind: 'save' | 'load'; path: StringLit; span: Span }
 /** `head NAME`: adds a head, a fresh copy of the main head's layers. */
 export interface HeadStep { kind: 'head'; name: Name; span: Span }

@@ -309,17 +309,18 @@ export const USAGE: Record<StatementKeyword, string> = {
   batch: 'batch N',
   seed: 'seed N',
   repeat: 'repeat N',
+  validation: 'validation N',
   baseline: 'baseline ARM',
   sweep: 'sweep NAME in [V, V, ...]',
   arm: 'arm NAME { steps }',
-  pretrain: 'pretrain N',
-  train: 'train N [alternate] [on HEAD [+ HEAD...]]',
+  pretrain: 'pretrain N [select]',
+  train: 'train N [alternate] [select] [on HEAD [+ HEAD...]]',
   freeze: 'freeze SEL[, SEL...]',
   unfreeze: 'unfreeze SEL[, SEL...]',
   reset: 'reset SEL[, SEL...]',
   invert: `invert ${ACTIVATION_LAYERS.join(' | ')} | off [on HEAD]`,
   lr: 'lr X [for SEL, SEL...]',
-  eval: 'eval SET[, SET...] [as LABEL] [on HEAD [+ HEAD...]]',
+  eval: 'eval SET[, SET...] [every epoch] [as LABEL] [on HEAD [+ HEAD...]]',
   save: 'save "path"',
   load: 'load "path"',
   head: 'head NAME',
@@ -406,7 +407,8 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
     }
     case 'batch':
     case 'seed':
-    case 'repeat': {
+    case 'repeat':
+    case 'validation': {
       const value = r.number('a number');
       return value && { kind: head, value, span };
     }
@@ -429,9 +431,10 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
       const epochs = r.number('a number of epochs');
       if (!epochs) return null;
       const alternate = head === 'train' && r.keyword('alternate') !== null;
+      const select = r.keyword('select') !== null;
       const on = head === 'train' ? r.onHeads() : null;
       if (r.failed) return null;
-      return { kind: 'train', pretrain: head === 'pretrain', epochs, alternate, on, span };
+      return { kind: 'train', pretrain: head === 'pretrain', epochs, alternate, select, on, span };
     }
     case 'freeze':
     case 'unfreeze':
@@ -455,10 +458,18 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
     case 'eval': {
       const testSets = r.globList('a test set such as `pmnist.*`');
       if (!testSets) return null;
+      let everyEpoch = false;
+      if (r.keyword('every')) {
+        if (!r.keyword('epoch')) {
+          const next = r.peek();
+          return next ? r.wrongArgument('`epoch` after `every`', next) : r.missingArgument('`epoch` after `every`');
+        }
+        everyEpoch = true;
+      }
       const label = r.keyword('as') ? r.name('a label after `as`') : null;
       const on = r.onHeads();
       if (r.failed) return null;
-      return { kind: 'eval', testSets, label, on, span };
+      return { kind: 'eval', testSets, everyEpoch, label, on, span };
     }
     case 'save':
     case 'load': {

@@ -155,13 +155,14 @@ export function printLine(item: Exclude<Item, { kind: 'arm' } | { kind: 'model-b
     case 'batch':
     case 'seed':
     case 'repeat':
+    case 'validation':
       return `${item.kind} ${item.value.raw}`;
     case 'baseline':
       return `baseline ${item.arm.text}`;
     case 'sweep':
       return `sweep ${item.name.text} in [${item.values.map((v) => (v.kind === 'number' ? v.raw : v.text)).join(', ')}]`;
     case 'train':
-      return `${item.pretrain ? 'pretrain' : 'train'} ${item.epochs.raw}${item.alternate ? ' alternate' : ''}${onText(item.on)}`;
+      return `${item.pretrain ? 'pretrain' : 'train'} ${item.epochs.raw}${item.alternate ? ' alternate' : ''}${item.select ? ' select' : ''}${onText(item.on)}`;
     case 'freeze':
     case 'unfreeze':
     case 'reset':
@@ -171,7 +172,7 @@ export function printLine(item: Exclude<Item, { kind: 'arm' } | { kind: 'model-b
     case 'lr':
       return `lr ${item.value.raw}${item.selectors.length > 0 ? ` for ${list(item.selectors)}` : ''}`;
     case 'eval':
-      return `eval ${list(item.testSets)}${item.label ? ` as ${item.label.text}` : ''}${onText(item.on)}`;
+      return `eval ${list(item.testSets)}${item.everyEpoch ? ' every epoch' : ''}${item.label ? ` as ${item.label.text}` : ''}${onText(item.on)}`;
     case 'save':
     case 'load':
       return `${item.kind} ${quote(item.path.value)}`;

@@ -85,6 +85,8 @@ export type RunEvent =
       seconds: number;
       imagesPerSec: number;
       inverted: boolean; // features inverted during this epoch
+      /** Accuracy (0..1) on the validation split after this epoch, for a `train N select` step. */
+      validation?: number;
     }
   | {
       type: 'step-end';

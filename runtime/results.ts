@@ -2,6 +2,7 @@
 // rows = test sets, one column group per arm: accuracy and Delta against its baseline).
 import type { BaselineRef } from '../compiler/plan.js';
 import type { Subset } from './events.js';
+import type { ProtocolTable } from './results/protocol-table.js';
 
 export const RESULTS_SCHEMA = 'mfx.results';
 export const RESULTS_VERSION = 1;
@@ -17,6 +18,15 @@ export interface EvalRecord {
   n: number;
   /** Images predicted as each class (index = class); absent in results written before it existed. */
   predicted?: number[];
+  /**
+   * Epoch scoring (`train N select`, `eval ... every epoch`): the epoch of the scored network,
+   * counted from the arm's start, and the index of its train step in the arm. Absent on the
+   * records of `eval` steps. Labels: `@epoch-N` after epoch N (test set `validation` for the
+   * validation split), `@selected-step-S` for the epoch step S (numbered as `mfx plan` does) selected by validation (with `selected`).
+   */
+  epoch?: number;
+  step?: number;
+  selected?: true;
 }
 
 /** Summary over seeds. With one seed: std = 0, min = max = mean. */
@@ -80,4 +90,9 @@ export interface Results {
   status: 'done' | 'stopped' | 'failed';
   evals: EvalRecord[];
   table: ResultsTable;
+  /**
+   * Final epoch, validation-selected epoch and best test accuracy over epochs, for the arms whose
+   * reported eval follows a `train N select` step or is an `eval ... every epoch`; absent otherwise.
+   */
+  protocol?: ProtocolTable;
 }

@@ -84,6 +84,10 @@ export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEst
   out.push(p.bold(plan.title));
   const [height, width, channels] = plan.model.inputShape;
   out.push(`  dataset    ${dataset}: ${height}x${width}x${channels} images, ${plan.model.classes} classes`);
+  if (plan.validation) {
+    const n = formatCount(plan.validation);
+    out.push(`  validation the last ${n} images of the training file: never trained on, scored after every epoch of a \`select\` step`);
+  }
   out.push(`  model      ${plan.model.name}: ${formatCount(plan.model.totalParams)} parameters in ${layerSummary(plan)}`);
   out.push(`  optimizer  ${optimizer}, batch ${plan.batch}`);
   out.push(`  seeds      ${plan.seeds.join(', ')}${plan.repeat > 1 ? ` (repeat ${plan.repeat})` : ''}`);
@@ -184,15 +188,23 @@ function headsRead(s: { on?: HeadExpr; heads?: HeadFeatures }): string | null {
   return (s.on ?? [MAIN_HEAD]).map((h) => `${h} (${feature(s.heads?.[h] ?? { kind: 'model' })})`).join(' + ');
 }
 
+/** What a train step scores after its epochs: `; after every epoch: validation, pmnist.* (5); at the best validation epoch: pmnist.* (5)`. */
+function epochScoring(s: Extract<StepSpec, { kind: 'train' }>, plan: Plan): string {
+  const every = [...(s.select ? ['validation'] : []), ...(s.everyEpoch ? [testSetSummary(plan, s.everyEpoch)] : [])];
+  const parts = every.length > 0 ? [`after every epoch: ${every.join(', ')}`] : [];
+  if (s.select) parts.push(s.select.testSets.length > 0 ? `at the best validation epoch: ${testSetSummary(plan, s.select.testSets)}` : 'at the best validation epoch: nothing (no eval follows)');
+  return parts.length > 0 ? `; ${parts.join('; ')}` : '';
+}
+
 /** One step of an arm; `heads` are the arm's heads up to and including this step. */
 function describeStep(s: StepSpec, plan: Plan, heads: readonly string[] = [MAIN_HEAD]): string {
   switch (s.kind) {
     case 'train': {
-      const head = `${s.pretrain ? 'pretrain' : 'train'} ${s.epochs}${s.alternate ? ' alternate' : ''}${s.on ? ` on ${s.on.join(' + ')}` : ''}`;
+      const head = `${s.pretrain ? 'pretrain' : 'train'} ${s.epochs}${s.alternate ? ' alternate' : ''}${s.select ? ' select' : ''}${s.on ? ` on ${s.on.join(' + ')}` : ''}`;
       const frozen = s.frozen.length > 0 ? `, frozen ${params(s.frozen)}` : '';
       const read = headsRead(s);
       const feat = read ? `loss on ${read}` : s.alternate ? `alternating own features (odd epochs) / ${feature(s.feature)} (even)` : feature(s.feature);
-      return `${head.padEnd(20)} ${formatCount(s.trainableCount)} trainable (${params(s.trainable)})${frozen}; ${rates(s)}; ${feat}`;
+      return `${head.padEnd(20)} ${formatCount(s.trainableCount)} trainable (${params(s.trainable)})${frozen}; ${rates(s)}; ${feat}${epochScoring(s, plan)}`;
     }
     case 'freeze':
     case 'unfreeze':
@@ -206,7 +218,7 @@ function describeStep(s: StepSpec, plan: Plan, heads: readonly string[] = [MAIN_
     case 'lr':
       return `${'lr'.padEnd(20)} ${s.lr}${s.params ? ` for ${params(s.params)}` : ''}`;
     case 'eval':
-      return `${`eval as ${s.label}`.padEnd(20)} ${testSetSummary(plan, s.testSets)} on ${headsRead(s) ?? feature(s.feature)}${s.snapshot ? ' (the pretrained snapshot)' : ''}`;
+      return `${`eval as ${s.label}`.padEnd(20)} ${testSetSummary(plan, s.testSets)} on ${headsRead(s) ?? feature(s.feature)}${s.snapshot ? ' (the pretrained snapshot)' : ''}${s.everyEpoch ? '; also after every epoch of the train step before it' : ''}`;
     case 'head': {
       const size = s.params.reduce((a, q) => a + q.size, 0);
       return `${`head ${s.name}`.padEnd(20)} ${params(s.params.map((q) => q.name))}: ${formatCount(size)} parameters, a fresh copy of the main head, on own features`;

@@ -169,7 +169,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   // A new run's data starts loading now too (file reads and gunzip off the main thread), so it
   // overlaps the imports and the backend's start; a resumed run's subset is its folder's.
   const { loadRunData } = await import('../../runtime/run/run-data.js');
-  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset, plan.model) : undefined;
+  const dataLoading = subset && !flags.resume ? loadRunData(plan.dataset, subset, plan.model, plan.validation) : undefined;
   dataLoading?.catch(() => {}); // awaited inside executePlan
 
   // Ink draws no live frames under CI (it asks is-in-ci too), so a CI log gets the plain lines.

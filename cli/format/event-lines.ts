@@ -68,7 +68,8 @@ export function stepEndLine(e: EventOf<'step-end'>, text: string | null, paint: 
 
 export function epochLine(e: EventOf<'epoch-end'>): string {
   const inv = e.inverted ? ' · inverted' : '';
-  return `epoch ${e.epoch}/${e.epochs} loss ${formatLoss(e.loss)} · ${formatDuration(e.seconds)} · ${formatRate(e.imagesPerSec)}${inv}`;
+  const val = e.validation !== undefined ? ` · validation ${(e.validation * 100).toFixed(2)}%` : '';
+  return `epoch ${e.epoch}/${e.epochs} loss ${formatLoss(e.loss)}${val} · ${formatDuration(e.seconds)} · ${formatRate(e.imagesPerSec)}${inv}`;
 }
 
 export function batchLine(e: EventOf<'batch'>): string {

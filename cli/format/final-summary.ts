@@ -10,7 +10,9 @@ export function finalSummaryLines(
   runDir: string | null,
   options: { width: number; paint: Paint },
 ): string[] {
-  const lines = [options.paint.bold(end.results.title), ...formatResultsTable(end.results.table, options), '', runEndLine(end, options.paint)];
+  const lines = [options.paint.bold(end.results.title), ...formatResultsTable(end.results.table, options)];
+  if (end.results.protocol) lines.push('final, validation-selected and best test epoch per arm: results.md and the report');
+  lines.push('', runEndLine(end, options.paint));
   if (runDir) lines.push(`run folder: ${runDir}`);
   return lines;
 }

@@ -94,9 +94,15 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
   train: (c, a) => {
     const on = c.args.findIndex((t) => t.image === 'on');
     if (on >= 0) return atHeadName(c, on) ? heads(a) : [];
-    if (c.args.length === 1) return [keyword('alternate', 'alternate inverted and normal features every epoch'), keyword('on', 'train on these heads\' summed logits')];
-    return c.args.length === 2 && c.args[1].image === 'alternate' ? [keyword('on', 'train on these heads\' summed logits')] : [];
+    const select = keyword('select', 'score the validation split every epoch; also report the best epoch');
+    const onWord = keyword('on', 'train on these heads\' summed logits');
+    if (c.args.length === 1) return [keyword('alternate', 'alternate inverted and normal features every epoch'), select, onWord];
+    const last = c.args[c.args.length - 1].image;
+    if (c.args.length === 2 && last === 'alternate') return [select, onWord];
+    if (c.args.length <= 3 && last === 'select') return [onWord];
+    return [];
   },
+  pretrain: (c) => (c.args.length === 1 ? [keyword('select', 'score the validation split every epoch; also report the best epoch')] : []),
   freeze: (c, a) => (atListElement(c) ? selectors(c, a) : []),
   unfreeze: (c, a) => (atListElement(c) ? selectors(c, a) : []),
   reset: (c, a) => (atListElement(c) ? selectors(c, a) : []),
@@ -116,8 +122,11 @@ const ARGUMENT_PROVIDERS: Record<string, Provider> = {
     if (on >= 0) return atHeadName(c, on) ? heads(a) : [];
     const as = c.args.findIndex((t) => t.image === 'as');
     if (as >= 0) return c.args.length === as + 2 ? [keyword('on', 'evaluate these heads\' summed logits')] : [];
+    const every = c.args.findIndex((t) => t.image === 'every');
+    if (every >= 0 && c.args.length === every + 1) return [keyword('epoch', 'after every epoch of the train step before it')];
     if (atListElement(c)) return testSets(a);
-    return [keyword('as', 'name the result column'), keyword('on', 'evaluate these heads\' summed logits')];
+    const rest = [keyword('as', 'name the result column'), keyword('on', 'evaluate these heads\' summed logits')];
+    return every >= 0 ? rest : [keyword('every', 'also score after every epoch: `every epoch`'), ...rest];
   },
 };
 

@@ -86,6 +86,7 @@ function inStatements(statements: Statement[], text: string, offset: number): Hi
       case 'batch':
       case 'seed':
       case 'repeat':
+      case 'validation':
       case 'save':
       case 'load':
         return null;

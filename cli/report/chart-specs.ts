@@ -284,3 +284,49 @@ function rank(order: string[], arm: string): number {
   const i = order.indexOf(arm);
   return i < 0 ? order.length : i;
 }
+
+/** One point of the per-epoch accuracy chart: an arm's mean over seeds on one set after one epoch. */
+export interface EpochAccuracyPoint {
+  arm: string;
+  /** `validation` or a test-set name. */
+  set: string;
+  epoch: number; // through the arm
+  accuracy: number; // 0..1, mean over the seeds
+  seeds: number;
+}
+
+/**
+ * Small multiples, one panel per set (the validation split first): accuracy after every scored
+ * epoch (`train N select`, `eval ... every epoch`), one line per arm, mean over seeds. The gap
+ * between a line's last point and its peak is what best-of-training reporting adds.
+ */
+export function epochAccuracyChartSpec(points: EpochAccuracyPoint[], title: string, table?: ReportTable): TopLevelSpec | null {
+  if (points.length === 0) return null;
+  const order = table ? orderedColumns(table).map((c) => c.arm) : [];
+  const arms = [...new Set(points.map((p) => p.arm))].sort((a, b) => rank(order, a) - rank(order, b));
+  const palette = [...order, ...arms.filter((a) => !order.includes(a))];
+  const sets = [...new Set(points.map((p) => p.set))];
+  const labelOf = (set: string) => (set === 'validation' ? 'validation split' : testSetLabel(set));
+  return {
+    $schema: SCHEMA,
+    title: { text: title, subtitle: 'accuracy after every scored epoch, mean over seeds' },
+    config: CONFIG,
+    params: [HIDDEN_PARAM],
+    data: { values: points.map((p) => ({ ...p, panel: labelOf(p.set), percent: p.accuracy * 100, accuracyText: percent(p.accuracy) })) },
+    facet: { field: 'panel', type: 'nominal', title: null, sort: sets.map(labelOf) },
+    columns: 3,
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 220,
+      height: 150,
+      mark: { type: 'line', point: { size: 14 } },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch (through the arm)', axis: { tickMinStep: 1 } },
+        y: { field: 'percent', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } },
+        color: colorScale(palette, arms, 'arm', 'arm'),
+        opacity: visibility('arm'),
+        tooltip: [{ field: 'arm' }, { field: 'panel', title: 'set' }, { field: 'epoch' }, { field: 'accuracyText', title: 'accuracy % (mean over seeds)' }, { field: 'seeds' }],
+      },
+    },
+  } as TopLevelSpec;
+}

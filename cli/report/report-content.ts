@@ -6,6 +6,7 @@ import type { Results } from '../../runtime/results.js';
 import type { Block, ReportDocument } from './document.js';
 import { durationText } from './number-format.js';
 import { accuracyText, deltaText, NOT_AVAILABLE, percent, points } from '../../runtime/results/numbers.js';
+import { PROTOCOL_ROWS } from '../../runtime/results/results-format.js';
 import { subsetText } from '../../runtime/results/step-text.js';
 import { armSections, baselineArms, orderedColumns } from './arm-sections.js';
 import type { ReportColumn, ReportTable } from './report-table.js';
@@ -162,7 +163,9 @@ function allEvaluations(results: Results, table: ReportTable): Block {
   const testSets = table.testSets;
   const armOrder = orderedColumns(table).map((c) => c.arm);
   const pairs: { arm: string; label: string }[] = [];
+  // Epoch-scoring records (`@epoch-N`, `@selected-step-S`) are summarised in their own section.
   for (const e of results.evals) {
+    if (e.epoch !== undefined) continue;
     if (!pairs.some((p) => p.arm === e.arm && p.label === e.label)) pairs.push({ arm: e.arm, label: e.label });
   }
   const rank = (arm: string) => (armOrder.indexOf(arm) < 0 ? armOrder.length : armOrder.indexOf(arm));
@@ -182,6 +185,43 @@ function allEvaluations(results: Results, table: ReportTable): Block {
     rows,
     align: ['left', 'left', 'right', ...testSets.map(() => 'right' as const)],
   };
+}
+
+/** Final epoch, validation-selected epoch and best test epoch (results.json `protocol`), when the run scored epochs. */
+function protocolBlocks(results: Results): Block[] {
+  const protocol = results.protocol;
+  if (!protocol) return [];
+  const header = ['arm', 'epoch reported', ...protocol.testSets.map(testSetLabel)];
+  const rows: string[][] = [];
+  for (const c of protocol.columns) {
+    for (const row of PROTOCOL_ROWS) {
+      if (!protocol.testSets.some((t) => c.cells[t]?.[row.key])) continue;
+      rows.push([
+        c.arm,
+        row.name,
+        ...protocol.testSets.map((t) => {
+          const cell = c.cells[t];
+          const delta = cell?.[row.delta];
+          return `${accuracyText(cell?.[row.key])}${c.baseline && delta ? ` (Δ ${deltaText(delta)})` : ''}`;
+        }),
+      ]);
+    }
+  }
+  const selected = protocol.columns.filter((c) => Object.keys(c.selectedEpoch).length > 0);
+  return [
+    { kind: 'heading', level: 2, text: 'Final, validation-selected and best test epoch' },
+    {
+      kind: 'paragraph',
+      text:
+        'Accuracy (%) per arm at three epochs of the train step before its reported eval, with Δ against the baseline\'s same quantity, paired by seed. ' +
+        'The validation-selected epoch is chosen on the held-out validation split only (`train N select`); the best test epoch is the talk\'s "best accuracy reached", ' +
+        'chosen on each test set itself (`eval ... every epoch`), so it is biased upwards and is shown only to measure how much of a gap that protocol explains.',
+    },
+    { kind: 'table', id: 'protocol-table', header, rows, rowHeaders: true, align: header.map((_, i) => (i < 2 ? 'left' : 'right')) },
+    ...(selected.length > 0
+      ? [{ kind: 'list' as const, items: selected.map((c) => `\`${c.arm}\`: validation-selected epoch ${Object.entries(c.selectedEpoch).map(([seed, e]) => `${e}/${c.epochs} (seed ${seed})`).join(', ')}`) }]
+      : []),
+  ];
 }
 
 /** The report as document blocks, ready for the Markdown and HTML writers. */
@@ -206,6 +246,7 @@ export function buildReportDocument(input: ReportInput): ReportDocument {
     ...resultsBlocks(table),
     { kind: 'heading', level: 2, text: 'Delta intervals' },
     ...intervalBlocks(table),
+    ...protocolBlocks(results),
     { kind: 'heading', level: 2, text: 'Charts' },
     ...input.charts.map((f): Block => ({ kind: 'figure', ...f })),
   ];

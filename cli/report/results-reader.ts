@@ -67,6 +67,9 @@ export function parseResultsJson(text: string): Results {
       if (cell.delta !== null && cell.delta !== undefined) checkStat(cell.delta, `${where}: delta`, (v) => Number.isFinite(v) && v >= -1 && v <= 1, 'differences from -1 to 1');
     }
   }
+  if (data.protocol !== undefined && (!isObject(data.protocol) || !Array.isArray(data.protocol.columns) || !Array.isArray(data.protocol.testSets))) {
+    throw new ResultsFileError('its "protocol" has no "columns" and "testSets" lists');
+  }
   return data as unknown as Results;
 }
 

@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { compileForBrowser, renderSvg, svgToPng } from './chart-render.js';
-import { accuracyChartSpec, deltaChartSpec, HIDDEN_SIGNAL, lossChartSpec } from './chart-specs.js';
+import { accuracyChartSpec, deltaChartSpec, epochAccuracyChartSpec, HIDDEN_SIGNAL, lossChartSpec } from './chart-specs.js';
+import { epochAccuracy } from './epoch-accuracy.js';
 import { renderHtml } from './html-writer.js';
 import { lossCurves } from './loss-curves.js';
 import { renderMarkdown } from './markdown-writer.js';
@@ -69,6 +70,8 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
   const lossSpec = lossChartSpec(lossCurves(folder.epochEnds, plan), 'Training loss', table);
   if (lossSpec) charts.push(await chart('loss', 'Training loss per epoch and arm, mean over seeds', lossSpec));
   else if (folder.epochEnds.length === 0 && !notes.some((n) => n.includes('events.jsonl'))) notes.push('No training-loss chart: events.jsonl has no epoch-end events.');
+  const epochSpec = epochAccuracyChartSpec(epochAccuracy(results.evals), 'Accuracy per epoch', table);
+  if (epochSpec) charts.push(await chart('epochs', 'Accuracy after every scored epoch (`select`: validation split; `every epoch`: test sets), per arm, mean over seeds; arms that share their pretraining draw over each other there', epochSpec));
 
   const agreed = baselineAgreements(runDir, results, table);
   notes.push(...agreed.notes);

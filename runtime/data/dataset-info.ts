@@ -35,7 +35,7 @@ export function createDatasetInfoReader(): DatasetInfoProvider {
     try {
       const s = summarise(spec, cache);
       const shape = { height: s.height, width: s.width, channels: s.channels, classes: s.classes };
-      return spec.kind === 'idx' ? { kind: 'found', shape, labelsFile: s.labelsFile } : { kind: 'found', shape };
+      return spec.kind === 'idx' ? { kind: 'found', shape, labelsFile: s.labelsFile, trainImages: s.trainCount } : { kind: 'found', shape, trainImages: s.trainCount };
     } catch (err) {
       if (err instanceof DataError) return { kind: 'invalid', message: err.message };
       throw err;

@@ -39,6 +39,12 @@ export interface SubsetOptions {
   testSubset?: number | null;
   /** The class count the model declares: every label must be below it. Absent: learnt from the labels (largest + 1). */
   classes?: number;
+  /**
+   * `validation N`: the last N images of the training file are the validation split (`validation`),
+   * never part of `train`; the train subset is taken from the images before them, and a test
+   * subset of M scores only the first M of the split. 0 or absent: no split.
+   */
+  validation?: number;
 }
 
 /** What part of the data a run uses; `train`/`test` are as requested (null = all), the totals as found on disk. */
@@ -67,6 +73,8 @@ export interface Dataset {
   normalisation: 'fixed' | 'computed';
   /** The first `subset.trainUsed` training images, normalised. */
   train: ImageSet;
+  /** `validation N`: the last N images of the training file (the first M of them with a test subset of M), normalised like `train`. */
+  validation?: ImageSet;
   /** The first `subset.testUsed` test images, raw bytes (views into testPool, no copy). */
   test: RawImages;
   /** The whole test split, raw; the tcut fillings draw their donor digits from it so a subset run's images are a prefix of the full run's. */
@@ -161,13 +169,23 @@ export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): 
     );
   }
   const classes = declared ?? (spec.kind === 'idx' ? Math.max(maxLabel(train.labels.labels), maxLabel(test.labels.labels)) + 1 : DATASET_CLASSES);
-  const trainN = checkSubset(opts.trainSubset, train.images.count, 'train', source);
+  const held = opts.validation ?? 0;
+  const trainable = train.images.count - held;
+  if (held > 0 && trainable < 1) {
+    throw new DataError(
+      `\`validation ${held}\` holds out more images than the training file ${files.trainImages} has (${train.images.count}); nothing would be left to train on. Hold out fewer, e.g. a twelfth of them.`,
+      files.trainImages,
+    );
+  }
+  const trainN = checkSubset(opts.trainSubset, trainable, 'train', held > 0 ? `${source} (after the ${held} validation images)` : source);
   const testN = checkSubset(opts.testSubset, test.images.count, 'test', source);
-  const trainUsed = trainN ?? train.images.count;
+  const trainUsed = trainN ?? trainable;
   const testUsed = testN ?? test.images.count;
   const size = height * width * channels;
 
-  const { mean, std } = spec.kind === 'mnist' ? { mean: [MNIST_MEAN], std: [MNIST_STD] } : channelStatistics(train.images.pixels, channels);
+  // Statistics of the images that may be trained on: the validation split stays unseen.
+  const { mean, std } = spec.kind === 'mnist' ? { mean: [MNIST_MEAN], std: [MNIST_STD] } : channelStatistics(train.images.pixels.subarray(0, trainable * size), channels);
+  const validationUsed = Math.min(held, testN ?? held);
   const flat = std.findIndex((s) => !(s > 0));
   if (flat >= 0) {
     throw new DataError(
@@ -199,6 +217,20 @@ export async function loadDataset(spec: DatasetSpec, opts: SubsetOptions = {}): 
       channels,
       normalisation: { mean, std },
     },
+    ...(held > 0
+      ? {
+          validation: {
+            name: 'validation',
+            images: normalisePixels(train.images.pixels.subarray(trainable * size, (trainable + validationUsed) * size), mean, std),
+            labels: new Uint8Array(train.labels.labels.subarray(trainable, trainable + validationUsed)),
+            n: validationUsed,
+            height,
+            width,
+            channels,
+            normalisation: { mean, std },
+          },
+        }
+      : {}),
     test: {
       images: testPool.images.subarray(0, testUsed * size),
       labels: testPool.labels.subarray(0, testUsed),

@@ -27,8 +27,8 @@ let loaded: { key: string; data: RunData } | null = null;
 let controller = new AbortController();
 
 async function dataFor(job: UnitJob): Promise<RunData> {
-  const key = JSON.stringify([job.plan.dataset, job.subset, job.plan.model.classes, job.plan.model.inputShape]);
-  if (loaded?.key !== key) loaded = { key, data: await loadRunData(job.plan.dataset, job.subset, job.plan.model) };
+  const key = JSON.stringify([job.plan.dataset, job.subset, job.plan.model.classes, job.plan.model.inputShape, job.plan.validation ?? 0]);
+  if (loaded?.key !== key) loaded = { key, data: await loadRunData(job.plan.dataset, job.subset, job.plan.model, job.plan.validation) };
   return loaded.data;
 }
 

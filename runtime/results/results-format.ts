@@ -1,6 +1,7 @@
 // The results table as files: Markdown (results.md, the talk's Table 1 layout) and CSV
 // (results.csv). Accuracy in percent, Delta in percentage points.
 import type { Results } from '../results.js';
+import type { ProtocolTable } from './protocol-table.js';
 import { accuracyText, deltaText } from './numbers.js';
 import { subsetText } from './step-text.js';
 import { columnName } from './results-table.js';
@@ -56,7 +57,48 @@ export function formatResultsMarkdown(results: Results): string {
   for (const row of rows(results)) lines.push(`| ${row.join(' | ')} |`);
   const n = notes(results);
   if (n.length > 0) lines.push('', ...n.map((x) => `- ${x}`));
+  if (results.protocol) lines.push('', ...protocolMarkdown(results.protocol, results.seeds.length));
   return `${lines.join('\n')}\n`;
+}
+
+/** The names of the three protocols, as every table of them says it. */
+export const PROTOCOL_ROWS = [
+  { key: 'final', delta: 'deltaFinal', name: 'final epoch' },
+  { key: 'selected', delta: 'deltaSelected', name: 'validation-selected epoch' },
+  { key: 'bestTest', delta: 'deltaBestTest', name: 'best test epoch (test-selected, optimistic)' },
+] as const;
+
+/** One row per arm and protocol, one column per test set: accuracy, and Delta where there is a baseline. */
+export function protocolMarkdown(protocol: ProtocolTable, seeds: number): string[] {
+  const head = ['arm', 'epoch reported', ...protocol.testSets];
+  const lines = [
+    '## Final epoch, validation-selected epoch, best test epoch',
+    '',
+    'Accuracy in % (Δ in points against the baseline\'s same quantity, paired by seed)' +
+      `${seeds > 1 ? ', mean ± std over seeds' : ''}. The validation-selected epoch is chosen on the held-out validation split only; ` +
+      'the best test epoch is the talk\'s "best accuracy reached", chosen on each test set itself, so it is biased upwards.',
+    '',
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`,
+  ];
+  for (const c of protocol.columns) {
+    for (const row of PROTOCOL_ROWS) {
+      if (!protocol.testSets.some((t) => c.cells[t]?.[row.key])) continue;
+      const cells = protocol.testSets.map((t) => {
+        const cell = c.cells[t];
+        const acc = cell?.[row.key];
+        const delta = cell?.[row.delta];
+        return `${accuracyText(acc)}${c.baseline && delta ? ` (Δ ${deltaText(delta)})` : ''}`;
+      });
+      lines.push(`| ${c.arm} | ${row.name} | ${cells.join(' | ')} |`);
+    }
+  }
+  const epochs = protocol.columns.filter((c) => Object.keys(c.selectedEpoch).length > 0);
+  if (epochs.length > 0) {
+    lines.push('', 'Validation-selected epoch per seed (within the scored train step):', '');
+    for (const c of epochs) lines.push(`- ${c.arm}: ${Object.entries(c.selectedEpoch).map(([seed, e]) => `seed ${seed}: ${e}/${c.epochs}`).join(', ')}`);
+  }
+  return lines;
 }
 
 function csvField(s: string): string {

@@ -64,7 +64,7 @@ function onText(on: HeadExpr | undefined): string {
 export function describeStep(step: StepSpec): string {
   switch (step.kind) {
     case 'train': {
-      const head = `${step.pretrain ? 'pretrain' : 'train'} ${step.epochs}${step.alternate ? ' alternate' : ''}${onText(step.on)}`;
+      const head = `${step.pretrain ? 'pretrain' : 'train'} ${step.epochs}${step.alternate ? ' alternate' : ''}${step.select ? ' select' : ''}${onText(step.on)}`;
       const feature = headsText(step) ?? (step.alternate ? `alternating own features / ${featureText(step.feature)}` : featureText(step.feature));
       return `${head} (${step.frozen.length === 0 ? 'all' : describeParams(step.trainable)}; ${feature})`;
     }
@@ -77,9 +77,10 @@ export function describeStep(step: StepSpec): string {
     case 'lr':
       return step.params ? `lr ${step.lr} for ${describeParams(step.params)}` : `lr ${step.lr}`;
     case 'eval': {
+      const every = step.everyEpoch ? ' every epoch' : '';
       const heads = headsText(step);
-      if (heads) return `eval ${step.testSets.join(', ')} as ${step.label}${onText(step.on)} (${heads})`;
-      return `eval ${step.testSets.join(', ')} as ${step.label}${step.feature.kind === 'inverted' ? ` (${featureText(step.feature)})` : ''}`;
+      if (heads) return `eval ${step.testSets.join(', ')}${every} as ${step.label}${onText(step.on)} (${heads})`;
+      return `eval ${step.testSets.join(', ')}${every} as ${step.label}${step.feature.kind === 'inverted' ? ` (${featureText(step.feature)})` : ''}`;
     }
     case 'head':
       return `head ${step.name} (${describeParams(step.params.map((p) => p.name))}, fresh)`;

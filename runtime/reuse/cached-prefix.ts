@@ -4,6 +4,7 @@
 // state that the cache does not hold: evaluations and saves in the skipped range would need the
 // network as it was then, and `load` reads a file whose content the stateKey does not cover.
 import type { ArmSpec, StepSpec } from '../../compiler/plan.js';
+import { scoresEpochs } from '../run/epoch-scoring.js';
 import { CacheEntryError, type CachedState, type StateCache } from './state-cache.js';
 
 /** Steps after which the cache stores the state. */
@@ -40,6 +41,8 @@ export function findCachedPrefix(
   for (let i = from; i < arm.steps.length; i++) {
     const step = arm.steps[i];
     if (step.kind === 'eval' || step.kind === 'save' || step.kind === 'load' || step.stateKey === '') break;
+    // A train step that scores its epochs writes records the cache does not hold: it must run.
+    if (scoresEpochs(step)) break;
     if (storesState(step)) candidates.push(i);
     if (handsOffAfter(i + 1)) break; // the state after step i is needed: a later candidate would skip it
   }

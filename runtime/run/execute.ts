@@ -7,6 +7,7 @@ import type { ArmSpec, Plan } from '../../compiler/plan.js';
 import type { RunEvent, Subset } from '../events.js';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type EvalRecord, type Results } from '../results.js';
 import { initBackend, type BackendChoice } from '../backend/select.js';
+import { buildProtocolTable, type ProtocolTable } from '../results/protocol-table.js';
 import { buildTable } from '../results/results-table.js';
 import { outlineArm } from '../results/step-text.js';
 import { RunFolder, RunFolderError } from '../store/run-folder.js';
@@ -100,7 +101,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   if (opened && options.subset && !sameSubset(options.subset, subset)) {
     throw new RunFolderError({ kind: 'other-subset', dir: options.runDir, started: subset, requested: options.subset });
   }
-  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset, plan.model);
+  const dataReady = (!opened && options.dataLoading) || (options.loadData ?? loadRunData)(plan.dataset, subset, plan.model, plan.validation);
   dataReady.catch(() => {}); // awaited below, after the backend (whose errors come first)
   const active = await backendReady;
   let data = await dataReady;
@@ -160,6 +161,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     status: runStatus,
     evals: [...evals],
     table: buildTable(plan, evals, status),
+    ...protocolOf(plan, evals),
   });
 
   const ctx: ArmContext = {
@@ -250,3 +252,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   return final;
 }
 
+
+/** `protocol` for results.json, only when some arm scores its epochs. */
+function protocolOf(plan: Plan, evals: EvalRecord[]): { protocol?: ProtocolTable } {
+  const protocol = buildProtocolTable(plan, evals);
+  return protocol ? { protocol } : {};
+}

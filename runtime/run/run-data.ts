@@ -12,6 +12,8 @@ import { makeTestSet } from '../data/test-sets.js';
 
 export interface RunData {
   train: Images;
+  /** The validation split (`validation N` in the Plan), absent without one. */
+  validation?: Images;
   classes: number;
   /** A test set; `seed` (the Plan's seed, the same for every repeat) drives generated fillings. */
   testSet(ref: TestSetRef, seed: number): Images;
@@ -34,15 +36,15 @@ export interface SharedRunData {
 /** What the compiled model expects of the data: one image's shape and the class count. */
 export type ModelInput = Pick<ModelSpec, 'inputShape' | 'classes'>;
 
-export type LoadRunData = (spec: DatasetSpec, subset: Subset, model?: ModelInput) => Promise<RunData>;
+export type LoadRunData = (spec: DatasetSpec, subset: Subset, model?: ModelInput, validation?: number) => Promise<RunData>;
 
 /**
  * Loads the Plan's dataset through runtime/data (DataError when the files are missing or bad,
  * when a label is not below the model's class count, or when the images are not the shape the
  * model was compiled for, e.g. files replaced since `mfx check`).
  */
-export const loadRunData: LoadRunData = async (spec, subset, model) => {
-  const ds = await loadDataset(spec, { trainSubset: subset.train, testSubset: subset.test, classes: model?.classes });
+export const loadRunData: LoadRunData = async (spec, subset, model, validation) => {
+  const ds = await loadDataset(spec, { trainSubset: subset.train, testSubset: subset.test, classes: model?.classes, validation });
   if (model) {
     const [h, w, c] = model.inputShape;
     if (ds.height !== h || ds.width !== w || ds.channels !== c) {
@@ -75,6 +77,7 @@ function runDataFrom(ds: Dataset, cache: Map<string, ImageSet>): RunData {
   };
   return {
     train: ds.train,
+    ...(ds.validation ? { validation: ds.validation } : {}),
     classes: ds.classes,
     testSet,
     share(refs, seed) {
@@ -101,6 +104,7 @@ function shareDataset(ds: Dataset): Dataset {
   return {
     ...ds,
     train: { ...ds.train, images: sharedCopy(ds.train.images), labels: sharedCopy(ds.train.labels) },
+    ...(ds.validation ? { validation: { ...ds.validation, images: sharedCopy(ds.validation.images), labels: sharedCopy(ds.validation.labels) } } : {}),
     // The used test images are a prefix of the pool: views of the shared pool, as loadDataset makes them.
     test: { images: poolImages.subarray(0, ds.test.images.length), labels: poolLabels.subarray(0, ds.test.labels.length), n: ds.test.n },
     testPool: { images: poolImages, labels: poolLabels, n: ds.testPool.n },

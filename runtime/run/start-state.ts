@@ -7,7 +7,7 @@ import type { RunEvent } from '../events.js';
 import type { EvalRecord } from '../results.js';
 import { addHead, createNetwork, disposeNetwork, keepHeads, type Network } from '../model/network.js';
 import { Optimizer } from '../training/optimizer.js';
-import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type Checkpoint } from '../store/checkpoint.js';
+import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type Checkpoint, type KeptEpoch } from '../store/checkpoint.js';
 import { assignParams, readParams } from '../store/weights-file.js';
 import { TensorFileError } from '../store/tensor-file.js';
 import { RunFolderError } from '../store/run-folder.js';
@@ -28,6 +28,8 @@ export interface ArmState {
   evals: EvalRecord[];
   /** Training losses behind this state, carried into checkpoints, prefixes and cache entries. */
   history: LossHistory;
+  /** Inside a `train N select` step: its best epoch so far and that epoch's parameters (kept in checkpoints, for --resume). */
+  kept?: KeptEpoch;
 }
 
 export type StartState = { kind: 'finished'; outcome: ArmOutcome; evals: EvalRecord[] } | ({ kind: 'run' } & ArmState);
@@ -46,7 +48,7 @@ function loadCheckpoint(ctx: ArmContext, arm: string, seed: number): Checkpoint 
 /** Writes the arm's checkpoint at its current position. */
 export function writeArmCheckpoint(ctx: ArmContext, arm: ArmSpec, seed: number, s: ArmState, status: string): void {
   const meta = { planHash: ctx.plan.hash, arm: arm.name, seed, nextStep: s.step, epochsDone: s.epochsDone, status, evals: s.evals, history: s.history };
-  writeCheckpoint(ctx.folder.checkpointFile(arm.name, seed), meta, s.net, s.optimizer);
+  writeCheckpoint(ctx.folder.checkpointFile(arm.name, seed), meta, s.net, s.optimizer, s.epochsDone > 0 ? s.kept : undefined);
 }
 
 /** Hands the state after `s.step` steps to the later arms of this run that start from it. */
@@ -94,6 +96,7 @@ export function findStartState(ctx: ArmContext, arm: ArmSpec, seed: number): Sta
       addHeadsBefore(s.net, arm, ckpt.meta.nextStep, seed);
       restoreCheckpoint(ckpt, s.net, s.optimizer, ctx.folder.checkpointFile(arm.name, seed));
       Object.assign(s, { step: ckpt.meta.nextStep, epochsDone: ckpt.meta.epochsDone, evals: [...ckpt.meta.evals], history: { ...ckpt.meta.history } });
+      if (ckpt.kept && ckpt.meta.epochsDone > 0) s.kept = ckpt.kept;
     }
     // 2. The state an earlier arm handed over after the shared prefix.
     const prefix = ckpt || !ctx.reuse ? null : ctx.prefixes.take(seed, arm.name);

@@ -11,6 +11,7 @@ import { trainEpoch } from '../training/train-epoch.js';
 import { prepareFeatureCache, type CachedFeatures } from '../reuse/feature-cache.js';
 import { loadWeights, saveWeights } from '../store/weights-file.js';
 import { evaluate } from './evaluate.js';
+import { EpochScoring, scoresEpochs } from './epoch-scoring.js';
 import type { ArmContext } from './context.js';
 import { invertedInView } from '../model/feature-transform.js';
 import { writeArmCheckpoint, type ArmState } from './start-state.js';
@@ -63,8 +64,11 @@ const train: StepRunner<'train'> = async (step, run) => {
     firstEpoch <= step.epochs
       ? await prepareFeatureCache(state.net, ctx.data.train, step.trainable, ctx.featureCacheBytes, run.warn, { store: ctx.featureCaches, arm, stepIndex: i, seed })
       : undefined;
+  // A step that scores its epochs keeps its best epoch in the state (and so in the checkpoints
+  // between its epochs), so --resume continues it where it stopped.
+  const scoring = scoresEpochs(step) ? new EpochScoring(step, run) : null;
   for (let epoch = firstEpoch; epoch <= step.epochs; epoch++) {
-    const outcome = await runEpoch(run, step, epoch, features);
+    const outcome = await runEpoch(run, step, epoch, features, scoring);
     if (outcome.kind === 'aborted') return { kind: 'stopped' };
     if (outcome.kind === 'diverged') {
       const message = `diverged at epoch ${epoch} batch ${outcome.batch} (loss ${outcome.loss})`;
@@ -74,6 +78,7 @@ const train: StepRunner<'train'> = async (step, run) => {
     if (step.stateKey !== '') state.history[step.stateKey] = [...(state.history[step.stateKey] ?? []).slice(0, epoch - 1), outcome.meanLoss];
     if (epoch < step.epochs) writeArmCheckpoint(ctx, arm, seed, { ...state, step: i, epochsDone: epoch }, 'running');
   }
+  await scoring?.finish();
   return changed;
 };
 
@@ -141,7 +146,7 @@ export function runStep(step: StepSpec, run: StepRun): Promise<StepOutcome> {
   return (STEP_RUNNERS[step.kind] as StepRunner<StepKind>)(step as never, run);
 }
 
-async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, features?: CachedFeatures) {
+async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, features: CachedFeatures | undefined, scoring: EpochScoring | null) {
   const { ctx, arm, seed, index: stepIndex, state } = run;
   const { emit, now, data } = ctx;
   const feature = epochFeature(step, epoch);
@@ -177,7 +182,20 @@ async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, feat
   if (outcome.kind === 'done') {
     const seconds = (now() - epochStart) / 1000;
     const imagesPerSec = seconds > 0 ? outcome.images / seconds : 0;
-    emit({ type: 'epoch-end', arm: arm.name, seed, step: stepIndex, epoch, epochs: step.epochs, loss: outcome.meanLoss, seconds, imagesPerSec, inverted: invertedInView({ feature, on: step.on, heads: step.heads }) !== null });
+    const validation = await scoring?.afterEpoch(epoch);
+    emit({
+      type: 'epoch-end',
+      arm: arm.name,
+      seed,
+      step: stepIndex,
+      epoch,
+      epochs: step.epochs,
+      loss: outcome.meanLoss,
+      seconds,
+      imagesPerSec,
+      inverted: invertedInView({ feature, on: step.on, heads: step.heads }) !== null,
+      ...(validation !== undefined ? { validation } : {}),
+    });
   }
   return outcome;
 }

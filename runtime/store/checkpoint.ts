@@ -28,18 +28,35 @@ export interface CheckpointMeta {
   history?: LossHistory;
   /** Per-step optimiser bookkeeping: parameter name → step count; tensors stored as `opt/<param>/<slot>`. */
   optimizerSteps: Record<string, number>;
+  /**
+   * Inside a train step that selects an epoch by validation (`train N select`): the best epoch so
+   * far and its validation accuracy; its parameters are stored as `kept/<param>`.
+   */
+  kept?: { epoch: number; accuracy: number };
+}
+
+/** The best epoch so far of a running `select` step, with its parameters. */
+export interface KeptEpoch {
+  epoch: number;
+  accuracy: number;
+  params: NamedArray[];
 }
 
 export interface Checkpoint {
   meta: CheckpointMeta;
   params: NamedArray[];
   optimizer: Record<string, SavedSlot>;
+  kept?: KeptEpoch;
 }
 
-/** Writes a checkpoint of the network and optimiser at the given position. */
-export function writeCheckpoint(file: string, meta: Omit<CheckpointMeta, 'optimizerSteps'>, net: Network, optimizer: Optimizer): void {
+const KEPT = 'kept/';
+
+/** Writes a checkpoint of the network and optimiser at the given position (and the kept epoch of a running `select` step). */
+export function writeCheckpoint(file: string, meta: Omit<CheckpointMeta, 'optimizerSteps' | 'kept'>, net: Network, optimizer: Optimizer, kept?: KeptEpoch): void {
   const { tensors, optimizerSteps } = packNetworkState(readParams(net), optimizer.save());
-  writeFileAtomic(file, encodeTensorFile<CheckpointMeta>({ kind: CHECKPOINT_KIND, meta: { ...meta, optimizerSteps }, tensors }));
+  if (kept) tensors.push(...kept.params.map((p) => ({ ...p, name: `${KEPT}${p.name}` })));
+  const full: CheckpointMeta = { ...meta, optimizerSteps, ...(kept ? { kept: { epoch: kept.epoch, accuracy: kept.accuracy } } : {}) };
+  writeFileAtomic(file, encodeTensorFile<CheckpointMeta>({ kind: CHECKPOINT_KIND, meta: full, tensors }));
 }
 
 /** Reads a checkpoint, or null when there is none; TensorFileError when it is damaged. */
@@ -51,7 +68,9 @@ export function readCheckpoint(file: string): Checkpoint | null {
     throw new TensorFileError(file, 'has an incomplete header (no position or evaluations)');
   }
   const { params, optimizer } = unpackNetworkState(decoded.tensors, meta.optimizerSteps);
-  return { meta, params, optimizer };
+  const keptParams = decoded.tensors.filter((t) => t.name.startsWith(KEPT)).map((t) => ({ ...t, name: t.name.slice(KEPT.length) }));
+  const kept = meta.kept && keptParams.length > 0 ? { ...meta.kept, params: keptParams } : undefined;
+  return { meta, params, optimizer, ...(kept ? { kept } : {}) };
 }
 
 /** Puts a checkpoint's weights and optimiser state into a network and optimiser. */

@@ -38,7 +38,7 @@ const setting = fc.oneof(
   join([lit('model'), word]),
   join([lit('optimizer'), fc.constantFrom('sgd', 'adam'), lit('lr'), num]),
   join([lit('optimizer'), lit('sgd'), lit('lr'), num, lit('momentum'), num]),
-  join([fc.constantFrom('batch', 'seed', 'repeat'), num]),
+  join([fc.constantFrom('batch', 'seed', 'repeat', 'validation'), num]),
   join([lit('baseline'), word]),
 );
 
@@ -51,18 +51,23 @@ const step = fc.oneof(
   join([lit('invert'), fc.constantFrom('relu6', 'relu', 'off', 'bogus'), lit('on'), headName]),
   join([lit('eval'), list(glob), lit('on'), headExpr]),
   join([lit('eval'), list(glob), lit('as'), word, lit('on'), headExpr]),
+  join([fc.constantFrom('pretrain', 'train'), num, lit('select')]),
+  join([lit('train'), num, lit('alternate'), lit('select')]),
   join([fc.constantFrom('freeze', 'unfreeze', 'reset'), list(glob)]),
   join([lit('invert'), fc.constantFrom('relu6', 'relu', 'sigmoid', 'tanh', 'off', 'bogus')]),
   join([lit('lr'), num]),
   join([lit('lr'), num, lit('for'), list(glob)]),
   join([lit('eval'), list(glob)]),
   join([lit('eval'), list(glob), lit('as'), word]),
+  join([lit('eval'), list(glob), lit('every'), lit('epoch')]),
+  join([lit('eval'), list(glob), lit('every'), lit('epoch'), lit('as'), word]),
   join([fc.constantFrom('save', 'load'), str]),
 );
 
 /** Steps with sweep placeholders: only inside arms. */
 const templateStep = fc.oneof(
   join([fc.constantFrom('pretrain', 'train'), placeholder]),
+  join([lit('train'), placeholder, lit('select')]),
   join([lit('invert'), placeholder]),
   join([lit('lr'), placeholder, lit('for'), list(fc.oneof(glob, placeholder.map((p) => `conv${p}*`)))]),
   join([fc.constantFrom('freeze', 'unfreeze', 'reset'), list(fc.oneof(glob, placeholder, placeholder.map((p) => `fc${p}.bias`)))]),

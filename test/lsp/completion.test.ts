@@ -69,11 +69,15 @@ describe('completion', () => {
     expect(labelsAt('optimizer |')).toEqual(['sgd', 'adam']);
     expect(labelsAt('optimizer adam lr 0.01 |')).toEqual(['beta1', 'beta2', 'epsilon']);
     expect(labelsAt('optimizer adam lr |')).toEqual([]);
-    expect(labelsAt('train 3 |')).toEqual(['alternate', 'on']);
-    expect(labelsAt('train 3 alternate |')).toEqual(['on']);
+    expect(labelsAt('train 3 |')).toEqual(['alternate', 'select', 'on']);
+    expect(labelsAt('train 3 alternate |')).toEqual(['select', 'on']);
+    expect(labelsAt('train 3 select |')).toEqual(['on']);
+    expect(labelsAt('pretrain 3 |')).toEqual(['select']);
     expect(labelsAt('lr 0.1 |')).toEqual(['for']);
     expect(labelsAt('lr 0.1 for |')).toContain('fc*');
-    expect(labelsAt('eval pmnist.hcut |')).toEqual(['as', 'on']);
+    expect(labelsAt('eval pmnist.hcut |')).toEqual(['every', 'as', 'on']);
+    expect(labelsAt('eval pmnist.hcut every |')).toEqual(['epoch']);
+    expect(labelsAt('eval pmnist.hcut every epoch |')).toEqual(['as', 'on']);
     expect(labelsAt('eval pmnist.hcut as |')).toEqual([]);
     expect(labelsAt('eval pmnist.hcut as x |')).toEqual(['on']);
     expect(labelsAt('dataset fashion-mnist\neval |')).toContain('pfashion.*');

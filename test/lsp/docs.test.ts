@@ -21,7 +21,7 @@ describe('statement docs from the manual', () => {
 
   it('hovers show the usage line and the manual rows', () => {
     const train = statementDoc('train') ?? '';
-    expect(train).toMatch(/^```mfx\ntrain N \[alternate\] \[on HEAD \[\+ HEAD\.\.\.\]\]\n```\n- `train N`:/);
+    expect(train).toMatch(/^```mfx\ntrain N \[alternate\] \[select\] \[on HEAD \[\+ HEAD\.\.\.\]\]\n```\n- `train N`:/);
     expect(train).toContain('`train N alternate`');
     expect(train).toContain('`train N on HEAD [+ HEAD...]`');
     expect(statementDoc('head')).toMatch(/^```mfx\nhead NAME\n```\n- `head NAME`: add a head/);

@@ -60,3 +60,28 @@ describe('results table', () => {
     expect(Number(row[9])).toBeCloseTo(0.05, 12);
   });
 });
+
+describe('the protocol table in results.md', () => {
+  it('writes final, validation-selected and best test epoch per arm, Deltas against the baseline, and the selected epochs', () => {
+    const s = (v: number) => stat([v])!;
+    const cell = (f: number, sel: number, best: number, d: number | null) => ({
+      final: s(f), selected: s(sel), bestTest: s(best),
+      deltaFinal: d === null ? null : s(d), deltaSelected: d === null ? null : s(d), deltaBestTest: d === null ? null : s(d + 0.01),
+    });
+    const md = formatResultsMarkdown({
+      ...results(),
+      protocol: {
+        testSets: ['pmnist.tcut'],
+        columns: [
+          { arm: 'baseline', label: 'final', baseline: null, epochs: 10, selectedEpoch: { 1: 7 }, cells: { 'pmnist.tcut': cell(0.4, 0.41, 0.45, null) } },
+          { arm: 'hybrid', label: 'final', baseline: { arm: 'baseline', label: 'final' }, epochs: 10, selectedEpoch: { 1: 10 }, cells: { 'pmnist.tcut': cell(0.42, 0.42, 0.5, 0.02) } },
+        ],
+      },
+    });
+    expect(md).toContain('| arm | epoch reported | pmnist.tcut |');
+    expect(md).toContain('| baseline | best test epoch (test-selected, optimistic) | 45.00 |');
+    expect(md).toContain('| hybrid | validation-selected epoch | 42.00 (Δ +2.00) |');
+    expect(md).toContain('| hybrid | best test epoch (test-selected, optimistic) | 50.00 (Δ +3.00) |');
+    expect(md).toContain('- baseline: seed 1: 7/10');
+  });
+});

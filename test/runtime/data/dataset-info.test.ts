@@ -14,8 +14,9 @@ describe('the dataset reader', () => {
       kind: 'found',
       shape: { height: 12, width: 12, channels: 3, classes: 7 },
       labelsFile: path.join(colour, 'train-labels-idx1-ubyte.gz'),
+      trainImages: 14,
     });
-    expect(read({ kind: 'mnist' })).toEqual({ kind: 'found', shape: { height: 28, width: 28, channels: 1, classes: 10 } });
+    expect(read({ kind: 'mnist' })).toEqual({ kind: 'found', shape: { height: 28, width: 28, channels: 1, classes: 10 }, trainImages: 60_000 });
     expect(read({ kind: 'idx', dir: path.join(colour, 'nope') })).toMatchObject({ kind: 'absent' });
   });
 
