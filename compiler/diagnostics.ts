@@ -94,6 +94,14 @@ export const SemanticDiagnostics = {
     (n: number) => `\`train ${n} alternate\` ends on an epoch with the model's own features, but the eval after it uses the inverted ones`,
   ),
   emptyProgram: d('MFX2120', 'warning', 'A file with no statements', () => 'this file has no statements, so it runs nothing'),
+  // data parallelism (`shards N`)
+  badShardCount: d('MFX2160', 'error', 'A shard count that is not a whole number above 0', (found: string) => `\`shards\` must be a whole number above 0, found \`${found}\``),
+  moreShardsThanBatch: d(
+    'MFX2161',
+    'error',
+    'More shards than images in a batch',
+    (shards: number, batch: number) => `\`shards ${shards}\` cuts each batch into more pieces than its ${batch} image${batch === 1 ? '' : 's'}`,
+  ),
   unusedSweep: d('MFX2170', 'warning', 'A sweep that no arm uses', (name: string) => `\`sweep ${name}\` is used by no arm`),
   lrForFrozen: d('MFX2171', 'warning', '`lr X for SEL` matching only frozen parameters', (params: string) => `\`lr ... for\` matches only frozen parameters (${params}): the rate applies once they are unfrozen`),
 } as const;

@@ -11,6 +11,12 @@ import type { DatasetSpec, OptimizerSpec } from './plan.js';
 
 export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 export const DEFAULT_SGD = { lr: 0.01, momentum: 0.5 } as const;
+/**
+ * Shards per training batch when a file does not say: 2, so one arm can use two cores (the
+ * machines mfx runs on have at least two), at the cost of a second, smaller pass when the
+ * shards run on one thread. A property of the plan, never of the machine (results depend on it).
+ */
+export const DEFAULT_SHARDS = 2;
 export const DEFAULT_ADAM = { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
 export interface Settings {
@@ -19,6 +25,10 @@ export interface Settings {
   model: ModelRefSetting | ModelBlockSetting | null;
   optimizer: OptimizerSpec;
   batch: number;
+  /** `shards N`: pieces each training batch is cut into (runtime/training/shards.ts). */
+  shards: number;
+  /** Where `shards` was set (null: the default), for diagnostics that need the batch too. */
+  shardsSpan: Span | null;
   seed: number;
   repeat: number;
   baseline: Name | null;
@@ -30,7 +40,7 @@ export interface Settings {
   datasetSpan: Span | null;
 }
 
-const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'seed', 'repeat', 'baseline', 'sweep']);
+const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'shards', 'seed', 'repeat', 'baseline', 'sweep']);
 
 export function isSetting(s: Statement): s is Setting {
   return SETTING_KINDS.has(s.kind);
@@ -52,6 +62,8 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
     model: null,
     optimizer: { kind: 'sgd', ...DEFAULT_SGD },
     batch: 64,
+    shards: DEFAULT_SHARDS,
+    shardsSpan: null,
     seed: 1,
     repeat: 1,
     baseline: null,
@@ -91,7 +103,21 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
     first.set(key, s.kind === 'sweep' ? s.name.span : headSpan(s, keyword));
     applySetting(s, out, file, diagnostics);
   }
+  checkShards(out, diagnostics);
   return out;
+}
+
+/** Every shard needs an image of a full batch: more shards than that is an error; the default shrinks to `batch 1`. */
+function checkShards(out: Settings, diagnostics: Diagnostic[]): void {
+  if (out.shards <= out.batch) return;
+  if (out.shardsSpan) {
+    diagnostics.push(
+      makeDiagnostic(D.moreShardsThanBatch, out.shardsSpan, [out.shards, out.batch], {
+        hint: `use at most \`shards ${out.batch}\`, or a larger \`batch\``,
+      }),
+    );
+  }
+  out.shards = out.batch;
 }
 
 function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diagnostic[]): void {
@@ -115,6 +141,14 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
       return;
     case 'batch':
       out.batch = checkNumber(s.value, 'the batch size', 'positive-int', diagnostics, LIMITS.batch) ?? out.batch;
+      return;
+    case 'shards':
+      if (Number.isSafeInteger(s.value.value) && s.value.value > 0 && s.value.value <= LIMITS.batch) {
+        out.shards = s.value.value;
+        out.shardsSpan = s.value.span;
+      } else {
+        diagnostics.push(makeDiagnostic(D.badShardCount, s.value.span, [s.value.raw], { hint: '`shards 1` computes each batch in one piece; `shards 2` (the default) in two halves' }));
+      }
       return;
     case 'seed':
       out.seed = checkNumber(s.value, 'the seed', 'non-negative-int', diagnostics) ?? out.seed;

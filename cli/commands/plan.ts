@@ -84,7 +84,7 @@ export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEst
   const [height, width, channels] = plan.model.inputShape;
   out.push(`  dataset    ${dataset}: ${height}x${width}x${channels} images, ${plan.model.classes} classes`);
   out.push(`  model      ${plan.model.name}: ${formatCount(plan.model.totalParams)} parameters in ${layerSummary(plan)}`);
-  out.push(`  optimizer  ${optimizer}, batch ${plan.batch}`);
+  out.push(`  optimizer  ${optimizer}, batch ${plan.batch} in ${plan.shards} shard${plan.shards === 1 ? '' : 's'}`);
   out.push(`  seeds      ${plan.seeds.join(', ')}${plan.repeat > 1 ? ` (repeat ${plan.repeat})` : ''}`);
   out.push(`  test sets  ${plan.testSets.length > 0 ? testSetSummary(plan, plan.testSets) : 'none'}`);
   out.push(`  hash       ${plan.hash.slice(0, 12)}`);

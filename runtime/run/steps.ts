@@ -140,6 +140,8 @@ async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, feat
     optimizer: state.optimizer,
     data: data.train,
     batchSize: ctx.plan.batch,
+    shards: ctx.plan.shards,
+    team: ctx.shardTeam,
     trainable: step.trainable,
     feature,
     lr: step.lr,

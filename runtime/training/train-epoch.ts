@@ -1,21 +1,27 @@
 // One epoch of the explicit training loop: shuffled mini-batches, gradients for the trainable
 // parameters only (frozen ones are not even differentiated), one optimiser update per batch.
+// Each batch is cut into `shards` pieces whose gradients are summed in order (shards.ts); a
+// ShardTeam computes some of them on other threads, which changes the speed, never the bits.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform } from '../../compiler/plan.js';
-import { forward, type Network } from '../model/network.js';
-import { seededDropout } from '../model/dropout.js';
+import type { Network } from '../model/network.js';
+import { drawBatchMasks } from '../model/dropout.js';
 import type { Optimizer } from './optimizer.js';
-import { gatherBatch, type Images } from './image-batch.js';
-import { nllLoss } from './loss.js';
+import type { Images } from './image-batch.js';
 import { settle } from '../backend/readback.js';
 import { epochPrng, permutation } from './shuffle.js';
 import type { CachedFeatures } from '../reuse/feature-cache.js';
+import { shardGradients, shardRange, sumInOrder, sumNumbersInOrder, type ShardBatch, type ShardTeam } from './shards.js';
 
 export interface EpochRequest {
   net: Network;
   optimizer: Optimizer;
   data: Images;
   batchSize: number;
+  /** Pieces each batch is cut into (the plan's `shards`; default 1). */
+  shards?: number;
+  /** Helper threads for some of the shards (absent: every shard runs here). */
+  team?: ShardTeam | null;
   trainable: string[];
   feature: FeatureTransform;
   lr: number;
@@ -39,39 +45,40 @@ export type EpochOutcome =
 /** Trains one epoch; the network and optimiser are left as after the last completed batch. */
 export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
   const { net, data, batchSize } = req;
+  const shards = req.shards ?? 1;
   const order = permutation(data.n, epochPrng(req.seed, req.stepIndex, req.epoch, 'shuffle'));
-  const dropout = seededDropout(epochPrng(req.seed, req.stepIndex, req.epoch, 'dropout'));
+  const dropoutPrng = epochPrng(req.seed, req.stepIndex, req.epoch, 'dropout');
   const vars = req.trainable.map((name) => {
     const v = net.params.get(name);
     if (!v) throw new Error(`train step names unknown parameter ${name}`);
     return v;
   });
-  const nameOf = new Map(vars.map((v, i) => [v.name, req.trainable[i]]));
+  // The frozen-feature path is cheap: its shards stay on this thread.
+  const team = req.features ? null : (req.team ?? null);
   const batches = Math.ceil(data.n / batchSize);
   let lossSum = 0;
   for (let b = 0; b < batches; b++) {
     if (req.signal?.aborted) return { kind: 'aborted' };
     const start = b * batchSize;
     const end = Math.min(start + batchSize, data.n);
-    const { value, grads } = tf.tidy(() => {
-      const indices = order.subarray(start, end);
-      const { x, y } = req.features ? req.features.gather(indices) : gatherBatch(data, indices);
-      const options = { feature: req.feature, dropout };
-      return tf.variableGrads(
-        () => nllLoss(req.features ? req.features.forward(net, x, options) : forward(net, x as tf.Tensor4D, options), y, net.spec.classes),
-        vars,
-      );
-    });
+    const indices = order.subarray(start, end);
+    const batch: ShardBatch = {
+      net,
+      data,
+      indices,
+      masks: drawBatchMasks(dropoutPrng, net.spec, end - start),
+      feature: req.feature,
+      vars,
+      names: req.trainable,
+      features: req.features,
+    };
+    const { loss, grads, parts } = await batchGradients(batch, shards, team);
     // The loss (and the JavaScript optimiser update) read values synchronously: make that
     // possible on webgpu, where the update itself runs on the device and reads nothing.
-    await settle(req.optimizer.runsOnDevice() ? [value] : [value, ...Object.values(grads), ...vars]);
-    const lossValue = value.dataSync()[0];
-    if (Number.isFinite(lossValue)) {
-      const named: Record<string, tf.Tensor> = {};
-      for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
-      req.optimizer.apply(net.params, named, req.lr, req.rates);
-    }
-    tf.dispose([value, ...Object.values(grads)]);
+    await settle(req.optimizer.runsOnDevice() ? parts : [...parts, ...Object.values(grads), ...vars]);
+    const lossValue = loss();
+    if (Number.isFinite(lossValue)) req.optimizer.apply(net.params, grads, req.lr, req.rates);
+    tf.dispose([...parts, ...Object.values(grads)]);
     if (!Number.isFinite(lossValue)) {
       await settle(net.params.values()); // the checkpoint written next reads them
       await req.optimizer.settle();
@@ -84,4 +91,49 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
   await settle(net.params.values());
   await req.optimizer.settle();
   return { kind: 'done', meanLoss: lossSum / data.n, images: data.n };
+}
+
+/**
+ * The batch's gradient: the team's shards start first, this thread computes the rest, then the
+ * non-empty shards' gradients are summed in shard order. `loss` reads the summed loss (after
+ * `parts`, the shard losses, are settled).
+ */
+async function batchGradients(batch: ShardBatch, shards: number, team: ShardTeam | null) {
+  const n = batch.indices.length;
+  const taken = team ? team.take(shards, n) : [];
+  const remote = taken.length > 0 ? team!.run(batch, shards, taken) : Promise.resolve(new Map());
+  remote.catch(() => {}); // awaited below, after this thread's shards
+  const local = new Map<number, { loss: tf.Scalar; grads: Record<string, tf.Tensor> }>();
+  for (let s = 0; s < shards; s++) {
+    const [a, z] = shardRange(n, shards, s);
+    if (a < z && !taken.includes(s)) local.set(s, shardGradients(batch, a, z));
+  }
+  const done = await remote;
+  const parts: tf.Tensor[] = [];
+  const perShard: Record<string, tf.Tensor>[] = [];
+  const remoteLosses = new Map<number, number>();
+  for (let s = 0; s < shards; s++) {
+    const mine = local.get(s);
+    const theirs = done.get(s);
+    if (mine) {
+      parts.push(mine.loss);
+      perShard.push(mine.grads);
+    } else if (theirs) {
+      remoteLosses.set(s, theirs.loss);
+      perShard.push(Object.fromEntries(batch.names.map((name) => [name, tf.tensor(theirs.grads[name], batch.net.params.get(name)!.shape, 'float32')])));
+    }
+  }
+  const grads: Record<string, tf.Tensor> = {};
+  for (const name of batch.names) grads[name] = sumInOrder(perShard.map((g) => g[name]));
+  for (const g of perShard) tf.dispose(Object.values(g));
+  const loss = () => {
+    const losses: number[] = [];
+    let k = 0;
+    for (let s = 0; s < shards; s++) {
+      if (local.has(s)) losses.push(parts[k++].dataSync()[0]);
+      else if (remoteLosses.has(s)) losses.push(remoteLosses.get(s)!);
+    }
+    return sumNumbersInOrder(losses);
+  };
+  return { loss, grads, parts };
 }
