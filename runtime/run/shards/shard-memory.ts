@@ -1,0 +1,90 @@
+// The shared memory a shard team works in (team.ts on the owning thread, helper.ts on each
+// helper thread): one block of SharedArrayBuffers, laid out from the model and the plan alone.
+//   ctrl     Int32: the hand-off words (below), then per helper DONE and STATUS, then per shard
+//            the thread that computes it (0: the owner, h+1: helper h)
+//   params   Float32: every parameter, in ModelSpec.params order (the owner writes them per batch)
+//   indices  Uint32: the batch's image indices (into the shared training images)
+//   masks    Float32: the batch's dropout masks, whole, per masked layer
+//   slots    Float32: one gradient slot per shard (same layout as params), plus one loss each
+import type { ModelSpec } from '../../../compiler/plan.js';
+import { maskedLayers, maskValuesPerImage } from '../../model/dropout.js';
+
+/** ctrl word indices. GEN counts batches handed out; CMD says what GEN means. */
+export const GEN = 0;
+export const CMD = 1;
+/** Images in the batch. */
+export const ROWS = 2;
+/** Version of the configuration (trainable parameters, feature transform) the batch uses. */
+export const CONFIG = 3;
+const HEADER = 8;
+
+export const CMD_BATCH = 1;
+export const CMD_EXIT = 2;
+export const STATUS_OK = 0;
+export const STATUS_FAILED = 1;
+
+export interface ParamSlot {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+export interface ShardMemory {
+  helpers: number;
+  shards: number;
+  maxBatch: number;
+  paramSlots: ParamSlot[];
+  totalParams: number;
+  /** Masked layer index → offset of its values (room for maxBatch images). */
+  maskOffsets: Record<number, number>;
+  ctrl: Int32Array;
+  params: Float32Array;
+  indices: Uint32Array;
+  masks: Float32Array;
+  slots: Float32Array;
+  losses: Float32Array;
+}
+
+export const doneWord = (m: ShardMemory, h: number): number => HEADER + h;
+export const statusWord = (m: ShardMemory, h: number): number => HEADER + m.helpers + h;
+export const assignWord = (m: ShardMemory, s: number): number => HEADER + 2 * m.helpers + s;
+
+const floats = (n: number) => new Float32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
+
+/** A fresh block for `helpers` helper threads computing some of `shards` shards of batches up to `maxBatch`. */
+export function createShardMemory(spec: ModelSpec, helpers: number, shards: number, maxBatch: number): ShardMemory {
+  let offset = 0;
+  const paramSlots = spec.params.map((p) => {
+    const slot = { name: p.name, shape: p.shape.slice(), offset, size: p.size };
+    offset += p.size;
+    return slot;
+  });
+  const maskOffsets: Record<number, number> = {};
+  let maskFloats = 0;
+  for (const i of maskedLayers(spec)) {
+    maskOffsets[i] = maskFloats;
+    maskFloats += maskValuesPerImage(spec, i) * maxBatch;
+  }
+  return {
+    helpers,
+    shards,
+    maxBatch,
+    paramSlots,
+    totalParams: offset,
+    maskOffsets,
+    ctrl: new Int32Array(new SharedArrayBuffer(4 * (HEADER + 2 * helpers + shards))),
+    params: floats(offset),
+    indices: new Uint32Array(new SharedArrayBuffer(4 * maxBatch)),
+    masks: floats(maskFloats),
+    slots: floats(shards * offset),
+    losses: floats(shards),
+  };
+}
+
+/** The configuration of the batches that follow, sent to each helper when it changes. */
+export interface ShardConfig {
+  version: number;
+  trainable: string[];
+  feature: import('../../../compiler/plan.js').FeatureTransform;
+}
