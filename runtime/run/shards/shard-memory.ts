@@ -6,7 +6,7 @@
 //   indices  Uint32: the batch's image indices (into the shared training images)
 //   masks    Float32: the batch's dropout masks, whole, per masked layer
 //   slots    Float32: one gradient slot per shard (same layout as params), plus one loss each
-import type { ModelSpec } from '../../../compiler/plan.js';
+import type { FeatureTransform, ModelSpec } from '../../../compiler/plan.js';
 import { maskedLayers, maskValuesPerImage } from '../../model/dropout.js';
 
 /** ctrl word indices. GEN counts batches handed out; CMD says what GEN means. */
@@ -86,5 +86,5 @@ export function createShardMemory(spec: ModelSpec, helpers: number, shards: numb
 export interface ShardConfig {
   version: number;
   trainable: string[];
-  feature: import('../../../compiler/plan.js').FeatureTransform;
+  feature: FeatureTransform;
 }
