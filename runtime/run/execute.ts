@@ -66,10 +66,12 @@ export interface ExecuteOptions {
    */
   jobs?: number;
   /**
-   * Start training only once every shard helper thread is up (tests, benchmarks of the steady
-   * state). By default training starts at once and the helpers join when ready: the bits are the same.
+   * Tests: start training only once every shard helper thread is up, and leave every shard
+   * offered to a helper to the helpers (by default training starts at once, the helpers join
+   * when ready, and this thread takes back shards no helper has reached). The helpers' part is
+   * then fixed rather than a matter of timing; the bits are the same either way.
    */
-  waitForThreads?: boolean;
+  strictThreads?: boolean;
   /**
    * Run the units on a BullMQ queue (runtime/queue/coordinator.ts) instead of here: workers
    * (`mfx worker`) take them. `runId` names the run's jobs and its folder in the workers' stores.
@@ -219,8 +221,8 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       const shared = data.share?.(plan.testSetRefs, plan.seed) ?? null;
       if (shared) {
         ctx.data = data = runDataFromShared(shared);
-        ctx.shardTeam = team = startShardTeam({ backend: active.name as BackendName, spec: plan.model, train: data.train, helpers: use.shardHelpers, shards: plan.shards, batch: plan.batch });
-        if (options.waitForThreads) {
+        ctx.shardTeam = team = startShardTeam({ backend: active.name as BackendName, spec: plan.model, train: data.train, helpers: use.shardHelpers, shards: plan.shards, batch: plan.batch, takeBack: !options.strictThreads });
+        if (options.strictThreads) {
           const starting = team;
           await starting.ready().catch(async (err) => {
             await starting.close();

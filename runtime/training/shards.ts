@@ -83,19 +83,14 @@ function shardLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number, ba
   });
 }
 
-/** A shard's result as plain numbers: what a helper thread hands back. */
-export interface ShardValues {
-  loss: number;
-  /** Keyed by parameter name. */
-  grads: Record<string, Float32Array>;
-}
-
 /**
- * Helper threads that compute some of a batch's shards (runtime/run/workers/shard-team.ts).
- * `take` says which shards they will compute for a batch of `n` (none while they start up);
- * `run` computes those, from the parameters as they are now.
+ * Helper threads that compute some of a batch's shards (runtime/run/shards/team.ts). `offer`
+ * says which shards of a batch of `n` it offers them (none while they start up); `run` starts
+ * them on those, from the parameters as they are now, and resolves to every offered shard's
+ * result once the owner has computed its own: a shard no helper took by then is computed on the
+ * owner's thread instead (the bits do not depend on where).
  */
 export interface ShardTeam {
-  take(shards: number, n: number): number[];
-  run(b: ShardBatch, shards: number, taken: number[]): Promise<Map<number, ShardValues>>;
+  offer(shards: number, n: number): number[];
+  run(b: ShardBatch, shards: number, offered: number[]): Promise<Map<number, ShardGrads>>;
 }

@@ -11,7 +11,7 @@ import type { Images } from './image-batch.js';
 import { settle } from '../backend/readback.js';
 import { epochPrng, permutation } from './shuffle.js';
 import type { CachedFeatures } from '../reuse/feature-cache.js';
-import { shardGradients, shardRange, sumInOrder, sumNumbersInOrder, type ShardBatch, type ShardTeam } from './shards.js';
+import { shardGradients, shardRange, sumInOrder, sumNumbersInOrder, type ShardBatch, type ShardGrads, type ShardTeam } from './shards.js';
 
 export interface EpochRequest {
   net: Network;
@@ -94,46 +94,26 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
 }
 
 /**
- * The batch's gradient: the team's shards start first, this thread computes the rest, then the
- * non-empty shards' gradients are summed in shard order. `loss` reads the summed loss (after
- * `parts`, the shard losses, are settled).
+ * The batch's gradient: the shards offered to the team start first, this thread computes the
+ * rest, then the non-empty shards' gradients are summed in shard order. `loss` reads the summed
+ * loss (after `parts`, the shard losses, are settled).
  */
 async function batchGradients(batch: ShardBatch, shards: number, team: ShardTeam | null) {
   const n = batch.indices.length;
-  const taken = team ? team.take(shards, n) : [];
-  const remote = taken.length > 0 ? team!.run(batch, shards, taken) : Promise.resolve(new Map());
+  const offered = team ? team.offer(shards, n) : [];
+  const remote = offered.length > 0 ? team!.run(batch, shards, offered) : Promise.resolve(new Map<number, ShardGrads>());
   remote.catch(() => {}); // awaited below, after this thread's shards
-  const local = new Map<number, { loss: tf.Scalar; grads: Record<string, tf.Tensor> }>();
+  const results = new Map<number, ShardGrads>();
   for (let s = 0; s < shards; s++) {
     const [a, z] = shardRange(n, shards, s);
-    if (a < z && !taken.includes(s)) local.set(s, shardGradients(batch, a, z));
+    if (a < z && !offered.includes(s)) results.set(s, shardGradients(batch, a, z));
   }
-  const done = await remote;
-  const parts: tf.Tensor[] = [];
-  const perShard: Record<string, tf.Tensor>[] = [];
-  const remoteLosses = new Map<number, number>();
-  for (let s = 0; s < shards; s++) {
-    const mine = local.get(s);
-    const theirs = done.get(s);
-    if (mine) {
-      parts.push(mine.loss);
-      perShard.push(mine.grads);
-    } else if (theirs) {
-      remoteLosses.set(s, theirs.loss);
-      perShard.push(Object.fromEntries(batch.names.map((name) => [name, tf.tensor(theirs.grads[name], batch.net.params.get(name)!.shape, 'float32')])));
-    }
-  }
+  for (const [s, r] of await remote) results.set(s, r);
+  const inOrder = [...results].sort((x, y) => x[0] - y[0]).map(([, r]) => r);
   const grads: Record<string, tf.Tensor> = {};
-  for (const name of batch.names) grads[name] = sumInOrder(perShard.map((g) => g[name]));
-  for (const g of perShard) tf.dispose(Object.values(g));
-  const loss = () => {
-    const losses: number[] = [];
-    let k = 0;
-    for (let s = 0; s < shards; s++) {
-      if (local.has(s)) losses.push(parts[k++].dataSync()[0]);
-      else if (remoteLosses.has(s)) losses.push(remoteLosses.get(s)!);
-    }
-    return sumNumbersInOrder(losses);
-  };
+  for (const name of batch.names) grads[name] = sumInOrder(inOrder.map((r) => r.grads[name]));
+  for (const r of inOrder) tf.dispose(Object.values(r.grads));
+  const parts = inOrder.map((r) => r.loss);
+  const loss = () => sumNumbersInOrder(parts.map((p) => p.dataSync()[0]));
   return { loss, grads, parts };
 }

@@ -27,7 +27,7 @@ async function run(jobs: number, featureCacheBytes?: number) {
     runDir,
     subset: { train: 200, test: 40 },
     jobs,
-    waitForThreads: true, // so the helper computes shards from the first batch on
+    strictThreads: true, // the helper computes its shards from the first batch on
     featureCacheBytes,
     onEvent: () => {},
   });

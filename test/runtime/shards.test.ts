@@ -120,8 +120,8 @@ describe('a shard team', () => {
   afterAll(async () => {
     await Promise.all(teams.map((t) => t.close()));
   });
-  const team = async (helpers: number, shards: number) => {
-    const t = startShardTeam({ backend: 'wasm', spec: tinyModel(), train: data, helpers, shards, batch: 8 });
+  const team = async (helpers: number, shards: number, takeBack = false) => {
+    const t = startShardTeam({ backend: 'wasm', spec: tinyModel(), train: data, helpers, shards, batch: 8, takeBack });
     teams.push(t);
     await t.ready();
     return t;
@@ -145,6 +145,13 @@ describe('a shard team', () => {
       expect(t.sharedBatches).toBeGreaterThan(0);
       expect(bits(shared.params)).toEqual(bits(alone.params));
     }
+  });
+
+  it('gives the same bits when this thread takes back shards no helper reached', async () => {
+    const alone = await trainTwoEpochs(data, { shards: 3 });
+    const t = await team(1, 3, true);
+    const shared = await trainTwoEpochs(data, { shards: 3, team: t });
+    expect(bits(shared.params)).toEqual(bits(alone.params));
   });
 
   it('sums shard gradients to the batch-mean gradient: 2 shards train as 1 does, up to rounding', async () => {

@@ -1,28 +1,27 @@
 // A shard helper thread: its own tfjs backend and a replica of the network, the training images
-// in shared memory. It sleeps on the hand-off word (Atomics.wait: it has nothing else to do),
-// and per batch copies the owner's parameters in, computes the shards assigned to it, writes
-// each shard's gradient and loss into that shard's slot, and says done. Its configuration
-// (trainable parameters, feature transform) arrives on its port, versioned, and is read
-// synchronously when a batch needs a newer one.
+// in shared memory. It sleeps on the hand-off word (Atomics.wait: it has nothing else to do);
+// per batch it claims offered shards one at a time (compareExchange, so the owner, or another
+// helper, may take any it has not reached), copies the owner's parameters in, and writes each
+// claimed shard's gradient and loss into that shard's slot. Its configuration (trainable
+// parameters, feature transform) arrives on its port, versioned, and is read synchronously
+// when a batch needs a newer one.
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelSpec } from '../../../compiler/plan.js';
 import { initBackend, type BackendName } from '../../backend/select.js';
-import { createNetwork } from '../../model/network.js';
+import { createNetwork, type Network } from '../../model/network.js';
 import { maskValuesPerImage } from '../../model/dropout.js';
 import type { Images } from '../../training/image-batch.js';
 import { shardGradients, shardRange, type ShardBatch } from '../../training/shards.js';
 import { serializeError } from '../workers/errors.js';
 import type { SerializedError } from '../workers/messages.js';
-import { assignWord, CMD, CMD_EXIT, CONFIG, doneWord, GEN, ROWS, STATUS_FAILED, statusWord, type ShardConfig, type ShardMemory } from './shard-memory.js';
+import { claimWord, CMD, CMD_EXIT, CONFIG, finishedWord, GEN, ROWS, STATUS_FAILED, STATUS_OK, statusWord, type ShardConfig, type ShardMemory } from './shard-memory.js';
 
 export interface HelperSetup {
   backend: BackendName;
   spec: ModelSpec;
   train: Images;
   memory: ShardMemory;
-  /** This helper's number (0-based); it computes the shards whose assign word is index + 1. */
-  index: number;
   /** Where configurations arrive (the thread's port to its parent says `ready` or why it failed). */
   config: MessagePort;
 }
@@ -37,25 +36,32 @@ async function main(): Promise<void> {
   await initBackend(setup.backend);
   const net = createNetwork(setup.spec, 0); // values come from the owner before every batch
   let config: ShardConfig | null = null;
-  let seen = Atomics.load(m.ctrl, GEN); // before `ready`: the owner hands out nothing until every helper is ready
+  let seen = Atomics.load(m.ctrl, GEN); // before `ready`: the owner offers nothing until every helper is ready
   say({ type: 'ready' });
   for (;;) {
     Atomics.wait(m.ctrl, GEN, seen);
     seen = Atomics.load(m.ctrl, GEN);
     if (Atomics.load(m.ctrl, CMD) === CMD_EXIT) return;
-    try {
-      config = readConfig(config, Atomics.load(m.ctrl, CONFIG));
-      runBatch(net, config);
-    } catch (err) {
-      say({ type: 'error', error: serializeError(err) });
-      Atomics.store(m.ctrl, statusWord(m, setup.index), STATUS_FAILED);
+    let batch: ShardBatch | null = null;
+    for (let s = 0; s < m.shards; s++) {
+      // Only a shard offered in this batch can be claimed: a late wake-up claims nothing stale.
+      if (Atomics.compareExchange(m.ctrl, claimWord(m, s), seen, -seen) !== seen) continue;
+      try {
+        config = readConfig(config, Atomics.load(m.ctrl, CONFIG));
+        batch ??= loadBatch(net, config);
+        writeShard(batch, s);
+        Atomics.store(m.ctrl, statusWord(m, s), STATUS_OK);
+      } catch (err) {
+        say({ type: 'error', error: serializeError(err) });
+        Atomics.store(m.ctrl, statusWord(m, s), STATUS_FAILED);
+      }
+      Atomics.store(m.ctrl, finishedWord(m, s), seen);
+      Atomics.notify(m.ctrl, finishedWord(m, s));
     }
-    Atomics.store(m.ctrl, doneWord(m, setup.index), seen);
-    Atomics.notify(m.ctrl, doneWord(m, setup.index));
   }
 }
 
-/** The configuration of version `version`: the one held, or the newest sent (the owner posts before it hands out the batch). */
+/** The configuration of version `version`: the one held, or the newest sent (the owner posts before it offers the batch). */
 function readConfig(held: ShardConfig | null, version: number): ShardConfig {
   let config = held;
   while (!config || config.version !== version) {
@@ -66,11 +72,9 @@ function readConfig(held: ShardConfig | null, version: number): ShardConfig {
   return config;
 }
 
-function runBatch(net: ReturnType<typeof createNetwork>, config: ShardConfig): void {
+/** The batch as the owner wrote it: parameters into this replica, indices and masks as views. */
+function loadBatch(net: Network, config: ShardConfig): ShardBatch {
   const rows = Atomics.load(m.ctrl, ROWS);
-  const mine: number[] = [];
-  for (let s = 0; s < m.shards; s++) if (Atomics.load(m.ctrl, assignWord(m, s)) === setup.index + 1) mine.push(s);
-  if (mine.length === 0) return;
   for (const p of m.paramSlots) {
     const v = net.params.get(p.name)!;
     tf.tidy(() => v.assign(tf.tensor(m.params.slice(p.offset, p.offset + p.size), p.shape, 'float32')));
@@ -79,7 +83,7 @@ function runBatch(net: ReturnType<typeof createNetwork>, config: ShardConfig): v
   for (const [layer, offset] of Object.entries(m.maskOffsets)) {
     masks.set(Number(layer), m.masks.subarray(offset, offset + maskValuesPerImage(setup.spec, Number(layer)) * rows));
   }
-  const batch: ShardBatch = {
+  return {
     net,
     data: setup.train,
     indices: m.indices.subarray(0, rows),
@@ -88,17 +92,18 @@ function runBatch(net: ReturnType<typeof createNetwork>, config: ShardConfig): v
     vars: config.trainable.map((name) => net.params.get(name)!),
     names: config.trainable,
   };
-  for (const s of mine) {
-    const [a, z] = shardRange(rows, m.shards, s);
-    const { loss, grads } = shardGradients(batch, a, z);
-    const base = s * m.totalParams;
-    for (const p of m.paramSlots) {
-      const g = grads[p.name];
-      if (g) m.slots.set(g.dataSync() as Float32Array, base + p.offset);
-    }
-    m.losses[s] = loss.dataSync()[0];
-    tf.dispose([loss, ...Object.values(grads)]);
+}
+
+function writeShard(batch: ShardBatch, s: number): void {
+  const [a, z] = shardRange(batch.indices.length, m.shards, s);
+  const { loss, grads } = shardGradients(batch, a, z);
+  const base = s * m.totalParams;
+  for (const p of m.paramSlots) {
+    const g = grads[p.name];
+    if (g) m.slots.set(g.dataSync() as Float32Array, base + p.offset);
   }
+  m.losses[s] = loss.dataSync()[0];
+  tf.dispose([loss, ...Object.values(grads)]);
 }
 
 main().catch((err) => say({ type: 'error', error: serializeError(err) }));

@@ -1,7 +1,6 @@
 // The shared memory a shard team works in (team.ts on the owning thread, helper.ts on each
 // helper thread): one block of SharedArrayBuffers, laid out from the model and the plan alone.
-//   ctrl     Int32: the hand-off words (below), then per helper DONE and STATUS, then per shard
-//            the thread that computes it (0: the owner, h+1: helper h)
+//   ctrl     Int32: the hand-off words (below), then per shard CLAIM, FINISHED and STATUS
 //   params   Float32: every parameter, in ModelSpec.params order (the owner writes them per batch)
 //   indices  Uint32: the batch's image indices (into the shared training images)
 //   masks    Float32: the batch's dropout masks, whole, per masked layer
@@ -46,9 +45,14 @@ export interface ShardMemory {
   losses: Float32Array;
 }
 
-export const doneWord = (m: ShardMemory, h: number): number => HEADER + h;
-export const statusWord = (m: ShardMemory, h: number): number => HEADER + m.helpers + h;
-export const assignWord = (m: ShardMemory, s: number): number => HEADER + 2 * m.helpers + s;
+/**
+ * Shard s's claim: the batch's GEN while it is offered to the helpers, -GEN once a thread took
+ * it (Atomics.compareExchange: exactly one thread computes it), anything else: not offered.
+ */
+export const claimWord = (m: ShardMemory, s: number): number => HEADER + s;
+/** The GEN of the last batch for which a helper wrote shard s's slot (or failed: STATUS). */
+export const finishedWord = (m: ShardMemory, s: number): number => HEADER + m.shards + s;
+export const statusWord = (m: ShardMemory, s: number): number => HEADER + 2 * m.shards + s;
 
 const floats = (n: number) => new Float32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
 
@@ -73,7 +77,7 @@ export function createShardMemory(spec: ModelSpec, helpers: number, shards: numb
     paramSlots,
     totalParams: offset,
     maskOffsets,
-    ctrl: new Int32Array(new SharedArrayBuffer(4 * (HEADER + 2 * helpers + shards))),
+    ctrl: new Int32Array(new SharedArrayBuffer(4 * (HEADER + 3 * shards))),
     params: floats(offset),
     indices: new Uint32Array(new SharedArrayBuffer(4 * maxBatch)),
     masks: floats(maskFloats),

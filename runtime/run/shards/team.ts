@@ -1,19 +1,22 @@
 // The owner's side of a shard team (runtime/training/shards.ts ShardTeam): helper threads
 // (helper.ts) that compute some shards of each full-network batch while the owning thread
 // computes the rest. Per batch the owner writes the parameters, the image indices and the
-// dropout masks into shared memory (shard-memory.ts), assigns shards, and bumps the hand-off
-// word (Atomics.notify); each helper writes its shards' gradients into their slots and says
-// done. The owner waits without blocking its event loop (Atomics.waitAsync). Until every helper
-// has started, the owner computes every shard itself: start-up overlaps training, and which
-// thread computes a shard never changes its bits.
+// dropout masks into shared memory (shard-memory.ts), offers some shards, and bumps the hand-off
+// word (Atomics.notify); a helper claims an offered shard, writes its gradient into the shard's
+// slot and marks it finished. Once the owner has computed its own shards it takes back any
+// offered shard no helper has claimed yet (a helper a busy machine has not scheduled costs no
+// waiting), then waits for the claimed ones without blocking its event loop (Atomics.waitAsync).
+// Until every helper has started, the owner computes every shard itself: start-up overlaps
+// training. Which thread computes a shard never changes its bits.
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ModelSpec } from '../../../compiler/plan.js';
 import type { BackendName } from '../../backend/select.js';
 import type { Images } from '../../training/image-batch.js';
-import { shardRange, type ShardBatch, type ShardTeam, type ShardValues } from '../../training/shards.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { shardGradients, shardRange, type ShardBatch, type ShardGrads, type ShardTeam } from '../../training/shards.js';
 import { deserializeError } from '../workers/errors.js';
 import type { FromHelper, HelperSetup } from './helper.js';
-import { assignWord, CMD, CMD_BATCH, CMD_EXIT, CONFIG, createShardMemory, doneWord, GEN, ROWS, STATUS_FAILED, STATUS_OK, statusWord, type ShardConfig } from './shard-memory.js';
+import { claimWord, CMD, CMD_BATCH, CMD_EXIT, CONFIG, createShardMemory, finishedWord, GEN, ROWS, STATUS_FAILED, statusWord, type ShardConfig } from './shard-memory.js';
 
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './helper-entry.mjs' : './helper.js', import.meta.url);
 
@@ -29,6 +32,11 @@ export interface TeamOptions {
   helpers: number;
   shards: number;
   batch: number;
+  /**
+   * Whether the owner computes offered shards no helper has claimed once its own are done
+   * (default true). Tests turn it off so that the helpers' part is fixed, not a matter of timing.
+   */
+  takeBack?: boolean;
 }
 
 /** A team that is starting; `close` ends its threads. */
@@ -55,15 +63,15 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
   const m = createShardMemory(o.spec, o.helpers, o.shards, o.batch);
   let config: ShardConfig = { version: 0, trainable: [], feature: { kind: 'model' } };
   let closed = false;
-  const helpers: Helper[] = Array.from({ length: o.helpers }, (_, index) => {
+  const helpers: Helper[] = Array.from({ length: o.helpers }, () => {
     const channel = new MessageChannel();
-    const setup: HelperSetup = { backend: o.backend, spec: o.spec, train: o.train, memory: m, index, config: channel.port2 };
+    const setup: HelperSetup = { backend: o.backend, spec: o.spec, train: o.train, memory: m, config: channel.port2 };
     const worker = new Worker(ENTRY, { workerData: setup, transferList: [channel.port2] });
     let report: (e: Error) => void = () => {};
     let up: () => void = () => {};
     let down: (e: Error) => void = () => {};
     const started = new Promise<void>((resolve, reject) => ((up = resolve), (down = reject)));
-    started.catch(() => {}); // a failure also reaches `take`
+    started.catch(() => {}); // a failure also reaches `offer`
     const h: Helper = { worker, config: channel.port1, ready: false, started, error: null, failed: new Promise((resolve) => (report = resolve)) };
     const fail = (e: Error) => {
       h.error ??= e;
@@ -83,14 +91,19 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
     return h;
   });
 
-  const waitDone = async (h: Helper, index: number, gen: number): Promise<void> => {
-    const word = doneWord(m, index);
+  /** Waits until a helper finished shard s of batch `gen`; throws a helper's error. */
+  const waitFinished = async (s: number, gen: number): Promise<void> => {
+    const word = finishedWord(m, s);
     for (;;) {
       const now = Atomics.load(m.ctrl, word);
-      if (now === gen) return;
-      if (h.error) throw h.error;
+      if (now === gen) break;
+      const failed = helpers.find((h) => h.error);
+      if (failed) throw failed.error;
       const r = waitAsync(m.ctrl, word, now, 1000);
-      if (r.async) await Promise.race([r.value, h.failed]);
+      if (r.async) await Promise.race([r.value, ...helpers.map((h) => h.failed)]);
+    }
+    if (Atomics.load(m.ctrl, statusWord(m, s)) === STATUS_FAILED) {
+      throw helpers.find((h) => h.error)?.error ?? (await Promise.race(helpers.map((h) => h.failed)));
     }
   };
 
@@ -102,23 +115,21 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
     ready: async () => {
       await Promise.all(helpers.map((h) => h.started));
     },
-    take(shards, n) {
+    offer(shards, n) {
       const failed = helpers.find((h) => h.error);
       if (failed) throw failed.error;
       if (closed || shards !== m.shards || n > m.maxBatch || !helpers.every((h) => h.ready)) return [];
-      // Non-empty shards round-robin over the owner (thread 0) and the helpers.
-      const taken: number[] = [];
+      // Non-empty shards round-robin over the owner (thread 0) and the helpers; the owner keeps thread 0's.
+      const offered: number[] = [];
       let k = 0;
       for (let s = 0; s < shards; s++) {
         const [a, z] = shardRange(n, shards, s);
-        const thread = a < z ? k++ % (helpers.length + 1) : 0;
-        Atomics.store(m.ctrl, assignWord(m, s), thread);
-        if (thread > 0) taken.push(s);
+        if (a < z && k++ % (helpers.length + 1) !== 0) offered.push(s);
       }
-      return taken;
+      return offered;
     },
 
-    async run(b: ShardBatch, _shards: number, taken: number[]): Promise<Map<number, ShardValues>> {
+    async run(b: ShardBatch, _shards: number, offered: number[]): Promise<Map<number, ShardGrads>> {
       if (config.version === 0 || !sameConfig(config, b)) {
         config = { version: config.version + 1, trainable: b.names.slice(), feature: b.feature };
         for (const h of helpers) h.config.postMessage(config);
@@ -127,26 +138,33 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
       const rows = b.indices.length;
       m.indices.set(b.indices);
       for (const [layer, values] of b.masks) m.masks.set(values, m.maskOffsets[layer]);
-      for (let h = 0; h < helpers.length; h++) Atomics.store(m.ctrl, statusWord(m, h), STATUS_OK);
       Atomics.store(m.ctrl, ROWS, rows);
       Atomics.store(m.ctrl, CONFIG, config.version);
       Atomics.store(m.ctrl, CMD, CMD_BATCH);
-      const gen = Atomics.add(m.ctrl, GEN, 1) + 1;
+      const gen = Atomics.load(m.ctrl, GEN) + 1; // only the owner moves GEN
+      for (let s = 0; s < m.shards; s++) Atomics.store(m.ctrl, claimWord(m, s), offered.includes(s) ? gen : 0);
+      Atomics.store(m.ctrl, GEN, gen);
       Atomics.notify(m.ctrl, GEN);
-      await Promise.all(helpers.map((h, i) => waitDone(h, i, gen)));
-      for (let h = 0; h < helpers.length; h++) {
-        if (Atomics.load(m.ctrl, statusWord(m, h)) === STATUS_FAILED) throw await helpers[h].failed;
+      // The caller computes its own shards now; what no helper has claimed by then, the owner
+      // computes itself (last first: the helpers claim from the front).
+      await Promise.resolve();
+      const out = new Map<number, ShardGrads>();
+      for (const s of [...offered].reverse()) {
+        if (o.takeBack === false || Atomics.compareExchange(m.ctrl, claimWord(m, s), gen, -gen) !== gen) continue;
+        const [a, z] = shardRange(rows, m.shards, s);
+        out.set(s, shardGradients(b, a, z));
       }
-      sharedBatches++;
-      const out = new Map<number, ShardValues>();
-      for (const s of taken) {
+      const theirs = offered.filter((s) => !out.has(s));
+      await Promise.all(theirs.map((s) => waitFinished(s, gen)));
+      if (theirs.length > 0) sharedBatches++;
+      for (const s of theirs) {
         const base = s * m.totalParams;
-        const grads: Record<string, Float32Array> = {};
+        const grads: Record<string, tf.Tensor> = {};
         for (const name of b.names) {
           const p = m.paramSlots.find((x) => x.name === name)!;
-          grads[name] = m.slots.slice(base + p.offset, base + p.offset + p.size);
+          grads[name] = tf.tensor(m.slots.subarray(base + p.offset, base + p.offset + p.size).slice(), p.shape, 'float32');
         }
-        out.set(s, { loss: m.losses[s], grads });
+        out.set(s, { loss: tf.scalar(m.losses[s], 'float32'), grads });
       }
       return out;
     },

@@ -1,0 +1,79 @@
+// One arm's full-network training on the reference net with its batches cut into shards:
+// 1 shard on 1 thread (mfx before shards), 2 shards on 1 thread (what the cut costs), 2 shards
+// on 2 threads (a shard team: what a second core gives). Interleaved rounds, medians; wall
+// images/s and images per CPU-second (all threads) of each. Synthetic images, batch 64.
+// Usage: node --import tsx bench/shard-threads.ts [--batches 40] [--rounds 3] [--backend wasm]
+import { parseArgs } from 'node:util';
+import { compile } from '../compiler/index.js';
+import { initBackend } from '../runtime/backend/select.js';
+import type { BackendName } from '../runtime/backend/select.js';
+import { createNetwork, disposeNetwork } from '../runtime/model/network.js';
+import { Optimizer } from '../runtime/training/optimizer.js';
+import { trainEpoch } from '../runtime/training/train-epoch.js';
+import { startShardTeam } from '../runtime/run/shards/team.js';
+import { median } from './figures.js';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    batches: { type: 'string', default: '40' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const backend = values.backend as BackendName;
+await initBackend(backend);
+const { plan } = compile('model reference\noptimizer sgd lr 0.01 momentum 0.5\nbatch 64\ntrain 1\n', 'shards.mfx');
+if (!plan) throw new Error('bench plan did not compile');
+const spec = plan.model;
+const batches = Number(values.batches);
+const n = batches * 64;
+// In shared memory, as `mfx run` hands the training images to a shard team.
+const images = new Float32Array(new SharedArrayBuffer(4 * n * 784));
+for (let i = 0; i < images.length; i++) images[i] = ((i * 2654435761) % 1000) / 500 - 1;
+const labels = new Uint8Array(new SharedArrayBuffer(n));
+for (let i = 0; i < n; i++) labels[i] = i % 10;
+const data = { images, labels, n, height: 28, width: 28, channels: 1 };
+const trainable = spec.params.map((p) => p.name);
+const team = startShardTeam({ backend, spec, train: data, helpers: 1, shards: 2, batch: 64 });
+await team.ready();
+
+const configs = [
+  { name: '1 shard, 1 thread', shards: 1, team: null },
+  { name: '2 shards, 1 thread', shards: 2, team: null },
+  { name: '2 shards, 2 threads', shards: 2, team },
+] as const;
+const results = new Map<string, { wall: number[]; cpu: number[] }>(configs.map((c) => [c.name, { wall: [], cpu: [] }]));
+
+let epoch = 0;
+async function measure(c: (typeof configs)[number]): Promise<{ wall: number; cpu: number }> {
+  const net = createNetwork(spec, 1);
+  const optimizer = new Optimizer(plan!.optimizer);
+  const run = () => trainEpoch({ net, optimizer, data, batchSize: 64, shards: c.shards, team: c.team, trainable, feature: { kind: 'model' }, lr: 0.01, seed: 1, stepIndex: 0, epoch: ++epoch });
+  await run(); // warm-up: shapes compiled, optimiser state made
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(c0);
+  disposeNetwork(net);
+  optimizer.dispose();
+  return { wall: n / seconds, cpu: n / ((used.user + used.system) / 1e6) };
+}
+
+const rounds = Number(values.rounds);
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 === 0 ? configs : [...configs].reverse();
+  for (const c of order) {
+    const m = await measure(c);
+    results.get(c.name)!.wall.push(m.wall);
+    results.get(c.name)!.cpu.push(m.cpu);
+    console.log(`round ${r + 1}/${rounds} ${c.name.padEnd(20)} ${m.wall.toFixed(0).padStart(6)} img/s  ${m.cpu.toFixed(0).padStart(6)} img/CPU-s`);
+  }
+}
+await team.close();
+const base = median(results.get(configs[0].name)!.wall);
+console.log(`\nreference net, batch 64, ${batches} batches per epoch, ${backend}; medians of ${rounds} interleaved rounds`);
+for (const c of configs) {
+  const r = results.get(c.name)!;
+  console.log(`${c.name.padEnd(20)} ${median(r.wall).toFixed(0).padStart(6)} img/s (x${(median(r.wall) / base).toFixed(2)})  ${median(r.cpu).toFixed(0).padStart(6)} img/CPU-s`);
+}
