@@ -2,7 +2,8 @@
 // 1 shard on 1 thread (mfx before shards), 2 shards on 1 thread (what the cut costs), 2 shards
 // on 2 threads (a shard team: what a second core gives). Interleaved rounds, medians; wall
 // images/s and images per CPU-second (all threads) of each. Synthetic images, batch 64.
-// Usage: node --import tsx bench/shard-threads.ts [--batches 40] [--rounds 3] [--backend wasm]
+// Usage: node --import tsx bench/shard-threads.ts [--batches 40] [--rounds 3] [--backend wasm] [--json]
+// (--json: the medians as one JSON line at the end, for bench/targets.ts)
 import { parseArgs } from 'node:util';
 import { compile } from '../compiler/index.js';
 import { initBackend } from '../runtime/backend/select.js';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     batches: { type: 'string', default: '40' },
     rounds: { type: 'string', default: '3' },
+    json: { type: 'boolean', default: false },
   },
 });
 const backend = values.backend as BackendName;
@@ -76,4 +78,8 @@ console.log(`\nreference net, batch 64, ${batches} batches per epoch, ${backend}
 for (const c of configs) {
   const r = results.get(c.name)!;
   console.log(`${c.name.padEnd(20)} ${median(r.wall).toFixed(0).padStart(6)} img/s (x${(median(r.wall) / base).toFixed(2)})  ${median(r.cpu).toFixed(0).padStart(6)} img/CPU-s`);
+}
+if (values.json) {
+  const medians = Object.fromEntries(configs.map((c) => [c.name, { imagesPerSec: median(results.get(c.name)!.wall), imagesPerCpuSecond: median(results.get(c.name)!.cpu) }]));
+  console.log(JSON.stringify({ shardThreads: medians }));
 }
