@@ -197,6 +197,7 @@ if (!values['no-targets']) {
   }, log);
   log();
   for (const line of targetsTable(targets, work)) log(line);
+  if (warnings.length > 0) log('warning: the 2-core PyTorch figures above come from an oversubscribed machine (see the warning before): their ratios flatter mfx.');
 }
 
 const outDir = path.join(benchDir, 'out');

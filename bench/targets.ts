@@ -96,11 +96,11 @@ export function targetsTable(rows: TargetRow[], work: BenchWork): string[] {
   const cell = (v: number | null, d: number) => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(d));
   const out = [
     `-- issue 12 targets: ${work.trainSubset} training / ${work.testSubset} test images per set; ratio = mfx / PyTorch`,
-    `${'figure'.padEnd(42)}${'mfx'.padStart(10)}${'PyTorch'.padStart(10)}${'ratio'.padStart(8)}  target`,
+    `${'figure'.padEnd(50)}${'mfx'.padStart(10)}${'PyTorch'.padStart(10)}${'ratio'.padStart(8)}  target`,
   ];
   for (const r of rows) {
     const d = r.unit === 's' ? 1 : 0;
-    out.push(`${`${r.figure} (${r.unit})`.padEnd(42)}${cell(r.mfx, d).padStart(10)}${cell(r.torch, d).padStart(10)}${cell(r.ratio, 2).padStart(8)}  ${r.target}`);
+    out.push(`${`${r.figure} (${r.unit})`.padEnd(50)}${cell(r.mfx, d).padStart(10)}${cell(r.torch, d).padStart(10)}${cell(r.ratio, 2).padStart(8)}  ${r.target}`);
   }
   return out;
 }

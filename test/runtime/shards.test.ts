@@ -154,6 +154,17 @@ describe('a shard team', () => {
     expect(bits(shared.params)).toEqual(bits(alone.params));
   });
 
+  it('fails the epoch with the helper\'s error when a helper cannot compute its shard', async () => {
+    // The helper's replica is built from a spec whose fc2 differs from the owner's network, so
+    // copying the owner's parameters into it fails there (and only there).
+    const spec = tinyModel();
+    const wrong = { ...spec, params: spec.params.map((p) => (p.name === 'fc2.bias' ? { ...p, shape: [4], size: 4 } : p)) };
+    const t = startShardTeam({ backend: 'wasm', spec: wrong, train: data, helpers: 1, shards: 2, batch: 8, takeBack: false });
+    teams.push(t);
+    await t.ready();
+    await expect(trainTwoEpochs(data, { shards: 2, team: t })).rejects.toThrow(/in a worker thread/);
+  });
+
   it('sums shard gradients to the batch-mean gradient: 2 shards train as 1 does, up to rounding', async () => {
     const one = await trainTwoEpochs(data, { shards: 1 });
     const two = await trainTwoEpochs(data, { shards: 2 });

@@ -99,8 +99,9 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
       if (now === gen) break;
       const failed = helpers.find((h) => h.error);
       if (failed) throw failed.error;
+      // A helper that died says so by message: look again at least once a second.
       const r = waitAsync(m.ctrl, word, now, 1000);
-      if (r.async) await Promise.race([r.value, ...helpers.map((h) => h.failed)]);
+      if (r.async) await r.value;
     }
     if (Atomics.load(m.ctrl, statusWord(m, s)) === STATUS_FAILED) {
       throw helpers.find((h) => h.error)?.error ?? (await Promise.race(helpers.map((h) => h.failed)));
