@@ -55,3 +55,28 @@ describe('plan hash', () => {
     expect(hash('seed 3\ntrain 1; eval pmnist.*')).not.toBe(base);
   });
 });
+
+describe('shards in the plan', () => {
+  it('is 2 by default, what `shards N` says, and 1 with `batch 1`', () => {
+    expect(plan.shards).toBe(2);
+    expect(expectPlan('shards 3\ntrain 1; eval pmnist.*').shards).toBe(3);
+    expect(expectPlan('batch 1\ntrain 1; eval pmnist.*').shards).toBe(1);
+  });
+
+  it('enters the hash, except one shard: such plans keep the hashes they had before shards existed', () => {
+    const one = expectPlan('shards 1\ntrain 1; eval pmnist.*');
+    const two = expectPlan('train 1; eval pmnist.*');
+    const { shards: _dropped, ...before } = one;
+    expect(planHash(before as typeof one)).toBe(one.hash);
+    expect(two.hash).not.toBe(one.hash);
+    expect(two.arms[0].steps[0].stateKey).not.toBe(one.arms[0].steps[0].stateKey);
+  });
+
+  it('reads a plan written before shards existed as one shard, with its hash intact', () => {
+    const one = expectPlan('shards 1\ntrain 1; eval pmnist.*');
+    const old = JSON.parse(planToJson(one));
+    delete old.shards;
+    expect(readPlan(old).shards).toBe(1);
+    expect(() => readPlan(mutated((p) => (p.shards = 65)))).toThrow(/shards: expected a whole number from 1 to the batch size \(64\)/);
+  });
+});
