@@ -1,6 +1,7 @@
 // One arm's full-network training on the reference net with its batches cut into shards:
 // 1 shard on 1 thread (mfx before shards), 2 shards on 1 thread (what the cut costs), 2 shards
-// on 2 threads (a shard team: what a second core gives). Interleaved rounds, medians; wall
+// on 2 threads (a shard team as `mfx run --jobs 2` uses it, and one that shares every batch:
+// what a second core gives). Interleaved rounds, medians; wall
 // images/s and images per CPU-second (all threads) of each. Synthetic images, batch 64.
 // Wall time on a loaded machine says little (Linux shares CPU among sessions, so a second thread
 // gets no more of it), so it also reports the main thread's CPU per batch and the other
@@ -41,13 +42,17 @@ const labels = new Uint8Array(new SharedArrayBuffer(n));
 for (let i = 0; i < n; i++) labels[i] = i % 10;
 const data = { images, labels, n, height: 28, width: 28, channels: 1 };
 const trainable = spec.params.map((p) => p.name);
+// As `mfx run --jobs 2` uses it (takes back unreached shards, shares only while it pays), and
+// a team that shares every batch.
 const team = startShardTeam({ backend, spec, train: data, helpers: 1, shards: 2, batch: 64 });
-await team.ready();
+const always = startShardTeam({ backend, spec, train: data, helpers: 1, shards: 2, batch: 64, adaptive: false });
+await Promise.all([team.ready(), always.ready()]);
 
 const configs = [
   { name: '1 shard, 1 thread', shards: 1, team: null },
   { name: '2 shards, 1 thread', shards: 2, team: null },
   { name: '2 shards, 2 threads', shards: 2, team },
+  { name: '2 threads, always', shards: 2, team: always },
 ] as const;
 const results = new Map<string, { wall: number[]; cpu: number[]; path: number[] }>(configs.map((c) => [c.name, { wall: [], cpu: [], path: [] }]));
 
@@ -80,6 +85,7 @@ async function measure(c: (typeof configs)[number]): Promise<{ wall: number; cpu
   optimizer.dispose();
   // One thread: the whole process's CPU is the path; two: the busier of main and the rest.
   const path = c.team ? Math.max(main, all - main) : all;
+  if (c.team) console.log(`  (${c.team.sharedBatches} batches shared so far)`);
   return { wall: n / seconds, cpu: n / all, path: n / path };
 }
 
@@ -94,7 +100,7 @@ for (let r = 0; r < rounds; r++) {
     console.log(`round ${r + 1}/${rounds} ${c.name.padEnd(20)} ${m.wall.toFixed(0).padStart(6)} img/s  ${m.cpu.toFixed(0).padStart(6)} img/CPU-s  ${m.path.toFixed(0).padStart(6)} img/s critical path`);
   }
 }
-await team.close();
+await Promise.all([team.close(), always.close()]);
 const base = median(results.get(configs[0].name)!.wall);
 console.log(`\nreference net, batch 64, ${batches} batches per epoch, ${backend}; medians of ${rounds} interleaved rounds`);
 for (const c of configs) {

@@ -221,7 +221,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       const shared = data.share?.(plan.testSetRefs, plan.seed) ?? null;
       if (shared) {
         ctx.data = data = runDataFromShared(shared);
-        ctx.shardTeam = team = startShardTeam({ backend: active.name as BackendName, spec: plan.model, train: data.train, helpers: use.shardHelpers, shards: plan.shards, batch: plan.batch, takeBack: !options.strictThreads });
+        ctx.shardTeam = team = startShardTeam({ backend: active.name as BackendName, spec: plan.model, train: data.train, helpers: use.shardHelpers, shards: plan.shards, batch: plan.batch, takeBack: !options.strictThreads, adaptive: !options.strictThreads });
         if (options.strictThreads) {
           const starting = team;
           await starting.ready().catch(async (err) => {

@@ -12,6 +12,7 @@ import { trainEpoch } from '../../runtime/training/train-epoch.js';
 import { shardRange, sumInOrder, sumNumbersInOrder } from '../../runtime/training/shards.js';
 import { startShardTeam, type ClosableTeam } from '../../runtime/run/shards/team.js';
 import { threadUse } from '../../runtime/run/threads.js';
+import { paysOff } from '../../runtime/run/shards/pays-off.js';
 import type { Images } from '../../runtime/training/image-batch.js';
 import { ALL_PARAMS, FC_PARAMS, syntheticImages, tinyModel } from './helpers/tiny-plan.js';
 
@@ -88,6 +89,38 @@ describe('threads', () => {
   });
 });
 
+describe('whether sharing pays', () => {
+  /** The ways chosen for `batches` batches that take `shared` or `alone` ms. */
+  function ways(batches: number, shared: number, alone: number): string {
+    const judge = paysOff();
+    let now = 0;
+    let out = '';
+    for (let b = 0; b < batches; b++) {
+      const share = judge.share(now);
+      out += share ? 'S' : 'A';
+      now += share ? shared : alone;
+    }
+    return out;
+  }
+
+  it('times both ways first, then keeps the faster one and tries the other every 16th batch', () => {
+    expect(ways(40, 5, 10)).toBe('SASASASA' + 'SSSSSSSASSSSSSSSSSSSSSSASSSSSSSS'.slice(0, 32));
+    expect(ways(40, 10, 5)).toBe('SASASASA' + 'AAAAAAASAAAAAAAAAAAAAAASAAAAAAAA'.slice(0, 32));
+  });
+
+  it('does not count the work between epochs as a batch', () => {
+    const judge = paysOff();
+    let now = 0;
+    const seen: boolean[] = [];
+    for (let b = 0; b < 12; b++) {
+      seen.push(judge.share(now));
+      now += seen[b] ? 5 : 10;
+      if (b === 9) now += 1000; // an evaluation after a shared batch
+    }
+    expect(seen.slice(8)).toEqual([true, true, true, true]);
+  });
+});
+
 function snapshot(net: Network): Record<string, Float32Array> {
   return Object.fromEntries([...net.params].map(([n, v]) => [n, (v.dataSync() as Float32Array).slice()]));
 }
@@ -121,7 +154,8 @@ describe('a shard team', () => {
     await Promise.all(teams.map((t) => t.close()));
   });
   const team = async (helpers: number, shards: number, takeBack = false) => {
-    const t = startShardTeam({ backend: 'wasm', spec: tinyModel(), train: data, helpers, shards, batch: 8, takeBack });
+    // Taking back and judging what pays are what `mfx run` does; without them the helpers' part is fixed.
+    const t = startShardTeam({ backend: 'wasm', spec: tinyModel(), train: data, helpers, shards, batch: 8, takeBack, adaptive: takeBack });
     teams.push(t);
     await t.ready();
     return t;
@@ -147,7 +181,7 @@ describe('a shard team', () => {
     }
   });
 
-  it('gives the same bits when this thread takes back shards no helper reached', async () => {
+  it('gives the same bits when this thread takes back shards and shares only while it pays (as mfx run does)', async () => {
     const alone = await trainTwoEpochs(data, { shards: 3 });
     const t = await team(1, 3, true);
     const shared = await trainTwoEpochs(data, { shards: 3, team: t });
@@ -159,7 +193,7 @@ describe('a shard team', () => {
     // copying the owner's parameters into it fails there (and only there).
     const spec = tinyModel();
     const wrong = { ...spec, params: spec.params.map((p) => (p.name === 'fc2.bias' ? { ...p, shape: [4], size: 4 } : p)) };
-    const t = startShardTeam({ backend: 'wasm', spec: wrong, train: data, helpers: 1, shards: 2, batch: 8, takeBack: false });
+    const t = startShardTeam({ backend: 'wasm', spec: wrong, train: data, helpers: 1, shards: 2, batch: 8, takeBack: false, adaptive: false });
     teams.push(t);
     await t.ready();
     await expect(trainTwoEpochs(data, { shards: 2, team: t })).rejects.toThrow(/in a worker thread/);

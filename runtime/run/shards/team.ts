@@ -15,6 +15,7 @@ import type { Images } from '../../training/image-batch.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { shardGradients, shardRange, type ShardBatch, type ShardGrads, type ShardTeam } from '../../training/shards.js';
 import { deserializeError } from '../workers/errors.js';
+import { paysOff } from './pays-off.js';
 import type { FromHelper, HelperSetup } from './helper.js';
 import { claimWord, CMD, CMD_BATCH, CMD_EXIT, CONFIG, createShardMemory, finishedWord, GEN, ROWS, STATUS_FAILED, statusWord, type ShardConfig } from './shard-memory.js';
 
@@ -37,6 +38,11 @@ export interface TeamOptions {
    * (default true). Tests turn it off so that the helpers' part is fixed, not a matter of timing.
    */
   takeBack?: boolean;
+  /**
+   * Whether the team hands out shards only while that makes batches faster (pays-off.ts;
+   * default true). Tests turn it off: every batch is then shared.
+   */
+  adaptive?: boolean;
 }
 
 /** A team that is starting; `close` ends its threads. */
@@ -109,6 +115,7 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
   };
 
   let sharedBatches = 0;
+  const judge = o.adaptive === false ? null : paysOff();
   return {
     get sharedBatches() {
       return sharedBatches;
@@ -120,6 +127,7 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
       const failed = helpers.find((h) => h.error);
       if (failed) throw failed.error;
       if (closed || shards !== m.shards || n > m.maxBatch || !helpers.every((h) => h.ready)) return [];
+      if (judge && !judge.share(performance.now())) return [];
       // Non-empty shards round-robin over the owner (thread 0) and the helpers; the owner keeps thread 0's.
       const offered: number[] = [];
       let k = 0;
