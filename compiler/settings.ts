@@ -5,7 +5,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type { Diagnostic, ModelBlockSetting, ModelRefSetting, Name, Setting, Span, Statement, SweepSetting } from '../grammar/index.js';
 import { didYouMean, makeDiagnostic } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, LIMITS_HINT } from './limits.js';
 import { checkNumber } from './numbers.js';
 import type { DatasetSpec, OptimizerSpec } from './plan.js';
 
@@ -143,7 +143,9 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
       out.batch = checkNumber(s.value, 'the batch size', 'positive-int', diagnostics, LIMITS.batch) ?? out.batch;
       return;
     case 'shards':
-      if (Number.isSafeInteger(s.value.value) && s.value.value > 0 && s.value.value <= LIMITS.batch) {
+      if (Number.isSafeInteger(s.value.value) && s.value.value > LIMITS.shards) {
+        diagnostics.push(makeDiagnostic(D.overLimit, s.value.span, ['The shard count', LIMITS.shards, s.value.raw], { hint: LIMITS_HINT }));
+      } else if (Number.isSafeInteger(s.value.value) && s.value.value > 0) {
         out.shards = s.value.value;
         out.shardsSpan = s.value.span;
       } else {

@@ -21,6 +21,7 @@ import { inProcessRunner } from './in-process.js';
 import { workerRunner } from './workers/pool.js';
 import { threadUse } from './threads.js';
 import { startShardTeam, type ClosableTeam } from './shards/team.js';
+import { MAX_SLOT_BYTES, slotBytes } from './shards/shard-memory.js';
 import type { QueueAddress } from '../queue/url.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import path from 'node:path';
@@ -217,7 +218,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       jobs,
     );
   } else {
-    if (use.shardHelpers > 0 && !options.queue) {
+    if (use.shardHelpers > 0 && !options.queue && slotBytes(plan.model, plan.shards) <= MAX_SLOT_BYTES) {
       const shared = data.share?.(plan.testSetRefs, plan.seed) ?? null;
       if (shared) {
         ctx.data = data = runDataFromShared(shared);

@@ -54,6 +54,11 @@ export const claimWord = (m: ShardMemory, s: number): number => HEADER + s;
 export const finishedWord = (m: ShardMemory, s: number): number => HEADER + m.shards + s;
 export const statusWord = (m: ShardMemory, s: number): number => HEADER + 2 * m.shards + s;
 
+/** Bound on the gradient slots (4 bytes × shards × parameters): above it the shards run in turn, without a team. */
+export const MAX_SLOT_BYTES = 512 * 1024 ** 2;
+
+export const slotBytes = (spec: ModelSpec, shards: number): number => 4 * shards * spec.totalParams;
+
 const floats = (n: number) => new Float32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
 
 /** A fresh block for `helpers` helper threads computing some of `shards` shards of batches up to `maxBatch`. */
