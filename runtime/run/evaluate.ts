@@ -1,4 +1,6 @@
-// Accuracy and mean NLL of a network on a test set, in batches of 1000 with dropout off.
+// Accuracy and mean NLL of a network on a test set, in batches of 1000 with dropout off. A
+// shard team (shards/team.ts) may compute some of the batches on its helper threads; each
+// batch's figures are the same bits on any thread, and they are added up in batch order here.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform } from '../../compiler/plan.js';
 import { forward, type Network } from '../model/network.js';
@@ -15,28 +17,56 @@ export interface Evaluation {
   predicted: Uint8Array;
 }
 
+/** One batch's figures: correct predictions, summed NLL (float32 sums) and the predicted classes. */
+export interface BatchFigures {
+  hits: number;
+  nll: number;
+  classes: Uint8Array;
+}
+
+/** Helper threads that evaluate some batches (null: they cannot now, evaluate here). */
+export interface EvalTeam {
+  evaluate(net: Network, set: Images, feature: FeatureTransform): Promise<BatchFigures[] | null>;
+}
+
+/** The tensors of images [start, end) of `set`: [hits, NLL sum] and the predicted classes. */
+export function evalTensors(net: Network, set: Images, start: number, end: number, feature: FeatureTransform): { sums: tf.Tensor; classes: tf.Tensor } {
+  return tf.tidy(() => {
+    const { x, y } = sliceBatch(set, start, end);
+    const logp = tf.logSoftmax(forward(net, x, { feature, dropout: null }));
+    const argMax = tf.argMax(logp, 1);
+    const hit = tf.sum(tf.cast(tf.equal(argMax, y), 'float32'));
+    const nllSum = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, net.spec.classes))));
+    return { sums: tf.stack([hit, nllSum]), classes: argMax };
+  });
+}
+
+/** Reads (and frees) settled tensors from evalTensors. */
+export function readFigures(t: { sums: tf.Tensor; classes: tf.Tensor }): BatchFigures {
+  const [hits, nll] = t.sums.dataSync();
+  const classes = Uint8Array.from(t.classes.dataSync());
+  t.sums.dispose();
+  t.classes.dispose();
+  return { hits, nll, classes };
+}
+
 /** Evaluates `net` on every image of `set` under the given feature transform. */
-export async function evaluate(net: Network, set: Images, feature: FeatureTransform): Promise<Evaluation> {
+export async function evaluate(net: Network, set: Images, feature: FeatureTransform, team?: EvalTeam | null): Promise<Evaluation> {
+  const shared = team ? await team.evaluate(net, set, feature) : null;
   let correct = 0;
   let lossSum = 0;
   const predicted = new Uint8Array(set.n);
-  for (let start = 0; start < set.n; start += EVAL_BATCH) {
+  for (let b = 0, start = 0; start < set.n; b++, start += EVAL_BATCH) {
     const end = Math.min(start + EVAL_BATCH, set.n);
-    const { sums, classes } = tf.tidy(() => {
-      const { x, y } = sliceBatch(set, start, end);
-      const logp = tf.logSoftmax(forward(net, x, { feature, dropout: null }));
-      const argMax = tf.argMax(logp, 1);
-      const hit = tf.sum(tf.cast(tf.equal(argMax, y), 'float32'));
-      const nllSum = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, net.spec.classes))));
-      return { sums: tf.stack([hit, nllSum]), classes: argMax };
-    });
-    await settle([sums, classes]);
-    const [hits, nll] = sums.dataSync();
-    predicted.set(classes.dataSync(), start);
-    sums.dispose();
-    classes.dispose();
-    correct += hits;
-    lossSum += nll;
+    let figures = shared?.[b];
+    if (!figures) {
+      const t = evalTensors(net, set, start, end, feature);
+      await settle([t.sums, t.classes]); // webgpu reads only settled tensors synchronously
+      figures = readFigures(t);
+    }
+    predicted.set(figures.classes, start);
+    correct += figures.hits;
+    lossSum += figures.nll;
   }
   // The checkpoint after this step reads every parameter synchronously.
   await settle(net.params.values());

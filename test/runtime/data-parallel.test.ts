@@ -1,7 +1,8 @@
 // `mfx run --jobs 1` and `--jobs 2` on one arm: with two threads the shards of each batch are
 // computed on two threads (a shard team), with one they are computed in turn. The run folders
 // must hold the same bytes: results.json (but for its timing), predictions and weights, through
-// a full-network phase and a frozen phase (with and without the frozen-feature cache).
+// a full-network phase and a frozen phase (with and without the frozen-feature cache), and
+// evaluations whose batches are split between the threads.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ async function run(jobs: number, featureCacheBytes?: number) {
   const results = await executePlan(plan!, {
     backend: 'wasm',
     runDir,
-    subset: { train: 200, test: 40 },
+    subset: { train: 200, test: 1100 }, // two evaluation batches per test set: one on the helper
     jobs,
     strictThreads: true, // the helper computes its shards from the first batch on
     featureCacheBytes,

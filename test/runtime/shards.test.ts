@@ -12,6 +12,7 @@ import { trainEpoch } from '../../runtime/training/train-epoch.js';
 import { shardRange, sumInOrder, sumNumbersInOrder } from '../../runtime/training/shards.js';
 import { startShardTeam, type ClosableTeam } from '../../runtime/run/shards/team.js';
 import { threadUse } from '../../runtime/run/threads.js';
+import { evaluate } from '../../runtime/run/evaluate.js';
 import { paysOff } from '../../runtime/run/shards/pays-off.js';
 import type { Images } from '../../runtime/training/image-batch.js';
 import { ALL_PARAMS, FC_PARAMS, syntheticImages, tinyModel } from './helpers/tiny-plan.js';
@@ -197,6 +198,28 @@ describe('a shard team', () => {
     teams.push(t);
     await t.ready();
     await expect(trainTwoEpochs(data, { shards: 2, team: t })).rejects.toThrow(/in a worker thread/);
+  });
+
+  it('evaluates to the bits of one thread, with some batches on a helper', async () => {
+    const spec = tinyModel();
+    const net = createNetwork(spec, 5);
+    const big = syntheticImages(2500, 6);
+    const shared = (a: Float32Array | Uint8Array) => {
+      const out = new (a.constructor as Float32ArrayConstructor)(new SharedArrayBuffer(a.byteLength)) as typeof a;
+      out.set(a);
+      return out;
+    };
+    const set = { ...big, images: shared(big.images) as Float32Array, labels: shared(big.labels) as Uint8Array };
+    const alone = await evaluate(net, set, { kind: 'inverted', activation: 'relu6' });
+    const t = startShardTeam({ backend: 'wasm', spec, train: data, helpers: 1, shards: 2, batch: 8, takeBack: false, adaptive: false });
+    teams.push(t);
+    await t.ready();
+    const both = await evaluate(net, set, { kind: 'inverted', activation: 'relu6' }, t);
+    expect(t.sharedEvalBatches).toBe(1); // batch 1 of 0..2
+    expect(both).toEqual(alone);
+    // Unshared images would be copied to the helper: evaluated here instead.
+    expect(await t.evaluate(net, big, { kind: 'model' })).toBeNull();
+    disposeNetwork(net);
   });
 
   it('sums shard gradients to the batch-mean gradient: 2 shards train as 1 does, up to rounding', async () => {

@@ -15,7 +15,8 @@ import type { Images } from '../../training/image-batch.js';
 import { shardGradients, shardRange, type ShardBatch } from '../../training/shards.js';
 import { serializeError } from '../workers/errors.js';
 import type { SerializedError } from '../workers/messages.js';
-import { claimWord, CMD, CMD_EXIT, CONFIG, finishedWord, GEN, ROWS, STATUS_FAILED, STATUS_OK, statusWord, type ShardConfig, type ShardMemory } from './shard-memory.js';
+import { evalTensors, readFigures } from '../evaluate.js';
+import { claimWord, CMD, CMD_EVAL, CMD_EXIT, CONFIG, finishedWord, GEN, ROWS, STATUS_FAILED, STATUS_OK, statusWord, type EvalJob, type ShardConfig, type ShardMemory } from './shard-memory.js';
 
 export interface HelperSetup {
   backend: BackendName;
@@ -41,7 +42,13 @@ async function main(): Promise<void> {
   for (;;) {
     Atomics.wait(m.ctrl, GEN, seen);
     seen = Atomics.load(m.ctrl, GEN);
-    if (Atomics.load(m.ctrl, CMD) === CMD_EXIT) return;
+    const cmd = Atomics.load(m.ctrl, CMD);
+    if (cmd === CMD_EXIT) return;
+    if (cmd === CMD_EVAL) {
+      config = readConfig(config, Atomics.load(m.ctrl, CONFIG));
+      if (config.eval) evaluateBatches(net, config.eval);
+      continue;
+    }
     let batch: ShardBatch | null = null;
     for (let s = 0; s < m.shards; s++) {
       // Only a shard offered in this batch can be claimed: a late wake-up claims nothing stale.
@@ -72,13 +79,40 @@ function readConfig(held: ShardConfig | null, version: number): ShardConfig {
   return config;
 }
 
-/** The batch as the owner wrote it: parameters into this replica, indices and masks as views. */
-function loadBatch(net: Network, config: ShardConfig): ShardBatch {
-  const rows = Atomics.load(m.ctrl, ROWS);
+/** The owner's parameters into this replica. */
+function loadParams(net: Network): void {
   for (const p of m.paramSlots) {
     const v = net.params.get(p.name)!;
     tf.tidy(() => v.assign(tf.tensor(m.params.slice(p.offset, p.offset + p.size), p.shape, 'float32')));
   }
+}
+
+/** Takes evaluation batches while any is left; each one's figures go to the job's arrays. */
+function evaluateBatches(net: Network, job: EvalJob): void {
+  let loaded = false;
+  for (let k = 0; k * job.batch < job.set.n; k++) {
+    if (Atomics.compareExchange(job.claims, k, 0, 1) !== 0) continue;
+    try {
+      if (!loaded) loadParams(net);
+      loaded = true;
+      const start = k * job.batch;
+      const f = readFigures(evalTensors(net, job.set, start, Math.min(start + job.batch, job.set.n), job.feature));
+      job.predicted.set(f.classes, start);
+      job.sums[2 * k] = f.hits;
+      job.sums[2 * k + 1] = f.nll;
+      Atomics.store(job.done, k, 1);
+    } catch (err) {
+      say({ type: 'error', error: serializeError(err) });
+      Atomics.store(job.done, k, -1);
+    }
+    Atomics.notify(job.done, k);
+  }
+}
+
+/** The batch as the owner wrote it: parameters into this replica, indices and masks as views. */
+function loadBatch(net: Network, config: ShardConfig): ShardBatch {
+  const rows = Atomics.load(m.ctrl, ROWS);
+  loadParams(net);
   const masks = new Map<number, Float32Array>();
   for (const [layer, offset] of Object.entries(m.maskOffsets)) {
     masks.set(Number(layer), m.masks.subarray(offset, offset + maskValuesPerImage(setup.spec, Number(layer)) * rows));

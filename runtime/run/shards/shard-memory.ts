@@ -7,6 +7,7 @@
 //   slots    Float32: one gradient slot per shard (same layout as params), plus one loss each
 import type { FeatureTransform, ModelSpec } from '../../../compiler/plan.js';
 import { maskedLayers, maskValuesPerImage } from '../../model/dropout.js';
+import type { Images } from '../../training/image-batch.js';
 
 /** ctrl word indices. GEN counts batches handed out; CMD says what GEN means. */
 export const GEN = 0;
@@ -19,6 +20,8 @@ const HEADER = 8;
 
 export const CMD_BATCH = 1;
 export const CMD_EXIT = 2;
+/** Evaluate batches of the test set in the configuration's `eval` job. */
+export const CMD_EVAL = 3;
 export const STATUS_OK = 0;
 export const STATUS_FAILED = 1;
 
@@ -96,4 +99,22 @@ export interface ShardConfig {
   version: number;
   trainable: string[];
   feature: FeatureTransform;
+  /** With CMD_EVAL: the test set to evaluate, batch by batch. */
+  eval?: EvalJob;
+}
+
+/**
+ * One evaluation shared by the owner and the helpers (runtime/run/evaluate.ts): every array in
+ * shared memory. A thread takes batch k with compareExchange(claims[k], 0, 1) and, when it is a
+ * helper, writes the batch's classes and sums and sets done[k] to 1 (-1: it failed).
+ */
+export interface EvalJob {
+  set: Images;
+  feature: FeatureTransform;
+  batch: number;
+  predicted: Uint8Array;
+  /** hits and NLL sum of batch k at 2k, 2k+1. */
+  sums: Float32Array;
+  claims: Int32Array;
+  done: Int32Array;
 }

@@ -16,8 +16,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { shardGradients, shardRange, type ShardBatch, type ShardGrads, type ShardTeam } from '../../training/shards.js';
 import { deserializeError } from '../workers/errors.js';
 import { paysOff } from './pays-off.js';
+import { EVAL_BATCH, evalTensors, readFigures, type BatchFigures, type EvalTeam } from '../evaluate.js';
+import type { Network } from '../../model/network.js';
 import type { FromHelper, HelperSetup } from './helper.js';
-import { claimWord, CMD, CMD_BATCH, CMD_EXIT, CONFIG, createShardMemory, finishedWord, GEN, ROWS, STATUS_FAILED, statusWord, type ShardConfig } from './shard-memory.js';
+import { claimWord, CMD, CMD_BATCH, CMD_EVAL, CMD_EXIT, CONFIG, createShardMemory, finishedWord, GEN, ROWS, STATUS_FAILED, statusWord, type EvalJob, type ShardConfig } from './shard-memory.js';
 
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './helper-entry.mjs' : './helper.js', import.meta.url);
 
@@ -34,8 +36,9 @@ export interface TeamOptions {
   shards: number;
   batch: number;
   /**
-   * Whether the owner computes offered shards no helper has claimed once its own are done
-   * (default true). Tests turn it off so that the helpers' part is fixed, not a matter of timing.
+   * Whether the owner computes offered shards no helper has claimed once its own are done, and
+   * evaluation batches in any order (default true). Tests turn it off so that the helpers' part
+   * is fixed, not a matter of timing: then the owner evaluates batches 0, h+1, 2(h+1), ... only.
    */
   takeBack?: boolean;
   /**
@@ -46,11 +49,13 @@ export interface TeamOptions {
 }
 
 /** A team that is starting; `close` ends its threads. */
-export interface ClosableTeam extends ShardTeam {
+export interface ClosableTeam extends ShardTeam, EvalTeam {
   /** Resolves once every helper has started (rejects with a helper's error). */
   ready(): Promise<void>;
   /** Batches whose shards the helpers shared so far. */
   readonly sharedBatches: number;
+  /** Evaluation batches the helpers computed so far. */
+  readonly sharedEvalBatches: number;
   close(): Promise<void>;
 }
 
@@ -114,11 +119,71 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
     }
   };
 
+  /** Writes the owner's parameters into shared memory. */
+  const broadcast = (net: Network) => {
+    for (const p of m.paramSlots) m.params.set(net.params.get(p.name)!.dataSync() as Float32Array, p.offset);
+  };
+  /** Sends the configuration to every helper and wakes them for `cmd`. */
+  const handOut = (next: ShardConfig | null, cmd: number): number => {
+    if (next) {
+      config = next;
+      for (const h of helpers) h.config.postMessage(config);
+    }
+    Atomics.store(m.ctrl, CONFIG, config.version);
+    Atomics.store(m.ctrl, CMD, cmd);
+    const gen = Atomics.load(m.ctrl, GEN) + 1; // only the owner moves GEN
+    return gen;
+  };
+  const wake = (gen: number) => {
+    Atomics.store(m.ctrl, GEN, gen);
+    Atomics.notify(m.ctrl, GEN);
+  };
+
   let sharedBatches = 0;
+  let sharedEvalBatches = 0;
   const judge = o.adaptive === false ? null : paysOff();
   return {
     get sharedBatches() {
       return sharedBatches;
+    },
+    get sharedEvalBatches() {
+      return sharedEvalBatches;
+    },
+
+    async evaluate(net, set, feature) {
+      const isShared = (a: ArrayBufferView) => a.buffer instanceof SharedArrayBuffer;
+      const batches = Math.ceil(set.n / EVAL_BATCH);
+      if (closed || batches < 2 || !isShared(set.images) || !isShared(set.labels) || !helpers.every((h) => h.ready && !h.error)) return null;
+      const ints = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
+      const job: EvalJob = {
+        set, feature, batch: EVAL_BATCH, predicted: new Uint8Array(new SharedArrayBuffer(set.n)),
+        sums: new Float32Array(new SharedArrayBuffer(8 * batches)), claims: ints(batches), done: ints(batches),
+      };
+      broadcast(net);
+      wake(handOut({ ...config, version: config.version + 1, eval: job }, CMD_EVAL));
+      const out: BatchFigures[] = [];
+      for (let k = 0; k < batches; k++) {
+        // Without taking back (tests) the owner leaves every batch but its own turn to the helpers.
+        if (o.takeBack === false && k % (helpers.length + 1) !== 0) continue;
+        if (Atomics.compareExchange(job.claims, k, 0, 1) !== 0) continue;
+        const start = k * EVAL_BATCH;
+        out[k] = readFigures(evalTensors(net, set, start, Math.min(start + EVAL_BATCH, set.n), feature));
+      }
+      for (let k = 0; k < batches; k++) {
+        if (out[k]) continue;
+        for (;;) {
+          const state = Atomics.load(job.done, k);
+          if (state === 1) break;
+          const failed = helpers.find((h) => h.error);
+          if (state === -1 || failed) throw failed?.error ?? (await Promise.race(helpers.map((h) => h.failed)));
+          const r = waitAsync(job.done, k, 0, 1000);
+          if (r.async) await r.value;
+        }
+        const start = k * EVAL_BATCH;
+        out[k] = { hits: job.sums[2 * k], nll: job.sums[2 * k + 1], classes: job.predicted.slice(start, Math.min(start + EVAL_BATCH, set.n)) };
+        sharedEvalBatches++;
+      }
+      return out;
     },
     ready: async () => {
       await Promise.all(helpers.map((h) => h.started));
@@ -139,21 +204,15 @@ export function startShardTeam(o: TeamOptions): ClosableTeam {
     },
 
     async run(b: ShardBatch, _shards: number, offered: number[]): Promise<Map<number, ShardGrads>> {
-      if (config.version === 0 || !sameConfig(config, b)) {
-        config = { version: config.version + 1, trainable: b.names.slice(), feature: b.feature };
-        for (const h of helpers) h.config.postMessage(config);
-      }
-      for (const p of m.paramSlots) m.params.set(b.net.params.get(p.name)!.dataSync() as Float32Array, p.offset);
+      const changed = config.version === 0 || !sameConfig(config, b);
+      broadcast(b.net);
       const rows = b.indices.length;
       m.indices.set(b.indices);
       for (const [layer, values] of b.masks) m.masks.set(values, m.maskOffsets[layer]);
       Atomics.store(m.ctrl, ROWS, rows);
-      Atomics.store(m.ctrl, CONFIG, config.version);
-      Atomics.store(m.ctrl, CMD, CMD_BATCH);
-      const gen = Atomics.load(m.ctrl, GEN) + 1; // only the owner moves GEN
+      const gen = handOut(changed ? { version: config.version + 1, trainable: b.names.slice(), feature: b.feature } : null, CMD_BATCH);
       for (let s = 0; s < m.shards; s++) Atomics.store(m.ctrl, claimWord(m, s), offered.includes(s) ? gen : 0);
-      Atomics.store(m.ctrl, GEN, gen);
-      Atomics.notify(m.ctrl, GEN);
+      wake(gen);
       // The caller computes its own shards now; what no helper has claimed by then, the owner
       // computes itself (last first: the helpers claim from the front).
       await Promise.resolve();
