@@ -18,6 +18,7 @@ import { createNetwork, disposeNetwork } from '../runtime/model/network.js';
 import { Optimizer } from '../runtime/training/optimizer.js';
 import { trainEpoch } from '../runtime/training/train-epoch.js';
 import { startShardTeam } from '../runtime/run/shards/team.js';
+import { evaluate } from '../runtime/run/evaluate.js';
 import { median } from './figures.js';
 
 const { values } = parseArgs({
@@ -100,6 +101,18 @@ for (let r = 0; r < rounds; r++) {
     console.log(`round ${r + 1}/${rounds} ${c.name.padEnd(20)} ${m.wall.toFixed(0).padStart(6)} img/s  ${m.cpu.toFixed(0).padStart(6)} img/CPU-s  ${m.path.toFixed(0).padStart(6)} img/s critical path`);
   }
 }
+// Evaluation (batches of 1000, dropout off) on this thread and spread over the team.
+const evalSet = { ...data, n: Math.min(n, 10_000) };
+const evalRates = { alone: [] as number[], team: [] as number[] };
+const evalNet = createNetwork(spec, 1);
+for (let r = 0; r < rounds; r++) {
+  for (const way of r % 2 === 0 ? (['alone', 'team'] as const) : (['team', 'alone'] as const)) {
+    const t0 = performance.now();
+    await evaluate(evalNet, evalSet, { kind: 'model' }, way === 'team' ? always : null);
+    evalRates[way].push(evalSet.n / ((performance.now() - t0) / 1000));
+  }
+}
+disposeNetwork(evalNet);
 await Promise.all([team.close(), always.close()]);
 const base = median(results.get(configs[0].name)!.wall);
 console.log(`\nreference net, batch 64, ${batches} batches per epoch, ${backend}; medians of ${rounds} interleaved rounds`);
@@ -107,6 +120,7 @@ for (const c of configs) {
   const r = results.get(c.name)!;
   console.log(`${c.name.padEnd(20)} ${median(r.wall).toFixed(0).padStart(6)} img/s (x${(median(r.wall) / base).toFixed(2)})  ${median(r.cpu).toFixed(0).padStart(6)} img/CPU-s  ${median(r.path).toFixed(0).padStart(6)} img/s critical path (x${(median(r.path) / median(results.get(configs[0].name)!.path)).toFixed(2)})`);
 }
+console.log(`evaluation, ${evalSet.n} images: 1 thread ${median(evalRates.alone).toFixed(0)} img/s, 2 threads ${median(evalRates.team).toFixed(0)} img/s (x${(median(evalRates.team) / median(evalRates.alone)).toFixed(2)})`);
 if (values.json) {
   const medians = Object.fromEntries(
     configs.map((c) => [c.name, { imagesPerSec: median(results.get(c.name)!.wall), imagesPerCpuSecond: median(results.get(c.name)!.cpu), criticalPathImagesPerSec: median(results.get(c.name)!.path) }]),
