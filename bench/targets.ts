@@ -68,7 +68,10 @@ export async function runTargets(
   const last = profile.stdout.trim().split('\n').pop() ?? '';
   const shardThreads = last.startsWith('{') ? (JSON.parse(last).shardThreads as Record<string, { imagesPerSec: number; imagesPerCpuSecond: number }>) : null;
   if (!shardThreads) log(`bench/shard-threads.ts failed: ${profile.stderr.slice(-500)}`);
-  else for (const line of profile.stdout.trim().split('\n').slice(-5, -1)) log(`  ${line}`);
+  else {
+    const lines = profile.stdout.trim().split('\n');
+    for (const line of lines.slice(lines.findIndex((l) => l.startsWith('reference net')), -1)) log(`  ${line}`);
+  }
 
   const med = (name: string, side: 'mfx' | 'torch', key: keyof SideFigures) => {
     const v = figures.get(name)![side].map((f) => f[key] as number);
