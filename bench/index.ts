@@ -5,6 +5,7 @@
 // Options: --repeats N (3)  --train-subset N (3000)  --test-subset M (1000)  --epochs E (1)
 //          --jobs 1,2 (core counts to compare: torch threads = mfx worker threads)
 //          --arms baseline,inverted,hybrid,hybrid-relu6  --only-compare (skip check/data benches)
+//          --no-targets (skip the issue-12 targets table: bench/targets.ts)
 //          --quick (1 repeat, 1000/200 images: a smoke run)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { mnistDataDir } from '../runtime/data/datasets.js';
 import { median, type BenchWork, type SideFigures } from './figures.js';
 import { MFX_SIDE_DESCRIPTION, runMfxSide } from './mfx.js';
 import { TORCH_SCRIPT, runTorchSide, torchUnavailable, torchVersion } from './torch.js';
+import { runTargets, targetsTable, type TargetRow } from './targets.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -33,6 +35,7 @@ const USAGE = `Usage: npm run bench -- [options]     (or: npm run bench -- start
   --jobs 1,2           core counts to compare: torch threads = mfx worker threads
   --arms a,b,...       arms of torch_reference.py (baseline,inverted,hybrid,hybrid-relu6)
   --only-compare       skip bench/startup.ts, check.ts, data.ts, ui.ts and lsp.ts
+  --no-targets         skip the issue-12 targets (quickstart, two-arm slice, one arm on 2 cores, 1-core CPU rate)
   --quick              1 repeat on 1000/200 images (a smoke run)
 Figures go to stdout and bench/out/compare-*.json.`;
 let parsed;
@@ -46,6 +49,7 @@ try {
       jobs: { type: 'string', default: '1,2' },
       arms: { type: 'string', default: 'baseline,inverted,hybrid,hybrid-relu6' },
       'only-compare': { type: 'boolean', default: false },
+      'no-targets': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -180,12 +184,28 @@ if (!torchMissing && jobsList.length > 1) {
 }
 for (const w of warnings) log(`warning: ${w}`);
 
+// 3. The targets table (bench/targets.ts): every figure as a ratio mfx / PyTorch.
+let targets: TargetRow[] = [];
+if (!values['no-targets']) {
+  log();
+  log('== issue 12 targets (interleaved, medians)');
+  const two = summary['2'] ?? summary[String(Math.max(...jobsList))];
+  const one = summary['1'];
+  targets = await runTargets(work, repeats, dataDir, torchMissing, {
+    fourArmsProcess: { mfx: two?.processSeconds?.mfx ?? NaN, torch: two?.processSeconds?.torch ?? null },
+    torchCpuRate: one?.baselineTrainImagesPerCpuSecond?.torch ?? null,
+  }, log);
+  log();
+  for (const line of targetsTable(targets, work)) log(line);
+  if (warnings.length > 0) log('warning: the 2-core PyTorch figures above come from an oversubscribed machine (see the warning before): their ratios flatter mfx.');
+}
+
 const outDir = path.join(benchDir, 'out');
 mkdirSync(outDir, { recursive: true });
 const outFile = path.join(outDir, `compare-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(outFile, `${JSON.stringify({
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, torch: torchMissing ? null : torchVersion() },
-  work, repeats, jobs: jobsList, mfxSide: MFX_SIDE_DESCRIPTION, torchSkipped: torchMissing, warnings, summary, runs,
+  work, repeats, jobs: jobsList, mfxSide: MFX_SIDE_DESCRIPTION, torchSkipped: torchMissing, warnings, summary, targets, runs,
 }, null, 2)}\n`);
 log(`wrote ${path.relative(process.cwd(), outFile)}`);

@@ -43,11 +43,12 @@ interface JsonEvent {
   n?: number;
 }
 
-export async function runMfxSide(work: BenchWork, jobs: number): Promise<SideFigures> {
+/** `mfxText`: the .mfx file to run (default: torch_reference.py's arms for `work`). */
+export async function runMfxSide(work: BenchWork, jobs: number, mfxText?: string): Promise<SideFigures> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mfx-bench-mfx-'));
   try {
     const file = path.join(dir, 'torch-arms.mfx');
-    writeFileSync(file, torchArmsMfx(work));
+    writeFileSync(file, mfxText ?? torchArmsMfx(work));
     const timeFile = path.join(dir, 'time.txt');
     const mfxArgs = [
       path.join(root, 'bin/mfx.js'), 'run', file, '--backend', 'wasm', '--no-cache', '--jobs', String(jobs),

@@ -125,6 +125,14 @@ export const SemanticDiagnostics = {
     (step: string) => `this eval reads other features or heads than the \`${step}\` step before it (an \`invert\` in between, or another \`on\`), so it cannot be scored at that step's epochs`,
   ),
   selectNotReported: d('MFX2155', 'warning', '`select` with no eval after it', (step: string) => `no eval follows this \`${step} ... select\` before the next train step, so only its validation accuracies are recorded`),
+  // data parallelism (`shards N`)
+  badShardCount: d('MFX2160', 'error', 'A shard count that is not a whole number above 0', (found: string) => `\`shards\` must be a whole number above 0, found \`${found}\``),
+  moreShardsThanBatch: d(
+    'MFX2161',
+    'error',
+    'More shards than images in a batch',
+    (shards: number, batch: number) => `\`shards ${shards}\` cuts each batch into more pieces than its ${batch} image${batch === 1 ? '' : 's'}`,
+  ),
   unusedSweep: d('MFX2170', 'warning', 'A sweep that no arm uses', (name: string) => `\`sweep ${name}\` is used by no arm`),
   lrForFrozen: d('MFX2171', 'warning', '`lr X for SEL` matching only frozen parameters', (params: string) => `\`lr ... for\` matches only frozen parameters (${params}): the rate applies once they are unfrozen`),
 } as const;

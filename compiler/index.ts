@@ -77,7 +77,7 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
   // 4. schedule: steps lowered with resolved selectors, test sets, labels and snapshots.
   const catalogue = testSetCatalogue(settings.dataset);
   const validation = settings.validation ?? undefined;
-  const rootKey = setupKey({ dataset: settings.dataset, model, optimizer: settings.optimizer, batch: settings.batch, ...(validation ? { validation } : {}) });
+  const rootKey = setupKey({ dataset: settings.dataset, model, optimizer: settings.optimizer, batch: settings.batch, shards: settings.shards, ...(validation ? { validation } : {}) });
   const lowered = armSources.map((arm) => {
     const drafts = lowerArm(arm, { model, lr: settings.optimizer.lr, testSets: catalogue, testSetsUnknown: settings.datasetRejected, file, sourceRef, fileExists: options.fileExists, validation: settings.validation !== null }, diagnostics);
     // 5. state keys: identical prefixes get identical keys.
@@ -138,6 +138,7 @@ export function compileProgram(ast: Program, text: string, file: string, syntax:
     optimizer: settings.optimizer,
     batch: settings.batch,
     ...(validation ? { validation } : {}),
+    shards: settings.shards,
     seed: settings.seed,
     repeat: settings.repeat,
     seeds: Array.from({ length: settings.repeat }, (_, k) => settings.seed + k),

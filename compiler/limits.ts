@@ -16,6 +16,8 @@ export const LIMITS = {
   epochs: 10_000,
   /** `batch N`: MNIST's whole training set; the memory bound usually stops a batch far earlier. */
   batch: 60_000,
+  /** `shards N`: far more than any machine's threads; each shard has a gradient slot in shared memory. */
+  shards: 1_024,
   /** `conv N ...` filters and `dense N` units. */
   width: 65_536,
   /** Arms in one file, after sweep expansion (compiler/sweeps.ts counts before expanding). */

@@ -16,5 +16,7 @@ export function sha256Hex(text: string): string {
 export function planHash(plan: Omit<Plan, 'hash'> & { hash?: string }): string {
   const rest: Record<string, unknown> = { ...plan };
   for (const k of NOT_HASHED_TOP) delete rest[k];
+  // One shard is how plans without `shards` ran: their hashes stay as they were.
+  if (rest.shards === 1) delete rest.shards;
   return sha256Hex(canonicalJson(rest, NOT_HASHED_ANYWHERE));
 }

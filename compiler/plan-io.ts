@@ -155,6 +155,7 @@ const planShape = shape({
   optimizer: union({ sgd: { lr: num, momentum: num }, adam: { lr: num, beta1: num, beta2: num, epsilon: num } }),
   batch: int,
   validation: optional(int),
+  shards: optional(int),
   seed: int,
   repeat: int,
   seeds: arr(int),
@@ -213,6 +214,9 @@ export function readPlan(json: unknown): Plan {
   else if (JSON.stringify(plan.testSetRefs) !== JSON.stringify(refs)) fail('testSetRefs', 'does not describe testSets (the file was edited or damaged)');
   if (plan.arms.length === 0) fail('arms', 'a plan has at least one arm');
   plan.arms.forEach((arm, i) => checkHeads(arm.steps, `arms[${i}].steps`));
+  // Plans written before `shards` existed computed every batch in one piece.
+  if (plan.shards === undefined) plan.shards = 1;
+  else if (plan.shards < 1 || plan.shards > plan.batch) fail('shards', `expected a whole number from 1 to the batch size (${plan.batch})`);
   const expected = planHash(plan);
   if (plan.hash !== expected) fail('hash', 'does not match the plan contents (the file was edited or damaged)');
   return plan;

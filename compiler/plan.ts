@@ -219,6 +219,12 @@ export interface Plan {
    * trained on (training uses the images before them); absent without the setting.
    */
   validation?: number;
+  /**
+   * Pieces each training batch is cut into (`shards N`): shard gradients are summed in shard
+   * order, so results depend on this number and never on the threads that compute the shards.
+   * Plans written before it existed computed one shard (plan-io fills 1 in); hashed only when not 1.
+   */
+  shards: number;
   seed: number;
   repeat: number;
   /** The seeds every arm runs with: seed .. seed+repeat-1. */

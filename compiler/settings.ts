@@ -5,12 +5,18 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type { Diagnostic, ModelBlockSetting, ModelRefSetting, Name, Setting, Span, Statement, SweepSetting } from '../grammar/index.js';
 import { didYouMean, makeDiagnostic } from '../grammar/index.js';
 import { SemanticDiagnostics as D } from './diagnostics.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, LIMITS_HINT } from './limits.js';
 import { checkNumber } from './numbers.js';
 import type { DatasetSpec, OptimizerSpec } from './plan.js';
 
 export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 export const DEFAULT_SGD = { lr: 0.01, momentum: 0.5 } as const;
+/**
+ * Shards per training batch when a file does not say: 2, so one arm can use two cores (the
+ * machines mfx runs on have at least two), at the cost of a second, smaller pass when the
+ * shards run on one thread. A property of the plan, never of the machine (results depend on it).
+ */
+export const DEFAULT_SHARDS = 2;
 export const DEFAULT_ADAM = { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
 export interface Settings {
@@ -19,6 +25,10 @@ export interface Settings {
   model: ModelRefSetting | ModelBlockSetting | null;
   optimizer: OptimizerSpec;
   batch: number;
+  /** `shards N`: pieces each training batch is cut into (runtime/training/shards.ts). */
+  shards: number;
+  /** Where `shards` was set (null: the default), for diagnostics that need the batch too. */
+  shardsSpan: Span | null;
   seed: number;
   repeat: number;
   /** `validation N`: images held out at the end of the training file (null: none). */
@@ -34,7 +44,7 @@ export interface Settings {
   datasetSpan: Span | null;
 }
 
-const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'seed', 'repeat', 'validation', 'baseline', 'sweep']);
+const SETTING_KINDS = new Set(['experiment', 'dataset', 'model-ref', 'model-block', 'optimizer', 'batch', 'shards', 'seed', 'repeat', 'validation', 'baseline', 'sweep']);
 
 export function isSetting(s: Statement): s is Setting {
   return SETTING_KINDS.has(s.kind);
@@ -56,6 +66,8 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
     model: null,
     optimizer: { kind: 'sgd', ...DEFAULT_SGD },
     batch: 64,
+    shards: DEFAULT_SHARDS,
+    shardsSpan: null,
     seed: 1,
     repeat: 1,
     validation: null,
@@ -97,7 +109,21 @@ export function collectSettings(statements: Statement[], file: string, diagnosti
     first.set(key, s.kind === 'sweep' ? s.name.span : headSpan(s, keyword));
     applySetting(s, out, file, diagnostics);
   }
+  checkShards(out, diagnostics);
   return out;
+}
+
+/** Every shard needs an image of a full batch: more shards than that is an error; the default shrinks to `batch 1`. */
+function checkShards(out: Settings, diagnostics: Diagnostic[]): void {
+  if (out.shards <= out.batch) return;
+  if (out.shardsSpan) {
+    diagnostics.push(
+      makeDiagnostic(D.moreShardsThanBatch, out.shardsSpan, [out.shards, out.batch], {
+        hint: `use at most \`shards ${out.batch}\`, or a larger \`batch\``,
+      }),
+    );
+  }
+  out.shards = out.batch;
 }
 
 function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diagnostic[]): void {
@@ -121,6 +147,16 @@ function applySetting(s: Setting, out: Settings, file: string, diagnostics: Diag
       return;
     case 'batch':
       out.batch = checkNumber(s.value, 'the batch size', 'positive-int', diagnostics, LIMITS.batch) ?? out.batch;
+      return;
+    case 'shards':
+      if (Number.isSafeInteger(s.value.value) && s.value.value > LIMITS.shards) {
+        diagnostics.push(makeDiagnostic(D.overLimit, s.value.span, ['The shard count', LIMITS.shards, s.value.raw], { hint: LIMITS_HINT }));
+      } else if (Number.isSafeInteger(s.value.value) && s.value.value > 0) {
+        out.shards = s.value.value;
+        out.shardsSpan = s.value.span;
+      } else {
+        diagnostics.push(makeDiagnostic(D.badShardCount, s.value.span, [s.value.raw], { hint: '`shards 1` computes each batch in one piece; `shards 2` (the default) in two halves' }));
+      }
       return;
     case 'seed':
       out.seed = checkNumber(s.value, 'the seed', 'non-negative-int', diagnostics) ?? out.seed;

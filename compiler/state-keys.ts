@@ -1,5 +1,5 @@
 // Phase 5, state keys and shared prefixes. A step's key hashes everything that determines the
-// network state after it: the setup (dataset, model, optimiser, batch) and every state-changing
+// network state after it: the setup (dataset, model, optimiser, batch, shards) and every state-changing
 // step so far. Evals and saves change nothing, so they carry the key of the state they observe;
 // source positions and the `pretrain` flag are not part of the computation, so they are left out.
 import { canonicalJson } from './canonical-json.js';
@@ -8,8 +8,10 @@ import type { DatasetSpec, ModelSpec, OptimizerSpec, StepSpec } from './plan.js'
 import type { DraftStep } from './schedule.js';
 
 /** The key of the untrained network: computed once per plan, the root of every arm's chain. */
-export function setupKey(setup: { dataset: DatasetSpec; model: ModelSpec; optimizer: OptimizerSpec; batch: number }): string {
-  return sha256Hex(canonicalJson(setup));
+export function setupKey(setup: { dataset: DatasetSpec; model: ModelSpec; optimizer: OptimizerSpec; batch: number; shards: number }): string {
+  // One shard is how every batch was computed before `shards` existed: those keys stay as they were.
+  const { shards, ...rest } = setup;
+  return sha256Hex(canonicalJson(shards === 1 ? rest : setup));
 }
 
 export function attachStateKeys(rootKey: string, steps: DraftStep[]): StepSpec[] {

@@ -63,8 +63,8 @@ export interface ModelRefSetting { kind: 'model-ref'; name: Name; span: Span }
 export interface ModelBlockSetting { kind: 'model-block'; layers: LayerDecl[]; span: Span }
 export interface OptimizerOption { name: Name; value: NumberLit }
 export interface OptimizerSetting { kind: 'optimizer'; name: Name; options: OptimizerOption[]; span: Span }
-/** `batch N`, `seed N`, `repeat N`, `validation N`. */
-export interface NumberSetting { kind: 'batch' | 'seed' | 'repeat' | 'validation'; value: NumberLit; span: Span }
+/** `batch N`, `shards N`, `seed N`, `repeat N`, `validation N`. */
+export interface NumberSetting { kind: 'batch' | 'shards' | 'seed' | 'repeat' | 'validation'; value: NumberLit; span: Span }
 export interface BaselineSetting { kind: 'baseline'; arm: Name; span: Span }
 /** `sweep act in [relu6, tanh]`: values all numbers or all names (the compiler checks). */
 export interface SweepSetting { kind: 'sweep'; name: Name; values: (NumberLit | Name)[]; span: Span }

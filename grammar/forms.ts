@@ -307,6 +307,7 @@ export const USAGE: Record<StatementKeyword, string> = {
   model: 'model reference | model NAME | model { ... }',
   optimizer: 'optimizer sgd lr 0.01 momentum 0.5 | optimizer adam lr 0.001',
   batch: 'batch N',
+  shards: 'shards N',
   seed: 'seed N',
   repeat: 'repeat N',
   validation: 'validation N',
@@ -406,6 +407,7 @@ function buildSimple(head: Exclude<StatementKeyword, 'arm'>, r: ArgReader, span:
       return { kind: 'optimizer', name, options, span };
     }
     case 'batch':
+    case 'shards':
     case 'seed':
     case 'repeat':
     case 'validation': {

@@ -1,6 +1,6 @@
 // The words that start statements and layers. Kept in one place for "did you mean" and docs.
 
-export const SETTING_KEYWORDS = ['experiment', 'dataset', 'model', 'optimizer', 'batch', 'seed', 'repeat', 'baseline', 'sweep', 'validation'] as const;
+export const SETTING_KEYWORDS = ['experiment', 'dataset', 'model', 'optimizer', 'batch', 'shards', 'seed', 'repeat', 'baseline', 'sweep', 'validation'] as const;
 export const STEP_KEYWORDS = ['pretrain', 'train', 'freeze', 'unfreeze', 'reset', 'invert', 'lr', 'eval', 'save', 'load', 'head'] as const;
 export type StatementKeyword = (typeof SETTING_KEYWORDS)[number] | (typeof STEP_KEYWORDS)[number] | 'arm';
 export const STATEMENT_KEYWORDS: readonly StatementKeyword[] = [...SETTING_KEYWORDS, ...STEP_KEYWORDS, 'arm'];

@@ -153,6 +153,7 @@ export function printLine(item: Exclude<Item, { kind: 'arm' } | { kind: 'model-b
     case 'optimizer':
       return [`optimizer ${item.name.text}`, ...item.options.map((o) => `${o.name.text} ${o.value.raw}`)].join(' ');
     case 'batch':
+    case 'shards':
     case 'seed':
     case 'repeat':
     case 'validation':

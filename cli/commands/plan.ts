@@ -89,7 +89,7 @@ export function describePlan(plan: Plan, p: Paint = paint(false), work?: WorkEst
     out.push(`  validation the last ${n} images of the training file: never trained on, scored after every epoch of a \`select\` step`);
   }
   out.push(`  model      ${plan.model.name}: ${formatCount(plan.model.totalParams)} parameters in ${layerSummary(plan)}`);
-  out.push(`  optimizer  ${optimizer}, batch ${plan.batch}`);
+  out.push(`  optimizer  ${optimizer}, batch ${plan.batch} in ${plan.shards} shard${plan.shards === 1 ? '' : 's'}`);
   out.push(`  seeds      ${plan.seeds.join(', ')}${plan.repeat > 1 ? ` (repeat ${plan.repeat})` : ''}`);
   out.push(`  test sets  ${plan.testSets.length > 0 ? testSetSummary(plan, plan.testSets) : 'none'}`);
   out.push(`  hash       ${plan.hash.slice(0, 12)}`);

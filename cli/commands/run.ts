@@ -131,7 +131,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--no-reuse', 'recompute shared prefixes in every arm instead of starting from the earlier arm\'s state')
     .option('--cache <dir>', 'cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx; kept under MFX_CACHE_MB, default 1024)')
     .option('--no-cache', 'neither reuse nor store trained states between runs')
-    .option('--jobs <n>', 'worker threads for independent arms and seeds (default: one per core)', positiveInt('--jobs'))
+    .option('--jobs <n>', 'threads: arms side by side, or the shards of one arm\'s batches; results do not depend on it (default: one per core)', positiveInt('--jobs'))
     .option('--queue <url>', 'run the arms on `mfx worker` processes through the Redis at redis://HOST:PORT[/DB]')
     .option('--no-report', 'do not write report.md, report.html and charts/ into the run folder at the end')
     .action(async (file: string, flags: RunFlags) => {

@@ -66,6 +66,7 @@ const STATEMENTS: Record<string, string> = {
   model: 'The network: a built-in (`reference`, the talk\'s net; `lenet5`) or a `model { ... }` block of layers. Exactly one `flatten` marks the feature boundary.',
   optimizer: 'The optimizer and its options: `sgd lr 0.01 momentum 0.5` (the default) or `adam lr 0.001 beta1 beta2 epsilon`.',
   batch: 'Training batch size (default 64).',
+  shards: 'Pieces each training batch is cut into; their gradients are summed in order (default 2). Fixed by the file, not by the machine: threads only change how fast.',
   seed: 'The first random seed (default 1); with `repeat N` the seeds are seed, seed+1, ...',
   repeat: 'Run every arm with N seeds and report the mean and spread.',
   validation: 'Hold out the last N training images as a validation split: never trained on, scored after every epoch of a `train N select` step.',

@@ -84,6 +84,7 @@ function inStatements(statements: Statement[], text: string, offset: number): Hi
       case 'dataset':
       case 'optimizer':
       case 'batch':
+      case 'shards':
       case 'seed':
       case 'repeat':
       case 'validation':

@@ -95,6 +95,7 @@ export function describeDifferences(a: ComparedRun, b: ComparedRun): string[] {
     out.push(...modelDiffs(pa, pb));
     out.push(...optimizerDiffs(pa, pb));
     if (pa.batch !== pb.batch) out.push(`batch ${pa.batch} → ${pb.batch}`);
+    if (pa.shards !== pb.shards) out.push(`shards ${pa.shards} → ${pb.shards}`);
     if (seedsText(pa.seeds) !== seedsText(pb.seeds)) out.push(`${seedsText(pa.seeds)} → ${seedsText(pb.seeds)}`);
     const setsA = testSetsText(pa.testSets);
     const setsB = testSetsText(pb.testSets);

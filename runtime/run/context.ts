@@ -6,6 +6,8 @@ import type { RunFolder } from '../store/run-folder.js';
 import type { PrefixStore } from '../reuse/shared-prefix.js';
 import type { FeatureCacheStore } from '../reuse/feature-cache.js';
 import type { StateCache } from '../reuse/state-cache.js';
+import type { ShardTeam } from '../training/shards.js';
+import type { EvalTeam } from './evaluate.js';
 
 export interface ArmContext {
   plan: Plan;
@@ -24,4 +26,6 @@ export interface ArmContext {
   reuse: boolean;
   /** Cross-run cache of states after train/reset steps; set to null after a failed write. */
   stateCache: StateCache | null;
+  /** Helper threads for the shards of full-network batches (null or absent: all on this thread). */
+  shardTeam?: (ShardTeam & EvalTeam) | null;
 }

@@ -6,7 +6,7 @@
 import type { ArmSpec, Plan } from '../../compiler/plan.js';
 import type { RunEvent, Subset } from '../events.js';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type EvalRecord, type Results } from '../results.js';
-import { initBackend, type BackendChoice } from '../backend/select.js';
+import { initBackend, type BackendChoice, type BackendName } from '../backend/select.js';
 import { buildProtocolTable, type ProtocolTable } from '../results/protocol-table.js';
 import { buildTable } from '../results/results-table.js';
 import { outlineArm } from '../results/step-text.js';
@@ -20,6 +20,9 @@ import { planUnits, unitKey } from './units.js';
 import { runUnits, type UnitResult, type UnitRunner } from './runner.js';
 import { inProcessRunner } from './in-process.js';
 import { workerRunner } from './workers/pool.js';
+import { threadUse } from './threads.js';
+import { startShardTeam, type ClosableTeam } from './shards/team.js';
+import { MAX_SLOT_BYTES, slotBytes } from './shards/shard-memory.js';
 import type { QueueAddress } from '../queue/url.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import path from 'node:path';
@@ -57,11 +60,21 @@ export interface ExecuteOptions {
   /** Bound of the cross-run cache folder in bytes (default 1 GiB). */
   cacheLimitBytes?: number;
   /**
-   * Worker threads running (seed, arm) tasks, each with its own backend (an arm taking a shared
-   * prefix starts once another thread hands its state over); default 1. Only on the wasm and cpu backends, and not with `loadData`
-   * (a function cannot cross threads): otherwise the run stays on this thread.
+   * Threads the run may use, each with its own backend (default 1), as threads.ts decides:
+   * (seed, arm) units side by side on worker threads when at least this many can start at once
+   * (an arm taking a shared prefix starts once another thread hands its state over), else the
+   * shards of each full-network batch on helper threads. Only on the wasm and cpu backends, and
+   * not with `loadData` (a function cannot cross threads): otherwise the run stays on this thread.
+   * Results do not depend on it.
    */
   jobs?: number;
+  /**
+   * Tests: start training only once every shard helper thread is up, and leave every shard
+   * offered to a helper to the helpers (by default training starts at once, the helpers join
+   * when ready, and this thread takes back shards no helper has reached). The helpers' part is
+   * then fixed rather than a matter of timing; the bits are the same either way.
+   */
+  strictThreads?: boolean;
   /**
    * Run the units on a BullMQ queue (runtime/queue/coordinator.ts) instead of here: workers
    * (`mfx worker`) take them. `runId` names the run's jobs and its folder in the workers' stores.
@@ -185,7 +198,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const threadable = active.name === 'wasm' || active.name === 'cpu';
   if (jobs > 1 && !threadable && !options.queue) emit({ type: 'warning', message: `${jobs} worker threads were asked for, but the ${active.name} backend runs one arm at a time here (it uses its own threads)` });
   const units = planUnits(plan, ctx.reuse);
-  const inWorkers = jobs > 1 && threadable && !options.loadData && units.length > 1;
+  // Threads need the data in shared memory, which injected data (`loadData`) does not offer.
+  const use = threadable && !options.loadData ? threadUse(units, jobs, plan.shards) : { armThreads: 0, shardHelpers: 0 };
+  const inWorkers = use.armThreads > 1;
+  let team: ClosableTeam | null = null;
   let runner: UnitRunner;
   if (options.queue) {
     // Loaded only here: BullMQ and its Redis client are for queued runs alone.
@@ -212,6 +228,20 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       jobs,
     );
   } else {
+    if (use.shardHelpers > 0 && !options.queue && slotBytes(plan.model, plan.shards) <= MAX_SLOT_BYTES) {
+      const shared = data.share?.(plan.testSetRefs, plan.seed) ?? null;
+      if (shared) {
+        ctx.data = data = runDataFromShared(shared);
+        ctx.shardTeam = team = startShardTeam({ backend: active.name as BackendName, spec: plan.model, train: data.train, helpers: use.shardHelpers, shards: plan.shards, batch: plan.batch, takeBack: !options.strictThreads, adaptive: !options.strictThreads });
+        if (options.strictThreads) {
+          const starting = team;
+          await starting.ready().catch(async (err) => {
+            await starting.close();
+            throw err;
+          });
+        }
+      }
+    }
     runner = inProcessRunner(ctx);
   }
   // Units finish in any order; results list them in plan order, as a sequential run does.
@@ -241,11 +271,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     );
     if (finished.size < units.length) stopped = true;
   } catch (err) {
+    await team?.close();
     const failed = results('failed');
     folder.writeResults(failed);
     emit({ type: 'run-end', status: 'failed', seconds: failed.seconds, results: failed });
     throw err;
   }
+  await team?.close();
   const final = results(stopped ? 'stopped' : 'done');
   folder.writeResults(final);
   emit({ type: 'run-end', status: final.status, seconds: final.seconds, results: final });

@@ -108,7 +108,7 @@ const evalStep: StepRunner<'eval'> = async (step, { ctx, arm, seed, state }) => 
     if (!ref) throw new Error(`eval names ${testSet}, which is not among the Plan's test sets`);
     // Test sets come from the Plan's seed, so every repeat is scored on the same images.
     const images = ctx.data.testSet(ref, ctx.plan.seed);
-    const r = await evaluate(state.net, images, { feature: step.feature, on: step.on, heads: step.heads });
+    const r = await evaluate(state.net, images, { feature: step.feature, on: step.on, heads: step.heads }, ctx.shardTeam);
     const record: EvalRecord = { arm: arm.name, seed, label: step.label, testSet, accuracy: r.accuracy, loss: r.loss, n: r.n, predicted: classCounts(r.predicted, state.net.spec.classes) };
     ctx.folder.writePredictions(record, r.predicted, images.labels);
     state.evals.push(record);
@@ -157,6 +157,8 @@ async function runEpoch(run: StepRun, step: StepOf<'train'>, epoch: number, feat
     optimizer: state.optimizer,
     data: data.train,
     batchSize: ctx.plan.batch,
+    shards: ctx.plan.shards,
+    team: ctx.shardTeam,
     trainable: step.trainable,
     feature,
     on: step.on,

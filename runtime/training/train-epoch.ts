@@ -1,21 +1,28 @@
 // One epoch of the explicit training loop: shuffled mini-batches, gradients for the trainable
 // parameters only (frozen ones are not even differentiated), one optimiser update per batch.
+// Each batch is cut into `shards` pieces whose gradients are summed in order (shards.ts); a
+// ShardTeam computes some of them on other threads, which changes the speed, never the bits.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform, HeadExpr, HeadFeatures } from '../../compiler/plan.js';
 import { forward, type Network } from '../model/network.js';
-import { seededDropout } from '../model/dropout.js';
+import { drawBatchMasks, seededDropout, type DropoutMasks } from '../model/dropout.js';
 import type { Optimizer } from './optimizer.js';
 import { gatherBatch, type Images } from './image-batch.js';
 import { nllLoss } from './loss.js';
 import { settle } from '../backend/readback.js';
 import { epochPrng, permutation } from './shuffle.js';
 import type { CachedFeatures } from '../reuse/feature-cache.js';
+import { shardGradients, shardRange, sumInOrder, sumNumbersInOrder, type ShardBatch, type ShardGrads, type ShardTeam } from './shards.js';
 
 export interface EpochRequest {
   net: Network;
   optimizer: Optimizer;
   data: Images;
   batchSize: number;
+  /** Pieces each batch is cut into (the plan's `shards`; default 1). */
+  shards?: number;
+  /** Helper threads for some of the shards (absent: every shard runs here). */
+  team?: ShardTeam | null;
   trainable: string[];
   /** The main head's feature transform. */
   feature: FeatureTransform;
@@ -43,39 +50,45 @@ export type EpochOutcome =
 /** Trains one epoch; the network and optimiser are left as after the last completed batch. */
 export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
   const { net, data, batchSize } = req;
+  const shards = req.shards ?? 1;
   const order = permutation(data.n, epochPrng(req.seed, req.stepIndex, req.epoch, 'shuffle'));
-  const dropout = seededDropout(epochPrng(req.seed, req.stepIndex, req.epoch, 'dropout'));
+  const dropoutPrng = epochPrng(req.seed, req.stepIndex, req.epoch, 'dropout');
   const vars = req.trainable.map((name) => {
     const v = net.params.get(name);
     if (!v) throw new Error(`train step names unknown parameter ${name}`);
     return v;
   });
-  const nameOf = new Map(vars.map((v, i) => [v.name, req.trainable[i]]));
+  // The frozen-feature path is cheap: its shards stay on this thread.
+  const team = req.features ? null : (req.team ?? null);
+  // A loss on several heads computes each batch whole, on this thread, its masks drawn in call
+  // order (every head's own layers draw their own): the helpers' replicas hold no heads, and a
+  // batch's masks are drawn per model layer. `shards` does not change such a step's numbers.
+  const multiHead = req.on !== undefined || req.heads !== undefined;
+  const headsDropout = multiHead ? seededDropout(dropoutPrng) : null;
   const batches = Math.ceil(data.n / batchSize);
   let lossSum = 0;
   for (let b = 0; b < batches; b++) {
     if (req.signal?.aborted) return { kind: 'aborted' };
     const start = b * batchSize;
     const end = Math.min(start + batchSize, data.n);
-    const { value, grads } = tf.tidy(() => {
-      const indices = order.subarray(start, end);
-      const { x, y } = req.features ? req.features.gather(indices) : gatherBatch(data, indices);
-      const options = { feature: req.feature, on: req.on, heads: req.heads, dropout };
-      return tf.variableGrads(
-        () => nllLoss(req.features ? req.features.forward(net, x, options) : forward(net, x as tf.Tensor4D, options), y, net.spec.classes),
-        vars,
-      );
-    });
+    const indices = order.subarray(start, end);
+    const batch: ShardBatch = {
+      net,
+      data,
+      indices,
+      masks: multiHead ? new Map() : drawBatchMasks(dropoutPrng, net.spec, end - start),
+      feature: req.feature,
+      vars,
+      names: req.trainable,
+      features: req.features,
+    };
+    const { loss, grads, parts } = multiHead ? wholeBatchGradients(batch, req, headsDropout!) : await batchGradients(batch, shards, team);
     // The loss (and the JavaScript optimiser update) read values synchronously: make that
     // possible on webgpu, where the update itself runs on the device and reads nothing.
-    await settle(req.optimizer.runsOnDevice() ? [value] : [value, ...Object.values(grads), ...vars]);
-    const lossValue = value.dataSync()[0];
-    if (Number.isFinite(lossValue)) {
-      const named: Record<string, tf.Tensor> = {};
-      for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
-      req.optimizer.apply(net.params, named, req.lr, req.rates);
-    }
-    tf.dispose([value, ...Object.values(grads)]);
+    await settle(req.optimizer.runsOnDevice() ? parts : [...parts, ...Object.values(grads), ...vars]);
+    const lossValue = loss();
+    if (Number.isFinite(lossValue)) req.optimizer.apply(net.params, grads, req.lr, req.rates);
+    tf.dispose([...parts, ...Object.values(grads)]);
     if (!Number.isFinite(lossValue)) {
       await settle(net.params.values()); // the checkpoint written next reads them
       await req.optimizer.settle();
@@ -88,4 +101,44 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
   await settle(net.params.values());
   await req.optimizer.settle();
   return { kind: 'done', meanLoss: lossSum / data.n, images: data.n };
+}
+
+/** The whole batch's gradient in one piece, with the heads' view (`on`, `heads`) and masks drawn in call order. */
+function wholeBatchGradients(batch: ShardBatch, req: EpochRequest, dropout: DropoutMasks) {
+  const { net } = batch;
+  const nameOf = new Map(batch.vars.map((v, i) => [v.name, batch.names[i]]));
+  const { value, grads } = tf.tidy(() => {
+    const { x, y } = batch.features ? batch.features.gather(batch.indices) : gatherBatch(batch.data, batch.indices);
+    const options = { feature: req.feature, on: req.on, heads: req.heads, dropout };
+    return tf.variableGrads(() => nllLoss(batch.features ? batch.features.forward(net, x, options) : forward(net, x as tf.Tensor4D, options), y, net.spec.classes), batch.vars);
+  });
+  const named: Record<string, tf.Tensor> = {};
+  for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
+  const parts = [value];
+  return { loss: () => value.dataSync()[0], grads: named, parts };
+}
+
+/**
+ * The batch's gradient: the shards offered to the team start first, this thread computes the
+ * rest, then the non-empty shards' gradients are summed in shard order. `loss` reads the summed
+ * loss (after `parts`, the shard losses, are settled).
+ */
+async function batchGradients(batch: ShardBatch, shards: number, team: ShardTeam | null) {
+  const n = batch.indices.length;
+  const offered = team ? team.offer(shards, n) : [];
+  const remote = offered.length > 0 ? team!.run(batch, shards, offered) : Promise.resolve(new Map<number, ShardGrads>());
+  remote.catch(() => {}); // awaited below, after this thread's shards
+  const results = new Map<number, ShardGrads>();
+  for (let s = 0; s < shards; s++) {
+    const [a, z] = shardRange(n, shards, s);
+    if (a < z && !offered.includes(s)) results.set(s, shardGradients(batch, a, z));
+  }
+  for (const [s, r] of await remote) results.set(s, r);
+  const inOrder = [...results].sort((x, y) => x[0] - y[0]).map(([, r]) => r);
+  const grads: Record<string, tf.Tensor> = {};
+  for (const name of batch.names) grads[name] = sumInOrder(inOrder.map((r) => r.grads[name]));
+  for (const r of inOrder) tf.dispose(Object.values(r.grads));
+  const parts = inOrder.map((r) => r.loss);
+  const loss = () => sumNumbersInOrder(parts.map((p) => p.dataSync()[0]));
+  return { loss, grads, parts };
 }

@@ -142,6 +142,7 @@ describe('plan differences', () => {
     const b = buildFixture({ arms: arms((x) => x.pop()) });
     b.plan.hash = 'other';
     b.plan.batch = 128;
+    b.plan.shards = 2;
     const fc1 = b.plan.model.layers[8];
     if (fc1.kind === 'dense') fc1.units = 100;
     b.plan.model.totalParams = 38_000;
@@ -153,6 +154,7 @@ describe('plan differences', () => {
       'model: layer 9 `fc1: dense 50` → `fc1: dense 100`',
       'model parameters 21,840 → 38,000',
       'batch 64 → 128',
+      'shards 1 → 2',
       'arm `hybrid-nr` removed',
       'arm `hybrid`: baseline hybrid/pretrained → baseline/final',
       'backend cpu → wasm (not in the plan)',

@@ -149,7 +149,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
   const armSpecs = arms.map((a) => lowerArm(a, testSets, lr));
   const plan: Plan = {
     schema: 'mfx.plan', version: 1, file: 'examples/fixture.mfx', title: options.title ?? 'fixture experiment',
-    dataset: { kind: 'mnist' }, model: referenceModel(), optimizer: { kind: 'sgd', lr, momentum: 0.5 }, batch: 64,
+    dataset: { kind: 'mnist' }, model: referenceModel(), optimizer: { kind: 'sgd', lr, momentum: 0.5 }, batch: 64, shards: 1,
     seed: seeds[0], repeat: seeds.length, seeds, testSets, testSetRefs: testSets.map((t) => resolveTestSet(t)!), arms: armSpecs, warnings: [],
     hash: '',
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlanFormatError, planToJson, readPlan } from '../../compiler/plan-io.js';
 import { planHash } from '../../compiler/plan-hash.js';
-import { expectClean, expectPlan } from './helpers.js';
+import { expectClean, expectDiagnostic, expectPlan } from './helpers.js';
 
 const plan = expectPlan('pretrain 1; freeze conv*; invert relu; reset fc*; train 1 alternate; lr 0.1; save "w"; load "p"; unfreeze conv1; train 1; eval pmnist.*');
 
@@ -91,5 +91,37 @@ describe('plan hash', () => {
     expect(hash('train 2; eval pmnist.*')).not.toBe(base);
     expect(hash('train 1; eval pmnist.hcut')).not.toBe(base);
     expect(hash('seed 3\ntrain 1; eval pmnist.*')).not.toBe(base);
+  });
+});
+
+describe('shards in the plan', () => {
+  it('is 2 by default, what `shards N` says, and 1 with `batch 1`', () => {
+    expect(plan.shards).toBe(2);
+    expect(expectPlan('shards 3\ntrain 1; eval pmnist.*').shards).toBe(3);
+    expect(expectPlan('batch 1\ntrain 1; eval pmnist.*').shards).toBe(1);
+  });
+
+  it('is bounded: 1,024 at most (MFX2080), a whole number above 0 (MFX2160), at most the batch (MFX2161)', () => {
+    expect(expectDiagnostic('batch 60000\nshards 1025\ntrain 1; eval pmnist.*', 'MFX2080').message).toBe('The shard count is at most 1,024 in mfx, found `1025`');
+    expect(expectDiagnostic('shards 2.5\ntrain 1; eval pmnist.*', 'MFX2160').message).toContain('found `2.5`');
+    expect(expectDiagnostic('batch 8\nshards 9\ntrain 1; eval pmnist.*', 'MFX2161').message).toContain('its 8 images');
+    expect(expectPlan('batch 8\nshards 8\ntrain 1; eval pmnist.*').shards).toBe(8);
+  });
+
+  it('enters the hash, except one shard: such plans keep the hashes they had before shards existed', () => {
+    const one = expectPlan('shards 1\ntrain 1; eval pmnist.*');
+    const two = expectPlan('train 1; eval pmnist.*');
+    const { shards: _dropped, ...before } = one;
+    expect(planHash(before as typeof one)).toBe(one.hash);
+    expect(two.hash).not.toBe(one.hash);
+    expect(two.arms[0].steps[0].stateKey).not.toBe(one.arms[0].steps[0].stateKey);
+  });
+
+  it('reads a plan written before shards existed as one shard, with its hash intact', () => {
+    const one = expectPlan('shards 1\ntrain 1; eval pmnist.*');
+    const old = JSON.parse(planToJson(one));
+    delete old.shards;
+    expect(readPlan(old).shards).toBe(1);
+    expect(() => readPlan(mutated((p) => (p.shards = 65)))).toThrow(/shards: expected a whole number from 1 to the batch size \(64\)/);
   });
 });

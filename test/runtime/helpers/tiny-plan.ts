@@ -83,6 +83,7 @@ export function tinyPlan(arms: ArmSpec[], opts: Partial<Plan> = {}): Plan {
     model: tinyModel(),
     optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.5 },
     batch: 8,
+    shards: 2,
     seed: seeds[0],
     repeat: seeds.length,
     seeds,
