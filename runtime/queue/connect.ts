@@ -28,7 +28,7 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, shown: string, l
   }
 }
 
-interface Closable {
+export interface Closable {
   close(): Promise<void>;
   disconnect(): Promise<void>;
 }
@@ -40,6 +40,22 @@ export async function closeAll(items: Closable[]): Promise<void> {
   await Promise.race([Promise.allSettled(items.map((i) => i.close())), late]);
   clearTimeout(timer);
   await Promise.allSettled(items.map((i) => i.disconnect()));
+}
+
+/**
+ * A plain Redis connection beside BullMQ's (for the units' files), retrying like BullMQ's;
+ * `closable` closes it with closeAll. Connection errors go to `onError`, not thrown.
+ */
+export function plainConnection(address: QueueAddress, onError: (e: Error) => void): { redis: Redis; closable: Closable } {
+  const redis = new Redis(redisOptions(address));
+  redis.on('error', onError);
+  return {
+    redis,
+    closable: {
+      close: async () => void (await redis.quit()),
+      disconnect: async () => redis.disconnect(),
+    },
+  };
 }
 
 /** Connects once, without retrying, and PINGs; throws QueueUnreachableError (no credentials in it). */

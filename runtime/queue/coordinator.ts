@@ -4,19 +4,25 @@
 // once, however often it is delivered. A unit that failed for a user error (a missing `load`
 // file, a bad subset) fails the run with that error, as a local run would; other failures are
 // retried by BullMQ (ATTEMPTS), and a worker that dies mid-unit leaves its job to another worker,
-// which continues from the unit's last checkpoint in its store.
+// which continues from the unit's last checkpoint in its store. A unit's files (weights,
+// checkpoint, predictions, `save` files) come back through Redis beside its result and are
+// written into the run folder before the unit counts as done, so the folder is a local run's.
 import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Plan } from '../../compiler/plan.js';
 import type { Subset } from '../events.js';
 import type { BackendName } from '../backend/choices.js';
 import type { UnitRunner, UnitSink, UnitResult } from '../run/runner.js';
 import { unitKey, type Unit } from '../run/units.js';
 import { deserializeError } from '../run/workers/errors.js';
-import { decodeUserError, JOB_VERSION, QUEUE_NAME, safeReturnedPath, unitJobId, type UnitJob, type UnitJobResult, type UnitProgress } from './job.js';
+import { decodeUserError, filesKey, JOB_VERSION, QUEUE_NAME, RESULT_TTL_S, unitJobId, type UnitJob, type UnitJobResult, type UnitProgress } from './job.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
-import path from 'node:path';
+import { sha256Hex } from '../store/predictions-file.js';
+import type { RunFolder } from '../store/run-folder.js';
+import { unitFiles } from './unit-files.js';
 import { redisOptions, type QueueAddress } from './url.js';
-import { closeAll, probeRedis, withTimeout } from './connect.js';
+import { closeAll, plainConnection, probeRedis, withTimeout } from './connect.js';
 
 export { QueueUnreachableError } from './connect.js';
 
@@ -26,8 +32,12 @@ export const ATTEMPTS = 3;
 export interface QueueRunSetup {
   address: QueueAddress;
   runId: string;
-  /** The coordinator's run folder, where the units' prediction files go. */
-  runDir: string;
+  /** The coordinator's run folder, where the units' files go. */
+  folder: RunFolder;
+  /** Whether a local run with these options would reuse shared prefixes (then it writes no weights for the steps it takes over). */
+  reuse: boolean;
+  /** datasetIdentity of the training images this coordinator loaded: workers with other data leave the units. */
+  datasetIdentity: string;
   plan: Plan;
   subset: Subset;
   backend: BackendName;
@@ -60,13 +70,29 @@ export function acceptOnce(finished: Map<string, UnitResult>, r: UnitResult): bo
   return true;
 }
 
-/** Writes the prediction files a worker sent into the run folder, and returns the plain unit result. */
-function unpack(r: UnitJobResult, runDir: string): UnitResult {
+/**
+ * Writes the files a worker sent with a unit's result into the run folder (only the unit's own
+ * paths, each checked against its size and sha256), deletes them from Redis, and returns the
+ * plain unit result and a warning for files that did not come back.
+ */
+async function unpack(client: Redis, jobId: string, r: UnitJobResult, setup: QueueRunSetup): Promise<{ result: UnitResult; warning: string | null }> {
   const { files, ...result } = r;
-  for (const f of files ?? []) {
-    if (safeReturnedPath(f.path)) writeFileAtomic(path.join(runDir, f.path), Buffer.from(f.base64, 'base64'));
+  if (!files || files.length === 0) return { result, warning: null };
+  const key = filesKey(jobId);
+  const stored = await client.hgetallBuffer(key);
+  const wanted = unitFiles(setup.folder, setup.plan, result, setup.reuse);
+  const lost: string[] = [];
+  for (const f of files) {
+    const target = wanted.get(f.path);
+    if (!target) continue; // not a file a local run writes for this unit
+    const data = stored[f.path];
+    const fits = (d: Buffer | undefined): d is Buffer => d !== undefined && d.length === f.bytes && sha256Hex(d) === f.sha256;
+    if (fits(data)) writeFileAtomic(target, data);
+    else if (!fits(existsSync(target) ? readFileSync(target) : undefined)) lost.push(f.path); // a resumed run may have it already
   }
-  return result;
+  await client.del(key);
+  const warning = lost.length === 0 ? null : `${lost.length} of the unit's files did not come back from its worker (e.g. ${lost[0]}); they are in the worker's store, runs/${setup.runId}/`;
+  return { result, warning };
 }
 
 export function queueRunner(setup: QueueRunSetup): UnitRunner {
@@ -82,7 +108,8 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
   let lastError = '';
   queue.on('error', (e) => (lastError = e.message));
   events.on('error', (e) => (lastError = e.message));
-  const close = () => closeAll([events, queue]);
+  const { redis: client, closable } = plainConnection(setup.address, (e) => (lastError = e.message));
+  const close = () => closeAll([events, queue, closable]);
   try {
     await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), setup.connectTimeoutMs ?? 5000, setup.address.shown, () => lastError);
     await new Promise<void>((resolve, reject) => {
@@ -103,10 +130,17 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
         // Jobs not yet taken are withdrawn; units in progress finish on their workers, unread.
         void withdraw().then(() => finish());
       };
+      const leftSaid = new Set<string>();
       events.on('progress', ({ jobId, data }) => {
         const unit = byJob.get(jobId);
         if (!unit || done || typeof data !== 'object' || data === null) return;
         const p = data as unknown as UnitProgress;
+        if ('left' in p) {
+          // A worker left the unit on the queue for another; said once per reason.
+          if (!leftSaid.has(p.left)) sink.event({ type: 'warning', message: `waiting for another worker: ${p.left}` });
+          leftSaid.add(p.left);
+          return;
+        }
         const before = attempts.get(jobId);
         if (before !== undefined && before !== p.attempt) {
           sink.event({ type: 'warning', message: 'the unit restarted on another worker, from its last checkpoint', arm: unit.arm, seed: unit.seed });
@@ -114,11 +148,22 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
         attempts.set(jobId, p.attempt);
         sink.event(p.event);
       });
+      // Results are taken one at a time (their files are fetched from Redis first), each unit's once.
+      let taking: Promise<void> = Promise.resolve();
+      const take = (jobId: string, r: UnitJobResult) => {
+        taking = taking
+          .then(async () => {
+            if (done || finished.has(unitKey(r.seed, r.arm))) return void (await client.del(filesKey(jobId)));
+            const { result, warning } = await unpack(client, jobId, r, setup);
+            if (warning) sink.event({ type: 'warning', message: warning, arm: r.arm, seed: r.seed });
+            if (acceptOnce(finished, result)) sink.unitDone(result);
+            if (finished.size === units.length) finish();
+          })
+          .catch((err: Error) => finish(err));
+      };
       events.on('completed', ({ jobId, returnvalue }) => {
         if (!byJob.has(jobId) || done) return;
-        const r = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as UnitJobResult;
-        if (!finished.has(unitKey(r.seed, r.arm)) && acceptOnce(finished, unpack(r, setup.runDir))) sink.unitDone(finished.get(unitKey(r.seed, r.arm))!);
-        if (finished.size === units.length) finish();
+        take(jobId, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as UnitJobResult);
       });
       events.on('failed', ({ jobId, failedReason }) => {
         const unit = byJob.get(jobId);
@@ -141,6 +186,7 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
           unit,
           batchEventIntervalMs: setup.batchEventIntervalMs,
           featureCacheBytes: setup.featureCacheBytes,
+          datasetIdentity: setup.datasetIdentity,
         };
         return {
           name: `${unit.arm}/seed-${unit.seed}`,
@@ -151,7 +197,7 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
             backoff: { type: 'fixed', delay: 1000 },
             // Longest units first, so the last one to finish is short (BullMQ: lower runs first).
             priority: Math.max(1, 1000 - unit.epochs),
-            removeOnComplete: { age: 24 * 3600 },
+            removeOnComplete: { age: RESULT_TTL_S },
             removeOnFail: { age: 7 * 24 * 3600 },
           },
         };
@@ -164,13 +210,14 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
             const job = await queue.getJob(added1.id!);
             const state = job ? await job.getState() : 'unknown';
             if (job && state === 'completed' && job.returnvalue) {
-              const r = job.returnvalue as UnitJobResult;
-              if (!finished.has(unitKey(r.seed, r.arm)) && acceptOnce(finished, unpack(r, setup.runDir))) sink.unitDone(finished.get(unitKey(r.seed, r.arm))!);
+              take(job.id!, job.returnvalue as UnitJobResult);
             } else if (job && state === 'failed') {
               await job.retry('failed');
             }
           }
-          if (finished.size === units.length) finish();
+          taking = taking.then(() => {
+            if (finished.size === units.length) finish();
+          });
         },
         (err: Error) => finish(err),
       );

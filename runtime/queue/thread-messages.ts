@@ -1,8 +1,21 @@
 // What `mfx worker`'s main thread and its unit threads (unit-thread.ts) say to each other.
 import type { RunEvent } from '../events.js';
 import type { SerializedError } from '../run/workers/messages.js';
-import type { UnitJob, UnitJobResult } from './job.js';
+import type { UnitResult } from '../run/runner.js';
+import type { UnitJob } from './job.js';
+
+/** A finished unit: its result and the files its run folder holds for it (unit-files.ts). */
+export interface UnitThreadResult {
+  result: UnitResult;
+  files: { path: string; data: Uint8Array }[];
+}
 
 export type ToUnitThread = { type: 'unit'; job: UnitJob; store: string } | { type: 'abort' } | { type: 'exit' };
 
-export type FromUnitThread = { type: 'event'; event: RunEvent } | { type: 'done'; result: UnitJobResult } | { type: 'error'; error: SerializedError };
+/** `running`: the unit passed the checks (cannotRun) and runs; `cannot-run`: it did not, and did not start. */
+export type FromUnitThread =
+  | { type: 'running' }
+  | { type: 'event'; event: RunEvent }
+  | ({ type: 'done' } & UnitThreadResult)
+  | { type: 'cannot-run'; reason: string }
+  | { type: 'error'; error: SerializedError };

@@ -3,8 +3,10 @@
 // weights and `save` files go to the worker's store (STORE/runs/<run id>/, a run folder of its
 // own); every unit starts from its checkpoint there when one exists, so a unit that another
 // worker began (sharing the store) continues from its last completed epoch, and a unit that
-// already finished returns its recorded result without computing again.
-import { existsSync, readFileSync } from 'node:fs';
+// already finished returns its recorded result without computing again. Before a unit runs, the
+// thread checks that this worker can run it (backend, dataset, `load` files); when it cannot, it
+// says why and the worker leaves the unit on the queue for another.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../backend/select.js';
@@ -16,20 +18,59 @@ import type { ArmContext } from '../run/context.js';
 import { inProcessRunner } from '../run/in-process.js';
 import type { UnitResult } from '../run/runner.js';
 import { serializeError } from '../run/workers/errors.js';
-import type { FromUnitThread, ToUnitThread } from './thread-messages.js';
-import type { ReturnedFile, UnitJob, UnitJobResult } from './job.js';
-import { labelsPath, predictionsPath } from '../store/predictions-file.js';
+import type { FromUnitThread, ToUnitThread, UnitThreadResult } from './thread-messages.js';
+import type { UnitJob } from './job.js';
+import { readUnitFiles } from './unit-files.js';
+import { BackendError } from '../backend/errors.js';
+import { DataError } from '../data/errors.js';
+import { datasetIdentity } from '../reuse/state-cache.js';
 
 const port = parentPort!;
 const post = (m: FromUnitThread) => port.postMessage(m);
 const featureCaches = new FeatureCacheStore();
-let loaded: { key: string; data: RunData } | null = null;
+let loaded: { key: string; data: RunData; identity: string } | null = null;
 let controller = new AbortController();
 
-async function dataFor(job: UnitJob): Promise<RunData> {
+async function dataFor(job: UnitJob): Promise<{ data: RunData; identity: string }> {
   const key = JSON.stringify([job.plan.dataset, job.subset, job.plan.model.classes, job.plan.model.inputShape]);
-  if (loaded?.key !== key) loaded = { key, data: await loadRunData(job.plan.dataset, job.subset, job.plan.model) };
-  return loaded.data;
+  if (loaded?.key !== key) {
+    loaded = null; // a failed load is tried again with the next unit (the files may have appeared)
+    const data = await loadRunData(job.plan.dataset, job.subset, job.plan.model);
+    loaded = { key, data, identity: datasetIdentity(data.train) };
+  }
+  return loaded;
+}
+
+/**
+ * Why this worker cannot run the job's unit, or null when it can: the backend does not start
+ * here, a `load` file of the arm is missing, or the dataset is missing, unreadable or not the
+ * coordinator's (which loaded it without error, so the problem is this machine's copy).
+ */
+async function cannotRun(job: UnitJob): Promise<string | null> {
+  try {
+    const active = await initBackend(job.backend);
+    if (active.name !== job.backend) return `this worker runs the ${active.name} backend, the run asks for ${job.backend}`;
+  } catch (err) {
+    if (err instanceof BackendError) return `the ${job.backend} backend does not start here (${err.message.split('\n')[0]})`;
+    throw err;
+  }
+  const arm = job.plan.arms.find((a) => a.name === job.unit.arm);
+  for (const step of arm?.steps ?? []) {
+    if (step.kind === 'load' && !existsSync(step.path)) return `the load file ${step.path} is not here`;
+  }
+  try {
+    const { identity } = await dataFor(job);
+    if (identity !== job.datasetIdentity) return `the dataset ${datasetName(job)} here differs from the coordinator's (other training images)`;
+  } catch (err) {
+    if (err instanceof DataError) return `the dataset ${datasetName(job)} is not here: ${err.message.split('\n')[0]}`;
+    throw err;
+  }
+  return null;
+}
+
+function datasetName(job: UnitJob): string {
+  const d = job.plan.dataset;
+  return d.kind === 'mnist' ? 'mnist' : `${d.kind} "${d.dir}"`;
 }
 
 /** The run's folder in the store, made by whichever worker gets there first. */
@@ -44,19 +85,10 @@ function storeFolder(store: string, job: UnitJob): RunFolder {
   }
 }
 
-/** The per-sample prediction files of the unit's evaluations, and their labels, to send back with the result. */
-function predictionFiles(dir: string, result: UnitResult): ReturnedFile[] {
-  const files = new Set<string>();
-  for (const e of result.evals) files.add(predictionsPath(dir, e)).add(labelsPath(dir, e.testSet));
-  return [...files].filter((f) => existsSync(f)).map((f) => ({ path: path.relative(dir, f).split(path.sep).join('/'), base64: readFileSync(f).toString('base64') }));
-}
-
-async function runUnit(job: UnitJob, store: string): Promise<UnitJobResult> {
-  const active = await initBackend(job.backend);
-  if (active.name !== job.backend) throw new Error(`this worker runs the ${active.name} backend, the run asks for ${job.backend}`);
+async function runUnit(job: UnitJob, store: string): Promise<UnitThreadResult> {
   const ctx: ArmContext = {
     plan: job.plan,
-    data: await dataFor(job),
+    data: (await dataFor(job)).data,
     folder: storeFolder(store, job),
     emit: (event) => post({ type: 'event', event }),
     now: () => performance.now(),
@@ -73,7 +105,7 @@ async function runUnit(job: UnitJob, store: string): Promise<UnitJobResult> {
   await inProcessRunner(ctx).run([job.unit], { event: ctx.emit, unitDone: (r) => (result = r) }, controller.signal);
   const done = result as UnitResult | null;
   if (!done) throw new Error(`unit (arm ${job.unit.arm}, seed ${job.unit.seed}) ended without a result`);
-  return { ...done, files: predictionFiles(ctx.folder.dir, done) };
+  return { result: done, files: readUnitFiles(ctx.folder, job.plan, done) };
 }
 
 let work: Promise<void> = Promise.resolve();
@@ -89,7 +121,10 @@ port.on('message', (m: ToUnitThread) => {
       work = work
         .then(async () => {
           controller = new AbortController();
-          post({ type: 'done', result: await runUnit(m.job, m.store) });
+          const reason = await cannotRun(m.job);
+          if (reason) return post({ type: 'cannot-run', reason });
+          post({ type: 'running' });
+          post({ type: 'done', ...(await runUnit(m.job, m.store)) });
         })
         .catch((err) => post({ type: 'error', error: serializeError(err) }));
       break;

@@ -3,16 +3,22 @@
 // (unit-thread.ts) that does the training. A job that fails validation or fails for a user error
 // is failed for good (UnrecoverableError: retrying cannot help); any other failure is retried
 // by BullMQ, and a worker that dies leaves its jobs' locks to expire, after which another worker
-// takes them (stalled-job check).
+// takes them (stalled-job check). A unit this worker cannot run (it lacks the dataset, a `load`
+// file or the backend) is left on the queue for another worker: not failed, no attempt counted.
+// A finished unit's files (weights, checkpoint, predictions, `save` files) go to Redis beside the
+// job (job.ts: ReturnedFile) for the coordinator to write into its run folder.
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { hostname } from 'node:os';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { serializeError } from '../run/workers/errors.js';
 import type { SerializedError } from '../run/workers/messages.js';
-import { encodeUserError, QUEUE_NAME, USER_ERROR_NAMES, type UnitJob, type UnitJobResult, type UnitProgress } from './job.js';
-import type { FromUnitThread, ToUnitThread } from './thread-messages.js';
+import { encodeUserError, filesKey, QUEUE_NAME, RESULT_TTL_S, USER_ERROR_NAMES, type ReturnedFile, type UnitJob, type UnitJobResult, type UnitProgress } from './job.js';
+import type { FromUnitThread, ToUnitThread, UnitThreadResult } from './thread-messages.js';
+import { sha256Hex } from '../store/predictions-file.js';
 import { redisOptions, type QueueAddress } from './url.js';
-import { closeAll, probeRedis, withTimeout } from './connect.js';
+import { closeAll, plainConnection, probeRedis, withTimeout } from './connect.js';
 
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './unit-thread-entry.mjs' : './unit-thread.js', import.meta.url);
 
@@ -22,7 +28,7 @@ export interface QueueWorkerOptions {
   jobs: number;
   /** Folder for checkpoints, weights and `save` files; shared between workers to resume each other's units. */
   store: string;
-  /** A job's lock lasts this long unless renewed (renewed every half); a dead worker's units wait this long plus one check. */
+  /** A job's lock lasts this long unless renewed (renewed every half); a dead worker's units wait this long plus one check. A unit this worker cannot run waits this long before any worker takes it again. */
   lockMs: number;
   /** Checks a payload (throws when it is not a valid unit job). */
   validate: (data: unknown) => UnitJob;
@@ -57,14 +63,26 @@ class Slot {
     return t;
   }
 
-  run(job: UnitJob, store: string, onEvent: (event: FromUnitThread & { type: 'event' }) => void): Promise<UnitJobResult> {
+  /** Runs the unit; resolves to its result and files, or to why this worker cannot run it. */
+  run(job: UnitJob, store: string, onStart: () => void, onEvent: (event: FromUnitThread & { type: 'event' }) => void): Promise<UnitThreadResult | { cannotRun: string }> {
     return new Promise((resolve, reject) => {
       this.current = {
         onEvent: (m) => {
           if (m.type === 'event') return onEvent(m);
+          if (m.type === 'running') return onStart();
           this.current = null;
-          if (m.type === 'done') resolve(m.result);
-          else reject(m.error);
+          switch (m.type) {
+            case 'done':
+              return resolve({ result: m.result, files: m.files });
+            case 'cannot-run':
+              return resolve({ cannotRun: m.reason });
+            case 'error':
+              return reject(m.error);
+            default: {
+              const never: never = m;
+              return reject(new Error(`unknown message ${JSON.stringify(never)}`));
+            }
+          }
         },
       };
       const msg: ToUnitThread = { type: 'unit', job, store };
@@ -83,11 +101,27 @@ function failure(e: SerializedError): Error {
   return USER_ERROR_NAMES.has(e.name) ? new UnrecoverableError(encodeUserError(e)) : new Error(`${e.name}: ${e.message}`);
 }
 
+/** Puts a finished unit's files into the job's Redis hash (one transaction) and returns what the result says of them. */
+async function sendFiles(client: Redis, jobId: string, files: UnitThreadResult['files']): Promise<ReturnedFile[]> {
+  if (files.length === 0) return [];
+  const key = filesKey(jobId);
+  const tx = client.multi().del(key);
+  for (const f of files) tx.hset(key, f.path, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
+  tx.expire(key, RESULT_TTL_S);
+  const replies = await tx.exec();
+  const failed = replies?.find(([err]) => err !== null)?.[0];
+  if (!replies || failed) throw new Error(`cannot store the unit's files in Redis (${failed?.message ?? 'transaction aborted'})`);
+  return files.map((f) => ({ path: f.path, bytes: f.data.byteLength, sha256: sha256Hex(f.data) }));
+}
+
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
   await probeRedis(o.address);
   const free: Slot[] = Array.from({ length: o.jobs }, () => new Slot());
   const all = [...free];
-  const processor = async (job: Job): Promise<UnitJobResult> => {
+  const told = new Set<string>();
+  let lastError = '';
+  const filesRedis = plainConnection(o.address, (e) => (lastError = e.message));
+  const processor = async (job: Job, token?: string): Promise<UnitJobResult> => {
     let payload: UnitJob;
     try {
       payload = o.validate(job.data);
@@ -99,17 +133,23 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (!slot) throw new Error('no free unit thread'); // BullMQ's concurrency equals the slots
     const attempt = randomUUID();
     const { arm, seed } = payload.unit;
-    o.log(`unit ${arm}, seed ${seed} (run ${payload.runId}): started`);
     // Progress messages go out one after another, and all of them before the result.
     let sent: Promise<unknown> = Promise.resolve();
+    let left: string | null = null;
     try {
-      const result = await slot.run(payload, o.store, ({ event }) => {
+      const onStart = () => o.log(`unit ${arm}, seed ${seed} (run ${payload.runId}): started`);
+      const ran = await slot.run(payload, o.store, onStart, ({ event }) => {
         const p: UnitProgress = { attempt, event };
         sent = sent.then(() => job.updateProgress(p as unknown as object)).catch(() => {});
       });
       await sent;
-      o.log(`unit ${arm}, seed ${seed} (run ${payload.runId}): ${result.outcome.kind}`);
-      return result;
+      if ('cannotRun' in ran) {
+        left = ran.cannotRun;
+      } else {
+        const files = await sendFiles(filesRedis.redis, job.id!, ran.files);
+        o.log(`unit ${arm}, seed ${seed} (run ${payload.runId}): ${ran.result.outcome.kind}`);
+        return { ...ran.result, files };
+      }
     } catch (err) {
       await sent;
       const e = err as SerializedError;
@@ -118,6 +158,15 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     } finally {
       free.push(slot);
     }
+    // Left for another worker: back on the queue after a while, without counting an attempt.
+    if (!told.has(`${payload.runId}\0${left}`)) {
+      told.add(`${payload.runId}\0${left}`);
+      o.log(`cannot run units of run ${payload.runId} here, leaving them to other workers: ${left}`);
+    }
+    const note: UnitProgress = { left: `a worker on ${hostname()} cannot run units of this run: ${left}` };
+    await job.updateProgress(note as unknown as object).catch(() => {});
+    await job.moveToDelayed(Date.now() + o.lockMs, token);
+    throw new DelayedError();
   };
   const worker = new Worker(QUEUE_NAME, processor, {
     connection: redisOptions(o.address),
@@ -128,7 +177,6 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     maxStalledCount: 3,
     autorun: false,
   });
-  let lastError = '';
   let ready = false;
   worker.on('error', (e) => {
     if (ready && e.message !== lastError) o.log(`queue: ${e.message}`);
@@ -138,7 +186,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   try {
     await withTimeout(worker.waitUntilReady(), 5000, o.address.shown, () => lastError);
   } catch (err) {
-    await closeAll([worker]);
+    await closeAll([worker, filesRedis.closable]);
     await endThreads();
     throw err;
   }
@@ -147,11 +195,11 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   return {
     close: async () => {
       await worker.close();
-      await endThreads();
+      await Promise.all([closeAll([filesRedis.closable]), endThreads()]);
     },
     kill: async () => {
       await worker.close(true);
-      await endThreads();
+      await Promise.all([closeAll([filesRedis.closable]), endThreads()]);
     },
   };
 }

@@ -180,7 +180,17 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   if (options.queue) {
     // Loaded only here: BullMQ and its Redis client are for queued runs alone.
     const { queueRunner } = await import('../queue/coordinator.js');
-    runner = queueRunner({ ...options.queue, runDir: folder.dir, plan, subset, backend: active.name, batchEventIntervalMs: ctx.batchEventIntervalMs, featureCacheBytes: ctx.featureCacheBytes });
+    runner = queueRunner({
+      ...options.queue,
+      folder,
+      reuse: options.reuse ?? true,
+      datasetIdentity: datasetIdentity(data.train),
+      plan,
+      subset,
+      backend: active.name,
+      batchEventIntervalMs: ctx.batchEventIntervalMs,
+      featureCacheBytes: ctx.featureCacheBytes,
+    });
   } else if (inWorkers) {
     // One copy of the images for every thread: workers map the main thread's shared arrays,
     // and the main thread drops its unshared ones.
