@@ -1,7 +1,8 @@
 // `mfx run --queue` with three `mfx worker` processes on a real redis-server (password set):
 // one worker is SIGKILLed mid-unit; its unit goes to another worker, which continues from the
-// unit's last checkpoint in the shared store. The run must end with every result once and the
-// same results.json numbers as a local run of the same file; the password must appear nowhere.
+// unit's last checkpoint in the shared store. The run must end with every result once, the
+// same results.json numbers as a local run of the same file, and the same run folder file by
+// file (weights, checkpoints, predictions, `save` files); the password must appear nowhere.
 // Then, on the same queue: a unit failing for a user error (a damaged `load` file) fails the run as
 // a local run does, without retries, and a job whose payload is not a valid plan is rejected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +172,9 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     expect(await resumed.exited, resumed.out).toBe(0);
     expect(startsOf()).toBe(before);
     expect(table(out)).toEqual(table(path.join(work, 'local')));
+    // The units' files, taken by the first coordinator, are not asked for again.
+    expect(readFileSync(path.join(out, 'events.jsonl'), 'utf8')).not.toMatch(/did not come back/);
+    expect(runFolderDifferences(path.join(work, 'local'), out)).toEqual([]);
   });
 
   it('says so when Redis cannot be reached, without the password', async () => {
