@@ -21,6 +21,7 @@ import { writeFileAtomic } from '../store/atomic-write.js';
 import { sha256Hex } from '../store/predictions-file.js';
 import type { RunFolder } from '../store/run-folder.js';
 import { unitFiles } from './unit-files.js';
+import { prefixKey } from './prefix-handover.js';
 import { redisOptions, type QueueAddress } from './url.js';
 import { closeAll, plainConnection, probeRedis, withTimeout } from './connect.js';
 
@@ -95,6 +96,32 @@ async function unpack(client: Redis, jobId: string, r: UnitJobResult, setup: Que
   return { result, warning };
 }
 
+/** A unit as a BullMQ job: its payload and options (id from the run and the unit, so it is added once). */
+function unitJob(setup: QueueRunSetup, unit: Unit) {
+  const data: UnitJob = {
+    version: JOB_VERSION,
+    runId: setup.runId,
+    plan: setup.plan,
+    subset: setup.subset,
+    backend: setup.backend,
+    unit,
+    batchEventIntervalMs: setup.batchEventIntervalMs,
+    featureCacheBytes: setup.featureCacheBytes,
+    datasetIdentity: setup.datasetIdentity,
+    reuse: setup.reuse,
+  };
+  const opts = {
+    jobId: unitJobId(setup.runId, unit, setup.plan),
+    attempts: ATTEMPTS,
+    backoff: { type: 'fixed', delay: 1000 },
+    // Longest units first, so the last one to finish is short (BullMQ: lower runs first).
+    priority: Math.max(1, 1000 - unit.epochs),
+    removeOnComplete: { age: RESULT_TTL_S },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+  return { name: `${unit.arm}/seed-${unit.seed}`, data, opts };
+}
+
 export function queueRunner(setup: QueueRunSetup): UnitRunner {
   return { run: (units, sink, signal) => runOnQueue(setup, units, sink, signal) };
 }
@@ -130,11 +157,13 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
         // Jobs not yet taken are withdrawn; units in progress finish on their workers, unread.
         void withdraw().then(() => finish());
       };
+      let release: (seed: number, handedTo: string | null) => void = () => {};
       const leftSaid = new Set<string>();
       events.on('progress', ({ jobId, data }) => {
         const unit = byJob.get(jobId);
         if (!unit || done || typeof data !== 'object' || data === null) return;
         const p = data as unknown as UnitProgress;
+        if ('handedOver' in p) return release(p.handedOver.seed, p.handedOver.arm);
         if ('left' in p) {
           // A worker left the unit on the queue for another; said once per reason.
           if (!leftSaid.has(p.left)) sink.event({ type: 'warning', message: `waiting for another worker: ${p.left}` });
@@ -157,7 +186,9 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
             const { result, warning } = await unpack(client, jobId, r, setup);
             if (warning) sink.event({ type: 'warning', message: warning, arm: r.arm, seed: r.seed });
             if (acceptOnce(finished, result)) sink.unitDone(result);
+            await client.del(prefixKey(setup.runId, setup.plan, r.seed, r.arm)); // its prefix state, if it had one, is used
             if (finished.size === units.length) finish();
+            else release(r.seed, null);
           })
           .catch((err: Error) => finish(err));
       };
@@ -174,53 +205,37 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
         finish(new QueueUnitError(unit.arm, unit.seed, reason));
       });
       signal?.addEventListener('abort', onAbort);
-      // Every unit goes on the queue at once: a worker computes a shared prefix itself (queue
-      // units start from scratch or from their own checkpoint), so no unit waits for another.
-      const jobs = units.map((unit) => {
-        const data: UnitJob = {
-          version: JOB_VERSION,
-          runId: setup.runId,
-          plan: setup.plan,
-          subset: setup.subset,
-          backend: setup.backend,
-          unit,
-          batchEventIntervalMs: setup.batchEventIntervalMs,
-          featureCacheBytes: setup.featureCacheBytes,
-          datasetIdentity: setup.datasetIdentity,
-        };
-        return {
-          name: `${unit.arm}/seed-${unit.seed}`,
-          data,
-          opts: {
-            jobId: unitJobId(setup.runId, unit, setup.plan),
-            attempts: ATTEMPTS,
-            backoff: { type: 'fixed', delay: 1000 },
-            // Longest units first, so the last one to finish is short (BullMQ: lower runs first).
-            priority: Math.max(1, 1000 - unit.epochs),
-            removeOnComplete: { age: RESULT_TTL_S },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          },
-        };
-      });
-      queue.addBulk(jobs).then(
-        async (added) => {
-          // A job id already on the queue (a resumed run's) is not added again:
-          // its result may be there already (a resumed coordinator), or it failed before: retry it.
-          for (const added1 of added) {
-            const job = await queue.getJob(added1.id!);
-            const state = job ? await job.getState() : 'unknown';
-            if (job && state === 'completed' && job.returnvalue) {
-              take(job.id!, job.returnvalue as UnitJobResult);
-            } else if (job && state === 'failed') {
-              await job.retry('failed');
-            }
-          }
-          taking = taking.then(() => {
-            if (finished.size === units.length) finish();
-          });
-        },
-        (err: Error) => finish(err),
-      );
+      // Units that start from a shared prefix go on the queue once their source handed the state
+      // over (through Redis) or finished without one; the others go on at once. A job id
+      // already on the queue (a resumed run's) is not added again: its result may be there
+      // already (a resumed coordinator), or it failed before: retry it.
+      const queued = new Set<string>();
+      const enqueue = async (list: Unit[]) => {
+        const fresh = list.filter((u) => !queued.has(unitJobId(setup.runId, u, setup.plan)));
+        if (done || fresh.length === 0) return;
+        for (const u of fresh) queued.add(unitJobId(setup.runId, u, setup.plan));
+        const added = await queue.addBulk(fresh.map((unit) => unitJob(setup, unit)));
+        for (const one of added) {
+          const job = await queue.getJob(one.id!);
+          const state = job ? await job.getState() : 'unknown';
+          if (job && state === 'completed' && job.returnvalue) take(job.id!, job.returnvalue as UnitJobResult);
+          else if (job && state === 'failed') await job.retry('failed');
+        }
+      };
+      const waiting = (u: Unit) => !queued.has(unitJobId(setup.runId, u, setup.plan)) && !finished.has(unitKey(u.seed, u.arm));
+      release = (seed, handedTo) => {
+        const ready = units.filter((u) => u.seed === seed && waiting(u) && (u.arm === handedTo || u.prefixFrom.every((a) => finished.has(unitKey(seed, a)))));
+        if (ready.length > 0) enqueue(ready).catch((err: Error) => finish(err));
+      };
+      (async () => {
+        // A resumed run's held units whose job or prefix state is already there go on too.
+        const resumed = await Promise.all(units.filter((u) => u.prefixFrom.length > 0).map(async (u) => ((await queue.getJob(unitJobId(setup.runId, u, setup.plan))) || (await client.exists(prefixKey(setup.runId, setup.plan, u.seed, u.arm))) ? u : null)));
+        await enqueue([...units.filter((u) => u.prefixFrom.length === 0), ...resumed.filter((u): u is Unit => u !== null)]);
+        taking = taking.then(() => {
+          if (finished.size === units.length) finish();
+          for (const seed of setup.plan.seeds) release(seed, null);
+        });
+      })().catch((err: Error) => finish(err));
       if (signal?.aborted) onAbort();
     });
   } finally {

@@ -27,6 +27,8 @@ export interface UnitJob {
   featureCacheBytes: number;
   /** sha256 of the training images the coordinator loaded (datasetIdentity): a worker whose copy differs leaves the unit. */
   datasetIdentity: string;
+  /** Whether units hand shared prefixes on to later arms (`mfx run --no-reuse`: no), as in a local run. */
+  reuse: boolean;
 }
 
 /**
@@ -52,10 +54,11 @@ export const filesKey = (jobId: string): string => `mfx:files:${jobId}`;
 export const RESULT_TTL_S = 24 * 3600;
 
 /**
- * Progress messages: an event of the unit with the worker attempt that sent it, or a worker
- * saying it cannot run the unit (it lacks the dataset, a `load` file or the backend) and left it.
+ * Progress messages: an event of the unit with the worker attempt that sent it; a worker saying
+ * it cannot run the unit (it lacks the dataset, a `load` file or the backend) and left it; or
+ * the unit's state after a shared prefix, put in Redis for a later arm (prefix-handover.ts).
  */
-export type UnitProgress = { attempt: string; event: RunEvent } | { left: string };
+export type UnitProgress = { attempt: string; event: RunEvent } | { left: string } | { handedOver: { arm: string; seed: number } };
 
 /** BullMQ job id of a unit: the same unit of the same run is the same job (added twice, kept once). */
 export function unitJobId(runId: string, unit: ArmUnit, plan: Plan): string {

@@ -6,13 +6,13 @@
 // already finished returns its recorded result without computing again. Before a unit runs, the
 // thread checks that this worker can run it (backend, dataset, `load` files); when it cannot, it
 // says why and the worker leaves the unit on the queue for another.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../backend/select.js';
 import { loadRunData, type RunData } from '../run/run-data.js';
 import { RunFolder, RunFolderError } from '../store/run-folder.js';
-import { PrefixStore } from '../reuse/shared-prefix.js';
+import { PrefixStore, type PrefixState } from '../reuse/shared-prefix.js';
 import { FeatureCacheStore } from '../reuse/feature-cache.js';
 import type { ArmContext } from '../run/context.js';
 import { inProcessRunner } from '../run/in-process.js';
@@ -21,6 +21,9 @@ import { serializeError } from '../run/workers/errors.js';
 import type { FromUnitThread, ToUnitThread, UnitThreadResult } from './thread-messages.js';
 import type { UnitJob } from './job.js';
 import { readUnitFiles } from './unit-files.js';
+import type { PrefixHandover } from './prefix-handover.js';
+import { labelsPath, predictionsPath } from '../store/predictions-file.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
 import { BackendError } from '../backend/errors.js';
 import { DataError } from '../data/errors.js';
 import { datasetIdentity } from '../reuse/state-cache.js';
@@ -85,20 +88,51 @@ function storeFolder(store: string, job: UnitJob): RunFolder {
   }
 }
 
-async function runUnit(job: UnitJob, store: string): Promise<UnitThreadResult> {
+/** The prediction files of a prefix's evaluations (and their labels) in `folder`, by relative path. */
+function prefixFiles(folder: RunFolder, evals: PrefixState['evals']): Map<string, string> {
+  const files = evals.flatMap((e) => [predictionsPath(folder.dir, e), labelsPath(folder.dir, e.testSet)]);
+  return new Map(files.map((f) => [path.relative(folder.dir, f).split(path.sep).join('/'), f]));
+}
+
+/** Prefix states this unit computes go to the worker's main thread (and Redis), for the later arms that start from them. */
+class ForwardingPrefixStore extends PrefixStore {
+  constructor(private readonly folder: RunFolder) {
+    super();
+  }
+
+  override put(seed: number, arm: string, state: PrefixState): void {
+    const files = [...prefixFiles(this.folder, state.evals)].filter(([, abs]) => existsSync(abs)).map(([rel, abs]) => ({ path: rel, data: readFileSync(abs) }));
+    post({ type: 'prefix', seed, arm, handover: { state, files } });
+  }
+
+  /** A state handed to the unit about to run: its source's prediction files go into the folder first (copyPredictions reads them). */
+  receive(seed: number, arm: string, h: PrefixHandover): void {
+    const wanted = prefixFiles(this.folder, h.state.evals);
+    for (const f of h.files) {
+      const target = wanted.get(f.path);
+      if (target && !existsSync(target)) writeFileAtomic(target, f.data);
+    }
+    super.put(seed, arm, h.state);
+  }
+}
+
+async function runUnit(job: UnitJob, store: string, prefix: PrefixHandover | null): Promise<UnitThreadResult> {
+  const folder = storeFolder(store, job);
+  const prefixes = new ForwardingPrefixStore(folder);
+  if (prefix) prefixes.receive(job.unit.seed, job.unit.arm, prefix);
   const ctx: ArmContext = {
     plan: job.plan,
     data: (await dataFor(job)).data,
-    folder: storeFolder(store, job),
+    folder,
     emit: (event) => post({ type: 'event', event }),
     now: () => performance.now(),
     signal: controller.signal,
     resume: true, // start from the unit's checkpoint when there is one
     batchEventIntervalMs: job.batchEventIntervalMs,
-    prefixes: new PrefixStore(),
+    prefixes,
     featureCacheBytes: job.featureCacheBytes,
     featureCaches,
-    reuse: false, // a unit computes its shared prefix itself: units do not wait for each other
+    reuse: job.reuse, // hands its shared prefixes on, and starts from one handed to it
     stateCache: null,
   };
   let result: UnitResult | null = null;
@@ -124,7 +158,7 @@ port.on('message', (m: ToUnitThread) => {
           const reason = await cannotRun(m.job);
           if (reason) return post({ type: 'cannot-run', reason });
           post({ type: 'running' });
-          post({ type: 'done', ...(await runUnit(m.job, m.store)) });
+          post({ type: 'done', ...(await runUnit(m.job, m.store, m.prefix)) });
         })
         .catch((err) => post({ type: 'error', error: serializeError(err) }));
       break;

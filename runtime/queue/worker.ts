@@ -17,6 +17,8 @@ import type { SerializedError } from '../run/workers/messages.js';
 import { encodeUserError, filesKey, QUEUE_NAME, RESULT_TTL_S, USER_ERROR_NAMES, type ReturnedFile, type UnitJob, type UnitJobResult, type UnitProgress } from './job.js';
 import type { FromUnitThread, ToUnitThread, UnitThreadResult } from './thread-messages.js';
 import { sha256Hex } from '../store/predictions-file.js';
+import type { RunEvent } from '../events.js';
+import { decodeHandover, encodeHandover, prefixKey, type PrefixHandover } from './prefix-handover.js';
 import { redisOptions, type QueueAddress } from './url.js';
 import { closeAll, plainConnection, probeRedis, withTimeout } from './connect.js';
 
@@ -43,6 +45,14 @@ export interface QueueWorker {
   kill(): Promise<void>;
 }
 
+/** What a unit thread reports while its unit runs. */
+interface UnitHandlers {
+  start(): void;
+  event(event: RunEvent): void;
+  /** The unit reached the end of a prefix that `arm` (a later arm) shares. */
+  prefix(seed: number, arm: string, handover: PrefixHandover): void;
+}
+
 /** One thread, reused for unit after unit (its backend and data stay loaded). */
 class Slot {
   private thread: ThreadWorker;
@@ -64,12 +74,13 @@ class Slot {
   }
 
   /** Runs the unit; resolves to its result and files, or to why this worker cannot run it. */
-  run(job: UnitJob, store: string, onStart: () => void, onEvent: (event: FromUnitThread & { type: 'event' }) => void): Promise<UnitThreadResult | { cannotRun: string }> {
+  run(job: UnitJob, store: string, prefix: PrefixHandover | null, on: UnitHandlers): Promise<UnitThreadResult | { cannotRun: string }> {
     return new Promise((resolve, reject) => {
       this.current = {
         onEvent: (m) => {
-          if (m.type === 'event') return onEvent(m);
-          if (m.type === 'running') return onStart();
+          if (m.type === 'event') return on.event(m.event);
+          if (m.type === 'running') return on.start();
+          if (m.type === 'prefix') return on.prefix(m.seed, m.arm, m.handover);
           this.current = null;
           switch (m.type) {
             case 'done':
@@ -85,7 +96,7 @@ class Slot {
           }
         },
       };
-      const msg: ToUnitThread = { type: 'unit', job, store };
+      const msg: ToUnitThread = { type: 'unit', job, store, prefix };
       this.thread.postMessage(msg);
     });
   }
@@ -101,17 +112,33 @@ function failure(e: SerializedError): Error {
   return USER_ERROR_NAMES.has(e.name) ? new UnrecoverableError(encodeUserError(e)) : new Error(`${e.name}: ${e.message}`);
 }
 
-/** Puts a finished unit's files into the job's Redis hash (one transaction) and returns what the result says of them. */
-async function sendFiles(client: Redis, jobId: string, files: UnitThreadResult['files']): Promise<ReturnedFile[]> {
-  if (files.length === 0) return [];
-  const key = filesKey(jobId);
+/** Replaces a Redis hash with `fields` in one transaction, to expire after RESULT_TTL_S. */
+async function putHash(client: Redis, key: string, fields: Map<string, Uint8Array>, what: string): Promise<void> {
   const tx = client.multi().del(key);
-  for (const f of files) tx.hset(key, f.path, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
+  for (const [field, data] of fields) tx.hset(key, field, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   tx.expire(key, RESULT_TTL_S);
   const replies = await tx.exec();
   const failed = replies?.find(([err]) => err !== null)?.[0];
-  if (!replies || failed) throw new Error(`cannot store the unit's files in Redis (${failed?.message ?? 'transaction aborted'})`);
+  if (!replies || failed) throw new Error(`cannot store ${what} in Redis (${failed?.message ?? 'transaction aborted'})`);
+}
+
+/** Puts a finished unit's files into the job's Redis hash and returns what the result says of them. */
+async function sendFiles(client: Redis, jobId: string, files: UnitThreadResult['files']): Promise<ReturnedFile[]> {
+  if (files.length === 0) return [];
+  await putHash(client, filesKey(jobId), new Map(files.map((f) => [f.path, f.data])), "the unit's files");
   return files.map((f) => ({ path: f.path, bytes: f.data.byteLength, sha256: sha256Hex(f.data) }));
+}
+
+/** The prefix state handed to this job's unit, if its source put one in Redis (else the unit computes its prefix). */
+async function receivePrefix(client: Redis, job: UnitJob, log: (line: string) => void): Promise<PrefixHandover | null> {
+  if (job.unit.prefixFrom.length === 0) return null;
+  const key = prefixKey(job.runId, job.plan, job.unit.seed, job.unit.arm);
+  try {
+    return decodeHandover(await client.hgetallBuffer(key), key);
+  } catch (err) {
+    log(`ignored the shared prefix state ${key}: ${(err as Error).message}; computing it instead`);
+    return null;
+  }
 }
 
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
@@ -136,11 +163,20 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     // Progress messages go out one after another, and all of them before the result.
     let sent: Promise<unknown> = Promise.resolve();
     let left: string | null = null;
+    const progress = (p: UnitProgress) => (sent = sent.then(() => job.updateProgress(p as unknown as object)).catch(() => {}));
     try {
-      const onStart = () => o.log(`unit ${arm}, seed ${seed} (run ${payload.runId}): started`);
-      const ran = await slot.run(payload, o.store, onStart, ({ event }) => {
-        const p: UnitProgress = { attempt, event };
-        sent = sent.then(() => job.updateProgress(p as unknown as object)).catch(() => {});
+      const prefix = await receivePrefix(filesRedis.redis, payload, o.log);
+      const ran = await slot.run(payload, o.store, prefix, {
+        start: () => o.log(`unit ${arm}, seed ${seed} (run ${payload.runId}): started`),
+        event: (event) => progress({ attempt, event }),
+        // The state goes to Redis first, then the coordinator hears of it (and queues that arm's unit).
+        prefix: (s, later, handover) => {
+          const key = prefixKey(payload.runId, payload.plan, s, later);
+          sent = sent
+            .then(() => putHash(filesRedis.redis, key, encodeHandover(handover), 'a shared prefix state'))
+            .then(() => job.updateProgress({ handedOver: { arm: later, seed: s } } satisfies UnitProgress as unknown as object))
+            .catch((err: Error) => o.log(`could not hand the shared prefix on to arm ${later}, seed ${s} (${err.message}); it computes the prefix itself`));
+        },
       });
       await sent;
       if ('cannotRun' in ran) {

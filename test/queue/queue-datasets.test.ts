@@ -2,13 +2,15 @@
 // folder named `/proc/self/cwd/data`: each process sees the `data` folder of its own working
 // directory (Linux), as machines see their own disks. Worker B's folder has no data, worker C's
 // has other images; both say so and leave the units on the queue (not failed, no attempt
-// counted); worker A has the coordinator's data and runs them all. The queued run folder
-// (report included) must be a local run's, file by file.
+// counted); worker A has the coordinator's data and runs them all, the later arm starting from
+// the shared prefix the first one handed over. The queued run folder (report included) must be
+// a local run's, file by file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { start, table, until, type Proc } from './mfx-process.js';
 import { runFolderDifferences } from './run-folders.js';
 import { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
@@ -121,6 +123,15 @@ describe.skipIf(REDIS_MISSING !== null || process.platform !== 'linux')('workers
     expect(jobs.map((j) => [j.finishedOn !== undefined && !j.failedReason, j.attemptsMade])).toEqual(jobs.map(() => [true, 1]));
     expect(jobs).toHaveLength(4);
 
+    // Redis keeps no unit files or prefix states once the coordinator has them.
+    const redisClient = new Redis({ host: '127.0.0.1', port: redis.port });
+    expect(await redisClient.keys('mfx:*')).toEqual([]);
+    redisClient.disconnect();
+
+    // The later arm took the shared prefix over (reused steps), as in the local run.
+    const reused = (dir: string) => readFileSync(path.join(here, dir, 'events.jsonl'), 'utf8').match(/"status":"reused"/g)?.length;
+    expect(reused('queued')).toBeGreaterThan(0);
+    expect(reused('queued')).toBe(reused('local'));
     // The same run folder as the local run: results, weights, checkpoints, predictions, save files, report.
     expect(table(path.join(here, 'queued'))).toEqual(table(path.join(here, 'local')));
     expect(runFolderDifferences(path.join(here, 'local'), path.join(here, 'queued'))).toEqual([]);

@@ -97,6 +97,10 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     const files = filesUnder(out);
     for (const kind of ['weights/', 'checkpoints/', 'predictions/', 'nets/frozen-seed']) expect(files.some((f) => f.startsWith(kind)), kind).toBe(true);
     expect(runFolderDifferences(path.join(work, 'local'), out)).toEqual([]);
+    // The arms sharing `pretrain 2` started from the state the first arm handed over, as locally.
+    const reused = (dir: string) => readFileSync(path.join(dir, 'events.jsonl'), 'utf8').match(/"status":"reused"/g)?.length;
+    expect(reused(out)).toBeGreaterThan(0);
+    expect(reused(out)).toBe(reused(path.join(work, 'local')));
 
     // The killed unit restarted elsewhere from its checkpoint, not from the start.
     const events = readFileSync(path.join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -152,7 +156,7 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     const failed = new Promise<string>((resolve) => events.on('failed', ({ jobId, failedReason }) => jobId === 'forged-1' && resolve(failedReason)));
     const plan = JSON.parse(readFileSync(path.join(work, 'queued', 'plan.json'), 'utf8'));
     plan.arms[0].steps[0].epochs = 1000; // edited after hashing
-    await queue.add('forged', { version: JOB_VERSION, datasetIdentity: '0'.repeat(64), runId: 'forged', plan, subset: { train: 200, test: 100 }, backend: 'wasm', unit: { kind: 'arm', arm: plan.arms[0].name, seed: 1, prefixFrom: [], epochs: 1000 }, batchEventIntervalMs: 100, featureCacheBytes: 0 }, { jobId: 'forged-1', attempts: 3 });
+    await queue.add('forged', { version: JOB_VERSION, datasetIdentity: '0'.repeat(64), reuse: true, runId: 'forged', plan, subset: { train: 200, test: 100 }, backend: 'wasm', unit: { kind: 'arm', arm: plan.arms[0].name, seed: 1, prefixFrom: [], epochs: 1000 }, batchEventIntervalMs: 100, featureCacheBytes: 0 }, { jobId: 'forged-1', attempts: 3 });
     const stuck = new Promise<string>((resolve) => setTimeout(() => resolve(`no failed event; workers said:\n${workers.map((w) => w.out.slice(-800)).join('\n---\n')}`), 30_000));
     expect(await Promise.race([failed, stuck])).toMatch(/invalid plan: hash/);
     const job = await queue.getJob('forged-1');

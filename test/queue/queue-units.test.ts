@@ -42,7 +42,7 @@ describe('queue addresses', () => {
 describe('validateJob', () => {
   const { plan } = compile('experiment "v"\nrepeat 2\nmodel {\n  flatten\n  fc1: dense 10\n}\ntrain 1\neval pmnist.unmodified\n', 'v.mfx');
   const unit = planUnits(plan!, false)[0];
-  const good = () => JSON.parse(JSON.stringify({ version: JOB_VERSION, runId: 'v-0123', plan, subset: { train: 200, test: null }, backend: 'wasm', unit, batchEventIntervalMs: 100, featureCacheBytes: 0, datasetIdentity: 'ab'.repeat(32) }));
+  const good = () => JSON.parse(JSON.stringify({ version: JOB_VERSION, runId: 'v-0123', plan, subset: { train: 200, test: null }, backend: 'wasm', unit, batchEventIntervalMs: 100, featureCacheBytes: 0, datasetIdentity: 'ab'.repeat(32), reuse: true }));
 
   it('accepts a coordinator payload', () => {
     expect(validateJob(good()).unit).toEqual(unit);
