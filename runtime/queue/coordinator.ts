@@ -149,8 +149,9 @@ async function runOnQueue(setup: QueueRunSetup, units: Unit[], sink: UnitSink, s
         done = true;
         signal?.removeEventListener('abort', onAbort);
         if (!err) return resolve();
-        // A failed run leaves no work behind: its units not yet taken are withdrawn.
-        void withdraw().then(() => reject(err));
+        // A failed run leaves no work behind: its units not yet taken are withdrawn, its prefix states deleted.
+        const states = units.map((u) => prefixKey(setup.runId, setup.plan, u.seed, u.arm));
+        void Promise.allSettled([withdraw(), client.del(...states)]).then(() => reject(err));
       };
       const withdraw = () => Promise.allSettled([...byJob.keys()].map((id) => queue.remove(id)));
       const onAbort = () => {
