@@ -11,6 +11,7 @@ import { validateJob } from '../../cli/queue/validate-job.js';
 import { acceptOnce } from '../../runtime/queue/coordinator.js';
 import { JOB_VERSION } from '../../runtime/queue/job.js';
 import { unitFiles } from '../../runtime/queue/unit-files.js';
+import { decodeHandover, encodeHandover, prefixKey } from '../../runtime/queue/prefix-handover.js';
 import { RunFolder } from '../../runtime/store/run-folder.js';
 import { planUnits } from '../../runtime/run/units.js';
 import type { UnitResult } from '../../runtime/run/runner.js';
@@ -100,5 +101,32 @@ describe('unitFiles', () => {
     expect(names('b', true).some((f) => f.startsWith('weights/b/seed-2/step-00-'))).toBe(false);
     expect(names('b', false).some((f) => f.startsWith('weights/b/seed-2/step-00-'))).toBe(true);
     expect(names('b', true)).toContain('predictions/b/seed-2/pre/pmnist.unmodified.mfxp');
+  });
+});
+
+describe('prefix handover encoding', () => {
+  const state = {
+    steps: 2,
+    params: [{ name: 'fc1.weight', shape: [2, 2], values: new Float32Array([1, 2, 3, 4]) }],
+    optimizer: { 'fc1.weight': { step: 7, tensors: { m: { shape: [2, 2], values: new Float32Array([0.5, 0, 0, -0.5]) } } } },
+    evals: [{ arm: 'a', seed: 1, label: 'pretrained', testSet: 'pmnist.unmodified', accuracy: 0.5, loss: 1, n: 2 }],
+    history: { k: [1.5, 1.25] },
+  };
+
+  it('gives back the state and the files it was given', () => {
+    const fields = Object.fromEntries(encodeHandover({ state, files: [{ path: 'predictions/a/seed-1/pretrained/pmnist.unmodified.mfxp', data: new Uint8Array([9, 8]) }] }));
+    const back = decodeHandover(fields, 'k')!;
+    expect(back.state).toEqual(state);
+    expect(back.files.map((f) => [f.path, [...f.data]])).toEqual([['predictions/a/seed-1/pretrained/pmnist.unmodified.mfxp', [9, 8]]]);
+  });
+
+  it('finds nothing in an empty hash, and refuses a damaged state', () => {
+    expect(decodeHandover({}, 'k')).toBeNull();
+    expect(() => decodeHandover({ state: Buffer.from('not a tensor file') }, 'k')).toThrow(/tensor file/);
+  });
+
+  it('keys the state by the receiving unit', () => {
+    const { plan } = compile('experiment "k"\nrepeat 2\nmodel {\n  flatten\n  fc1: dense 10\n}\ntrain 1\n', 'k.mfx');
+    expect(prefixKey('run-1', plan!, 2, plan!.arms[0].name)).toBe('mfx:prefix:run-1-s2-a0');
   });
 });
