@@ -10,7 +10,7 @@
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { serializeError } from '../run/workers/errors.js';
 import type { SerializedError } from '../run/workers/messages.js';
@@ -30,7 +30,7 @@ export interface QueueWorkerOptions {
   jobs: number;
   /** Folder for checkpoints, weights and `save` files; shared between workers to resume each other's units. */
   store: string;
-  /** A job's lock lasts this long unless renewed (renewed every half); a dead worker's units wait this long plus one check. A unit this worker cannot run waits this long before any worker takes it again. */
+  /** A job's lock lasts this long unless renewed (renewed every half); a dead worker's units wait this long plus one check. After leaving a unit it cannot run, this worker takes none for this long. */
   lockMs: number;
   /** Checks a payload (throws when it is not a valid unit job). */
   validate: (data: unknown) => UnitJob;
@@ -146,6 +146,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const free: Slot[] = Array.from({ length: o.jobs }, () => new Slot());
   const all = [...free];
   const told = new Set<string>();
+  let backingOff = false;
+  let stopped = false;
   let lastError = '';
   const filesRedis = plainConnection(o.address, (e) => (lastError = e.message));
   const processor = async (job: Job, token?: string): Promise<UnitJobResult> => {
@@ -194,15 +196,25 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     } finally {
       free.push(slot);
     }
-    // Left for another worker: back on the queue after a while, without counting an attempt.
+    // Left for another worker: back on the queue at once, without counting an attempt.
     if (!told.has(`${payload.runId}\0${left}`)) {
       told.add(`${payload.runId}\0${left}`);
       o.log(`cannot run units of run ${payload.runId} here, leaving them to other workers: ${left}`);
     }
     const note: UnitProgress = { left: `a worker on ${hostname()} cannot run units of this run: ${left}` };
     await job.updateProgress(note as unknown as object).catch(() => {});
-    await job.moveToDelayed(Date.now() + o.lockMs, token);
-    throw new DelayedError();
+    await job.moveToWait(token);
+    // This worker steps back for a lock period, or it would take the unit (and the run's other
+    // units) again at once, keeping them from the workers that can run them.
+    if (!backingOff) {
+      backingOff = true;
+      void worker.pause(true);
+      setTimeout(() => {
+        backingOff = false;
+        if (!stopped) worker.resume();
+      }, o.lockMs);
+    }
+    throw new WaitingError();
   };
   const worker = new Worker(QUEUE_NAME, processor, {
     connection: redisOptions(o.address),
@@ -230,10 +242,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   void worker.run();
   return {
     close: async () => {
+      stopped = true;
       await worker.close();
       await Promise.all([closeAll([filesRedis.closable]), endThreads()]);
     },
     kill: async () => {
+      stopped = true;
       await worker.close(true);
       await Promise.all([closeAll([filesRedis.closable]), endThreads()]);
     },
