@@ -63,6 +63,7 @@ async function cannotRun(job: UnitJob): Promise<string | null> {
   }
   try {
     const { identity } = await dataFor(job);
+    if (identity !== job.datasetIdentity) loaded = null; // read again next time: the files may be replaced
     if (identity !== job.datasetIdentity) return `the dataset ${datasetName(job)} here differs from the coordinator's (other training images)`;
   } catch (err) {
     if (err instanceof DataError) return `the dataset ${datasetName(job)} is not here: ${err.message.split('\n')[0]}`;
