@@ -248,8 +248,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     },
     kill: async () => {
       stopped = true;
-      await worker.close(true);
-      await Promise.all([closeAll([filesRedis.closable]), endThreads()]);
+      // Does not wait on a Redis that went away: after 2 s the connections are cut.
+      const forced = { close: () => worker.close(true), disconnect: () => worker.disconnect() };
+      await Promise.all([closeAll([forced, filesRedis.closable]), endThreads()]);
     },
   };
 }
