@@ -45,6 +45,7 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
   let work: string;
   let store: string;
   const workers: Proc[] = [];
+  let killed: { arm: string; seed: string } | undefined; // the unit whose worker was SIGKILLed
 
   beforeAll(async () => {
     redis = await startRedis({ password: PASSWORD });
@@ -77,8 +78,9 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     });
     first.child.kill('SIGKILL');
     await first.exited;
-    const killed = unit!;
-    expect(first.out).not.toMatch(new RegExp(`unit ${killed.arm}, seed ${killed.seed} .*: done`)); // really interrupted
+    const stopped = unit!;
+    killed = stopped;
+    expect(first.out).not.toMatch(new RegExp(`unit ${stopped.arm}, seed ${stopped.seed} .*: done`)); // really interrupted
 
     workers.push(start(['worker', '--queue', redis.url, '--jobs', '1', '--store', store]));
     workers.push(start(['worker', '--queue', redis.url, '--jobs', '1', '--store', store]));
@@ -96,7 +98,7 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     // predictions and `save` files are the local run's, byte for byte.
     const files = filesUnder(out);
     for (const kind of ['weights/', 'checkpoints/', 'predictions/', 'nets/frozen-seed']) expect(files.some((f) => f.startsWith(kind)), kind).toBe(true);
-    expect(runFolderDifferences(path.join(work, 'local'), out)).toEqual([]);
+    expect(runFolderDifferences(path.join(work, 'local'), out, killed)).toEqual([]);
     // The arms sharing `pretrain 2` started from the state the first arm handed over, as locally.
     const reused = (dir: string) => readFileSync(path.join(dir, 'events.jsonl'), 'utf8').match(/"status":"reused"/g)?.length;
     expect(reused(out)).toBeGreaterThan(0);
@@ -104,7 +106,7 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
 
     // The killed unit restarted elsewhere from its checkpoint, not from the start.
     const events = readFileSync(path.join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const mine = events.filter((e) => e.arm === killed.arm && String(e.seed) === killed.seed);
+    const mine = events.filter((e) => e.arm === stopped.arm && String(e.seed) === stopped.seed);
     const restart = mine.findIndex((e) => e.type === 'warning' && /restarted on another worker/.test(e.message));
     expect(restart).toBeGreaterThanOrEqual(0);
     // The next worker's first epoch is past the checkpointed first epoch of the first step.
@@ -178,7 +180,7 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     expect(table(out)).toEqual(table(path.join(work, 'local')));
     // The units' files, taken by the first coordinator, are not asked for again.
     expect(readFileSync(path.join(out, 'events.jsonl'), 'utf8')).not.toMatch(/did not come back/);
-    expect(runFolderDifferences(path.join(work, 'local'), out)).toEqual([]);
+    expect(runFolderDifferences(path.join(work, 'local'), out, killed)).toEqual([]);
   });
 
   it('says so when Redis cannot be reached, without the password', async () => {

@@ -38,10 +38,11 @@ function eventFacts(dir: string) {
 
 /**
  * How the queued run folder differs from the local one, as sentences (none: the same). A queued
- * unit computes its shared prefix itself, so its events may hold more epochs than a local run's
- * (which takes the prefix over): every local epoch must be there, with the same loss.
+ * unit may compute a shared prefix itself (when no state was handed to it), so its events may
+ * hold more epochs than a local run's: every local epoch must be there, with the same loss. A unit
+ * whose worker was killed may lack events (the progress messages it had not sent yet are lost).
  */
-export function runFolderDifferences(local: string, queued: string): string[] {
+export function runFolderDifferences(local: string, queued: string, killed?: { arm: string; seed: string }): string[] {
   const out: string[] = [];
   const a = filesUnder(local);
   const b = filesUnder(queued).filter((f) => f !== 'queue.json');
@@ -53,10 +54,20 @@ export function runFolderDifferences(local: string, queued: string): string[] {
     if (!same) out.push(`differs: ${f}`);
   }
   const [l, q] = [eventFacts(local), eventFacts(queued)];
-  if (JSON.stringify(l.evals) !== JSON.stringify(q.evals)) out.push('events.jsonl: other evaluations');
-  if (JSON.stringify(l.armEnds) !== JSON.stringify(q.armEnds)) out.push('events.jsonl: other arm ends');
-  const losses = new Set(q.losses);
-  const lost = l.losses.filter((e) => !losses.has(e));
-  if (lost.length > 0) out.push(`events.jsonl: epochs missing or with another loss, e.g. ${lost[0]}`);
+  const ofKilled = (e: string) => {
+    const [arm, seed] = JSON.parse(e) as [string, number];
+    return killed !== undefined && arm === killed.arm && String(seed) === killed.seed;
+  };
+  // Every fact of the queued run is the local run's; every local fact is there, but for the killed unit's.
+  const compare = (what: string, local: string[], queued: string[], more: boolean) => {
+    const [inLocal, inQueued] = [new Set(local), new Set(queued)];
+    const wrong = queued.filter((e) => !inLocal.has(e) && !more);
+    const lost = local.filter((e) => !inQueued.has(e) && !ofKilled(e));
+    if (wrong.length > 0) out.push(`events.jsonl: ${what} not in the local run, e.g. ${wrong[0]}`);
+    if (lost.length > 0) out.push(`events.jsonl: ${what} missing or different, e.g. ${lost[0]}`);
+  };
+  compare('evaluations', l.evals, q.evals, false);
+  compare('arm ends', l.armEnds, q.armEnds, false);
+  compare('epochs', l.losses, q.losses, true); // a queued arm may compute a prefix a local one took over
   return out;
 }
