@@ -4,9 +4,10 @@
 // has other images; both say so and leave the units on the queue (not failed, no attempt
 // counted); worker A has the coordinator's data and runs them all, the later arm starting from
 // the shared prefix the first one handed over. The queued run folder (report included) must be
-// a local run's, file by file.
+// a local run's, file by file. 2. The same for an arm's `load` file, named
+// `/proc/self/cwd/init.mfxw`: a worker whose folder lacks it leaves the units.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -135,5 +136,36 @@ describe.skipIf(REDIS_MISSING !== null || process.platform !== 'linux')('workers
     // The same run folder as the local run: results, weights, checkpoints, predictions, save files, report.
     expect(table(path.join(here, 'queued'))).toEqual(table(path.join(here, 'local')));
     expect(runFolderDifferences(path.join(here, 'local'), path.join(here, 'queued'))).toEqual([]);
+  });
+
+  it('a worker without an arm\'s load file says so and leaves the units to one that has it', async () => {
+    const here = path.join(work, 'load-a');
+    const bare = path.join(work, 'load-b');
+    mkdirSync(here);
+    mkdirSync(bare);
+    const model = 'model {\n  flatten\n  fc1: dense 16\n  relu\n  fc2: dense 10\n}\n';
+    const flags = ['--backend', 'wasm', '--train-subset', '200', '--test-subset', '100', '--quiet', '--no-cache', '--no-report'];
+    // Weights to start from, made by a run of the same model.
+    writeFileSync(path.join(here, 'make.mfx'), `experiment "make"\n${model}train 1\nsave "init.mfxw"\neval pmnist.unmodified\n`);
+    const make = start(['run', 'make.mfx', '--out', 'made', ...flags], here);
+    expect(await make.exited, make.out).toBe(0);
+    copyFileSync(path.join(here, 'made', 'init.mfxw'), path.join(here, 'init.mfxw'));
+    writeFileSync(path.join(here, 'plan.mfx'), `experiment "load on workers"\nrepeat 2\n${model}load "/proc/self/cwd/init.mfxw"\ntrain 1\neval pmnist.unmodified\n`);
+    const local = start(['run', 'plan.mfx', '--out', 'local', ...flags], here);
+    expect(await local.exited, local.out).toBe(0);
+
+    const worker = (cwd: string) => {
+      const w = start(['worker', '--queue', redis.url, '--jobs', '1', '--store', 'store'], cwd);
+      workers.push(w);
+      return w;
+    };
+    const without = worker(bare);
+    const coordinator = start(['run', 'plan.mfx', '--out', 'queued', '--queue', redis.url, ...flags], here);
+    await until(() => /cannot run units of run load-on-workers-[a-z0-9]+ here, leaving them to other workers: the load file \/proc\/self\/cwd\/init\.mfxw is not here/.test(without.out));
+    const withFile = worker(here);
+    expect(await coordinator.exited, coordinator.out).toBe(0);
+    expect(withFile.out.match(/: started/g)).toHaveLength(2);
+    expect(without.out).not.toMatch(/: started/);
+    expect(table(path.join(here, 'queued'))).toEqual(table(path.join(here, 'local')));
   });
 });
