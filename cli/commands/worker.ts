@@ -79,4 +79,7 @@ async function workerCommand(flags: WorkerFlags, ctx: CliContext): Promise<void>
     process.on('SIGTERM', onSignal);
   });
   log('worker stopped');
+  // A Redis that went away leaves BullMQ's connections retrying, which would keep the process
+  // alive after a second Ctrl-C; whatever still runs a second later is only that.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
 }

@@ -43,6 +43,8 @@ export function validateJob(data: unknown): UnitJob {
   if (!isCount(u.epochs)) fail('unit.epochs: expected a whole number');
   if (!isCount(data.batchEventIntervalMs)) fail('batchEventIntervalMs: expected a whole number');
   if (!isCount(data.featureCacheBytes)) fail('featureCacheBytes: expected a whole number');
+  if (typeof data.reuse !== 'boolean') fail('reuse: expected true or false');
+  if (typeof data.datasetIdentity !== 'string' || !/^[0-9a-f]{64}$/.test(data.datasetIdentity)) fail('datasetIdentity: expected a sha256 in hex');
   return {
     version: JOB_VERSION,
     runId: data.runId as string,
@@ -52,5 +54,7 @@ export function validateJob(data: unknown): UnitJob {
     unit: { kind: 'arm', arm: u.arm as string, seed: u.seed as number, prefixFrom: u.prefixFrom as string[], epochs: u.epochs as number },
     batchEventIntervalMs: data.batchEventIntervalMs as number,
     featureCacheBytes: data.featureCacheBytes as number,
+    datasetIdentity: data.datasetIdentity as string,
+    reuse: data.reuse as boolean,
   };
 }

@@ -28,18 +28,37 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, shown: string, l
   }
 }
 
-interface Closable {
+export interface Closable {
   close(): Promise<void>;
   disconnect(): Promise<void>;
 }
 
-/** Closes BullMQ objects, and cuts their connections if closing takes over 2 s (Redis gone). */
+/** Closes BullMQ objects, and cuts their connections if closing takes over 2 s (Redis gone); returns within about 4 s. */
 export async function closeAll(items: Closable[]): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)));
-  await Promise.race([Promise.allSettled(items.map((i) => i.close())), late]);
-  clearTimeout(timer);
-  await Promise.allSettled(items.map((i) => i.disconnect()));
+  const within2s = async (p: Promise<unknown>) => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
+  };
+  await within2s(Promise.allSettled(items.map((i) => i.close())));
+  // Cutting a connection to a Redis that went away can itself wait for ever (BullMQ's worker).
+  await within2s(Promise.allSettled(items.map((i) => i.disconnect())));
+}
+
+/**
+ * A plain Redis connection beside BullMQ's (for the units' files), retrying like BullMQ's;
+ * `closable` closes it with closeAll. Connection errors go to `onError`, not thrown.
+ */
+export function plainConnection(address: QueueAddress, onError: (e: Error) => void): { redis: Redis; closable: Closable } {
+  const redis = new Redis(redisOptions(address));
+  redis.on('error', onError);
+  return {
+    redis,
+    closable: {
+      close: async () => void (await redis.quit()),
+      disconnect: async () => redis.disconnect(),
+    },
+  };
 }
 
 /** Connects once, without retrying, and PINGs; throws QueueUnreachableError (no credentials in it). */

@@ -10,8 +10,8 @@ import type { SerializedError } from '../run/workers/messages.js';
 
 /** The BullMQ queue every coordinator and worker of one Redis database share. */
 export const QUEUE_NAME = 'mfx-units';
-/** Bumped when the payload changes shape: a worker refuses jobs of another version. */
-export const JOB_VERSION = 1;
+/** Bumped when the payload or the result changes shape: a worker refuses jobs of another version. */
+export const JOB_VERSION = 2;
 
 /** A run's id in the queue and the name of its folder in a worker's store: letters, digits, '-'. */
 export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,79}$/;
@@ -25,28 +25,40 @@ export interface UnitJob {
   unit: ArmUnit;
   batchEventIntervalMs: number;
   featureCacheBytes: number;
+  /** sha256 of the training images the coordinator loaded (datasetIdentity): a worker whose copy differs leaves the unit. */
+  datasetIdentity: string;
+  /** Whether units hand shared prefixes on to later arms (`mfx run --no-reuse`: no), as in a local run. */
+  reuse: boolean;
 }
 
-/** One progress message: an event of the unit, and which worker attempt sent it. */
-export interface UnitProgress {
-  attempt: string;
-  event: RunEvent;
-}
-
-/** A run-folder file a worker sends back with its result (small ones: per-sample predictions and their labels). */
+/**
+ * A run-folder file a worker sends back with a unit's result. The bytes travel beside the job, in
+ * the Redis hash filesKey(jobId) (field = path), which the coordinator deletes once it wrote them:
+ * Redis holds a unit's weights only until its coordinator takes them, while the job's return value
+ * (kept for a resumed coordinator) stays small.
+ */
 export interface ReturnedFile {
-  /** Relative to the run folder, under `predictions/`. */
+  /** Relative to the run folder, '/'-separated (one of unitFiles()). */
   path: string;
-  base64: string;
+  bytes: number;
+  sha256: string;
 }
 
-/** A job's return value: the unit's result, and the prediction files its evaluations wrote. */
+/** A job's return value: the unit's result, and the files its run folder holds for it. */
 export type UnitJobResult = UnitResult & { files?: ReturnedFile[] };
 
-/** Whether a returned file may be written into the run folder: a relative path under predictions/, no '..'. */
-export function safeReturnedPath(p: string): boolean {
-  return /^predictions\/[A-Za-z0-9_./-]+\.mfxp$/.test(p) && !p.split('/').includes('..');
-}
+/** The Redis hash holding the bytes of a finished job's files (see ReturnedFile). */
+export const filesKey = (jobId: string): string => `mfx:files:${jobId}`;
+
+/** Seconds a finished job (its result and its files) waits on the queue for a coordinator. */
+export const RESULT_TTL_S = 24 * 3600;
+
+/**
+ * Progress messages: an event of the unit with the worker attempt that sent it; a worker saying
+ * it cannot run the unit (it lacks the dataset, a `load` file or the backend) and left it; or
+ * the unit's state after a shared prefix, put in Redis for a later arm (prefix-handover.ts).
+ */
+export type UnitProgress = { attempt: string; event: RunEvent } | { left: string } | { handedOver: { arm: string; seed: number } };
 
 /** BullMQ job id of a unit: the same unit of the same run is the same job (added twice, kept once). */
 export function unitJobId(runId: string, unit: ArmUnit, plan: Plan): string {

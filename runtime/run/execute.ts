@@ -78,7 +78,7 @@ export interface ExecuteOptions {
   /**
    * Run the units on a BullMQ queue (runtime/queue/coordinator.ts) instead of here: workers
    * (`mfx worker`) take them. `runId` names the run's jobs and its folder in the workers' stores.
-   * Queue units do not hand shared prefixes over (each computes its own), so none waits for another.
+   * Shared prefixes are handed over through Redis (runtime/queue/prefix-handover.ts).
    */
   queue?: { address: QueueAddress; runId: string };
 }
@@ -141,7 +141,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     arms: plan.arms.map(outlineArm),
     testSets: plan.testSets,
     subset,
-    totalTrainImages: plan.seeds.length * plan.arms.reduce((sum, a) => sum + trainImagesPerArm(a, data.train.n, !options.queue && (options.reuse ?? true)), 0),
+    totalTrainImages: plan.seeds.length * plan.arms.reduce((sum, a) => sum + trainImagesPerArm(a, data.train.n, options.reuse ?? true), 0),
     resumed: options.resume ?? false,
     baselines: Object.fromEntries(plan.arms.map((a) => [a.name, a.baseline ? { arm: a.baseline.arm, label: a.baseline.label } : null])),
     reportLabels: Object.fromEntries(plan.arms.map((a) => [a.name, a.reportLabel])),
@@ -189,7 +189,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     prefixes: new PrefixStore(),
     featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
     featureCaches: new FeatureCacheStore(),
-    reuse: !options.queue && (options.reuse ?? true),
+    reuse: options.reuse ?? true,
     stateCache: options.cacheDir
       ? new StateCache(options.cacheDir, { backend: active.name, subset, dataset: datasetIdentity(data.train) }, options.cacheLimitBytes)
       : null,
@@ -206,7 +206,17 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   if (options.queue) {
     // Loaded only here: BullMQ and its Redis client are for queued runs alone.
     const { queueRunner } = await import('../queue/coordinator.js');
-    runner = queueRunner({ ...options.queue, runDir: folder.dir, plan, subset, backend: active.name, batchEventIntervalMs: ctx.batchEventIntervalMs, featureCacheBytes: ctx.featureCacheBytes });
+    runner = queueRunner({
+      ...options.queue,
+      folder,
+      reuse: options.reuse ?? true,
+      datasetIdentity: datasetIdentity(data.train),
+      plan,
+      subset,
+      backend: active.name,
+      batchEventIntervalMs: ctx.batchEventIntervalMs,
+      featureCacheBytes: ctx.featureCacheBytes,
+    });
   } else if (inWorkers) {
     // One copy of the images for every thread: workers map the main thread's shared arrays,
     // and the main thread drops its unshared ones.

@@ -15,9 +15,9 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-/** Starts `mfx ARGS` (the built CLI) with short queue locks and one thread per process. */
-export function start(args: string[]): Proc {
-  const child = spawn(process.execPath, [builtMfx(), ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `mfx ARGS` (the built CLI) with short queue locks and one thread per process, in `cwd` (default: the repository). */
+export function start(args: string[], cwd = ROOT): Proc {
+  const child = spawn(process.execPath, [builtMfx(), ...args], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   const p: Proc = { child, out: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
   child.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
@@ -28,4 +28,16 @@ export function start(args: string[]): Proc {
 export function table(dir: string) {
   const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
   return { status: results.status, table: results.table, evals: results.evals };
+}
+
+/** Resolves once `check()` holds (polled every few milliseconds). */
+export function until(check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (check()) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+  });
 }

@@ -1,15 +1,18 @@
 // `mfx run --queue` with three `mfx worker` processes on a real redis-server (password set):
 // one worker is SIGKILLed mid-unit; its unit goes to another worker, which continues from the
-// unit's last checkpoint in the shared store. The run must end with every result once and the
-// same results.json numbers as a local run of the same file; the password must appear nowhere.
+// unit's last checkpoint in the shared store. The run must end with every result once, the
+// same results.json numbers as a local run of the same file, and the same run folder file by
+// file (weights, checkpoints, predictions, `save` files); the password must appear nowhere.
 // Then, on the same queue: a unit failing for a user error (a damaged `load` file) fails the run as
 // a local run does, without retries, and a job whose payload is not a valid plan is rejected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
-import { FLAGS, start, table, type Proc } from './mfx-process.js';
+import { JOB_VERSION } from '../../runtime/queue/job.js';
+import { FLAGS, start, table, until, type Proc } from './mfx-process.js';
+import { filesUnder, runFolderDifferences } from './run-folders.js';
 import { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
 
 const PASSWORD = 'hunter2-queue-secret';
@@ -29,6 +32,7 @@ arm long {
 arm frozen {
   freeze fc1
   train 2
+  save "nets/frozen.mfxw"
 }
 arm reset {
   reset fc2
@@ -36,28 +40,12 @@ arm reset {
 }
 eval pmnist.unmodified
 `;
-function until(check: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      if (check()) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 5);
-  });
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true })
-    .map((f) => path.join(dir, String(f)))
-    .filter((f) => !readdirSync(path.dirname(f), { withFileTypes: true }).find((e) => e.name === path.basename(f))?.isDirectory());
-}
-
 describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a real Redis', () => {
   let redis: TestRedis;
   let work: string;
   let store: string;
   const workers: Proc[] = [];
+  let killed: { arm: string; seed: string } | undefined; // the unit whose worker was SIGKILLed
 
   beforeAll(async () => {
     redis = await startRedis({ password: PASSWORD });
@@ -90,8 +78,9 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     });
     first.child.kill('SIGKILL');
     await first.exited;
-    const killed = unit!;
-    expect(first.out).not.toMatch(new RegExp(`unit ${killed.arm}, seed ${killed.seed} .*: done`)); // really interrupted
+    const stopped = unit!;
+    killed = stopped;
+    expect(first.out).not.toMatch(new RegExp(`unit ${stopped.arm}, seed ${stopped.seed} .*: done`)); // really interrupted
 
     workers.push(start(['worker', '--queue', redis.url, '--jobs', '1', '--store', store]));
     workers.push(start(['worker', '--queue', redis.url, '--jobs', '1', '--store', store]));
@@ -105,16 +94,19 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     expect(keys.length).toBeGreaterThanOrEqual(12);
     expect(queued).toEqual(table(path.join(work, 'local')));
 
-    // The per-sample predictions came back with the results: the same files as the local run's.
-    const localPredictions = path.join(work, 'local', 'predictions');
-    const predictionFiles = filesUnder(localPredictions).map((f) => path.relative(localPredictions, f)).sort();
-    expect(predictionFiles.length).toBeGreaterThan(0);
-    expect(filesUnder(path.join(out, 'predictions')).map((f) => path.relative(path.join(out, 'predictions'), f)).sort()).toEqual(predictionFiles);
-    for (const f of predictionFiles) expect(readFileSync(path.join(out, 'predictions', f)).equals(readFileSync(path.join(localPredictions, f))), f).toBe(true);
+    // The units' files came back with the results: weights, checkpoints (the killed unit's too),
+    // predictions and `save` files are the local run's, byte for byte.
+    const files = filesUnder(out);
+    for (const kind of ['weights/', 'checkpoints/', 'predictions/', 'nets/frozen-seed']) expect(files.some((f) => f.startsWith(kind)), kind).toBe(true);
+    expect(runFolderDifferences(path.join(work, 'local'), out, killed)).toEqual([]);
+    // The arms sharing `pretrain 2` started from the state the first arm handed over, as locally.
+    const reused = (dir: string) => readFileSync(path.join(dir, 'events.jsonl'), 'utf8').match(/"status":"reused"/g)?.length;
+    expect(reused(out)).toBeGreaterThan(0);
+    expect(reused(out)).toBe(reused(path.join(work, 'local')));
 
     // The killed unit restarted elsewhere from its checkpoint, not from the start.
     const events = readFileSync(path.join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const mine = events.filter((e) => e.arm === killed.arm && String(e.seed) === killed.seed);
+    const mine = events.filter((e) => e.arm === stopped.arm && String(e.seed) === stopped.seed);
     const restart = mine.findIndex((e) => e.type === 'warning' && /restarted on another worker/.test(e.message));
     expect(restart).toBeGreaterThanOrEqual(0);
     // The next worker's first epoch is past the checkpointed first epoch of the first step.
@@ -123,7 +115,7 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
 
     // The password is in no output and no file the run or the workers wrote.
     for (const p of [coordinator, ...workers]) expect(p.out).not.toContain(PASSWORD);
-    for (const f of [...filesUnder(out), ...filesUnder(store)]) expect(readFileSync(f).includes(PASSWORD), f).toBe(false);
+    for (const dir of [out, store]) for (const f of filesUnder(dir)) expect(readFileSync(path.join(dir, f)).includes(PASSWORD), f).toBe(false);
   });
 
   it('ends the run on a user error (a damaged load file) without retrying it', async () => {
@@ -166,7 +158,7 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     const failed = new Promise<string>((resolve) => events.on('failed', ({ jobId, failedReason }) => jobId === 'forged-1' && resolve(failedReason)));
     const plan = JSON.parse(readFileSync(path.join(work, 'queued', 'plan.json'), 'utf8'));
     plan.arms[0].steps[0].epochs = 1000; // edited after hashing
-    await queue.add('forged', { version: 1, runId: 'forged', plan, subset: { train: 200, test: 100 }, backend: 'wasm', unit: { kind: 'arm', arm: plan.arms[0].name, seed: 1, prefixFrom: [], epochs: 1000 }, batchEventIntervalMs: 100, featureCacheBytes: 0 }, { jobId: 'forged-1', attempts: 3 });
+    await queue.add('forged', { version: JOB_VERSION, datasetIdentity: '0'.repeat(64), reuse: true, runId: 'forged', plan, subset: { train: 200, test: 100 }, backend: 'wasm', unit: { kind: 'arm', arm: plan.arms[0].name, seed: 1, prefixFrom: [], epochs: 1000 }, batchEventIntervalMs: 100, featureCacheBytes: 0 }, { jobId: 'forged-1', attempts: 3 });
     const stuck = new Promise<string>((resolve) => setTimeout(() => resolve(`no failed event; workers said:\n${workers.map((w) => w.out.slice(-800)).join('\n---\n')}`), 30_000));
     expect(await Promise.race([failed, stuck])).toMatch(/invalid plan: hash/);
     const job = await queue.getJob('forged-1');
@@ -186,6 +178,9 @@ describe.skipIf(REDIS_MISSING !== null)('mfx run --queue with mfx workers on a r
     expect(await resumed.exited, resumed.out).toBe(0);
     expect(startsOf()).toBe(before);
     expect(table(out)).toEqual(table(path.join(work, 'local')));
+    // The units' files, taken by the first coordinator, are not asked for again.
+    expect(readFileSync(path.join(out, 'events.jsonl'), 'utf8')).not.toMatch(/did not come back/);
+    expect(runFolderDifferences(path.join(work, 'local'), out, killed)).toEqual([]);
   });
 
   it('says so when Redis cannot be reached, without the password', async () => {
