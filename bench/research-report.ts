@@ -1,0 +1,174 @@
+// The comparison in docs/results/research-code/README.md: the full mfx run of
+// examples/research-code.mfx (a run folder: results.json, events.jsonl), the same five arms in
+// PyTorch on this machine (bench/torch_reference.py --net research --json, one or more files per
+// seed), the research code's own single run (its mnist.txt), and optionally an interleaved speed
+// slice (`npm run bench -- --only-compare --net research ...`'s bench/out/compare-*.json).
+// It writes the tables between the README's `<!-- research-report:begin -->` and
+// `<!-- research-report:end -->` lines and leaves the rest of the README as written.
+//
+// Usage: node --import tsx bench/research-report.ts --mfx RUN [--torch FILE]... [--speed FILE]
+//          [--mfx-cpu-log FILE] [--readme docs/results/research-code/README.md] [--stdout]
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { summarize } from '../runtime/results/stats.js';
+import { cpuLog, loadMfxRun, loadSpeedSlice, loadTorchRuns, type Side } from './research-report-inputs.js';
+
+export const ARMS = ['normal', 'negative_relu', 'hybrid', 'hybrid_nr', 'hybrid_alt'] as const;
+export const TEST_SETS = ['unmodified', 'hcut', 'vcut', 'dcut', 'tcut'] as const;
+const BASE = 'normal';
+
+/** mnist.txt of github.com/nmilosev/negative-learning (one run on a GPU), accuracy %. */
+const MNIST_TXT: Record<string, number[]> = {
+  normal: [99.13, 44.71, 57.46, 52.97, 40.68],
+  negative_relu: [98.9, 48.96, 64.64, 59.59, 34.62],
+  hybrid: [99.18, 52.33, 60.45, 55.4, 41.19],
+  hybrid_nr: [99.21, 56.07, 66.07, 56.01, 41.73],
+  hybrid_alt: [99.05, 41.6, 69.66, 62.49, 46.4],
+};
+const mnistTxt = (arm: string, ts: string) => MNIST_TXT[arm][TEST_SETS.indexOf(ts as (typeof TEST_SETS)[number])];
+
+const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
+const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(2)}` : '–');
+const pm = (vals: number[], sign = false) => {
+  if (vals.length === 0) return '–';
+  const s = summarize(vals);
+  const mean = sign ? signed(s.mean) : f2(s.mean);
+  return s.n > 1 ? `${mean} ± ${s.std.toFixed(2)}` : `${mean} (1 seed)`;
+};
+const mean = (vals: number[]) => (vals.length ? summarize(vals).mean : NaN);
+const std = (vals: number[]) => (vals.length > 1 ? summarize(vals).std : NaN);
+const hms = (s: number) => (Number.isFinite(s) ? `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min` : '–');
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const header = (cells: string[], rightFrom = 1) => [row(cells), row(cells.map((_, i) => (i < rightFrom ? '---' : '---:')))];
+
+/** Per seed, in seed order: accuracy (%) of arm on a test set. */
+const seedValues = (side: Side, arm: string, ts: string) => side.seeds.filter((s) => side.acc.has(`${arm}/${s}/${ts}`)).map((s) => side.acc.get(`${arm}/${s}/${ts}`)!);
+/** Per seed where both are present: arm − normal, points. */
+const deltaValues = (side: Side, arm: string, ts: string) =>
+  side.seeds.filter((s) => side.acc.has(`${arm}/${s}/${ts}`) && side.acc.has(`${BASE}/${s}/${ts}`))
+    .map((s) => side.acc.get(`${arm}/${s}/${ts}`)! - side.acc.get(`${BASE}/${s}/${ts}`)!);
+
+export function comparison(mfx: Side, torch: Side, speed: string[] | null, notes: string[]): string {
+  const out: string[] = [];
+  const seedsOf = (side: Side) => (side.seeds.length ? side.seeds.join(', ') : 'none');
+  out.push('### The runs', '');
+  out.push(...mfx.describe, ...torch.describe, ...notes, '');
+
+  out.push('### Accuracy (%), mean ± sample std over seeds', '');
+  out.push(`mfx seeds ${seedsOf(mfx)}; PyTorch seeds ${seedsOf(torch)}; mnist.txt is one run. The last three columns are`,
+    'differences of means in points; "σ" is the difference in units of mfx\'s seed std on that cell.', '');
+  out.push(...header(['arm', 'test set', 'mnist.txt', 'mfx', 'PyTorch', 'mfx − mnist.txt', 'PyTorch − mnist.txt', 'mfx − PyTorch'], 2));
+  const within = { txt: 0, torch: 0, n: 0, nTorch: 0 };
+  for (const arm of ARMS) {
+    for (const ts of TEST_SETS) {
+      const m = seedValues(mfx, arm, ts);
+      const t = seedValues(torch, arm, ts);
+      const d = mean(m) - mnistTxt(arm, ts);
+      const sigma = std(m);
+      const inSigma = Number.isFinite(sigma) && sigma > 0 ? ` (${(Math.abs(d) / sigma).toFixed(1)} σ)` : '';
+      if (Number.isFinite(d) && Number.isFinite(sigma)) {
+        within.n++;
+        if (Math.abs(d) <= 2 * sigma) within.txt++;
+      }
+      const mt = mean(m) - mean(t);
+      if (Number.isFinite(mt) && Number.isFinite(sigma)) {
+        within.nTorch++;
+        if (Math.abs(mt) <= 2 * Math.max(sigma, std(t) || 0)) within.torch++;
+      }
+      out.push(row([arm, ts, f2(mnistTxt(arm, ts)), pm(m), pm(t), `${signed(d)}${inSigma}`, signed(mean(t) - mnistTxt(arm, ts)), signed(mt)]));
+    }
+  }
+  out.push('');
+  if (within.n) out.push(`- mfx against mnist.txt: ${within.txt} of ${within.n} cells differ by at most 2 of mfx's seed std.`);
+  if (within.nTorch) out.push(`- mfx against PyTorch here: ${within.torch} of ${within.nTorch} cells differ by at most 2 seed std (the larger of the two sides').`);
+  out.push('');
+
+  out.push('### Delta against `normal` (points), paired by seed', '');
+  out.push(...header(['arm', 'test set', 'mnist.txt', 'mfx', 'PyTorch'], 2));
+  for (const arm of ARMS.filter((a) => a !== BASE)) {
+    for (const ts of TEST_SETS) {
+      out.push(row([arm, ts, signed(mnistTxt(arm, ts) - mnistTxt(BASE, ts)), pm(deltaValues(mfx, arm, ts), true), pm(deltaValues(torch, arm, ts), true)]));
+    }
+  }
+  out.push('');
+
+  out.push('### Per seed (accuracy %)', '');
+  const cols = [...mfx.seeds.map((s) => `mfx ${s}`), ...torch.seeds.map((s) => `PyTorch ${s}`)];
+  out.push(...header(['arm', 'test set', ...cols], 2));
+  for (const arm of ARMS) {
+    for (const ts of TEST_SETS) {
+      const cell = (side: Side, s: number) => f2(side.acc.get(`${arm}/${s}/${ts}`) ?? NaN);
+      out.push(row([arm, ts, ...mfx.seeds.map((s) => cell(mfx, s)), ...torch.seeds.map((s) => cell(torch, s))]));
+    }
+  }
+  out.push('');
+
+  out.push('### Collapse check', '');
+  out.push('Unmodified accuracy, lowest over seeds, and (mfx, from its events) the largest share of the 10,000 test',
+    'images given one class; a collapsed arm predicts one class (about 10–11% accuracy).', '');
+  out.push(...header(['arm', 'mfx lowest', 'mfx largest class share', 'PyTorch lowest'], 1));
+  let collapsed = 0;
+  for (const arm of ARMS) {
+    const m = seedValues(mfx, arm, 'unmodified');
+    const t = seedValues(torch, arm, 'unmodified');
+    const share = mfx.classShare.get(arm);
+    const low = Math.min(...m, ...t);
+    if (low < 50) collapsed++;
+    out.push(row([arm, m.length ? f2(Math.min(...m)) : '–', share === undefined ? '–' : `${(100 * share).toFixed(1)}%`, t.length ? f2(Math.min(...t)) : '–']));
+  }
+  out.push('', collapsed === 0 ? '**No arm collapses** on either side (every seed above 50% on unmodified digits).' : `**${collapsed} arm(s) below 50%** on unmodified digits for some seed.`, '');
+
+  out.push('### Time', '');
+  out.push('The machine was shared with other engineers\' work and the two sides ran at the same time, so wall times are',
+    'upper bounds for either side on an idle machine; CPU time is the steadier figure.', '');
+  out.push(...header(['side', 'wall', 'CPU', 'training images', 'CPU ms per training image'], 1));
+  for (const side of [mfx, torch]) {
+    const perImage = side.cpuSeconds / side.trainImages * 1000;
+    out.push(row([side.name, hms(side.wallSeconds), hms(side.cpuSeconds), side.trainImages.toLocaleString('en-US'), Number.isFinite(perImage) ? perImage.toFixed(2) : '–']));
+  }
+  out.push('', ...mfx.timeNotes, ...torch.timeNotes, '');
+
+  if (speed) out.push('### Speed, interleaved slice', '', ...speed, '');
+  return out.join('\n');
+}
+
+const BEGIN = '<!-- research-report:begin -->';
+const END = '<!-- research-report:end -->';
+
+function main(): number {
+  const { values } = parseArgs({
+    options: {
+      mfx: { type: 'string' },
+      torch: { type: 'string', multiple: true, default: [] },
+      speed: { type: 'string' },
+      'mfx-cpu-log': { type: 'string' },
+      readme: { type: 'string', default: 'docs/results/research-code/README.md' },
+      stdout: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.mfx) {
+    process.stderr.write('usage: node --import tsx bench/research-report.ts --mfx RUN [--torch FILE]... [--speed FILE] [--mfx-cpu-log FILE] [--readme FILE] [--stdout]\n');
+    return 2;
+  }
+  const mfx = loadMfxRun(values.mfx, values['mfx-cpu-log'] ? cpuLog(values['mfx-cpu-log']) : null);
+  const torch = loadTorchRuns(values.torch);
+  const speed = values.speed ? loadSpeedSlice(values.speed) : null;
+  const text = comparison(mfx, torch, speed, [`Generated by \`bench/research-report.ts\` on ${new Date().toISOString().slice(0, 16)}Z.`]);
+  if (values.stdout) {
+    process.stdout.write(`${text}\n`);
+    return 0;
+  }
+  const readme = readFileSync(values.readme, 'utf8');
+  const a = readme.indexOf(BEGIN);
+  const b = readme.indexOf(END);
+  if (a < 0 || b < a) {
+    process.stderr.write(`${values.readme} has no ${BEGIN} ... ${END} section to fill; add the two lines where the tables belong\n`);
+    return 1;
+  }
+  writeFileSync(values.readme, `${readme.slice(0, a + BEGIN.length)}\n\n${text}\n${readme.slice(b)}`);
+  process.stdout.write(`wrote the comparison into ${values.readme}\n`);
+  return 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) process.exitCode = main();
