@@ -65,9 +65,30 @@ export function cpuLog(file: string): number {
 }
 
 /** An mfx run folder (or its results.json): final evals, and from events.jsonl the epochs trained and predicted classes. */
+/** A run not finished (results.json missing or not "done"): what its events.jsonl says so far. */
+function partialResults(dir: string): MfxResults {
+  const eventsFile = path.join(dir, 'events.jsonl');
+  if (!existsSync(eventsFile)) throw new Error(`${dir} has neither results.json nor events.jsonl: not an mfx run folder`);
+  const lines = readFileSync(eventsFile, 'utf8').split('\n');
+  const start = JSON.parse(lines[0]) as { type: string; time: string; title: string; file: string; backend: string; seeds: number[] };
+  if (start.type !== 'run-start') throw new Error(`${eventsFile} does not start with a run-start event`);
+  const run = existsSync(path.join(dir, 'run.json')) ? readJson<{ subset: MfxResults['subset'] }>(path.join(dir, 'run.json'), '') : null;
+  const evals = lines.filter((l) => l.startsWith('{"type":"eval-result"')).map((l) => JSON.parse(l) as MfxResults['evals'][number]);
+  return {
+    title: start.title, file: start.file, backend: start.backend, seeds: start.seeds, startedAt: start.time,
+    subset: run?.subset ?? { train: null, test: null },
+    seconds: statSync(eventsFile).mtimeMs / 1000 - Date.parse(start.time) / 1000,
+    status: 'not finished (results.json not final): the numbers so far, from events.jsonl', evals,
+  };
+}
+
 export function loadMfxRun(where: string, cpuSeconds: number | null): Side {
   const file = where.endsWith('.json') ? where : path.join(where, 'results.json');
-  const r = readJson<MfxResults>(file, 'an mfx run folder holds results.json once the run has finished');
+  // A run writes results.json after each unit of work with status "stopped", and "done" at the
+  // end; until then its events.jsonl is the fuller record.
+  const saved = existsSync(file) ? readJson<MfxResults>(file, 'an mfx run') : null;
+  const events = existsSync(path.join(path.dirname(file), 'events.jsonl'));
+  const r = saved && (saved.status === 'done' || !events) ? saved : partialResults(path.dirname(file));
   const acc = new Map<string, number>();
   for (const e of r.evals) {
     if (e.label !== 'final') continue;
@@ -98,7 +119,7 @@ export function loadMfxRun(where: string, cpuSeconds: number | null): Side {
     wallSeconds: r.seconds,
     cpuSeconds: cpuSeconds ?? NaN,
     trainImages: epochs * trainN,
-    describe: [`- mfx: \`${r.file}\`, ${r.backend}, seeds ${r.seeds.join(', ')}, ${subset}, started ${r.startedAt}, status ${r.status}, wall ${hm(r.seconds)} (\`results.json\` \`seconds\`).`],
+    describe: [`- mfx: \`${r.file}\`, ${r.backend}, seeds ${r.seeds.join(', ')}, ${subset}, started ${r.startedAt}, status ${r.status}, wall ${hm(r.seconds)}.`],
     timeNotes: [
       `- mfx: ${Number.isFinite(epochs) ? `${epochs} epochs trained in all (epoch-end events; the hybrids' pretraining is \`normal\`'s, computed once per seed)` : 'no events.jsonl next to results.json, so no epoch count'}` +
         `${cpuSeconds === null ? '; CPU time not recorded' : '; CPU time sampled from /proc once a minute while it ran, so up to a minute short'}.`,

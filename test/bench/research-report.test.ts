@@ -52,6 +52,24 @@ describe('bench/research-report.ts', () => {
     expect(mfx.acc.size).toBe(25);
   });
 
+  it('reads a run that has not finished from its events.jsonl (results.json is a "stopped" snapshot until the end)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mfx-research-report-'));
+    const ev = (o: object) => JSON.stringify(o);
+    const evals = ['unmodified', 'hcut', 'vcut', 'dcut', 'tcut'].map((t, i) =>
+      ev({ type: 'eval-result', arm: 'normal', seed: 42, label: 'final', testSet: `pmnist.${t}`, accuracy: 0.5 + i / 100, n: 10, predicted: [8, 2] }));
+    writeFileSync(path.join(dir, 'events.jsonl'), [
+      ev({ type: 'run-start', time: '2026-11-30T21:52:28.196Z', title: 't', file: 'examples/research-code.mfx', backend: 'wasm', seeds: [42, 43] }),
+      ev({ type: 'epoch-end', arm: 'normal', seed: 42 }), ...evals, ''].join('\n'));
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ status: 'stopped', seeds: [42, 43], evals: [], subset: { train: null, test: null } }));
+    const mfx = loadMfxRun(dir, null);
+    expect(mfx.acc.get('normal/42/hcut')).toBeCloseTo(51, 6);
+    expect(mfx.trainImages).toBe(60000);
+    expect(mfx.classShare.get('normal')).toBeCloseTo(0.8, 6);
+    expect(mfx.describe[0]).toContain('not finished');
+    const text = comparison(mfx, loadTorchRuns([]), null, []);
+    expect(text).toContain('no results yet for negative_relu, hybrid, hybrid_nr, hybrid_alt');
+  });
+
   it('merges PyTorch files of one seed (two queues) and refuses an arm twice or different settings', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mfx-research-report-'));
     const a = torchFile(dir, 'a.json', 42, { normal: [90, 40, 50, 60, 30], hybrid: [91, 45, 50, 60, 30] });
