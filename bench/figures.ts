@@ -1,7 +1,11 @@
 // What the bench measures, the same way for both sides (mfx and PyTorch).
 
-/** The work both sides do: the talk's arms on a subset of MNIST. */
+/** Which network and arms: the talk's (`model reference`) or the research code's (`model research`). */
+export type BenchNet = 'reference' | 'research';
+
+/** The work both sides do: the talk's (or the research code's) arms on a subset of MNIST. */
 export interface BenchWork {
+  net: BenchNet;
   arms: string[];
   /** Training images per phase (first N of MNIST's training split). */
   trainSubset: number;

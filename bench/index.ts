@@ -6,6 +6,7 @@
 //          --jobs 1,2 (core counts to compare: torch threads = mfx worker threads)
 //          --arms baseline,inverted,hybrid,hybrid-relu6  --only-compare (skip check/data benches)
 //          --no-targets (skip the issue-12 targets table: bench/targets.ts)
+//          --net research (the research code's network and arms: normal,negative_relu,hybrid,hybrid_nr,hybrid_alt)
 //          --quick (1 repeat, 1000/200 images: a smoke run)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -14,8 +15,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mnistDataDir } from '../runtime/data/datasets.js';
-import { median, type BenchWork, type SideFigures } from './figures.js';
+import { median, type BenchNet, type BenchWork, type SideFigures } from './figures.js';
 import { MFX_SIDE_DESCRIPTION, runMfxSide } from './mfx.js';
+import { benchArms } from './torch-arms.js';
 import { TORCH_SCRIPT, runTorchSide, torchUnavailable, torchVersion } from './torch.js';
 import { runTargets, targetsTable, type TargetRow } from './targets.js';
 
@@ -33,7 +35,9 @@ const USAGE = `Usage: npm run bench -- [options]     (or: npm run bench -- start
   --test-subset M      images per test set (1000; 10000 = full)
   --epochs E           epochs per phase (1; the talk's experiment uses 10)
   --jobs 1,2           core counts to compare: torch threads = mfx worker threads
-  --arms a,b,...       arms of torch_reference.py (baseline,inverted,hybrid,hybrid-relu6)
+  --net NET            reference (the talk's net, default) or research (mnist.py's net and arms)
+  --arms a,b,...       arms of torch_reference.py (reference: baseline,inverted,hybrid,hybrid-relu6;
+                       research: normal,negative_relu,hybrid,hybrid_nr,hybrid_alt; default all)
   --only-compare       skip bench/startup.ts, check.ts, data.ts, ui.ts and lsp.ts
   --no-targets         skip the issue-12 targets (quickstart, two-arm slice, one arm on 2 cores, 1-core CPU rate)
   --quick              1 repeat on 1000/200 images (a smoke run)
@@ -47,7 +51,8 @@ try {
       'test-subset': { type: 'string', default: '1000' },
       epochs: { type: 'string', default: '1' },
       jobs: { type: 'string', default: '1,2' },
-      arms: { type: 'string', default: 'baseline,inverted,hybrid,hybrid-relu6' },
+      net: { type: 'string', default: 'reference' },
+      arms: { type: 'string' },
       'only-compare': { type: 'boolean', default: false },
       'no-targets': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
@@ -85,8 +90,14 @@ if (!values['only-compare']) {
 }
 
 // 2. mfx vs PyTorch.
+if (values.net !== 'reference' && values.net !== 'research') {
+  process.stderr.write(`--net must be reference or research, not "${values.net}"\n\n${USAGE}\n`);
+  process.exit(2);
+}
+const net: BenchNet = values.net;
 const work: BenchWork = {
-  arms: values.arms.split(',').map((a) => a.trim()).filter(Boolean),
+  net,
+  arms: (values.arms ?? benchArms(net).join(',')).split(',').map((a) => a.trim()).filter(Boolean),
   trainSubset: Number(values['train-subset']),
   testSubset: Number(values['test-subset']),
   epochs: Number(values.epochs),
@@ -101,7 +112,7 @@ const torchMissing = torchUnavailable();
 const dataDir = mnistDataDir();
 
 log(`== mfx vs PyTorch: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
-log(`work: arms ${work.arms.join(',')}; ${work.trainSubset} training images x ${work.epochs} epoch(s) per phase, ` +
+log(`work: --net ${work.net}, arms ${work.arms.join(',')}; ${work.trainSubset} training images x ${work.epochs} epoch(s) per phase, ` +
   `batch ${work.batch}; 5 test sets x ${work.testSubset} images per arm; ${repeats} repeats, interleaved`);
 log(`mfx side: ${MFX_SIDE_DESCRIPTION}`);
 if (torchMissing) log(`PyTorch side skipped: ${torchMissing}`);

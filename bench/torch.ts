@@ -45,7 +45,7 @@ export async function runTorchSide(work: BenchWork, threads: number, dataDir: st
     const started = performance.now();
     const { code, output } = await run(PYTHON, [
       path.join(benchDir, 'torch_phases.py'), TORCH_SCRIPT, phasesFile,
-      '--data', dataDir, '--epochs', String(work.epochs), '--arms', work.arms.join(','),
+      '--data', dataDir, '--net', work.net, '--epochs', String(work.epochs), '--arms', work.arms.join(','),
       '--lr', String(work.lr), '--momentum', String(work.momentum), '--batch', String(work.batch),
       '--seed', String(work.seed), '--threads', String(threads),
       '--train-subset', String(work.trainSubset), '--test-subset', String(work.testSubset),
