@@ -8,7 +8,7 @@ import type { RunEvent, Subset } from '../events.js';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type EvalRecord, type Results } from '../results.js';
 import { initBackend, type BackendChoice, type BackendName } from '../backend/select.js';
 import { buildProtocolTable, type ProtocolTable } from '../results/protocol-table.js';
-import { buildTable } from '../results/results-table.js';
+import { buildTable, headEvalLabels } from '../results/results-table.js';
 import { outlineArm } from '../results/step-text.js';
 import { RunFolder, RunFolderError } from '../store/run-folder.js';
 import { PrefixStore } from '../reuse/shared-prefix.js';
@@ -26,7 +26,6 @@ import { MAX_SLOT_BYTES, slotBytes } from './shards/shard-memory.js';
 import type { QueueAddress } from '../queue/url.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import path from 'node:path';
-import { headEvalLabels } from '../results/results-table.js';
 
 export type { ArmOutcome } from './runner.js';
 export { epochFeature, savePathForSeed } from './steps.js';
@@ -293,7 +292,6 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   emit({ type: 'run-end', status: final.status, seconds: final.seconds, results: final });
   return final;
 }
-
 
 /** `protocol` for results.json, only when some arm scores its epochs. */
 function protocolOf(plan: Plan, evals: EvalRecord[]): { protocol?: ProtocolTable } {

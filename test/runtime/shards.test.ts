@@ -215,7 +215,9 @@ describe('a shard team', () => {
     teams.push(t);
     await t.ready();
     const both = await evaluate(net, set, { feature: { kind: 'inverted', activation: 'relu6' } }, t);
-    expect(t.sharedEvalBatches).toBe(1); // batch 1 of 0..2
+    // Batch 1 is the helper's alone (the owner takes only its turns, 0 and 2, unless the helper
+    // claimed them first: timing decides that part).
+    expect(t.sharedEvalBatches).toBeGreaterThanOrEqual(1);
     expect(both).toEqual(alone);
     // Unshared images would be copied to the helper: evaluated here instead.
     expect(await t.evaluate(net, big, { kind: 'model' })).toBeNull();
