@@ -1,4 +1,4 @@
-// `node --import tsx bench/queue.ts [--repeat N] [--units M] [--workers W]`: the queue's scale check,
+// `node --import tsx bench/queue.ts [--repeat N] [--units M] [--workers W] [--train-subset T]`: the queue's scale check,
 // on a redis-server it starts on a free loopback port (needs `npm run build` and redis-server).
 //   1. Throughput: the same repeat grid (N seeds of one arm) with 1 and then 2 `mfx worker`
 //      processes (one unit at a time each); the ratio of the wall times. The workers are warmed
@@ -17,7 +17,7 @@ import { startRedis } from '../test/queue/redis.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MFX = path.join(ROOT, 'bin', 'mfx.js');
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '8' }, units: { type: 'string', default: '200' }, workers: { type: 'string', default: '4' } } });
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '8' }, units: { type: 'string', default: '200' }, workers: { type: 'string', default: '4' }, 'train-subset': { type: 'string', default: '2000' } } });
 const env = { ...process.env, MFX_CACHE_DIR: 'off', MFX_JOBS: '1' };
 
 function run(args: string[]): Promise<number> {
@@ -60,11 +60,11 @@ try {
   for (const n of [1, 2]) {
     const ws = await startWorkers(n, redis.url, path.join(work, `store-${n}`));
     // A first run warms each worker's thread (tfjs, wasm, data), as in a long session; the second is timed.
-    await run(['run', grid, '--out', path.join(work, `warm-${n}`), '--queue', redis.url, '--train-subset', '2000', '--test-subset', '200', ...flags]);
-    times.push(await run(['run', grid, '--out', path.join(work, `grid-${n}`), '--queue', redis.url, '--train-subset', '2000', '--test-subset', '200', ...flags]));
+    await run(['run', grid, '--out', path.join(work, `warm-${n}`), '--queue', redis.url, '--train-subset', values['train-subset'], '--test-subset', '200', ...flags]);
+    times.push(await run(['run', grid, '--out', path.join(work, `grid-${n}`), '--queue', redis.url, '--train-subset', values['train-subset'], '--test-subset', '200', ...flags]));
     await stopWorkers(ws);
   }
-  console.log(`throughput: ${values.repeat} units (conv 8, 2 epochs of 2000 images): 1 worker ${times[0].toFixed(1)} s, 2 workers ${times[1].toFixed(1)} s, ratio ${(times[0] / times[1]).toFixed(2)}`);
+  console.log(`throughput: ${values.repeat} units (conv 8, 2 epochs of ${values['train-subset']} images): 1 worker ${times[0].toFixed(1)} s, 2 workers ${times[1].toFixed(1)} s, ratio ${(times[0] / times[1]).toFixed(2)}`);
 
   // 2. Coordination cost per near-empty unit.
   const tiny = path.join(work, 'tiny.mfx');
