@@ -239,13 +239,16 @@ export function estimateWork(plan: Plan, opts: WorkOptions = {}): WorkEstimate {
           without = add(without, { eval: scored * seeds });
           if (!shared) withOpt = add(withOpt, { eval: scored * seeds });
         }
+        // A loss on k heads runs the layers after the features k times: k - 1 more head passes.
+        const extraHeads = Math.max(0, (s.on?.length ?? 1) - 1) * images * seeds;
+        if (extraHeads > 0) without = add(without, { headOnly: extraHeads });
         if (shared) return;
         if (!headOnly) {
-          withOpt = add(withOpt, { full: images * seeds });
+          withOpt = add(withOpt, { full: images * seeds, headOnly: extraHeads });
           return;
         }
         // The runtime fills the cache at the start of every such step (not shared across steps or arms).
-        withOpt = add(withOpt, { headOnly: images * seeds, convForward: perEpoch * seeds });
+        withOpt = add(withOpt, { headOnly: images * seeds + extraHeads, convForward: perEpoch * seeds });
       } else if (s.kind === 'eval') {
         const images = s.testSets.length * perTestSet;
         steps.push({ index, kind: 'eval', shared, headOnly: false, images });

@@ -132,6 +132,17 @@ describe('work estimate', () => {
   });
 });
 
+describe('work estimate of steps on several heads', () => {
+  it('counts one more head pass per image for each head a loss sums', () => {
+    const arm = (on: string) => `pretrain 1\nfreeze conv*\nhead missing\ninvert relu6 on missing\ntrain 2 on ${on}\neval pmnist.* on ${on}\n`;
+    const one = estimateWork(compile(arm('missing'), 'x.mfx').plan!);
+    const two = estimateWork(compile(arm('main + missing'), 'x.mfx').plan!);
+    expect(two.with.headOnly - one.with.headOnly).toBe(2 * 60_000);
+    expect(two.without.headOnly - one.without.headOnly).toBe(2 * 60_000);
+    expect(two.with.full).toBe(one.with.full);
+  });
+});
+
 describe('work estimate agrees with the runtime', () => {
   // The compiler mirrors the runtime's cut (it cannot import it); this keeps the two in step.
   const models = [
