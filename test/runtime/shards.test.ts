@@ -104,21 +104,38 @@ describe('whether sharing pays', () => {
     return out;
   }
 
-  it('times both ways first, then keeps the faster one and tries the other every 16th batch', () => {
-    expect(ways(40, 5, 10)).toBe('SASASASA' + 'SSSSSSSASSSSSSSSSSSSSSSASSSSSSSS'.slice(0, 32));
-    expect(ways(40, 10, 5)).toBe('SASASASA' + 'AAAAAAASAAAAAAAAAAAAAAASAAAAAAAA'.slice(0, 32));
+  it('times both ways in streaks first, then keeps the faster one and tries the other in a streak every 32nd batch', () => {
+    const probe = (keep: string, other: string) => keep.repeat(31) + other.repeat(4);
+    expect(ways(8 + 35 * 2, 5, 10)).toBe('SSSSAAAA' + probe('S', 'A').repeat(2));
+    expect(ways(8 + 35 * 2, 10, 5)).toBe('SSSSAAAA' + probe('A', 'S').repeat(2));
+  });
+
+  it('does not count the first batch after a switch: a cold helper does not make sharing look slow', () => {
+    // Sharing takes 5 ms, but 40 ms on the first batch after the helper idled; alone takes 10.
+    const judge = paysOff();
+    let now = 0;
+    let prev = false;
+    let out = '';
+    for (let b = 0; b < 80; b++) {
+      const share = judge.share(now);
+      out += share ? 'S' : 'A';
+      now += share ? (prev ? 5 : 40) : 10;
+      prev = share;
+    }
+    expect(out.slice(8)).not.toContain('A'.repeat(5));
+    expect(out.slice(8, 39)).toBe('S'.repeat(31));
   });
 
   it('does not count the work between epochs as a batch', () => {
     const judge = paysOff();
     let now = 0;
     const seen: boolean[] = [];
-    for (let b = 0; b < 12; b++) {
+    for (let b = 0; b < 14; b++) {
       seen.push(judge.share(now));
       now += seen[b] ? 5 : 10;
-      if (b === 9) now += 1000; // an evaluation after a shared batch
+      if (b === 9) now += 1000; // an evaluation after a batch
     }
-    expect(seen.slice(8)).toEqual([true, true, true, true]);
+    expect(seen.slice(8)).toEqual([true, true, true, true, true, true]);
   });
 });
 

@@ -3,13 +3,20 @@
 // the helper to be scheduled. Which thread computes a shard never changes the bits, so the
 // team may choose freely: it times batches with and without the helpers (the time from one
 // `offer` to the next) and shares while sharing is faster, trying the other way now and then.
+//
+// Each way is timed in streaks of a few batches, and the first batch after a switch is not
+// counted: the thread that was idle starts cold (a sleeping helper, cold caches), so single
+// probe batches made sharing look slower than it is and kept the team from ever sharing on an
+// idle machine (measured: adaptive ×0.85 of one thread where sharing every batch gave ×1.37).
 
-/** Batches timed in each way before choosing. */
-const WARM_UP = 4;
-/** One batch in this many tries the way not chosen, so a change in the machine's load is seen. */
-const PROBE_EVERY = 16;
+/** Batches in each warm-up or probe streak (the first of each is not counted). */
+const STREAK = 4;
+/** After the warm-up, one probe streak of the way not chosen per this many batches. */
+const PROBE_EVERY = 32;
 /** Weight of the newest batch in each way's running average. */
 const ALPHA = 0.25;
+
+type Way = 'shared' | 'alone';
 
 export interface PaysOff {
   /** Called once per batch, before it starts: whether to hand shards to the helpers. */
@@ -17,29 +24,31 @@ export interface PaysOff {
 }
 
 export function paysOff(): PaysOff {
-  const avg = { shared: NaN, alone: NaN };
-  const count = { shared: 0, alone: 0 };
-  let last: { at: number; way: 'shared' | 'alone' } | null = null;
-  let batch = 0;
+  const avg: Record<Way, number> = { shared: NaN, alone: NaN };
+  /** The ways of the batches to come before choosing again: the warm-up, then each probe. */
+  let queued: Way[] = [...Array<Way>(STREAK).fill('shared'), ...Array<Way>(STREAK).fill('alone')];
+  let last: { at: number; way: Way; counted: boolean } | null = null;
+  let sinceProbe = 0;
   return {
     share(now) {
-      if (last) {
+      if (last?.counted) {
         const ms = now - last.at;
         const prev = avg[last.way];
         // A gap far above the average is the work between epochs (checkpoints, evaluation), not a batch.
-        if (!(ms > 5 * prev)) {
-          avg[last.way] = Number.isNaN(prev) ? ms : prev + ALPHA * (ms - prev);
-          count[last.way]++;
-        }
+        if (!(ms > 5 * prev)) avg[last.way] = Number.isNaN(prev) ? ms : prev + ALPHA * (ms - prev);
       }
-      batch++;
-      let way: 'shared' | 'alone';
-      if (count.shared < WARM_UP || count.alone < WARM_UP) way = count.shared <= count.alone ? 'shared' : 'alone';
+      let way: Way;
+      if (queued.length > 0) way = queued.shift()!;
       else {
-        const better = avg.shared <= avg.alone ? 'shared' : 'alone';
-        way = batch % PROBE_EVERY === 0 ? (better === 'shared' ? 'alone' : 'shared') : better;
+        const better: Way = Number.isNaN(avg.alone) || avg.shared <= avg.alone ? 'shared' : 'alone';
+        const other: Way = better === 'shared' ? 'alone' : 'shared';
+        if (++sinceProbe >= PROBE_EVERY) {
+          sinceProbe = 0;
+          queued = Array<Way>(STREAK - 1).fill(other);
+          way = other;
+        } else way = better;
       }
-      last = { at: now, way };
+      last = { at: now, way, counted: last !== null && last.way === way };
       return way === 'shared';
     },
   };
