@@ -9,11 +9,15 @@ import { QueueAddressError, parseQueueUrl, type QueueAddress } from '../../runti
 import { validateJob } from '../queue/validate-job.js';
 import { defaultJobs } from '../run/jobs.js';
 import { queueErrorText } from '../queue/run-queue.js';
+import { resolveCacheDir } from '../run/cache-dir.js';
+import { megabytesFromEnv } from '../run/env-limits.js';
 
 interface WorkerFlags {
   queue: string;
   jobs?: number;
   store: string;
+  /** --cache DIR (a string), --no-cache (false), or neither. */
+  cache?: string | boolean;
 }
 
 function positiveInt(value: string): number {
@@ -38,6 +42,8 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     .requiredOption('--queue <url>', 'the Redis the coordinators use: redis://HOST:PORT[/DB]')
     .option('--jobs <n>', 'units run at once, one thread each (default: one per core)', positiveInt)
     .option('--store <dir>', 'folder for checkpoints and weights; give every worker the same shared folder so one resumes another\'s units', 'mfx-store')
+    .option('--cache <dir>', 'this machine\'s cache of trained states shared between runs (default $XDG_CACHE_HOME/mfx or ~/.cache/mfx; kept under MFX_CACHE_MB, default 1024); used unless the run says --no-cache')
+    .option('--no-cache', 'neither reuse nor store trained states between runs on this worker')
     .action(async (flags: WorkerFlags) => {
       await workerCommand(flags, ctx);
     });
@@ -56,14 +62,16 @@ async function workerCommand(flags: WorkerFlags, ctx: CliContext): Promise<void>
   const log = (line: string) => ctx.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   // Loaded here: BullMQ and the Redis client are for `worker` (and queued runs) alone.
   const { startQueueWorker } = await import('../../runtime/queue/worker.js');
+  const cacheDir = resolveCacheDir(flags.cache, process.env);
   let worker;
   try {
-    worker = await startQueueWorker({ address, jobs, store, lockMs: lockMs(process.env), validate: validateJob, log });
+    const cache = cacheDir ? { dir: cacheDir, limitBytes: megabytesFromEnv(process.env, 'MFX_CACHE_MB') ?? undefined } : null;
+    worker = await startQueueWorker({ address, jobs, store, cache, lockMs: lockMs(process.env), validate: validateJob, log });
   } catch (err) {
     const text = queueErrorText(err);
     throw text ? new UserError(text) : err;
   }
-  log(`worker ready: ${jobs} unit${jobs === 1 ? '' : 's'} at a time from ${address.shown}, store ${store}`);
+  log(`worker ready: ${jobs} unit${jobs === 1 ? '' : 's'} at a time from ${address.shown}, store ${store}, ${cacheDir ? `cache ${cacheDir}` : 'no cache'}`);
   await new Promise<void>((done) => {
     let signals = 0;
     const onSignal = () => {

@@ -44,6 +44,7 @@ export function validateJob(data: unknown): UnitJob {
   if (!isCount(data.batchEventIntervalMs)) fail('batchEventIntervalMs: expected a whole number');
   if (!isCount(data.featureCacheBytes)) fail('featureCacheBytes: expected a whole number');
   if (typeof data.reuse !== 'boolean') fail('reuse: expected true or false');
+  if (typeof data.cache !== 'boolean') fail('cache: expected true or false');
   if (typeof data.datasetIdentity !== 'string' || !/^[0-9a-f]{64}$/.test(data.datasetIdentity)) fail('datasetIdentity: expected a sha256 in hex');
   return {
     version: JOB_VERSION,
@@ -56,5 +57,6 @@ export function validateJob(data: unknown): UnitJob {
     featureCacheBytes: data.featureCacheBytes as number,
     datasetIdentity: data.datasetIdentity as string,
     reuse: data.reuse as boolean,
+    cache: data.cache as boolean,
   };
 }

@@ -39,6 +39,8 @@ export interface QueueRunSetup {
   reuse: boolean;
   /** datasetIdentity of the training images this coordinator loaded: workers with other data leave the units. */
   datasetIdentity: string;
+  /** Whether workers may use their own cross-run state cache (false under `mfx run --no-cache`). */
+  cache: boolean;
   plan: Plan;
   subset: Subset;
   backend: BackendName;
@@ -109,6 +111,7 @@ function unitJob(setup: QueueRunSetup, unit: Unit) {
     featureCacheBytes: setup.featureCacheBytes,
     datasetIdentity: setup.datasetIdentity,
     reuse: setup.reuse,
+    cache: setup.cache,
   };
   const opts = {
     jobId: unitJobId(setup.runId, unit, setup.plan),

@@ -11,7 +11,7 @@ import type { SerializedError } from '../run/workers/messages.js';
 /** The BullMQ queue every coordinator and worker of one Redis database share. */
 export const QUEUE_NAME = 'mfx-units';
 /** Bumped when the payload or the result changes shape: a worker refuses jobs of another version. */
-export const JOB_VERSION = 2;
+export const JOB_VERSION = 3;
 
 /** A run's id in the queue and the name of its folder in a worker's store: letters, digits, '-'. */
 export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,79}$/;
@@ -29,6 +29,8 @@ export interface UnitJob {
   datasetIdentity: string;
   /** Whether units hand shared prefixes on to later arms (`mfx run --no-reuse`: no), as in a local run. */
   reuse: boolean;
+  /** Whether workers may use their cross-run state cache (`mfx run --no-cache`: no), as a local run would. */
+  cache: boolean;
 }
 
 /**

@@ -12,7 +12,13 @@ export interface UnitThreadResult {
 }
 
 /** A unit to run, from the state an earlier arm handed over after their shared prefix when there is one. */
-export type ToUnitThread = { type: 'unit'; job: UnitJob; store: string; prefix: PrefixHandover | null } | { type: 'abort' } | { type: 'exit' };
+/** A worker's cross-run state cache (`mfx worker --cache DIR`; null with --no-cache). */
+export interface WorkerCache {
+  dir: string;
+  limitBytes?: number;
+}
+
+export type ToUnitThread = { type: 'unit'; job: UnitJob; store: string; prefix: PrefixHandover | null; cache: WorkerCache | null } | { type: 'abort' } | { type: 'exit' };
 
 /** `running`: the unit passed the checks (cannotRun) and runs; `cannot-run`: it did not, and did not start. */
 export type FromUnitThread =

@@ -18,7 +18,7 @@ import type { ArmContext } from '../run/context.js';
 import { inProcessRunner } from '../run/in-process.js';
 import type { UnitResult } from '../run/runner.js';
 import { serializeError } from '../run/workers/errors.js';
-import type { FromUnitThread, ToUnitThread, UnitThreadResult } from './thread-messages.js';
+import type { FromUnitThread, ToUnitThread, UnitThreadResult, WorkerCache } from './thread-messages.js';
 import type { UnitJob } from './job.js';
 import { readUnitFiles } from './unit-files.js';
 import type { PrefixHandover } from './prefix-handover.js';
@@ -26,7 +26,7 @@ import { labelsPath, predictionsPath } from '../store/predictions-file.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { BackendError } from '../backend/errors.js';
 import { DataError } from '../data/errors.js';
-import { datasetIdentity } from '../reuse/state-cache.js';
+import { datasetIdentity, StateCache } from '../reuse/state-cache.js';
 
 const port = parentPort!;
 const post = (m: FromUnitThread) => port.postMessage(m);
@@ -117,13 +117,14 @@ class ForwardingPrefixStore extends PrefixStore {
   }
 }
 
-async function runUnit(job: UnitJob, store: string, prefix: PrefixHandover | null): Promise<UnitThreadResult> {
+async function runUnit(job: UnitJob, store: string, prefix: PrefixHandover | null, cache: WorkerCache | null): Promise<UnitThreadResult> {
   const folder = storeFolder(store, job);
   const prefixes = new ForwardingPrefixStore(folder);
   if (prefix) prefixes.receive(job.unit.seed, job.unit.arm, prefix);
+  const { data, identity } = await dataFor(job);
   const ctx: ArmContext = {
     plan: job.plan,
-    data: (await dataFor(job)).data,
+    data,
     folder,
     emit: (event) => post({ type: 'event', event }),
     now: () => performance.now(),
@@ -134,7 +135,9 @@ async function runUnit(job: UnitJob, store: string, prefix: PrefixHandover | nul
     featureCacheBytes: job.featureCacheBytes,
     featureCaches,
     reuse: job.reuse, // hands its shared prefixes on, and starts from one handed to it
-    stateCache: null,
+    // This machine's cross-run cache, when the run allows one (as `mfx run` without --no-cache):
+    // a unit starts from a state this worker trained in an earlier run, bit for bit the same.
+    stateCache: job.cache && cache ? new StateCache(cache.dir, { backend: job.backend, subset: job.subset, dataset: identity }, cache.limitBytes) : null,
   };
   let result: UnitResult | null = null;
   await inProcessRunner(ctx).run([job.unit], { event: ctx.emit, unitDone: (r) => (result = r) }, controller.signal);
@@ -159,7 +162,7 @@ port.on('message', (m: ToUnitThread) => {
           const reason = await cannotRun(m.job);
           if (reason) return post({ type: 'cannot-run', reason });
           post({ type: 'running' });
-          post({ type: 'done', ...(await runUnit(m.job, m.store, m.prefix)) });
+          post({ type: 'done', ...(await runUnit(m.job, m.store, m.prefix, m.cache)) });
         })
         .catch((err) => post({ type: 'error', error: serializeError(err) }));
       break;

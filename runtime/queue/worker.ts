@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { serializeError } from '../run/workers/errors.js';
 import type { SerializedError } from '../run/workers/messages.js';
 import { encodeUserError, filesKey, QUEUE_NAME, RESULT_TTL_S, USER_ERROR_NAMES, type ReturnedFile, type UnitJob, type UnitJobResult, type UnitProgress } from './job.js';
-import type { FromUnitThread, ToUnitThread, UnitThreadResult } from './thread-messages.js';
+import type { FromUnitThread, ToUnitThread, UnitThreadResult, WorkerCache } from './thread-messages.js';
 import { sha256Hex } from '../store/predictions-file.js';
 import type { RunEvent } from '../events.js';
 import { decodeHandover, encodeHandover, prefixKey, type PrefixHandover } from './prefix-handover.js';
@@ -32,6 +32,8 @@ export interface QueueWorkerOptions {
   store: string;
   /** A job's lock lasts this long unless renewed (renewed every half); a dead worker's units wait this long plus one check. After leaving a unit it cannot run, this worker takes none for this long. */
   lockMs: number;
+  /** This worker's cross-run state cache (null: none), used for the units of runs that allow it. */
+  cache: WorkerCache | null;
   /** Checks a payload (throws when it is not a valid unit job). */
   validate: (data: unknown) => UnitJob;
   /** One line for the person running the worker (never carries the payload or credentials). */
@@ -74,7 +76,7 @@ class Slot {
   }
 
   /** Runs the unit; resolves to its result and files, or to why this worker cannot run it. */
-  run(job: UnitJob, store: string, prefix: PrefixHandover | null, on: UnitHandlers): Promise<UnitThreadResult | { cannotRun: string }> {
+  run(job: UnitJob, store: string, prefix: PrefixHandover | null, cache: WorkerCache | null, on: UnitHandlers): Promise<UnitThreadResult | { cannotRun: string }> {
     return new Promise((resolve, reject) => {
       this.current = {
         onEvent: (m) => {
@@ -96,7 +98,7 @@ class Slot {
           }
         },
       };
-      const msg: ToUnitThread = { type: 'unit', job, store, prefix };
+      const msg: ToUnitThread = { type: 'unit', job, store, prefix, cache };
       this.thread.postMessage(msg);
     });
   }
@@ -168,7 +170,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const progress = (p: UnitProgress) => (sent = sent.then(() => job.updateProgress(p as unknown as object)).catch(() => {}));
     try {
       const prefix = await receivePrefix(filesRedis.redis, payload, o.log);
-      const ran = await slot.run(payload, o.store, prefix, {
+      const ran = await slot.run(payload, o.store, prefix, o.cache, {
         start: () => o.log(`unit ${arm}, seed ${seed} (run ${payload.runId}): started`),
         event: (event) => progress({ attempt, event }),
         // The state goes to Redis first, then the coordinator hears of it (and queues that arm's unit).

@@ -210,6 +210,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       folder,
       reuse: options.reuse ?? true,
       datasetIdentity: datasetIdentity(data.train),
+      cache: Boolean(options.cacheDir),
       plan,
       subset,
       backend: active.name,

@@ -43,7 +43,7 @@ describe('queue addresses', () => {
 describe('validateJob', () => {
   const { plan } = compile('experiment "v"\nrepeat 2\nmodel {\n  flatten\n  fc1: dense 10\n}\ntrain 1\neval pmnist.unmodified\n', 'v.mfx');
   const unit = planUnits(plan!, false)[0];
-  const good = () => JSON.parse(JSON.stringify({ version: JOB_VERSION, runId: 'v-0123', plan, subset: { train: 200, test: null }, backend: 'wasm', unit, batchEventIntervalMs: 100, featureCacheBytes: 0, datasetIdentity: 'ab'.repeat(32), reuse: true }));
+  const good = () => JSON.parse(JSON.stringify({ version: JOB_VERSION, runId: 'v-0123', plan, subset: { train: 200, test: null }, backend: 'wasm', unit, batchEventIntervalMs: 100, featureCacheBytes: 0, datasetIdentity: 'ab'.repeat(32), reuse: true, cache: true }));
 
   it('accepts a coordinator payload', () => {
     expect(validateJob(good()).unit).toEqual(unit);
@@ -58,6 +58,7 @@ describe('validateJob', () => {
     ['an arm not in the plan', (j: any) => (j.unit.arm = 'other'), /unit\.arm/],
     ['a seed not in the plan', (j: any) => (j.unit.seed = 77), /unit\.seed/],
     ['an unknown backend', (j: any) => (j.backend = 'auto'), /backend/],
+    ['no word on the cache', (j: any) => delete j.cache, /cache/],
     ['a bad subset', (j: any) => (j.subset = { train: -1, test: null }), /subset\.train/],
   ])('rejects %s', (_name, edit, message) => {
     const job = good();
