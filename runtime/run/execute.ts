@@ -39,8 +39,7 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   onEvent: (event: RunEvent) => void;
   resume?: boolean;
-  /** Milliseconds, monotonic; injectable for tests. */
-  now?: () => number;
+  now?: () => number; // milliseconds, monotonic; injectable for tests
   /** Where the images come from; tests inject small synthetic sets. */
   loadData?: LoadRunData;
   /**
