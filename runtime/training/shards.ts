@@ -5,9 +5,9 @@
 // gradients add up to the gradient of the batch mean. The shard count, not the thread count,
 // fixes every rounding: any thread computes a shard to the same bits, and the sum's order is fixed.
 import * as tf from '@tensorflow/tfjs-core';
-import type { FeatureTransform } from '../../compiler/plan.js';
+import type { FeatureTransform, HeadExpr, HeadFeatures } from '../../compiler/plan.js';
 import { forward, type Network } from '../model/network.js';
-import { shardDropout } from '../model/dropout.js';
+import { shardDropout, type DropoutMasks } from '../model/dropout.js';
 import { gatherBatch, type Images } from './image-batch.js';
 import { nllLoss } from './loss.js';
 import type { CachedFeatures } from '../reuse/feature-cache.js';
@@ -40,6 +40,14 @@ export interface ShardBatch {
   /** The batch's dropout masks, whole (runtime/model/dropout.ts drawBatchMasks). */
   masks: ReadonlyMap<number, Float32Array>;
   feature: FeatureTransform;
+  /** The heads whose summed logits the loss reads (absent: `main`), and each head's transform. */
+  on?: HeadExpr;
+  heads?: HeadFeatures;
+  /**
+   * Masks drawn in call order as the forward pass asks (each head's own layers draw their own),
+   * instead of `masks`: only for a batch computed as one shard (a loss on several heads).
+   */
+  dropout?: DropoutMasks;
   /** Trainable variables and their parameter names, in the same order. */
   vars: tf.Variable[];
   names: string[];
@@ -60,7 +68,7 @@ export function shardGradients(b: ShardBatch, start: number, end: number): Shard
   const { value, grads } = tf.tidy(() => {
     const rows = b.indices.subarray(start, end);
     const { x, y } = b.features ? b.features.gather(rows) : gatherBatch(b.data, rows);
-    const options = { feature: b.feature, dropout: shardDropout(b.masks, start, end) };
+    const options = { feature: b.feature, on: b.on, heads: b.heads, dropout: b.dropout ?? shardDropout(b.masks, start, end) };
     return tf.variableGrads(() => {
       const logits = b.features ? b.features.forward(b.net, x, options) : forward(b.net, x as tf.Tensor4D, options);
       return shardLoss(logits, y, b.net.spec.classes, n);

@@ -4,11 +4,10 @@
 // ShardTeam computes some of them on other threads, which changes the speed, never the bits.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureTransform, HeadExpr, HeadFeatures } from '../../compiler/plan.js';
-import { forward, type Network } from '../model/network.js';
-import { drawBatchMasks, seededDropout, type DropoutMasks } from '../model/dropout.js';
+import type { Network } from '../model/network.js';
+import { drawBatchMasks, seededDropout } from '../model/dropout.js';
 import type { Optimizer } from './optimizer.js';
-import { gatherBatch, type Images } from './image-batch.js';
-import { nllLoss } from './loss.js';
+import type { Images } from './image-batch.js';
 import { settle } from '../backend/readback.js';
 import { epochPrng, permutation } from './shuffle.js';
 import type { CachedFeatures } from '../reuse/feature-cache.js';
@@ -78,11 +77,14 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
       indices,
       masks: multiHead ? new Map() : drawBatchMasks(dropoutPrng, net.spec, end - start),
       feature: req.feature,
+      on: req.on,
+      heads: req.heads,
+      dropout: headsDropout ?? undefined,
       vars,
       names: req.trainable,
       features: req.features,
     };
-    const { loss, grads, parts } = multiHead ? wholeBatchGradients(batch, req, headsDropout!) : await batchGradients(batch, shards, team);
+    const { loss, grads, parts } = multiHead ? wholeBatchGradients(batch) : await batchGradients(batch, shards, team);
     // The loss (and the JavaScript optimiser update) read values synchronously: make that
     // possible on webgpu, where the update itself runs on the device and reads nothing.
     await settle(req.optimizer.runsOnDevice() ? parts : [...parts, ...Object.values(grads), ...vars]);
@@ -103,19 +105,10 @@ export async function trainEpoch(req: EpochRequest): Promise<EpochOutcome> {
   return { kind: 'done', meanLoss: lossSum / data.n, images: data.n };
 }
 
-/** The whole batch's gradient in one piece, with the heads' view (`on`, `heads`) and masks drawn in call order. */
-function wholeBatchGradients(batch: ShardBatch, req: EpochRequest, dropout: DropoutMasks) {
-  const { net } = batch;
-  const nameOf = new Map(batch.vars.map((v, i) => [v.name, batch.names[i]]));
-  const { value, grads } = tf.tidy(() => {
-    const { x, y } = batch.features ? batch.features.gather(batch.indices) : gatherBatch(batch.data, batch.indices);
-    const options = { feature: req.feature, on: req.on, heads: req.heads, dropout };
-    return tf.variableGrads(() => nllLoss(batch.features ? batch.features.forward(net, x, options) : forward(net, x as tf.Tensor4D, options), y, net.spec.classes), batch.vars);
-  });
-  const named: Record<string, tf.Tensor> = {};
-  for (const [varName, g] of Object.entries(grads)) named[nameOf.get(varName)!] = g;
-  const parts = [value];
-  return { loss: () => value.dataSync()[0], grads: named, parts };
+/** The whole batch as one shard, on this thread (a loss on several heads: its masks come in call order). */
+function wholeBatchGradients(batch: ShardBatch) {
+  const { loss, grads } = shardGradients(batch, 0, batch.indices.length);
+  return { loss: () => loss.dataSync()[0], grads, parts: [loss] };
 }
 
 /**
