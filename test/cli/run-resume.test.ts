@@ -1,16 +1,13 @@
 // The crash scenario: `mfx run` killed with SIGKILL mid-epoch, then `--resume`, must end with the
 // same results as an uninterrupted run (same seed, same backend).
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { runMain as mfx } from './helpers/run-main.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { builtMfx } from '../helpers/built-cli.js';
+import { runAndKillWhen, runOutcome } from './helpers/killed-run.js';
 import { readPredictions } from '../../runtime/store/predictions-file.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const MFX = builtMfx(); // bin/mfx.js, after checking that dist/ is built from these sources
 
 const EXPERIMENT = `experiment "resume check"
 model {
@@ -37,29 +34,6 @@ function hasCheckpoint(dir: string): boolean {
   return readdirSync(root, { recursive: true }).some((f) => String(f).endsWith('.mfxc'));
 }
 
-/** Starts a run and SIGKILLs it as soon as its first checkpoint file appears. */
-function runAndKill(file: string, out: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MFX, 'run', file, '--out', out, ...FLAGS], { cwd: ROOT, stdio: 'ignore' });
-    const timer = setInterval(() => {
-      if (hasCheckpoint(out)) {
-        clearInterval(timer);
-        child.kill('SIGKILL');
-      }
-    }, 5);
-    child.on('exit', () => {
-      clearInterval(timer);
-      resolve();
-    });
-    child.on('error', reject);
-  });
-}
-
-function table(dir: string) {
-  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
-  return { status: results.status, table: results.table, evals: results.evals };
-}
-
 describe('mfx run --resume after SIGKILL', () => {
   it('ends with the same results as an uninterrupted run', async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'mfx-run-resume-'));
@@ -70,16 +44,16 @@ describe('mfx run --resume after SIGKILL', () => {
     expect(whole.code, whole.stderr).toBe(0);
 
     const killed = path.join(work, 'killed');
-    await runAndKill(file, killed);
+    await runAndKillWhen(['run', file, '--out', killed, ...FLAGS], () => hasCheckpoint(killed));
     const events = readFileSync(path.join(killed, 'events.jsonl'), 'utf8');
     expect(events).not.toMatch(/"type":"run-end"/); // really interrupted
 
     const resumed = await mfx(['run', file, '--resume', killed, '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(table(killed)).toEqual(table(path.join(work, 'whole')));
-    expect(table(killed).status).toBe('done');
+    expect(runOutcome(killed)).toEqual(runOutcome(path.join(work, 'whole')));
+    expect(runOutcome(killed).status).toBe('done');
     // Every evaluation's per-sample predictions are kept and the same as the uninterrupted run's.
-    for (const e of table(killed).evals) {
+    for (const e of runOutcome(killed).evals) {
       const stored = readPredictions(killed, e);
       expect(stored, `${e.label} on ${e.testSet}`).not.toBeNull();
       expect(stored).toEqual(readPredictions(path.join(work, 'whole'), e));

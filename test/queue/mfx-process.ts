@@ -1,8 +1,6 @@
 // The queue tests' way of starting the built `mfx` (coordinator or worker) as a process with its
-// output collected, and of reading the numbers a run folder's results.json holds.
+// output collected (what must equal between runs: test/cli/helpers/killed-run.ts runOutcome).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { builtMfx, ROOT } from '../helpers/built-cli.js';
 
 /** Flags every queued and local run of these tests shares: a tiny slice on wasm, no cache or report. */
@@ -22,12 +20,6 @@ export function start(args: string[], cwd = ROOT): Proc {
   child.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
   return p;
-}
-
-/** What must equal between a queued and a local run: status, table and every evaluation. */
-export function table(dir: string) {
-  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
-  return { status: results.status, table: results.table, evals: results.evals };
 }
 
 /** Resolves once `check()` holds (polled every few milliseconds). */

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { start, table, type Proc } from './mfx-process.js';
+import { start, type Proc } from './mfx-process.js';
+import { runOutcome as table } from '../cli/helpers/killed-run.js';
 import { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
 
 const FILE = `experiment "queue cache"

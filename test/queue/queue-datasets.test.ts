@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { start, table, until, type Proc } from './mfx-process.js';
+import { start, until, type Proc } from './mfx-process.js';
+import { runOutcome as table } from '../cli/helpers/killed-run.js';
 import { runFolderDifferences } from './run-folders.js';
 import { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
 

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { JOB_VERSION } from '../../runtime/queue/job.js';
-import { FLAGS, start, table, until, type Proc } from './mfx-process.js';
+import { FLAGS, start, until, type Proc } from './mfx-process.js';
+import { runOutcome as table } from '../cli/helpers/killed-run.js';
 import { filesUnder, runFolderDifferences } from './run-folders.js';
 import { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
 

@@ -5,7 +5,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FLAGS, start, table } from './mfx-process.js';
+import { FLAGS, start } from './mfx-process.js';
+import { runOutcome as table } from '../cli/helpers/killed-run.js';
 import { REDIS_MISSING, startRedis, type TestRedis } from './redis.js';
 
 const GRID = `experiment "restart grid"
